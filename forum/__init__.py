@@ -1,0 +1,84 @@
+"""The Theme of the Month forum: create_app builds the whole application."""
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask
+
+from . import cli, errors, security
+from .config import load_config
+from .database import configure_sqlite
+from .extensions import db, login_manager
+from .models import User
+from .permissions import may
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, CLI, tables."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    load_config(app, test_config)
+
+    db.init_app(app)
+    configure_sqlite(app)
+    _init_login(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    _register_blueprints(app)
+    _init_templates(app)
+
+    with app.app_context():
+        cli.create_tables()
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(alternative_id: str) -> User | None:
+        user_id, _, token = alternative_id.partition(":")
+        if not user_id.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not secrets.compare_digest(user.session_token, token):
+            return None
+        return user
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .views import admin, auth, main, members
+
+    for module in (main, auth, members, admin):
+        app.register_blueprint(module.bp)
+
+
+NAVIGATION = (
+    ("themes.archive", "Themes"),
+    ("search.search", "Search"),
+    ("members.directory", "Members"),
+)
+
+
+def _init_templates(app: Flask) -> None:
+    endpoints = frozenset(app.view_functions)
+    app.jinja_env.globals.update(
+        may=may,
+        app_endpoints=endpoints,
+        nav_items=[(e, label) for e, label in NAVIGATION if e in endpoints],
+    )
+
+    @app.context_processor
+    def community():
+        return {
+            "community_name": app.config["COMMUNITY_NAME"],
+            "community_tagline": app.config["COMMUNITY_TAGLINE"],
+        }

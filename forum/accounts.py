@@ -1,0 +1,86 @@
+"""Account operations: joining, logging in, and changing credentials."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import session
+from flask_login import login_user
+from sqlalchemy.exc import IntegrityError
+
+from . import throttle
+from .database import utcnow
+from .extensions import db
+from .models import User
+from .passwords import hash_password, needs_rehash, verify_password
+
+
+class EmailTaken(Exception):
+    """Another account already uses this email address."""
+
+
+@dataclass
+class LoginResult:
+    user: User | None
+    throttled: bool = False
+
+
+def start_session(user: User, remember: bool = False) -> None:
+    """Log a user in on a fresh session, so nothing from before login survives."""
+    session.clear()
+    login_user(user, remember=remember)
+
+
+def join(display_name: str, email: str, password: str) -> User:
+    """Create a member account and commit it."""
+    email = User.normalise_email(email)
+    password_hash = hash_password(password)  # slow: done before taking the write lock
+    if User.by_email(email) is not None:
+        raise EmailTaken(email)
+    user = User(display_name=display_name, email=email, password_hash=password_hash)
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise EmailTaken(email) from None
+    return user
+
+
+def authenticate(email: str, password: str, ip: str | None) -> LoginResult:
+    """Check credentials with throttling; commit what the attempt records.
+
+    The slow hash check runs outside any transaction, so a login never
+    holds SQLite's write lock while it hashes.
+    """
+    if throttle.is_throttled(email, ip):
+        db.session.rollback()
+        return LoginResult(None, throttled=True)
+    user = User.by_email(email)
+    user_id = user.id if user else None
+    stored_hash = user.password_hash if user else None
+    db.session.rollback()
+
+    matched = verify_password(stored_hash, password)
+    upgraded = hash_password(password) if matched and needs_rehash(stored_hash) else None
+
+    if not matched:
+        throttle.record_failure(email, ip)
+        db.session.commit()
+        return LoginResult(None)
+    user = db.session.get(User, user_id)
+    if user is None:  # deleted while we were hashing
+        db.session.rollback()
+        return LoginResult(None)
+    if upgraded and user.password_hash == stored_hash:
+        user.password_hash = upgraded
+    user.last_seen_at = utcnow()
+    throttle.forget_account_failures(email)
+    db.session.commit()
+    return LoginResult(user)
+
+
+def change_password(user: User, new_password: str) -> None:
+    """Set a new password and sign out every other session of this user."""
+    user.password_hash = hash_password(new_password)
+    user.sign_out_everywhere()
+    db.session.commit()

@@ -1,0 +1,102 @@
+"""Configuration: defaults in code, then instance/config.py, then FLASK_* variables."""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the app is configured in a way that is unsafe to run."""
+
+
+def default_config(instance_path: str) -> dict:
+    """The settings a fresh checkout runs with."""
+    instance = Path(instance_path)
+    return {
+        "COMMUNITY_NAME": "STEM Teacher Leaders",
+        "COMMUNITY_TAGLINE": "Theme of the Month: a community of practice",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'forum.sqlite3'}",
+        "SEARCH_INDEX_DIR": str(instance / "search-index"),
+        "SQLITE_BUSY_TIMEOUT_MS": 5000,
+        # Werkzeug's default scrypt cost is below what ASVS 5.0 asks for.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:600000",
+        "PASSWORD_MIN_LENGTH": 10,
+        "PASSWORD_MAX_LENGTH": 128,
+        "LOGIN_FAILURE_WINDOW_SECONDS": 300,
+        "LOGIN_FAILURES_PER_ACCOUNT": 10,
+        "LOGIN_FAILURES_PER_IP": 20,
+        "MEMBERS_PER_PAGE": 24,
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 512 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=14),
+        "WTF_CSRF_TIME_LIMIT": 3600 * 8,
+        # Checked by our own before_request so that forms can re-show what was typed.
+        "WTF_CSRF_CHECK_DEFAULT": False,
+        # Number of proxies in front of the app whose X-Forwarded-For we trust.
+        "PROXY_FIX_X_FOR": 0,
+        # Turn on for a real deployment: requires a real secret key, secure cookies.
+        "PRODUCTION": False,
+    }
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Apply the configuration layers in order and check the result is safe."""
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(default_config(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    app.config.from_prefixed_env()
+    _settle_secret_key(app)
+    if app.config["PRODUCTION"]:
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def _settle_secret_key(app: Flask) -> None:
+    key = app.config.get("SECRET_KEY")
+    if app.config["PRODUCTION"]:
+        if not key or len(str(key)) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigurationError(
+                "PRODUCTION is set but SECRET_KEY is missing or shorter than "
+                f"{MIN_SECRET_KEY_LENGTH} characters: set FLASK_SECRET_KEY or "
+                "SECRET_KEY in instance/config.py."
+            )
+        return
+    if not key:
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+
+def _instance_secret(instance: Path) -> str:
+    """Read the generated key from instance/, creating it on first run."""
+    path = instance / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    # Write the whole key aside, then link it into place: a racing worker
+    # either wins the link or reads a complete key, never a half-written one.
+    key = secrets.token_hex(32)
+    tmp = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        key = path.read_text().strip()
+    finally:
+        tmp.unlink()
+    return key

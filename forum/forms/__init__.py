@@ -1,0 +1,1 @@
+"""WTForms forms. Filters clean what was typed; views never read request.form directly."""

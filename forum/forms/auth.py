@@ -1,0 +1,47 @@
+"""Joining and logging in."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length
+
+from .fields import NewPassword, lower_email, strip_line
+
+
+class JoinForm(FlaskForm):
+    display_name = StringField(
+        "Full name",
+        filters=[strip_line],
+        validators=[
+            DataRequired("Tell us your name, as colleagues know you."),
+            Length(min=2, max=80, message="Use between 2 and 80 characters."),
+        ],
+        description="Shown with everything you post, e.g. “Maria Lopez”.",
+    )
+    email = EmailField(
+        "Email",
+        filters=[lower_email],
+        validators=[
+            DataRequired("Enter your email address."),
+            Length(max=254),
+            Email("Enter an email address like name@school.org."),
+        ],
+        description="Used to log in. Never shown to other members.",
+    )
+    password = PasswordField(
+        "Password",
+        validators=[InputRequired("Choose a password."), NewPassword()],
+        description="At least 10 characters. A short sentence works well.",
+    )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        filters=[lower_email],
+        validators=[DataRequired("Enter your email address."), Length(max=254)],
+    )
+    password = PasswordField(
+        "Password",
+        validators=[InputRequired("Enter your password."), Length(max=1024)],
+    )
+    remember = BooleanField("Keep me logged in on this device")
+    next = HiddenField()

@@ -1,0 +1,56 @@
+"""A member's own profile and password, and roles for admins."""
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
+
+from ..models import ROLES
+from .fields import NewPassword, strip_line, strip_text
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(
+        "Full name",
+        filters=[strip_line],
+        validators=[
+            DataRequired("Your name can't be empty."),
+            Length(min=2, max=80, message="Use between 2 and 80 characters."),
+        ],
+    )
+    position = StringField(
+        "Position",
+        filters=[strip_line],
+        validators=[Length(max=120)],
+        description="e.g. “Middle school science coach”",
+    )
+    organisation = StringField(
+        "School or organisation", filters=[strip_line], validators=[Length(max=120)]
+    )
+    location = StringField("Location", filters=[strip_line], validators=[Length(max=120)])
+    bio = TextAreaField(
+        "About you",
+        filters=[strip_text],
+        validators=[Length(max=2000, message="Keep it under 2,000 characters.")],
+    )
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[InputRequired("Enter your current password.")]
+    )
+    new_password = PasswordField(
+        "New password",
+        validators=[InputRequired("Choose a new password."), NewPassword()],
+        description="At least 10 characters. Other devices will be signed out.",
+    )
+    confirm_password = PasswordField(
+        "New password again",
+        validators=[EqualTo("new_password", "The two new passwords don't match.")],
+    )
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices={role: role.capitalize() for role in ROLES})
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for buttons that POST."""

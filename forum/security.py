@@ -1,0 +1,91 @@
+"""Cross-cutting protections: CSRF on every POST, response headers, safe redirects."""
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .database import READ_ONLY_METHODS
+from .extensions import csrf
+
+F = TypeVar("F", bound=Callable)
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+}
+
+
+def form_checks_csrf(view: F) -> F:
+    """Mark a view whose FlaskForm validates the CSRF token itself.
+
+    Such a view re-shows its form with what was typed and a message when
+    the token has expired, instead of the bare 400 the global check gives.
+    Every other POST is checked before the view runs.
+    """
+    view.form_checks_csrf = True  # type: ignore[attr-defined]
+    return view
+
+
+def _check_csrf() -> None:
+    if request.method in READ_ONLY_METHODS or request.routing_exception is not None:
+        return  # unknown URLs and methods answer 404 and 405, not a CSRF error
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is not None and getattr(view, "form_checks_csrf", False):
+        return
+    csrf.protect()
+
+
+def _add_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if current_app.config["PRODUCTION"]:
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
+    if request.endpoint != "static":
+        # Pages carry personal navigation and CSRF tokens: never share them.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Return `target` when it is a path on this site, else `fallback`."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return fallback
+    return target
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    app.before_request(_check_csrf)
+    app.after_request(_add_headers)
+    hops = int(app.config["PROXY_FIX_X_FOR"])
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

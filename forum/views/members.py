@@ -1,0 +1,103 @@
+"""The member directory, profiles, and a member's own settings."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import accounts
+from ..extensions import db
+from ..forms.members import EmptyForm, PasswordForm, ProfileForm
+from ..models import User
+from ..models.users import display_name_sort_key
+from ..passwords import verify_password
+from ..pagination import page_arg
+from ..security import form_checks_csrf
+from ..text import clean_line
+
+bp = Blueprint("members", __name__)
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_members(query: str):
+    """Members whose name contains the query, alphabetically."""
+    stmt = db.select(User).order_by(display_name_sort_key(), User.id)
+    if query:
+        stmt = stmt.where(User.display_name.ilike(_like_pattern(query), escape="\\"))
+    return stmt
+
+
+@bp.route("/members")
+def directory():
+    """The member directory, searchable by name."""
+    query = clean_line(request.args.get("q", ""))[:80]
+    members = db.paginate(
+        search_members(query),
+        page=page_arg(),
+        per_page=current_app.config["MEMBERS_PER_PAGE"],
+        error_out=False,
+    )
+    return render_template("members/directory.html", members=members, query=query)
+
+
+@bp.route("/members/<int:user_id>")
+def profile(user_id: int):
+    """A member's public profile."""
+    member = db.get_or_404(User, user_id)
+    return render_template("members/profile.html", member=member)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def settings():
+    """Edit one's own profile."""
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        form.populate_obj(current_user)
+        db.session.commit()
+        flash("Your profile is saved.", "success")
+        return redirect(url_for("members.settings"))
+    return _settings_page(profile_form=form)
+
+
+@bp.route("/settings/password", methods=["POST"])
+@login_required
+@form_checks_csrf
+def change_password():
+    """Change one's password; other sessions are signed out."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append("That isn't your current password.")
+        else:
+            user = current_user._get_current_object()
+            accounts.change_password(user, form.new_password.data)
+            accounts.start_session(user)
+            flash("Your password is changed. Other devices have been signed out.", "success")
+            return redirect(url_for("members.settings"))
+    return _settings_page(password_form=form)
+
+
+@bp.route("/settings/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    """Invalidate every other session of this account, keeping this one."""
+    user = current_user._get_current_object()
+    user.sign_out_everywhere()
+    db.session.commit()
+    accounts.start_session(user)
+    flash("Every other device has been signed out.", "success")
+    return redirect(url_for("members.settings"))
+
+
+def _settings_page(profile_form=None, password_form=None):
+    return render_template(
+        "members/settings.html",
+        profile_form=profile_form or ProfileForm(formdata=None, obj=current_user),
+        password_form=password_form or PasswordForm(formdata=None),
+        sign_out_form=EmptyForm(),
+    )

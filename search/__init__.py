@@ -1,0 +1,1 @@
+"""Full-text search behind a small interface (Whoosh): see the search issue."""

@@ -1,0 +1,85 @@
+"""Chromium from Debian's packages, driven by Playwright, against a live server.
+
+Browser tests are skipped with a message when Chromium or Playwright is
+missing, unless REQUIRE_BROWSER=1 (set by .ci/run), where that is a failure.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from forum import create_app
+from tests.conftest import FAST_HASH
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
+# Without the background-networking switches Chromium keeps trying to reach
+# Google's hosts, which this sandbox refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _unavailable(reason: str):
+    message = f"browser tests need {reason}"
+    if REQUIRED:
+        pytest.fail(message + " (REQUIRE_BROWSER=1)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        _unavailable(f"Chromium at {CHROMIUM}: install it with `sudo apt-get install -y chromium`")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright for Python: run `make test`, which installs it")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_app(tmp_path):
+    app = create_app(
+        {
+            "SECRET_KEY": "browser test secret key, long enough to pass",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'forum.sqlite3'}",
+            "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
+            "PASSWORD_HASH_METHOD": FAST_HASH,
+        }
+    )
+    return app
+
+
+@pytest.fixture
+def live_server(live_app):
+    """The app served on 127.0.0.1 on a free port, in a background thread."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+    page.js_errors = errors
+    yield page
+    context.close()

@@ -1,0 +1,42 @@
+"""A person joins, logs out, logs in again and sees their name in the header."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_join_logout_login(page):
+    page.goto("/")
+    page.get_by_role("link", name="Join").click()
+    page.get_by_label("Full name").fill("Brett Criswell")
+    page.get_by_label("Email").fill("brett@example.org")
+    page.get_by_label("Password").fill("chemistry is everywhere")
+    page.get_by_role("button", name="Create my account").click()
+    header = page.locator(".site-header")
+    assert header.get_by_text("Brett Criswell").is_visible()
+
+    page.get_by_role("button", name="Log out").click()
+    assert page.get_by_text("You are logged out.").is_visible()
+    assert header.get_by_text("Brett Criswell").count() == 0
+
+    page.get_by_role("link", name="Log in").click()
+    page.get_by_label("Email").fill("brett@example.org")
+    page.get_by_label("Password").fill("wrong password entirely")
+    page.get_by_role("button", name="Log in").click()
+    assert page.get_by_role("alert").inner_text().startswith("That email and password")
+    assert page.get_by_label("Email").input_value() == "brett@example.org"
+
+    page.get_by_label("Password").fill("chemistry is everywhere")
+    page.get_by_role("button", name="Log in").click()
+    assert header.get_by_text("Brett Criswell").is_visible()
+    assert page.js_errors == []  # CSP violations show up here too
+
+
+def test_layout_fits_a_phone(browser, live_server):
+    context = browser.new_context(base_url=live_server, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto("/join")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
+    context.close()

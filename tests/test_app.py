@@ -1,0 +1,129 @@
+"""Configuration, the secret key, security headers and error pages."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from forum import create_app
+from forum.config import ConfigurationError
+
+
+def test_secret_key_generated_once_and_kept_in_instance(tmp_path, monkeypatch):
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    from flask import Flask
+
+    first = create_app(config)
+    first_key = first.config["SECRET_KEY"]
+    key_file = os.path.join(first.instance_path, "secret_key")
+    assert os.path.exists(key_file)
+    assert len(first_key) >= 32
+    assert create_app(config).config["SECRET_KEY"] == first_key
+    assert isinstance(first, Flask)
+
+
+def test_production_refuses_to_start_without_a_real_secret(tmp_path):
+    with pytest.raises(ConfigurationError):
+        create_app({"PRODUCTION": True, "SECRET_KEY": None,
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    with pytest.raises(ConfigurationError):
+        create_app({"PRODUCTION": True, "SECRET_KEY": "short",
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+
+
+def test_production_sets_secure_cookies(tmp_path):
+    app = create_app({"PRODUCTION": True, "SECRET_KEY": "k" * 40,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    response = app.test_client().get("/")
+    assert "Strict-Transport-Security" in response.headers
+
+
+def test_environment_variables_override_config(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLASK_COMMUNITY_NAME", "Physics Leaders")
+    app = create_app({"SECRET_KEY": "x" * 40,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    assert app.config["COMMUNITY_NAME"] == "Physics Leaders"
+    assert "Physics Leaders" in app.test_client().get("/").get_data(as_text=True)
+
+
+def test_sqlite_runs_in_wal_with_busy_timeout(app):
+    from forum.extensions import db
+
+    with app.app_context():
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def test_write_requests_begin_immediate_and_reads_deferred(app):
+    from forum.database import _begin_statement
+
+    with app.test_request_context("/", method="GET"):
+        assert _begin_statement() == "BEGIN"
+    with app.test_request_context("/login", method="POST"):
+        assert _begin_statement() == "BEGIN IMMEDIATE"
+    with app.app_context():  # CLI commands write
+        assert _begin_statement() == "BEGIN IMMEDIATE"
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/join", "/members", "/no-such-page"])
+def test_security_headers_on_every_response(client, path):
+    response = client.get(path)
+    csp = response.headers["Content-Security-Policy"]
+    for directive in ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
+                      "form-action 'self'", "script-src 'self'"]:
+        assert directive in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"]
+
+
+def test_pages_have_no_inline_script(client):
+    html = client.get("/join").get_data(as_text=True)
+    assert "<script>" not in html
+    assert " onclick=" not in html and "style=" not in html
+
+
+def test_not_found_page_in_layout(client):
+    response = client.get("/members/999999")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "Page not found" in html and 'class="site-header"' in html
+
+
+def test_method_not_allowed_page(client):
+    response = client.put("/login")
+    assert response.status_code == 405
+    assert "available here" in response.get_data(as_text=True)
+
+
+def test_request_too_large_page(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    response = client.post("/join", data={"display_name": "x" * 5000})
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
+
+
+def test_server_error_page_hides_the_traceback(tmp_path):
+    app = create_app({"SECRET_KEY": "x" * 40,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    app.logger.disabled = True
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "secret internals" not in html and "Traceback" not in html
+    assert "Something went wrong" in html
+
+
+def test_bad_page_numbers_are_forgiven(client):
+    for value in ["-3", "abc", "99999999999", "1e9"]:
+        assert client.get(f"/members?page={value}").status_code == 200
