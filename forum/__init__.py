@@ -5,7 +5,7 @@ import secrets
 
 from flask import Flask
 
-from . import cli, errors, security
+from . import cli, errors, security, timefmt
 from .config import load_config
 from .database import configure_sqlite
 from .extensions import db, login_manager
@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     _register_blueprints(app)
     _init_templates(app)
+    timefmt.init_app(app)
 
     with app.app_context():
         cli.create_tables()
@@ -55,9 +56,9 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import admin, auth, main, members
+    from .views import admin, auth, members, moderation, themes, threads
 
-    for module in (main, auth, members, admin):
+    for module in (themes, threads, auth, members, moderation, admin):
         app.register_blueprint(module.bp)
 
 

@@ -32,6 +32,10 @@ def default_config(instance_path: str) -> dict:
         "LOGIN_FAILURES_PER_ACCOUNT": 10,
         "LOGIN_FAILURES_PER_IP": 20,
         "MEMBERS_PER_PAGE": 24,
+        "POST_MAX_LENGTH": 20_000,
+        "THREAD_BRANCHES_PER_PAGE": 50,
+        # Times are stored in UTC and shown in the community's time zone.
+        "DISPLAY_TIMEZONE": "America/New_York",
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 512 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

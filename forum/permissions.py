@@ -1,17 +1,21 @@
 """Who may do what: the only home of access rules.
 
-Views ask `may(user, action, obj)` or call `require(...)`, which aborts
-with 403. Anonymous users are Flask-Login's AnonymousUserMixin.
+Each rule answers None when the action is allowed, or a sentence that
+says why not, which views show to the person as it is. `may()` is the
+yes/no form, `require()` aborts with 403. Anonymous users are
+Flask-Login's AnonymousUserMixin.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
-from flask import abort
-
-from .models import ROLES
+from .errors import abort_with
+from .models import ARCHIVED, ROLES, UPCOMING
 
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
+
+LOG_IN = "Log in or join to take part in the discussion."
+NOT_YOURS = "You can only change your own posts."
 
 
 def role_of(user: Any) -> str | None:
@@ -26,31 +30,98 @@ def has_role(user: Any, role: str) -> bool:
     return current is not None and ROLE_RANK[current] >= ROLE_RANK[role]
 
 
-def _same_user(user: Any, obj: Any) -> bool:
-    return role_of(user) is not None and obj is not None and obj.id == user.id
+def _role(role: str, message: str) -> Callable[[Any, Any], str | None]:
+    return lambda user, obj: None if has_role(user, role) else message
 
 
-def _may_change_role(user: Any, target: Any) -> bool:
-    return has_role(user, "admin")
+def _edit_profile(user, member) -> str | None:
+    if role_of(user) is None or member is None or member.id != user.id:
+        return "You can only edit your own profile."
+    return None
 
 
-RULES = {
-    "edit_profile": lambda user, obj: _same_user(user, obj),
-    "view_admin": lambda user, obj: has_role(user, "admin"),
-    "change_role": _may_change_role,
-    "moderate": lambda user, obj: has_role(user, "moderator"),
+def _theme_closed(theme) -> str | None:
+    state = theme.state()
+    if state == UPCOMING:
+        return (f"The discussion of “{theme.title}” opens on "
+                f"{theme.opens_at.strftime('%-d %B %Y')}.")
+    if state == ARCHIVED:
+        return f"The discussion of “{theme.title}” is archived: it can be read but takes no new posts."
+    return None
+
+
+def _start_thread(user, theme) -> str | None:
+    if role_of(user) is None:
+        return LOG_IN
+    return _theme_closed(theme)
+
+
+def _reply(user, thread) -> str | None:
+    if role_of(user) is None:
+        return LOG_IN
+    closed = _theme_closed(thread.theme)
+    if closed:
+        return closed
+    if thread.locked and not has_role(user, "moderator"):
+        return "This thread is locked by a moderator: it takes no new replies."
+    return None
+
+
+def _reply_to(user, post) -> str | None:
+    """Replying under a given post, on top of the thread's own rule."""
+    if post.is_deleted:
+        return "That post was deleted, so it can't take replies."
+    if post.is_hidden:
+        return "That post was hidden by a moderator, so it can't take replies."
+    return _reply(user, post.thread)
+
+
+def _edit_post(user, post) -> str | None:
+    if role_of(user) is None:
+        return LOG_IN
+    if post.author_id != user.id:
+        return NOT_YOURS
+    if post.is_deleted:
+        return "That post was deleted."
+    if post.is_hidden:
+        return "That post was hidden by a moderator and can no longer be edited."
+    return None
+
+
+def _view_post(user, post) -> str | None:
+    if post.is_hidden and not has_role(user, "moderator"):
+        return "That post was hidden by a moderator."
+    return None
+
+
+RULES: dict[str, Callable[[Any, Any], str | None]] = {
+    "edit_profile": _edit_profile,
+    "view_admin": _role("admin", "Only admins can manage members."),
+    "change_role": _role("admin", "Only admins can change roles."),
+    "moderate": _role("moderator", "Only moderators can do that."),
+    "start_thread": _start_thread,
+    "reply": _reply,
+    "reply_to": _reply_to,
+    "edit_post": _edit_post,
+    "delete_post": _edit_post,
+    "view_post": _view_post,
 }
 
 
-def may(user: Any, action: str, obj: Any = None) -> bool:
-    """Answer whether `user` may perform `action` on `obj`."""
+def why_not(user: Any, action: str, obj: Any = None) -> str | None:
+    """None when `user` may perform `action` on `obj`, else the reason why not."""
     rule = RULES.get(action)
     if rule is None:
         raise KeyError(f"no permission rule named {action!r}")
-    return bool(rule(user, obj))
+    return rule(user, obj)
+
+
+def may(user: Any, action: str, obj: Any = None) -> bool:
+    return why_not(user, action, obj) is None
 
 
 def require(user: Any, action: str, obj: Any = None) -> None:
-    """Abort with 403 unless the user may perform the action."""
-    if not may(user, action, obj):
-        abort(403)
+    """Abort with 403 (and the reason) unless the user may perform the action."""
+    reason = why_not(user, action, obj)
+    if reason is not None:
+        abort_with(403, reason)

@@ -99,3 +99,58 @@ class Auth:
 @pytest.fixture
 def auth(forms):
     return Auth(forms)
+
+
+@pytest.fixture
+def make_theme(app):
+    """Create a theme whose discussion is open (or upcoming/archived) and return its slug."""
+    from datetime import timedelta
+
+    from forum.database import utcnow
+    from forum.models import Theme
+
+    def make(slug="finding-time", title="Finding time to collaborate", state="open", **fields):
+        now = utcnow()
+        opens, closes = {
+            "open": (now - timedelta(days=5), now + timedelta(days=20)),
+            "upcoming": (now + timedelta(days=10), now + timedelta(days=38)),
+            "archived": (now - timedelta(days=60), now - timedelta(days=30)),
+        }[state]
+        with app.app_context():
+            theme = Theme(slug=slug, title=title, month=opens.strftime("%Y-%m"), summary="A summary.",
+                          opens_at=opens, closes_at=closes, **fields)
+            db.session.add(theme)
+            db.session.commit()
+        return slug
+
+    return make
+
+
+@pytest.fixture
+def make_thread(app):
+    """Create a thread with an opening post directly; returns (thread_id, opening_post_id)."""
+    from forum import posting
+    from forum.models import Theme
+
+    def make(slug, author_id, title="How do you find time?", body="Opening post body."):
+        with app.test_request_context():
+            theme = db.session.scalar(db.select(Theme).where(Theme.slug == slug))
+            thread = posting.start_thread(theme, db.session.get(User, author_id), title, body)
+            return thread.id, posting.opening_post(thread).id
+
+    return make
+
+
+@pytest.fixture
+def add_reply(app):
+    """Add a reply directly (no HTTP); returns the new post id."""
+    from forum import posting
+    from forum.models import Post, Thread
+
+    def add(thread_id, author_id, body="A reply.", parent_id=None):
+        with app.test_request_context():
+            thread = db.session.get(Thread, thread_id)
+            parent = db.session.get(Post, parent_id) if parent_id else None
+            return posting.reply(thread, db.session.get(User, author_id), body, parent).id
+
+    return add

@@ -18,7 +18,7 @@ THROTTLED = (
 
 
 def _next_target() -> str:
-    return safe_next(request.values.get("next"), url_for("main.home"))
+    return safe_next(request.values.get("next"), url_for("themes.home"))
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -72,4 +72,4 @@ def logout():
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
-    return redirect(url_for("main.home"))
+    return redirect(url_for("themes.home"))

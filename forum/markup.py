@@ -1,0 +1,117 @@
+"""Markdown to safe HTML: the only place user text becomes markup.
+
+Posts are rendered once, when written, and the HTML is stored with
+MARKUP_VERSION; change the policy here, bump the version, and run
+`flask --app app posts rerender` to bring stored posts up to date.
+
+markdown-it-py is used because it is linear on hostile input (nested
+brackets, long runs of emphasis markers) and caps nesting depth
+(`maxNesting`) instead of recursing until the interpreter gives up.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from functools import lru_cache
+
+import bleach
+from bleach.linkifier import LinkifyFilter
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+MARKUP_VERSION = 1
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "hr", "strong", "em", "b", "i", "del", "s", "code", "pre", "blockquote",
+        "ul", "ol", "li", "a", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "sub", "section",
+        "table", "thead", "tbody", "tr", "th", "td",
+    }
+)
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow ugc noopener"
+
+# The footnote plugin's own markup, and nothing else, may carry classes and ids.
+_FOOTNOTE_CLASSES = frozenset(
+    {"footnote-ref", "footnotes-sep", "footnotes", "footnotes-list", "footnote-item", "footnote-backref"}
+)
+_FOOTNOTE_ID = re.compile(r"^fn(ref)?-[a-z0-9]{8}-\d{1,4}(:\d{1,4})?$")
+_FOOTNOTE_HREF = re.compile(r"^#fn(ref)?-[a-z0-9]{8}-\d{1,4}(:\d{1,4})?$")
+_ABSOLUTE_HREF = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
+
+
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    if name == "class":
+        return value in _FOOTNOTE_CLASSES
+    if name == "id":
+        return tag in ("a", "li") and bool(_FOOTNOTE_ID.match(value))
+    if tag == "a" and name == "href":
+        # Relative links could point at this site's own actions; only
+        # absolute web and mail links, and footnote anchors, survive.
+        return bool(_ABSOLUTE_HREF.match(value) or _FOOTNOTE_HREF.match(value))
+    if tag == "a" and name in ("title", "rel"):
+        return True
+    if tag in ("th", "td") and name == "align":
+        return value in ("left", "right", "center")
+    if tag == "ol" and name == "start":
+        return value.isdigit() and len(value) < 7
+    return False
+
+
+def _set_rel(attrs: dict, new: bool = False) -> dict:
+    href = attrs.get((None, "href"), "")
+    if href.startswith("#"):
+        return attrs  # an in-page footnote anchor, not an outside link
+    attrs[(None, "rel")] = LINK_REL
+    return attrs
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.disable("image")  # no images in posts: no tracking pixels, no layout breakage
+    md.use(footnote_plugin, inline=False)
+    return md
+
+
+@lru_cache(maxsize=1)
+def _cleaner() -> bleach.Cleaner:
+    return bleach.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=_allowed_attribute,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[
+            lambda source: LinkifyFilter(
+                source, callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False
+            )
+        ],
+    )
+
+
+def render_markdown(source: str) -> str:
+    """Turn Markdown into sanitised HTML, safe to store and show as is."""
+    if not source:
+        return ""
+    # Each rendering gets its own footnote prefix so ids stay unique on a page.
+    env = {"docId": secrets.token_hex(4)}
+    html = _markdown().render(source, env)
+    return _cleaner().clean(html).strip()
+
+
+def sanitise_html(html: str) -> str:
+    """Run HTML from elsewhere (an import, say) through the same allow-list."""
+    return _cleaner().clean(html)
+
+
+def plain_text(source: str) -> str:
+    """Markdown source reduced to words: for search and excerpts."""
+    html = render_markdown(source)
+    text = bleach.clean(html, tags=set(), strip=True)
+    text = re.sub(r"\s+", " ", text)
+    return (
+        text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+        .replace("&quot;", '"').replace("&#39;", "'").strip()
+    )

@@ -1,0 +1,89 @@
+"""A month's theme: its panel, panelists, resources and discussion window."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+
+if TYPE_CHECKING:
+    from .discussions import Thread
+
+UPCOMING, OPEN, ARCHIVED = "upcoming", "open", "archived"
+
+
+class Theme(db.Model):
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(160))
+    month: Mapped[str] = mapped_column(String(7), index=True)  # "YYYY-MM"
+    summary: Mapped[str] = mapped_column(Text, default="")
+    blog_post: Mapped[str] = mapped_column(Text, default="")  # Markdown source
+    blog_post_html: Mapped[str] = mapped_column(Text, default="")
+    panel_title: Mapped[str] = mapped_column(String(200), default="")
+    panel_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recording_url: Mapped[str] = mapped_column(String(500), default="")
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    panelists: Mapped[list[Panelist]] = relationship(
+        back_populates="theme", order_by="Panelist.position, Panelist.id",
+        cascade="all, delete-orphan",
+    )
+    resources: Mapped[list[Resource]] = relationship(
+        back_populates="theme", order_by="Resource.position, Resource.id",
+        cascade="all, delete-orphan",
+    )
+    threads: Mapped[list[Thread]] = relationship(back_populates="theme")
+
+    def state(self, now: datetime | None = None) -> str:
+        """Upcoming, open or archived, from the clock: never stored."""
+        now = now or utcnow()
+        if now < self.opens_at:
+            return UPCOMING
+        if now < self.closes_at:
+            return OPEN
+        return ARCHIVED
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        return self.state(now) == OPEN
+
+    @property
+    def month_label(self) -> str:
+        return datetime.strptime(self.month, "%Y-%m").strftime("%B %Y")
+
+    def __repr__(self) -> str:
+        return f"<Theme {self.slug}>"
+
+
+class Panelist(db.Model):
+    __tablename__ = "panelists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    bio: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    theme: Mapped[Theme] = relationship(back_populates="panelists")
+
+
+class Resource(db.Model):
+    __tablename__ = "resources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(40), default="article")
+    note: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    theme: Mapped[Theme] = relationship(back_populates="resources")

@@ -1,0 +1,144 @@
+"""Writing to discussions: each operation is one transaction, counters included.
+
+Views call these after checking permissions; the functions check the
+rules again that protect the data itself (same thread, length limits)
+and raise PostingError with a message meant for the person writing.
+"""
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import update
+
+from .database import utcnow
+from .extensions import db
+from .markup import MARKUP_VERSION, render_markdown
+from .models import Post, Theme, Thread, User
+from .text import clean_line, clean_text
+
+TITLE_MAX = 200
+
+
+class PostingError(ValueError):
+    """What was written can't be saved; the message says why."""
+
+    def __init__(self, message: str, field: str = "body"):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def clean_body(body: str | None) -> str:
+    """The body as it will be stored, or PostingError when empty or too long."""
+    body = clean_text(body)
+    if not body:
+        raise PostingError("Write something before posting.")
+    limit = current_app.config["POST_MAX_LENGTH"]
+    if len(body) > limit:
+        raise PostingError(
+            f"Posts can be at most {limit:,} characters; this one has {len(body):,}. "
+            "Shorten it, or split it into two posts."
+        )
+    return body
+
+
+def clean_title(title: str | None) -> str:
+    title = clean_line(title)
+    if len(title) < 3:
+        raise PostingError("Give the thread a title of at least 3 characters.", "title")
+    if len(title) > TITLE_MAX:
+        raise PostingError(f"Keep the title under {TITLE_MAX} characters.", "title")
+    return title
+
+
+def new_post(thread: Thread, author: User, body: str, parent: Post | None) -> Post:
+    post = Post(
+        thread=thread,
+        author=author,
+        parent=parent,
+        body=body,
+        html=render_markdown(body),
+        markup_version=MARKUP_VERSION,
+        created_at=utcnow(),
+    )
+    db.session.add(post)
+    db.session.flush()  # the id is part of the path
+    post.place_under(parent)
+    return post
+
+
+def start_thread(theme: Theme, author: User, title: str, body: str) -> Thread:
+    """Create a thread with its opening post, and commit."""
+    title, body = clean_title(title), clean_body(body)
+    now = utcnow()
+    thread = Thread(theme=theme, author=author, title=title, created_at=now, last_post_at=now)
+    db.session.add(thread)
+    new_post(thread, author, body, None)
+    db.session.commit()
+    return thread
+
+
+def reply(thread: Thread, author: User, body: str, parent: Post | None = None) -> Post:
+    """Add a reply under `parent` (the opening post when None), and commit."""
+    body = clean_body(body)
+    if parent is None:
+        parent = opening_post(thread)
+    elif parent.thread_id != thread.id:
+        raise PostingError("That post belongs to another thread.", "parent_id")
+    post = new_post(thread, author, body, parent)
+    db.session.execute(
+        update(Thread)
+        .where(Thread.id == thread.id)
+        .values(reply_count=Thread.reply_count + 1, last_post_at=post.created_at)
+    )
+    db.session.commit()
+    return post
+
+
+def edit(post: Post, body: str) -> Post:
+    """Replace a post's text, keeping an edited mark, and commit."""
+    body = clean_body(body)
+    if body != post.body:
+        post.body = body
+        post.html = render_markdown(body)
+        post.markup_version = MARKUP_VERSION
+        post.edited_at = utcnow()
+    db.session.commit()
+    return post
+
+
+def delete(post: Post) -> None:
+    """Mark a post deleted; it stays as a placeholder while it has replies."""
+    if post.deleted_at is None:
+        post.deleted_at = utcnow()
+        if not post.is_opening:
+            db.session.execute(
+                update(Thread)
+                .where(Thread.id == post.thread_id)
+                .values(reply_count=Thread.reply_count - 1)
+            )
+    db.session.commit()
+
+
+def opening_post(thread: Thread) -> Post:
+    return db.session.scalar(
+        db.select(Post).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
+    )
+
+
+def rerender_stale(batch_size: int = 500, everything: bool = False) -> int:
+    """Re-render posts made under an older sanitising policy; returns how many."""
+    done = 0
+    last_id = 0
+    while True:
+        stmt = db.select(Post).where(Post.id > last_id).order_by(Post.id).limit(batch_size)
+        if not everything:
+            stmt = stmt.where(Post.markup_version < MARKUP_VERSION)
+        posts = db.session.scalars(stmt).all()
+        if not posts:
+            return done
+        for post in posts:
+            post.html = render_markdown(post.body)
+            post.markup_version = MARKUP_VERSION
+        last_id = posts[-1].id
+        done += len(posts)
+        db.session.commit()

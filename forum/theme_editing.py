@@ -1,0 +1,93 @@
+"""Creating and changing themes, panelists and resources (moderators only)."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from .database import utcnow
+from .extensions import db
+from .markup import render_markdown
+from .models import Theme, Thread, User
+from .posting import new_post
+from .slugs import slugify
+
+
+class SlugTaken(ValueError):
+    pass
+
+
+def to_utc(local_naive: datetime | None) -> datetime | None:
+    """A time typed in the community's time zone, as UTC."""
+    if local_naive is None:
+        return None
+    zone = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+    return local_naive.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
+
+
+def to_local_naive(moment: datetime | None) -> datetime | None:
+    """The reverse, for filling a datetime-local input."""
+    if moment is None:
+        return None
+    return moment.astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).replace(tzinfo=None)
+
+
+def _unique_slug(wanted: str, theme: Theme | None) -> str:
+    existing = db.session.scalar(select(Theme).where(Theme.slug == wanted))
+    if existing is not None and existing is not theme:
+        raise SlugTaken(wanted)
+    return wanted
+
+
+def apply_theme_form(theme: Theme, data: dict) -> Theme:
+    """Copy validated form data onto a theme (new or existing); no commit."""
+    theme.slug = _unique_slug(data["slug"] or slugify(data["title"], 80), theme)
+    theme.title = data["title"]
+    theme.month = data["month"]
+    theme.summary = data["summary"] or ""
+    theme.blog_post = data["blog_post"] or ""
+    theme.blog_post_html = render_markdown(theme.blog_post)
+    theme.panel_title = data["panel_title"] or ""
+    theme.panel_at = to_utc(data["panel_at"])
+    theme.recording_url = data["recording_url"] or ""
+    theme.opens_at = to_utc(data["opens_at"])
+    theme.closes_at = to_utc(data["closes_at"])
+    return theme
+
+
+def create_theme(data: dict, moderator: User) -> Theme:
+    """A new theme, with its facilitated discussion when an opening post is given."""
+    theme = apply_theme_form(Theme(), data)
+    db.session.add(theme)
+    opening = (data.get("opening_post") or "").strip()
+    if opening:
+        start_facilitated_thread(theme, moderator, opening)
+    db.session.commit()
+    return theme
+
+
+def start_facilitated_thread(theme: Theme, moderator: User, body: str) -> Thread:
+    """The pinned discussion moderators run; may be prepared before the theme opens."""
+    now = utcnow()
+    thread = Thread(theme=theme, author=moderator, title=f"Discussion: {theme.title}",
+                    facilitated=True, pinned=True, created_at=now, last_post_at=now)
+    db.session.add(thread)
+    new_post(thread, moderator, body, None)
+    return thread
+
+
+def facilitated_thread(theme: Theme) -> Thread | None:
+    return db.session.scalar(
+        select(Thread).where(Thread.theme_id == theme.id, Thread.facilitated.is_(True)).limit(1)
+    )
+
+
+def rerender_blog_posts() -> int:
+    themes = db.session.scalars(select(Theme)).all()
+    for theme in themes:
+        theme.blog_post_html = render_markdown(theme.blog_post)
+    db.session.commit()
+    return len(themes)
+

@@ -1,0 +1,86 @@
+"""The front page, the theme archive, a theme's page and starting threads."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from .. import posting, themes
+from ..forms.discussions import ThreadForm
+from ..permissions import why_not
+from ..security import form_checks_csrf
+from .threads import render_preview, thread_url
+
+bp = Blueprint("themes", __name__)
+
+
+@bp.route("/")
+def home():
+    """This month's theme, what comes next, and recent activity."""
+    current = themes.current_theme()
+    featured = current or themes.latest_archived_theme()
+    upcoming = themes.next_theme()
+    shown = [t.id for t in (featured, upcoming) if t]
+    return render_template(
+        "themes/home.html",
+        current=current, featured=featured, upcoming=upcoming,
+        stats=themes.theme_stats(shown) if shown else {},
+        threads=themes.threads_of(featured) if featured else [],
+        recent=themes.recent_posts(),
+    )
+
+
+@bp.route("/themes")
+def archive():
+    """Every theme by year and month, with how much was said."""
+    return render_template("themes/archive.html", years=themes.themes_by_year(),
+                           stats=themes.theme_stats())
+
+
+def get_theme_or_404(slug: str):
+    theme = themes.get_by_slug(slug)
+    if theme is None:
+        abort(404)
+    return theme
+
+
+@bp.route("/themes/<slug>")
+def show(slug: str):
+    """A theme: its panel, resources, blog post and threads."""
+    theme = get_theme_or_404(slug)
+    return _render_theme(theme)
+
+
+def _render_theme(theme, form: ThreadForm | None = None, preview: str | None = None,
+                  status: int = 200):
+    return render_template(
+        "themes/show.html", theme=theme, threads=themes.threads_of(theme),
+        stats=themes.theme_stats([theme.id]).get(theme.id, themes.ThemeStats()),
+        form=form or ThreadForm(formdata=None), preview=preview,
+        start_refusal=why_not(current_user, "start_thread", theme)
+    ), status
+
+
+@bp.route("/themes/<slug>/threads", methods=["POST"])
+@form_checks_csrf
+def start_thread(slug: str):
+    """Start a new thread under a theme while its discussion is open."""
+    theme = get_theme_or_404(slug)
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=url_for("themes.show", slug=slug)))
+    form = ThreadForm()
+    refusal = why_not(current_user, "start_thread", theme)
+    if refusal:
+        form.form_errors.append(refusal)
+        return _render_theme(theme, form, status=403)
+    if not form.validate_on_submit():
+        return _render_theme(theme, form)
+    if form.preview.data:
+        return _render_theme(theme, form, preview=render_preview(form.body.data))
+    try:
+        thread = posting.start_thread(theme, current_user._get_current_object(),
+                                      form.title.data, form.body.data)
+    except posting.PostingError as error:
+        getattr(form, error.field).errors.append(error.message)
+        return _render_theme(theme, form)
+    flash("Your thread is started.", "success")
+    return redirect(thread_url(thread))

@@ -1,0 +1,162 @@
+"""Thread pages, replies, permalinks, editing and deleting posts."""
+from __future__ import annotations
+
+from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user, login_required
+
+from .. import posting, reading
+from ..extensions import db
+from ..forms.discussions import EditForm, ReplyForm
+from ..markup import render_markdown
+from ..models import Post, Thread
+from ..pagination import page_arg
+from ..permissions import may, require, why_not
+from ..security import form_checks_csrf
+from ..slugs import slugify
+
+bp = Blueprint("threads", __name__)
+
+
+@bp.app_template_global()
+def thread_url(thread: Thread, page: int = 1, anchor: str | None = None) -> str:
+    return url_for("threads.show", thread_id=thread.id, slug=slugify(thread.title),
+                   page=page if page > 1 else None, _anchor=anchor)
+
+
+def post_url(post: Post) -> str:
+    """Where a post is seen: its thread, on the right page, at the post."""
+    return thread_url(post.thread, reading.page_of_post(post), f"post-{post.id}")
+
+
+def get_thread_or_404(thread_id: int) -> Thread:
+    thread = reading.load_thread(thread_id)
+    if thread is None:
+        abort(404)
+    return thread
+
+
+def get_post_or_404(post_id: int) -> Post:
+    """A post the current user may see (hidden ones don't exist for members)."""
+    post = db.session.get(Post, post_id)
+    if post is None or not may(current_user, "view_post", post):
+        abort(404)
+    return post
+
+
+def render_thread(thread: Thread, page: int = 1, form: ReplyForm | None = None,
+                  reply_to: int | None = None, preview: str | None = None,
+                  refusal: str | None = None, status: int = 200):
+    """The thread page, optionally with a reply form open under one post."""
+    moderator = may(current_user, "moderate")
+    view = reading.load_page(thread, page, show_hidden=moderator)
+    if page > view.pages and request.method == "GET":
+        return redirect(thread_url(thread, view.pages))
+    reply_refusal = why_not(current_user, "reply", thread)
+    if form is None:
+        form = ReplyForm(formdata=None)
+    return render_template(
+        "threads/show.html",
+        thread=thread, theme=thread.theme, view=view, form=form, blank=ReplyForm(formdata=None),
+        reply_to=reply_to,
+        preview=preview, refusal=refusal, reply_refusal=reply_refusal,
+        viewer_id=current_user.id if current_user.is_authenticated else None,
+        moderator=moderator, page_url=lambda p: thread_url(thread, p),
+    ), status
+
+
+@bp.route("/threads/<int:thread_id>")
+@bp.route("/threads/<int:thread_id>/<slug>")
+def show(thread_id: int, slug: str | None = None):
+    """A thread: the opening post and the reply tree, one page of branches."""
+    thread = get_thread_or_404(thread_id)
+    reply_to = request.args.get("reply_to", type=int)
+    return render_thread(thread, page_arg(), reply_to=reply_to)
+
+
+@bp.route("/threads/<int:thread_id>/posts", methods=["POST"])
+@form_checks_csrf
+def reply(thread_id: int):
+    """Add a reply to the thread or under one of its posts."""
+    thread = get_thread_or_404(thread_id)
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=thread_url(thread)))
+    form = ReplyForm()
+    parent = None
+    if form.parent_id.data:
+        parent = db.session.get(Post, int(form.parent_id.data)) if form.parent_id.data.isdigit() else None
+        if parent is None or parent.thread_id != thread.id:
+            return render_thread(thread, form=form, refusal="You can only reply to posts in this thread.",
+                                 status=400)
+    reply_to = parent.id if parent and parent.depth > 0 else None
+    page = reading.page_of_post(parent) if parent else 1
+    refusal = why_not(current_user, "reply_to", parent) if parent else why_not(current_user, "reply", thread)
+    if refusal:
+        return render_thread(thread, page, form=form, reply_to=reply_to, refusal=refusal, status=403)
+    if not form.validate_on_submit():
+        return render_thread(thread, page, form=form, reply_to=reply_to)
+    if form.preview.data:
+        return render_thread(thread, page, form=form, reply_to=reply_to,
+                             preview=render_preview(form.body.data))
+    try:
+        post = posting.reply(thread, current_user._get_current_object(), form.body.data, parent)
+    except posting.PostingError as error:
+        form.body.errors.append(error.message)
+        return render_thread(thread, page, form=form, reply_to=reply_to)
+    flash("Your reply is posted.", "success")
+    return redirect(post_url(post))
+
+
+def render_preview(body: str | None) -> str:
+    try:
+        return render_markdown(posting.clean_body(body))
+    except posting.PostingError as error:
+        return f"<p class=\"muted\">{error.message}</p>"
+
+
+@bp.route("/posts/<int:post_id>")
+def permalink(post_id: int):
+    """The permanent address of a post: on to its thread, page and place."""
+    return redirect(post_url(get_post_or_404(post_id)))
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def edit(post_id: int):
+    """Edit one's own post, with a preview."""
+    post = get_post_or_404(post_id)
+    require(current_user, "edit_post", post)
+    form = EditForm(data={"body": post.body} if request.method == "GET" else None)
+    preview = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = render_preview(form.body.data)
+        else:
+            try:
+                posting.edit(post, form.body.data)
+            except posting.PostingError as error:
+                form.body.errors.append(error.message)
+            else:
+                flash("Your changes are saved.", "success")
+                return redirect(post_url(post))
+    return render_template("threads/edit.html", post=post, form=form, preview=preview,
+                           back=post_url(post))
+
+
+@bp.route("/posts/<int:post_id>/delete", methods=["POST"])
+@login_required
+def delete(post_id: int):
+    """Delete one's own post; it stays as a placeholder while it has replies."""
+    post = get_post_or_404(post_id)
+    require(current_user, "delete_post", post)
+    posting.delete(post)
+    flash("Your post is deleted.", "success")
+    return redirect(post_url(post))
+
+
+@bp.route("/preview", methods=["POST"])
+@login_required
+def preview():
+    """Markdown rendered as it will be posted, for the live preview."""
+    return jsonify(html=render_preview(request.form.get("body", "")))
