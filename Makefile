@@ -10,6 +10,7 @@ PORT ?= 5000
 
 run: $(VENV)/.installed
 	$(FLASK) init-db
+	$(FLASK) demo load --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test

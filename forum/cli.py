@@ -55,6 +55,41 @@ def create_user(email: str, display_name: str, role: str, password: str | None):
     click.echo(f"Created {role} {display_name} <{email}> (id {user.id}).")
 
 
+demo = AppGroup("demo", help="The demo community.")
+
+
+@demo.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the forum already has themes.")
+def load_demo(if_empty: bool):
+    """Load a believable demo community: members, themes, discussions."""
+    from . import demo as demo_data
+
+    if not demo_data.is_empty():
+        if if_empty:
+            return
+        raise click.ClickException("The forum already has themes; the demo loads only into an empty one.")
+    counts = demo_data.load()
+    click.echo(f"Loaded {counts['members']} members, {counts['themes']} themes and "
+               f"{counts['posts']} posts.")
+    click.echo(f"Every demo account's password is {demo_data.DEMO_PASSWORD!r}; e.g. log in as "
+               "rosa.delgado@example.org (moderator) or siobhan.brennan@example.org (admin).")
+
+
+posts = AppGroup("posts", help="Maintenance of stored posts.")
+
+
+@posts.command("rerender")
+@click.option("--all", "everything", is_flag=True, help="Re-render every post, not only stale ones.")
+def rerender(everything: bool):
+    """Re-render stored HTML after the Markdown or sanitising policy changed."""
+    from .posting import rerender_stale
+    from .theme_editing import rerender_blog_posts
+
+    done = rerender_stale(everything=everything)
+    themes = rerender_blog_posts()
+    click.echo(f"Re-rendered {done} posts and {themes} theme blog posts.")
+
+
 def init_app(app: Flask) -> None:
-    app.cli.add_command(init_db_command)
-    app.cli.add_command(users)
+    for command in (init_db_command, users, demo, posts):
+        app.cli.add_command(command)

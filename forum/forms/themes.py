@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from .fields import strip_line, strip_text
 
@@ -42,9 +42,9 @@ class ThemeForm(FlaskForm):
     recording_url = StringField("Recording link", filters=[strip_line],
                                 validators=[Length(max=500), web_url])
     opens_at = DateTimeLocalField("Discussion opens", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                  validators=[DataRequired("When does the discussion open?")])
+                                  validators=[InputRequired("When does the discussion open?")])
     closes_at = DateTimeLocalField("Discussion closes", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                   validators=[DataRequired("When does the discussion close?")])
+                                   validators=[InputRequired("When does the discussion close?")])
 
     def validate_slug(self, field):
         if field.data and not SLUG_RE.match(field.data):

@@ -1,0 +1,116 @@
+"""What people see and click in a thread, in Chromium."""
+from __future__ import annotations
+
+import pytest
+
+from forum import posting
+from forum.extensions import db
+from forum.models import Post, Theme, User
+from forum.passwords import hash_password
+from tests.conftest import PASSWORD
+from tests.test_markup import XSS_PAYLOADS
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def discussion(live_app):
+    """An open theme with a thread: opening post, a reply, and a reply to that."""
+    from datetime import timedelta
+
+    from forum.database import utcnow
+
+    with live_app.test_request_context():
+        people = [User(email=f"{key}@example.org", display_name=name, password_hash=hash_password(PASSWORD))
+                  for key, name in [("maria", "Maria Lopez"), ("brett", "Brett Criswell")]]
+        theme = Theme(slug="finding-time", title="Finding time to collaborate", month="2026-11",
+                      opens_at=utcnow() - timedelta(days=3), closes_at=utcnow() + timedelta(days=20))
+        db.session.add_all([*people, theme])
+        db.session.commit()
+        thread = posting.start_thread(theme, people[1], "Where does the time come from?", "Opening question")
+        first = posting.reply(thread, people[1], "A first answer")
+        nested = posting.reply(thread, people[0], "A nested answer", first)
+        return {"thread": thread.id, "first": first.id, "nested": nested.id}
+
+
+def log_in(page, email="maria@example.org"):
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_reply_inline_to_a_nested_post(page, discussion, live_app):
+    log_in(page, "brett@example.org")
+    page.goto(f"/threads/{discussion['thread']}")
+    nested = page.locator(f"#post-{discussion['nested']}")
+    nested.get_by_role("link", name="Reply").click()
+    form = page.locator(f"#reply-{discussion['nested']}")
+    textarea = form.get_by_label("Reply to Maria Lopez")
+    assert textarea.is_visible()
+    assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
+    textarea.fill("Replying **inline** to Maria")
+    form.get_by_role("button", name="Preview").click()
+    assert form.locator("[data-preview] strong").inner_text() == "inline"
+    form.get_by_role("button", name="Post reply").click()
+
+    with live_app.app_context():
+        new_id = db.session.scalar(db.select(db.func.max(Post.id)))
+    new_post = page.locator(f"#post-{new_id}")
+    assert "Replying inline to Maria" in new_post.inner_text()
+    assert "In reply to Maria Lopez" in " ".join(new_post.locator(".post__context").inner_text().split())
+    # It sits in place: inside the list of replies to the nested post.
+    parent_of_new = page.locator(f"#post-{discussion['nested']} ~ ul.replies #post-{new_id}")
+    assert parent_of_new.count() == 1
+    assert page.evaluate("location.hash") == f"#post-{new_id}"
+    assert page.js_errors == []
+
+
+def test_permalink_lands_on_and_highlights_its_post(page, discussion):
+    page.goto(f"/posts/{discussion['nested']}")
+    assert page.evaluate("location.hash") == f"#post-{discussion['nested']}"
+    target = page.locator(f"#post-{discussion['nested']}")
+    highlighted = target.evaluate("e => getComputedStyle(e).backgroundColor")
+    other = page.locator(f"#post-{discussion['first']}").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert highlighted != other
+    assert target.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }")
+
+
+def test_collapse_and_expand_a_branch_by_keyboard(page, discussion):
+    page.goto(f"/threads/{discussion['thread']}")
+    toggle = page.locator(f"#post-{discussion['first']} .collapse-toggle")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert not page.locator(f"#post-{discussion['nested']}").is_visible()
+    page.keyboard.press("Enter")
+    assert page.locator(f"#post-{discussion['nested']}").is_visible()
+
+
+def test_anonymous_reply_link_comes_back_to_the_thread(page, discussion):
+    page.goto(f"/threads/{discussion['thread']}")
+    page.get_by_role("link", name="Log in", exact=True).last.click()
+    page.get_by_label("Email").fill("maria@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    assert f"/threads/{discussion['thread']}" in page.url
+    assert page.locator("#reply-form").is_visible()
+
+
+def test_no_xss_payload_runs(page, discussion, live_app):
+    with live_app.test_request_context():
+        from forum.models import Thread
+
+        thread = db.session.get(Thread, discussion["thread"])
+        author = db.session.scalar(db.select(User).where(User.email == "maria@example.org"))
+        for payload in XSS_PAYLOADS.values():
+            posting.reply(thread, author, payload.replace("alert(", "window.__xss=1;alert("))
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"/threads/{discussion['thread']}")
+    for link in page.locator(".post__body a").all():
+        link.hover()
+    assert dialogs == []
+    assert page.evaluate("window.__xss") is None
+    assert page.locator(".post__body script, .post__body iframe, .post__body svg, .post__body img").count() == 0
