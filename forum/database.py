@@ -1,7 +1,10 @@
 """SQLite connection settings and transaction modes, and the UTC time column type."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timezone
+from typing import Iterator
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import DateTime, event
@@ -11,6 +14,7 @@ from sqlalchemy.types import TypeDecorator
 from .extensions import db
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_writing = ContextVar("writing", default=False)
 
 
 def utcnow() -> datetime:
@@ -44,9 +48,31 @@ def _begin_statement() -> str:
     and the busy timeout does not help; BEGIN IMMEDIATE waits for the lock
     instead. Page views stay deferred so readers never queue behind writers.
     """
+    if _writing.get():
+        return "BEGIN IMMEDIATE"
     if has_request_context() and request.method in READ_ONLY_METHODS:
         return "BEGIN"
     return "BEGIN IMMEDIATE"
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """Run a write from a page view in its own BEGIN IMMEDIATE transaction.
+
+    The page's read transaction is ended first, so the write never has to
+    upgrade a deferred transaction (which fails at once under contention).
+    Commits on success, rolls back on error.
+    """
+    db.session.commit()
+    token = _writing.set(True)
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        _writing.reset(token)
 
 
 def configure_sqlite(app: Flask) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import update
 
+from . import indexing
 from .database import utcnow
 from .extensions import db
 from .markup import MARKUP_VERSION, render_markdown
@@ -63,6 +64,7 @@ def new_post(thread: Thread, author: User, body: str, parent: Post | None) -> Po
     db.session.add(post)
     db.session.flush()  # the id is part of the path
     post.place_under(parent)
+    indexing.mark_post(post)
     return post
 
 
@@ -102,6 +104,7 @@ def edit(post: Post, body: str) -> Post:
         post.html = render_markdown(body)
         post.markup_version = MARKUP_VERSION
         post.edited_at = utcnow()
+        indexing.mark_post(post)
     db.session.commit()
     return post
 
@@ -110,6 +113,7 @@ def delete(post: Post) -> None:
     """Mark a post deleted; it stays as a placeholder while it has replies."""
     if post.deleted_at is None:
         post.deleted_at = utcnow()
+        indexing.mark_post(post)
         if not post.is_opening:
             db.session.execute(
                 update(Thread)

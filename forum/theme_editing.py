@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select
 
+from . import indexing
 from .database import utcnow
 from .extensions import db
 from .markup import render_markdown
@@ -43,6 +44,8 @@ def _unique_slug(wanted: str, theme: Theme | None) -> str:
 
 def apply_theme_form(theme: Theme, data: dict) -> Theme:
     """Copy validated form data onto a theme (new or existing); no commit."""
+    if theme.id is not None and (theme.title, theme.slug) != (data["title"], data["slug"] or theme.slug):
+        indexing.mark_theme(theme)  # search results show the theme's title and link
     theme.slug = _unique_slug(data["slug"] or slugify(data["title"], 80), theme)
     theme.title = data["title"]
     theme.month = data["month"]

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .database import utcnow
 from .extensions import db
-from .models import Post, Theme, Thread
+from .models import Post, Theme, Thread, User
 
 
 @dataclass
@@ -80,15 +80,24 @@ def threads_of(theme: Theme) -> list[Thread]:
     ).all()
 
 
-def recent_posts(limit: int = 8) -> list[Post]:
-    """The latest visible posts across the site, with thread, theme and author."""
-    return db.session.scalars(
+def recent_posts(limit: int = 8, author: User | None = None) -> list[Post]:
+    """The latest visible posts, across the site or by one member, with thread and theme."""
+    stmt = (
         select(Post)
         .options(joinedload(Post.author), joinedload(Post.thread).joinedload(Thread.theme))
         .where(*visible_posts())
         .order_by(Post.created_at.desc(), Post.id.desc())
         .limit(limit)
-    ).all()
+    )
+    if author is not None:
+        stmt = stmt.where(Post.author_id == author.id)
+    return db.session.scalars(stmt).all()
+
+
+def post_count_of(member: User) -> int:
+    return db.session.scalar(
+        select(func.count(Post.id)).where(Post.author_id == member.id, *visible_posts())
+    )
 
 
 def get_by_slug(slug: str) -> Theme | None:

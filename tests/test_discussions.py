@@ -413,3 +413,11 @@ def test_hostile_markdown_answers_promptly(client, auth, forms, open_thread):
         response = reply(forms, open_thread["thread"], body)
         assert response.status_code in (200, 302)
         assert time.monotonic() - started < 10  # a hang, not a benchmark: generous on purpose
+
+
+def test_profile_counts_visible_posts(client, open_thread, add_reply):
+    add_reply(open_thread["thread"], open_thread["member"], "One")
+    add_reply(open_thread["thread"], open_thread["member"], "Two")
+    html = client.get(f"/members/{open_thread['member']}").get_data(as_text=True)
+    assert "<dt>Posts</dt><dd>2</dd>" in html
+    assert "Replied in “How do you find time?”" in html

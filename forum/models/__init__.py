@@ -1,10 +1,11 @@
 """The domain's tables. Models hold data and small derived facts; they never commit."""
 from .discussions import Post, Thread
+from .search import SearchOutbox
 from .security import LoginFailure
 from .themes import ARCHIVED, OPEN, UPCOMING, Panelist, Resource, Theme
 from .users import ROLES, User
 
 __all__ = [
-    "ARCHIVED", "LoginFailure", "OPEN", "Panelist", "Post", "ROLES", "Resource",
+    "ARCHIVED", "LoginFailure", "OPEN", "Panelist", "Post", "ROLES", "Resource", "SearchOutbox",
     "Theme", "Thread", "UPCOMING", "User",
 ]

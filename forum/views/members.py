@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import accounts
+from .. import accounts, themes
 from ..extensions import db
 from ..forms.members import EmptyForm, PasswordForm, ProfileForm
 from ..models import User
@@ -47,7 +47,10 @@ def directory():
 def profile(user_id: int):
     """A member's public profile."""
     member = db.get_or_404(User, user_id)
-    return render_template("members/profile.html", member=member)
+    return render_template(
+        "members/profile.html", member=member,
+        post_count=themes.post_count_of(member), recent=themes.recent_posts(author=member),
+    )
 
 
 @bp.route("/settings", methods=["GET", "POST"])

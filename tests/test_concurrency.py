@@ -1,0 +1,44 @@
+"""Several worker processes writing to one SQLite database at once."""
+from __future__ import annotations
+
+import multiprocessing
+
+from forum.extensions import db
+from forum.models import Post, Thread
+from tests.conftest import FAST_HASH
+
+
+def _write_replies(database_uri: str, thread_id: int, author_id: int, count: int, start) -> str:
+    """A worker: its own app and connections, replying as fast as it can."""
+    from forum import create_app, posting
+    from forum.models import User
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "PASSWORD_HASH_METHOD": FAST_HASH,
+                      "SQLALCHEMY_DATABASE_URI": database_uri})
+    start.wait()
+    try:
+        for n in range(count):
+            with app.test_request_context("/threads/x/posts", method="POST"):
+                thread = db.session.get(Thread, thread_id)  # read, then write: the risky shape
+                posting.reply(thread, db.session.get(User, author_id), f"Reply {n}")
+    except Exception as error:  # reported to the parent, which fails the test
+        return f"{type(error).__name__}: {error}"
+    return "ok"
+
+
+def test_concurrent_writers_never_hit_database_is_locked(app, make_user, make_theme, make_thread):
+    author = make_user()
+    make_theme()
+    thread_id, _ = make_thread("finding-time", author)
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        start = manager.Event()
+        with context.Pool(3) as pool:
+            results = [pool.apply_async(_write_replies, (uri, thread_id, author, 25, start)) for _ in range(3)]
+            start.set()
+            outcomes = [result.get(timeout=120) for result in results]
+    assert outcomes == ["ok", "ok", "ok"]
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Post.id)).where(Post.parent_id.is_not(None))) == 75
+        assert db.session.get(Thread, thread_id).reply_count == 75
