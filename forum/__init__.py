@@ -5,7 +5,7 @@ import secrets
 
 from flask import Flask
 
-from . import cli, errors, security, timefmt
+from . import cli, errors, indexing, security, timefmt
 from .config import load_config
 from .database import configure_sqlite
 from .extensions import db, login_manager
@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    indexing.init_app(app)
     _register_blueprints(app)
     _init_templates(app)
     timefmt.init_app(app)
@@ -56,15 +57,15 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import admin, auth, members, moderation, themes, threads
+    from .views import admin, auth, members, moderation, search, themes, threads
 
-    for module in (themes, threads, auth, members, moderation, admin):
+    for module in (themes, threads, search, auth, members, moderation, admin):
         app.register_blueprint(module.bp)
 
 
 NAVIGATION = (
     ("themes.archive", "Themes"),
-    ("search.search", "Search"),
+    ("search.search_page", "Search"),
     ("members.directory", "Members"),
 )
 

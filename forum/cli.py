@@ -20,8 +20,13 @@ def create_tables() -> None:
 @click.command("init-db")
 @with_appcontext
 def init_db_command():
-    """Create missing tables (existing data is kept)."""
+    """Create missing tables and the search index (existing data is kept)."""
+    import search
+
     create_tables()
+    if not search.index_exists():
+        count = search.rebuild()
+        click.echo(f"Search index created ({count} posts).")
     click.echo("Database ready.")
 
 
@@ -90,6 +95,32 @@ def rerender(everything: bool):
     click.echo(f"Re-rendered {done} posts and {themes} theme blog posts.")
 
 
+search_group = AppGroup("search", help="The full-text search index.")
+
+
+@search_group.command("rebuild")
+def search_rebuild():
+    """Build a fresh index from the database and swap it in (search keeps working)."""
+    import search
+    from sqlalchemy import func, select
+
+    from .models import Post
+
+    total = db.session.scalar(select(func.count(Post.id)))
+    # click draws the bar only on a terminal; under cron or CI it stays quiet.
+    with click.progressbar(length=total, label="Indexing posts") as bar:
+        count = search.rebuild(progress=bar.update)
+    click.echo(f"Indexed {count} visible posts of {total}.")
+
+
+@search_group.command("sync")
+def search_sync():
+    """Apply changes still waiting in the outbox (after a crash or a busy index)."""
+    import search
+
+    click.echo(f"Applied {search.apply_pending(timeout=30)} waiting changes.")
+
+
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, users, demo, posts):
+    for command in (init_db_command, users, demo, posts, search_group):
         app.cli.add_command(command)

@@ -10,6 +10,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
+import search
+
 from . import demo_content
 from .extensions import db
 from .markup import MARKUP_VERSION, render_markdown
@@ -32,6 +34,7 @@ def load(today: datetime | None = None) -> dict:
     for data in demo_content.THEMES:
         posts += _theme(data, users, midnight)
     db.session.commit()
+    search.rebuild()
     return {"members": len(users), "themes": len(demo_content.THEMES), "posts": posts}
 
 

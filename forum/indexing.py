@@ -1,10 +1,17 @@
 """Recording, in the writer's transaction, what the search index must catch up with.
 
-Call these wherever a post's text, visibility or context (thread title,
-theme) changes, before the commit; search.sync applies the rows after
-commit. Nothing here touches the index itself.
+Call the mark_* functions wherever a post's text, visibility or context
+(thread title, theme) changes, before the commit. After a request whose
+commit carried such rows, the rows are applied to the index before the
+response leaves, so a new post is findable once its request returns.
 """
 from __future__ import annotations
+
+from flask import Flask, g, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+import search
 
 from .extensions import db
 from .models.search import SearchOutbox
@@ -29,3 +36,36 @@ def mark_thread(thread) -> None:
 def mark_theme(theme) -> None:
     """Every post of a theme: its title or slug changed."""
     _mark("theme", theme.id)
+
+
+def _note_outbox_rows(session: Session, _flush_context, _instances) -> None:
+    if any(isinstance(obj, SearchOutbox) for obj in session.new):
+        session.info["search_outbox"] = True
+
+
+def _after_commit(session: Session) -> None:
+    if session.info.pop("search_outbox", False) and has_app_context():
+        g.search_outbox_pending = True
+
+
+def _after_rollback(session: Session, _previous) -> None:
+    session.info.pop("search_outbox", None)
+
+
+def _apply_after_request(response):
+    if g.pop("search_outbox_pending", False):
+        search.apply_pending()
+    return response
+
+
+_listening = False
+
+
+def init_app(app: Flask) -> None:
+    global _listening
+    app.after_request(_apply_after_request)
+    if not _listening:  # session events are global: attach them once per process
+        event.listen(Session, "before_flush", _note_outbox_rows)
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_soft_rollback", _after_rollback)
+        _listening = True

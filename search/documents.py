@@ -1,0 +1,82 @@
+"""Turning posts into index documents, loaded from the database in batches."""
+from __future__ import annotations
+
+import html
+import re
+from typing import Iterable, Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from forum.extensions import db
+from forum.models import Post, Thread
+
+_TAGS = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"\s+")
+
+
+def plain_text(post_html: str) -> str:
+    """Words of a post from its stored, sanitised HTML: cheap, no Markdown rendering."""
+    return _SPACES.sub(" ", html.unescape(_TAGS.sub(" ", post_html))).strip()
+
+
+def is_searchable(post: Post) -> bool:
+    """Only what every visitor may read goes into the index."""
+    return post.deleted_at is None and post.hidden_at is None
+
+
+def to_document(post: Post, asked_by: str | None = None) -> dict:
+    thread = post.thread
+    theme = thread.theme
+    return {
+        "post_id": str(post.id),
+        "thread_id": thread.id,
+        "thread_title": thread.title,
+        "theme": theme.slug,
+        "month": theme.month,
+        "year": theme.month[:4],
+        "author_id": str(post.author_id),
+        "author": post.author.display_name,
+        "body": plain_text(post.html),
+        "created": post.created_at.replace(tzinfo=None),
+        "is_question": asked_by is not None,
+        "asked_by": asked_by or "",
+        "reply": post.depth > 1,
+    }
+
+
+def _with_context(stmt):
+    return stmt.options(
+        joinedload(Post.author), joinedload(Post.thread).joinedload(Thread.theme)
+    )
+
+
+def load_posts(post_ids: Iterable[int]) -> list[Post]:
+    ids = list(post_ids)
+    if not ids:
+        return []
+    return db.session.scalars(_with_context(select(Post)).where(Post.id.in_(ids))).all()
+
+
+def iter_all_posts(batch_size: int = 2000) -> Iterator[list[Post]]:
+    """Every post in id order, a batch at a time, so memory stays flat."""
+    last_id = 0
+    while True:
+        batch = db.session.scalars(
+            _with_context(select(Post)).where(Post.id > last_id).order_by(Post.id).limit(batch_size)
+        ).all()
+        if not batch:
+            return
+        yield batch
+        last_id = batch[-1].id
+        db.session.expunge_all()  # let the batch go
+
+
+def _askers(post_ids: list[int]) -> dict[int, str]:
+    """Who asked each published panel question among these posts."""
+    return {}
+
+
+def documents(posts: list[Post]) -> list[dict]:
+    asked = _askers([p.id for p in posts])
+    return [to_document(p, asked.get(p.id)) for p in posts if is_searchable(p)]

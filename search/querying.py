@@ -1,0 +1,234 @@
+"""Running what people type: parse, filter, rank, page, highlight, facets, suggestions.
+
+People type a few words, not a query language. Supported: words (all
+must match, with stemming), "quoted phrases", OR, NOT or a leading
+minus, parentheses, and author:/theme: in the query. Field names other
+than those two are plain words; wildcards and fuzzy terms are switched
+off, since a single `*` or `s*` made Whoosh work for seconds at 100k posts.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from whoosh import highlight, qparser, query as wq, sorting
+from whoosh.qparser import syntax
+
+from .whoosh_index import name_analyzer
+
+MAX_QUERY_LENGTH = 200
+PER_PAGE = 20
+MAX_PAGE = 50  # 1,000 results deep is as far as anyone reads; deeper costs the server
+_FIELD_TOKEN = re.compile(r'(?<![\w-])(author|theme):("([^"]*)"|\S+)', re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_WILDCARDS = re.compile(r"[*?~^]")
+_OTHER_FIELD = re.compile(r"(?<![\w:])(?!(?:author|theme):)([A-Za-z_]\w*):(?=\S)", re.IGNORECASE)
+
+
+@dataclass
+class SearchRequest:
+    text: str = ""
+    theme: str = ""  # a theme's slug
+    author: str = ""  # words of an author's name
+    date_from: date | None = None
+    date_to: date | None = None
+    newest_first: bool = False
+    page: int = 1
+
+
+@dataclass
+class Hit:
+    post_id: int
+    snippet: str  # HTML: escaped text with <mark> around matched words
+
+
+@dataclass
+class SearchResults:
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 0
+    by_theme: list[tuple[str, int]] = field(default_factory=list)
+    by_year: list[tuple[str, int]] = field(default_factory=list)
+    suggestion: str | None = None
+    notices: list[str] = field(default_factory=list)
+
+
+def tidy(text: str) -> tuple[str, list[str]]:
+    """The query as we will run it, and what we changed, said for people."""
+    notices = []
+    text = _CONTROL.sub(" ", text or "")
+    if len(text) > MAX_QUERY_LENGTH:
+        text = text[:MAX_QUERY_LENGTH]
+        notices.append(f"Your search was long, so only its first {MAX_QUERY_LENGTH} characters were used.")
+    if _WILDCARDS.search(text):
+        text = _WILDCARDS.sub(" ", text)
+        notices.append("Wildcards (*, ?) aren't needed: word forms match automatically "
+                       "(makerspace finds makerspaces).")
+    others = sorted({match.group(1).lower() for match in _OTHER_FIELD.finditer(text)})
+    if others:
+        text = _OTHER_FIELD.sub(" ", text)
+        notices.append(f"Only author: and theme: narrow a search, so {', '.join(o + ':' for o in others)} "
+                       "was left out and the rest searched as words.")
+    if text.count('"') % 2:
+        text = text.replace('"', " ")
+        notices.append("A quotation mark was unmatched, so the words were searched separately.")
+    if text.count("(") != text.count(")"):
+        text = text.replace("(", " ").replace(")", " ")
+        notices.append("A parenthesis was unmatched, so parentheses were ignored.")
+    return " ".join(text.split()), notices
+
+
+def extract_fields(text: str) -> tuple[str, str, str]:
+    """Pull author: and theme: out of the typed text."""
+    author, theme = [], []
+
+    def take(match: re.Match) -> str:
+        value = match.group(3) if match.group(3) is not None else match.group(2)
+        (author if match.group(1).lower() == "author" else theme).append(value)
+        return " "
+
+    rest = _FIELD_TOKEN.sub(take, text)
+    return " ".join(rest.split()), " ".join(author), " ".join(theme)
+
+
+def _parser(schema) -> qparser.QueryParser:
+    parser = qparser.MultifieldParser(["body", "thread_title"], schema, group=syntax.AndGroup)
+    for plugin in (qparser.WildcardPlugin, qparser.FieldsPlugin, qparser.RangePlugin,
+                   qparser.BoostPlugin, qparser.FuzzyTermPlugin, qparser.RegexPlugin,
+                   qparser.GtLtPlugin):
+        parser.remove_plugin_class(plugin)
+    parser.add_plugin(qparser.PlusMinusPlugin())
+    return parser
+
+
+def _name_query(fieldname: str, words: str):
+    terms = [token.text for token in name_analyzer()(words)]
+    return wq.And([wq.Term(fieldname, t) for t in terms]) if terms else None
+
+
+def _date_filter(request: SearchRequest):
+    if not request.date_from and not request.date_to:
+        return None
+    start = datetime.combine(request.date_from, time.min) if request.date_from else None
+    end = (datetime.combine(request.date_to + timedelta(days=1), time.min) - timedelta(microseconds=1)
+           if request.date_to else None)
+    return wq.DateRange("created", start, end)
+
+
+def build_query(searcher, request: SearchRequest):
+    """The Whoosh query for a request, or None when there is nothing to look for."""
+    text, author_in_text, theme_in_text = extract_fields(request.text)
+    parts = []
+    if text:
+        parsed = _parser(searcher.schema).parse(text)
+        if parsed is not wq.NullQuery and parsed != wq.NullQuery:
+            parts.append(parsed)
+    author = " ".join(filter(None, [request.author, author_in_text]))
+    if author:
+        named = _name_query("author", author)
+        if named is not None:
+            parts.append(named)
+    theme = request.theme or theme_in_text
+    if theme:
+        parts.append(wq.Term("theme", theme.lower()))
+    dates = _date_filter(request)
+    if dates is not None:
+        parts.append(dates)
+    if not parts:
+        return None
+    return wq.And(parts).normalize() if len(parts) > 1 else parts[0].normalize()
+
+
+class _Marks(highlight.HtmlFormatter):
+    """<mark> around matches; HtmlFormatter escapes the text around them."""
+
+    def __init__(self):
+        super().__init__(tagname="mark", between=" … ")
+
+    def format_token(self, text, token, replace=False):
+        return f"<mark>{highlight.htmlescape(highlight.get_text(text, token, replace))}</mark>"
+
+
+def _snippet(hit, body: str) -> str:
+    hit.results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
+    hit.results.formatter = _Marks()
+    marked = hit.highlights("body", text=body, top=2)
+    if marked:
+        return marked
+    plain = body[:240] + ("…" if len(body) > 240 else "")
+    return highlight.htmlescape(plain)
+
+
+def run(searcher, request: SearchRequest, bodies) -> SearchResults:
+    """Search; `bodies(post_ids)` gives the plain text of posts for snippets."""
+    q = build_query(searcher, request)
+    if q is None:
+        return SearchResults()
+    page = min(max(request.page, 1), MAX_PAGE)
+    facets = sorting.Facets()
+    facets.add_field("theme", maptype=sorting.Count)
+    facets.add_field("year", maptype=sorting.Count)
+    sortedby = "created" if request.newest_first else None
+    limit = page * PER_PAGE
+    results = searcher.search(q, limit=limit, sortedby=sortedby, reverse=request.newest_first,
+                              groupedby=facets)
+    by_year = results.groups("year")
+    # Every post has one year, so the year counts add up to the total without
+    # asking len(), which would run the query again.
+    total = sum(by_year.values())
+    window = results[(page - 1) * PER_PAGE: limit]
+    ids = [int(hit["post_id"]) for hit in window]
+    texts = bodies(ids)
+    hits = [Hit(int(hit["post_id"]), _snippet(hit, texts.get(int(hit["post_id"]), ""))) for hit in window]
+    out = SearchResults(
+        hits=hits, total=total, page=page,
+        pages=min(MAX_PAGE, -(-total // PER_PAGE)),
+        by_theme=sorted(results.groups("theme").items(), key=lambda item: (-item[1], item[0])),
+        by_year=sorted(by_year.items(), reverse=True),
+    )
+    if total == 0:
+        out.suggestion = suggest(searcher, request)
+    return out
+
+
+_WORD = re.compile(r'"[^"]*"|\S+')
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+
+
+def suggest(searcher, request: SearchRequest) -> str | None:
+    """A corrected query that has results, for "Did you mean".
+
+    Each word whose stem the index doesn't know is replaced by the closest
+    word from the unstemmed spelling field, so suggestions are real words
+    ("schedule"), not stems ("schedul"). Phrases and operators stay as typed.
+    """
+    text, _, _ = extract_fields(request.text)
+    if not text:
+        return None
+    reader = searcher.reader()
+    corrector = searcher.corrector("body")
+    analyzer = searcher.schema["body"].analyzer
+    changed = False
+    words = []
+    for word in _WORD.findall(text):
+        bare = word.lstrip("+-()").rstrip("()")
+        stems = [token.text for token in analyzer(bare)]
+        if (word.startswith('"') or word in _OPERATORS or not stems
+                or all(reader.doc_frequency("body", stem) for stem in stems)):
+            words.append(word)
+            continue
+        options = corrector.suggest(bare.lower(), limit=1, maxdist=2, prefix=1)
+        if options:
+            words.append(word.replace(bare, options[0]))
+            changed = True
+        else:
+            words.append(word)
+    if not changed:
+        return None
+    suggestion = " ".join(words)
+    corrected = build_query(searcher, SearchRequest(text=suggestion))
+    if corrected is None or searcher.search(corrected, limit=1).is_empty():
+        return None
+    return suggestion

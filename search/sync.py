@@ -1,0 +1,139 @@
+"""Keeping the index in step with the database: outbox rows and rebuilds.
+
+A change writes an outbox row in its own transaction (forum.indexing);
+after commit, apply_pending() applies the rows to the index and deletes
+them. Rows left behind (a crash, a lock held too long) are applied by
+the next writer or by `flask --app app search sync`. Applying a row
+re-reads the post, so applying twice is harmless.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable
+
+from flask import current_app
+from sqlalchemy import delete, select
+from whoosh import index as whoosh_index
+from whoosh.writing import LockError
+
+from forum.extensions import db
+from forum.models import Post, SearchOutbox, Thread
+
+from . import documents
+from .whoosh_index import (WRITER_SETTINGS, make_schema, new_generation, open_or_create,
+                           remove_old_generations, swap_in, writer)
+
+REBUILDING = "rebuilding"
+STALE_REBUILD_SECONDS = 6 * 3600
+BATCH = 500
+
+
+def index_root() -> Path:
+    return Path(current_app.config["SEARCH_INDEX_DIR"])
+
+
+def _post_ids_for(rows: list[SearchOutbox]) -> set[int]:
+    ids = {row.ref_id for row in rows if row.kind == "post"}
+    threads = [row.ref_id for row in rows if row.kind == "thread"]
+    themes = [row.ref_id for row in rows if row.kind == "theme"]
+    if threads:
+        ids.update(db.session.scalars(select(Post.id).where(Post.thread_id.in_(threads))))
+    if themes:
+        ids.update(db.session.scalars(
+            select(Post.id).join(Thread, Post.thread_id == Thread.id).where(Thread.theme_id.in_(themes))
+        ))
+    return ids
+
+
+def _changes(post_ids: set[int]) -> tuple[list[dict], list[str]]:
+    """Documents to (re)index and post ids to drop, read from the database."""
+    docs = documents.documents(documents.load_posts(post_ids))
+    shown = {doc["post_id"] for doc in docs}
+    return docs, [str(post_id) for post_id in post_ids if str(post_id) not in shown]
+
+
+def _rebuild_running(root: Path) -> bool:
+    """A rebuild's marker; one left by a crashed rebuild stops counting after a while."""
+    marker = root / REBUILDING
+    try:
+        started = float(marker.read_text() or 0)
+    except (FileNotFoundError, ValueError):
+        return False
+    return time.time() - started < STALE_REBUILD_SECONDS
+
+
+def apply_pending(timeout: float = 5.0, *, keep_rows_during_rebuild: bool = True) -> int:
+    """Apply outbox rows to the index; returns how many rows were applied.
+
+    Gives up quietly (rows stay for the next writer) if another process
+    holds the index's write lock for longer than `timeout` seconds.
+    """
+    root = index_root()
+    applied = 0
+    while True:
+        # Rows are read before the index is opened: see rebuild() for why.
+        rows = db.session.scalars(select(SearchOutbox).order_by(SearchOutbox.id).limit(BATCH)).all()
+        if not rows:
+            break
+        row_ids = [row.id for row in rows]
+        docs, dropped = _changes(_post_ids_for(rows))
+        # Never hold SQLite's lock while waiting for the index's, or two
+        # workers could each wait for what the other holds.
+        db.session.rollback()
+        ix = open_or_create(root)
+        try:
+            with writer(ix, timeout=timeout) as w:
+                for post_id in dropped:
+                    w.delete_by_term("post_id", post_id)
+                for doc in docs:
+                    w.update_document(**doc)
+        except LockError:
+            current_app.logger.info("search index busy: %d outbox rows left for later", len(row_ids))
+            break
+        if keep_rows_during_rebuild and _rebuild_running(root):
+            break  # the rebuild applies every row to its new index once that is live
+        db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(row_ids)))
+        db.session.commit()
+        applied += len(row_ids)
+    return applied
+
+
+def rebuild(progress: Callable[[int], None] | None = None, batch_size: int = 2000) -> int:
+    """Build a fresh index from the database and swap it in; returns posts indexed.
+
+    Searches use the old index until the swap. While the marker file is
+    present, writers apply changes to the old index but keep their outbox
+    rows; after the swap every row is applied to the new index, and only
+    then is the marker removed. A writer that read its rows before the swap
+    either finds the marker (and keeps them) or finds its rows already
+    applied to the new index by the pass after the swap.
+    """
+    root = index_root()
+    root.mkdir(parents=True, exist_ok=True)
+    marker = root / REBUILDING
+    marker.write_text(str(time.time()))
+    try:
+        generation = new_generation(root)
+        ix = whoosh_index.create_in(str(generation), make_schema())
+        count = 0
+        w = ix.writer(compound=False, **WRITER_SETTINGS)
+        try:
+            for batch in documents.iter_all_posts(batch_size):
+                for doc in documents.documents(batch):
+                    w.add_document(**doc)
+                    count += 1
+                if progress:
+                    progress(len(batch))
+        except BaseException:
+            w.cancel()
+            raise
+        w.commit()
+        db.session.rollback()
+        swap_in(root, generation)
+        apply_pending(keep_rows_during_rebuild=False)
+    finally:
+        marker.unlink(missing_ok=True)
+    apply_pending()
+    remove_old_generations(root)
+    return count

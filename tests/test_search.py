@@ -1,0 +1,318 @@
+"""Search through HTTP on a real Whoosh index: ranking, filters, visibility, bad input."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+import search
+from forum import posting
+from forum.extensions import db
+from forum.models import Post, SearchOutbox, Theme, Thread, User
+from tests.conftest import csrf_from
+
+# A small archive written for these tests: (theme, author, thread title, body).
+ARCHIVE = {
+    "themes": [
+        ("leading", "Leading without leaving the classroom", "2024-10"),
+        ("makers", "Makerspaces in every grade", "2024-11"),
+        ("time", "Finding time to collaborate", "2025-12"),
+    ],
+    "members": [
+        ("julie", "Julie Ortiz", "Alternative high school science teacher"),
+        ("brett", "Brett Criswell", "Chemistry teacher educator"),
+        ("ana", "Ana Martínez", "Principal"),
+        ("sam", "Sam Okafor", "District STEM coordinator"),
+    ],
+    "posts": [
+        ("leading", "sam", "Hybrid roles", "Our district adopted Opportunity Culture last year: multi-classroom leaders teach part time and lead a small team."),
+        ("leading", "julie", "Hybrid roles", "At an alternative school the hybrid role looks different: our students need continuity more than anything."),
+        ("leading", "brett", "Hybrid roles", "Teacher leaders who keep a classroom keep their credibility with colleagues."),
+        ("leading", "julie", "Alternative schools", "Alternative schools rarely get teacher leadership positions; we had to invent ours with a grant."),
+        ("makers", "ana", "Starting a makerspace", "We turned the old library annex into a makerspace with a laser cutter and sewing machines."),
+        ("makers", "sam", "Starting a makerspace", "Makerspaces need a maintenance budget, not just a ribbon cutting."),
+        ("makers", "brett", "Engineering design", "The engineering design cycle fits chemistry labs if you let students redesign the procedure."),
+        ("makers", "julie", "Engineering design", "My students built water filters; the design brief mattered more than the materials."),
+        ("time", "ana", "Master schedule", "I rebuilt the master schedule so every science team shares common planning time on Tuesdays."),
+        ("time", "brett", "Master schedule", "Common planning time is wasted when the agenda is announcements; protect it with a protocol."),
+        ("time", "sam", "Release time", "We pay stipends for release time and hire a pool of substitutes who know our classrooms."),
+        ("time", "julie", "Lesson study", "Lesson study took three release days a semester but changed how we plan together."),
+        ("time", "ana", "Lesson study", "Instructional rounds are a lighter way to start before committing to full lesson study."),
+        ("time", "sam", "Finding minutes", "We found twenty minutes a week by moving morning duty to the counseling team: collaboration time!"),
+    ],
+}
+
+
+@pytest.fixture
+def archive(app):
+    """Load ARCHIVE through the posting functions (outbox and all), then sync."""
+    with app.test_request_context():
+        base = datetime(2024, 10, 1, 12, tzinfo=timezone.utc)
+        themes = {}
+        for slug, title, month in ARCHIVE["themes"]:
+            opens = datetime.strptime(month, "%Y-%m").replace(tzinfo=timezone.utc)
+            themes[slug] = Theme(slug=slug, title=title, month=month, opens_at=opens,
+                                 closes_at=opens + timedelta(days=28))
+        people = {key: User(email=f"{key}@example.org", display_name=name, position=position)
+                  for key, name, position in ARCHIVE["members"]}
+        db.session.add_all([*themes.values(), *people.values()])
+        db.session.commit()
+        threads: dict[str, Thread] = {}
+        ids = []
+        for n, (slug, author, title, body) in enumerate(ARCHIVE["posts"]):
+            if title not in threads:
+                threads[title] = posting.start_thread(themes[slug], people[author], title, body)
+                post = posting.opening_post(threads[title])
+            else:
+                post = posting.reply(threads[title], people[author], body)
+            post.created_at = themes[slug].opens_at + timedelta(days=1, hours=n)
+            ids.append(post.id)
+        db.session.commit()
+        search.apply_pending()
+        return ids
+
+
+def results(client, **params):
+    html = client.get("/search", query_string=params).get_data(as_text=True)
+    block = re.search(r'<ol id="results"[^>]*>(.*?)</ol>', html, re.S)
+    ids = [int(i) for i in re.findall(r'href="/posts/(\d+)"', block.group(1))] if block else []
+    return ids, html
+
+
+def body_of(app, post_id):
+    with app.app_context():
+        return db.session.get(Post, post_id).body
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("makerspace", 5),                        # stemming: finds "Makerspaces"
+    ("Opportunity Culture", 0),
+    ('"common planning time"', 9),
+    ("library annex makerspaces", 4),
+    ("release time stipends", 10),
+    ("alternative schools", 3),
+    ("laser cutter", 4),
+    ("water filters", 7),
+    ("instructional rounds", 12),
+    ("hybrid role alternative", 1),
+    ("morning duty", 13),
+    ("maintenance budget", 5),
+    ("credibility", 2),
+])
+def test_the_right_post_comes_first(app, client, archive, query, expected):
+    ids, _ = results(client, q=query)
+    assert ids and ids[0] == archive[expected], (query, [body_of(app, i)[:40] for i in ids])
+
+
+def test_all_words_must_match_by_default(client, archive):
+    ids, _ = results(client, q="makerspace chemistry")
+    assert ids == []
+
+
+def test_or_and_not(client, archive):
+    either, _ = results(client, q="laser OR filters")
+    assert set(either) == {archive[4], archive[7]}
+    without, _ = results(client, q="lesson study -instructional")
+    assert archive[12] not in without and archive[11] in without
+    minus, _ = results(client, q="lesson study NOT rounds")
+    assert archive[12] not in minus
+
+
+def test_accents_fold(client, archive):
+    ids, _ = results(client, author="martinez")
+    assert archive[4] in ids and archive[8] in ids
+
+
+def test_author_in_query_and_form(client, archive):
+    in_query, _ = results(client, q="author:Julie alternative")
+    assert set(in_query) == {archive[1], archive[3]}
+    in_form, _ = results(client, q="alternative", author="julie ortiz")
+    assert set(in_form) == set(in_query)
+    everything, _ = results(client, author="Julie")
+    assert len(everything) == 4
+
+
+def test_theme_filter_in_query_and_form(client, archive):
+    in_query, _ = results(client, q="theme:time schedule")
+    in_form, _ = results(client, q="schedule", theme="time")
+    assert in_query == in_form and archive[8] in in_query
+    assert all(i in archive[8:] for i in in_query)
+
+
+def test_date_range(client, archive):
+    ids, _ = results(client, q="the", **{"from": "2025-01-01", "to": "2025-12-31"})
+    ids, _ = results(client, author="sam", **{"from": "2025-01-01"})
+    assert set(ids) == {archive[10], archive[13]}
+    ids, _ = results(client, author="sam", to="2024-10-31")
+    assert ids == [archive[0]]
+
+
+def test_bad_dates_are_reported_not_fatal(client, archive):
+    response = client.get("/search", query_string={"q": "schedule", "from": "2025-13-45"})
+    assert response.status_code == 200
+    assert "isn&#39;t a date" in response.get_data(as_text=True)
+
+
+def test_newest_first(client, archive):
+    ids, _ = results(client, q="time", sort="newest")
+    assert ids == sorted(ids, reverse=True)
+
+
+def test_result_shows_context_and_escaped_highlight(app, client, archive):
+    with app.test_request_context():
+        thread = db.session.scalar(db.select(Thread).where(Thread.title == "Starting a makerspace"))
+        posting.reply(thread, db.session.get(User, 1), "A <b>makerspace</b> & <script>x</script> reply")
+        search.apply_pending()
+    search_html = results(client, q="makerspace script")[1]
+    snippets = " ".join(re.findall(r'class="result__snippet">(.*?)</p>', search_html, re.S))
+    assert "<mark>makerspace</mark>" in snippets
+    assert "&lt;<mark>script</mark>&gt;" in snippets and "<script" not in snippets
+    assert "Makerspaces in every grade" in search_html and "November 2024" in search_html
+
+
+def test_in_reply_to_is_shown_for_replies_to_replies(app, client, archive):
+    with app.test_request_context():
+        parent = db.session.get(Post, archive[5])
+        posting.reply(parent.thread, db.session.get(User, 1), "Budget lines for consumables", parent)
+        search.apply_pending()
+    html = results(client, q="consumables")[1]
+    assert "in reply to <bdi>Sam Okafor</bdi>" in html
+
+
+def test_facets_count_and_narrow(client, archive):
+    _, html = results(client, q="time")
+    assert re.search(r'href="/search\?q=time&amp;theme=time">Finding time to collaborate</a> \(\d+\)', html)
+    assert re.search(r">2025</a> \(\d+\)", html)
+
+
+def test_did_you_mean(client, archive):
+    _, html = results(client, q="colaboration")
+    assert "Did you mean" in html and "collaboration" in html
+    _, html = results(client, q="makerspce")
+    assert re.search(r'Did you mean <a href="/search\?q=makerspaces?">makerspaces?</a>', html)
+
+
+def test_pagination(app, client, archive):
+    with app.test_request_context():
+        thread = db.session.scalar(db.select(Thread).where(Thread.title == "Master schedule"))
+        for n in range(45):
+            posting.reply(thread, db.session.get(User, 2), f"Schedule note number {n}")
+        search.apply_pending()
+    first, html = results(client, q="schedule note")
+    assert len(first) == 20 and "page 1 of 3" in html
+    third, _ = results(client, q="schedule note", page=3)
+    assert len(third) == 5 and not set(first) & set(third)
+    assert client.get("/search", query_string={"q": "schedule", "page": 99}).status_code == 200
+
+
+def test_empty_query_shows_tips_and_recent_themes(client, archive):
+    html = client.get("/search").get_data(as_text=True)
+    assert "Search tips" in html and "Finding time to collaborate" in html
+
+
+@pytest.mark.parametrize("query", [
+    '"unbalanced', "(unbalanced", "unbalanced)", "AND", "OR", "NOT", "-", "+", "author:", "theme:",
+    "*", "s*", "*ai*", "ma?er", "x" * 5000, "nul\x00byte", "\x1b[31m", "title:foo", "body:(", "((((", '""',
+    "~", "^", "a OR OR b", "[a TO z]", "created:>2020", "\u202eevil",
+])
+def test_bad_queries_never_fail(client, archive, query):
+    response = client.get("/search", query_string={"q": query})
+    assert response.status_code == 200
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_long_queries_are_capped_with_a_message(client, archive):
+    html = client.get("/search", query_string={"q": "time " * 100}).get_data(as_text=True)
+    assert "only its first 200 characters" in html
+
+
+def test_unknown_field_names_are_plain_words(client, archive):
+    ids, html = results(client, q="body:laser")
+    assert ids == [archive[4]]
+    assert "so body: was left out" in html
+
+
+# Visibility and keeping in step ------------------------------------------------------
+
+def test_new_post_is_findable_when_its_request_returns(app, client, auth, forms, make_user, make_theme, make_thread):
+    make_user()
+    make_theme()
+    thread_id, _ = make_thread("finding-time", 1)
+    auth.login()
+    forms.post(f"/threads/{thread_id}/posts", {"body": "Zebrafish genetics unit"}, page=f"/threads/{thread_id}")
+    ids, _ = results(client, q="zebrafish")
+    assert len(ids) == 1
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(SearchOutbox.id))) == 0
+
+
+def test_edit_delete_hide_reach_the_index(app, client, auth, forms, make_user, make_theme, make_thread, add_reply):
+    make_user()
+    make_theme()
+    thread_id, _ = make_thread("finding-time", 1)
+    post_id = add_reply(thread_id, 1, "Original aardvark text")
+    with app.test_request_context():
+        search.apply_pending()
+    auth.login()
+    forms.post(f"/posts/{post_id}/edit", {"body": "Edited pangolin text"})
+    assert results(client, q="aardvark")[0] == [] and results(client, q="pangolin")[0] == [post_id]
+    forms.post(f"/posts/{post_id}/delete", {}, page=f"/threads/{thread_id}")
+    assert results(client, q="pangolin")[0] == []
+
+
+def test_hidden_posts_never_appear_even_in_counts(app, client, archive):
+    from forum import indexing
+    from forum.database import utcnow
+
+    with app.test_request_context():
+        post = db.session.get(Post, archive[4])
+        post.hidden_at = utcnow()
+        indexing.mark_post(post)
+        db.session.commit()
+        search.apply_pending()
+    ids, html = results(client, q="laser cutter")
+    assert ids == [] and "No posts found" in html
+
+
+def test_a_hidden_post_not_yet_synced_is_still_not_shown(app, client, archive):
+    from forum.database import utcnow
+
+    with app.app_context():
+        db.session.get(Post, archive[4]).hidden_at = utcnow()  # no outbox row: index is stale
+        db.session.commit()
+    ids, _ = results(client, q="laser cutter")
+    assert archive[4] not in ids
+
+
+def test_thread_title_change_reaches_every_post(app, client, archive):
+    from forum import indexing
+
+    with app.test_request_context():
+        thread = db.session.scalar(db.select(Thread).where(Thread.title == "Hybrid roles"))
+        thread.title = "Hybrid roles and Opportunity Culture platypus"
+        indexing.mark_thread(thread)
+        db.session.commit()
+        search.apply_pending()
+    assert len(results(client, q="platypus")[0]) == 3
+
+
+def test_rows_left_by_a_crash_are_applied_by_sync(app, client, runner, make_user, make_theme, make_thread):
+    make_user()
+    make_theme()
+    # Committed with its outbox row, but the process "died" before applying it.
+    with app.test_request_context():
+        theme = db.session.scalar(db.select(Theme))
+        posting.start_thread(theme, db.session.get(User, 1), "Crash test", "Narwhal curriculum")
+    assert results(client, q="narwhal")[0] == []
+    result = runner.invoke(args=["search", "sync"])
+    assert result.exit_code == 0 and "Applied 1" in result.output
+    assert len(results(client, q="narwhal")[0]) == 1
+
+
+def test_rebuild_gives_the_same_answers(app, client, runner, archive):
+    queries = ["makerspaces", "time", '"lesson study"', "author:julie", "schedule -master"]
+    before = {q: results(client, q=q)[0] for q in queries}
+    result = runner.invoke(args=["search", "rebuild"])
+    assert result.exit_code == 0 and "Indexed 14 visible posts" in result.output
+    assert {q: results(client, q=q)[0] for q in queries} == before
