@@ -25,4 +25,5 @@ def index_exists() -> bool:
 
 def query(request: SearchRequest, bodies) -> SearchResults:
     """Run a search; `bodies(post_ids) -> {id: plain text}` feeds the snippets."""
-    return querying.run(searchers.get(index_root()), request, bodies)
+    with searchers.using(index_root()) as searcher:
+        return querying.run(searcher, request, bodies)

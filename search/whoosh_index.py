@@ -129,24 +129,27 @@ def writer(ix, timeout: float = 5.0) -> Iterator:
 
 
 class SearcherCache:
-    """One searcher per thread per index folder, refreshed before each query.
+    """One searcher per process per index folder, refreshed before each use.
 
-    Per thread because a Whoosh reader's open files are not safe to share
-    between threads; a gunicorn sync worker has just one.
+    A Whoosh reader's open files are not safe to share between threads,
+    so a search holds the lock while it runs: a gunicorn sync worker has
+    one thread anyway, and the threaded development server is not where
+    throughput matters. One cache per process (not per thread) also means
+    short-lived request threads never leave searchers open behind them.
     """
 
     def __init__(self):
-        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._entries: dict[str, tuple[Path | None, object]] = {}
 
-    def _entries(self) -> dict:
-        if not hasattr(self._local, "entries"):
-            self._local.entries = {}
-        return self._local.entries
+    @contextmanager
+    def using(self, root: Path) -> Iterator:
+        with self._lock:
+            yield self._fresh(root)
 
-    def get(self, root: Path):
-        entries = self._entries()
+    def _fresh(self, root: Path):
         live = current_dir(root)
-        entry = entries.get(str(root))
+        entry = self._entries.get(str(root))
         if entry is not None and entry[0] == live:
             searcher = entry[1]
             if searcher.up_to_date():
@@ -158,19 +161,19 @@ class SearcherCache:
                 # segment list is None), so open a new one.
                 searcher.close()
                 fresh = open_or_create(root).searcher()
-            entries[str(root)] = (live, fresh)
+            self._entries[str(root)] = (live, fresh)
             return fresh
         if entry is not None:
             entry[1].close()  # the index was rebuilt into a new generation
         searcher = open_or_create(root).searcher()
-        entries[str(root)] = (current_dir(root), searcher)
+        self._entries[str(root)] = (current_dir(root), searcher)
         return searcher
 
     def close_all(self) -> None:
-        entries = self._entries()
-        for _, searcher in entries.values():
-            searcher.close()
-        entries.clear()
+        with self._lock:
+            for _, searcher in self._entries.values():
+                searcher.close()
+            self._entries.clear()
 
 
 searchers = SearcherCache()

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from forum import create_app
+from search.whoosh_index import searchers
 from forum.extensions import db
 from forum.models import User
 from forum.passwords import hash_password
@@ -27,6 +28,7 @@ def app(tmp_path):
         }
     )
     yield app
+    searchers.close_all()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

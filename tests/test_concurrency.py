@@ -42,3 +42,49 @@ def test_concurrent_writers_never_hit_database_is_locked(app, make_user, make_th
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Post.id)).where(Post.parent_id.is_not(None))) == 75
         assert db.session.get(Thread, thread_id).reply_count == 75
+
+
+def _post_through_http(database_uri: str, index_dir: str, thread_id: int, email: str, count: int, start) -> str:
+    """A worker process posting replies over HTTP, each request applying its own outbox row."""
+    from forum import create_app
+    from tests.conftest import Auth, Forms
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "PASSWORD_HASH_METHOD": FAST_HASH,
+                      "SQLALCHEMY_DATABASE_URI": database_uri, "SEARCH_INDEX_DIR": index_dir})
+    client = app.test_client()
+    forms = Forms(client)
+    Auth(forms).login(email=email)
+    start.wait()
+    for n in range(count):
+        response = forms.post(f"/threads/{thread_id}/posts",
+                              {"body": f"Quokka report {email.split('@')[0]} number w{n}x"},
+                              page=f"/threads/{thread_id}")
+        if response.status_code != 302:
+            return f"reply {n} answered {response.status_code}"
+    return "ok"
+
+
+def test_concurrent_writers_keep_the_index_complete(app, client, make_user, make_theme, make_thread):
+    authors = [make_user(email=f"w{n}@example.org", display_name=f"Writer {n}") for n in range(3)]
+    make_theme()
+    thread_id, _ = make_thread("finding-time", authors[0])
+    args = (app.config["SQLALCHEMY_DATABASE_URI"], app.config["SEARCH_INDEX_DIR"], thread_id)
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        start = manager.Event()
+        with context.Pool(3) as pool:
+            jobs = [pool.apply_async(_post_through_http, (*args, f"w{n}@example.org", 15, start))
+                    for n in range(3)]
+            start.set()
+            outcomes = [job.get(timeout=180) for job in jobs]
+    assert outcomes == ["ok", "ok", "ok"]
+    from forum.models import SearchOutbox
+
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(SearchOutbox.id))) == 0
+    html = client.get("/search", query_string={"q": "quokka"}).get_data(as_text=True)
+    assert "45 posts found" in html
+    for writer in range(3):
+        for n in (0, 7, 14):
+            page = client.get("/search", query_string={"q": f'"w{writer} number w{n}x"'}).get_data(as_text=True)
+            assert "1 post found" in page, (writer, n)

@@ -13,6 +13,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from forum import create_app
+from search.whoosh_index import searchers
 from tests.conftest import FAST_HASH
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -71,6 +72,7 @@ def live_server(live_app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+    searchers.close_all()
 
 
 @pytest.fixture
