@@ -1,0 +1,1 @@
+"""Benchmarks: generated communities and measurements (see bench/README.md)."""
