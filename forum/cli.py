@@ -121,6 +121,22 @@ def search_sync():
     click.echo(f"Applied {search.apply_pending(timeout=30)} waiting changes.")
 
 
+panel = AppGroup("panel", help="Panel questions.")
+
+
+@panel.command("publish-due")
+def publish_due():
+    """Publish scheduled panel questions whose time has come (for a cron job)."""
+    import search
+
+    from .panel import publish_due as publish
+
+    count = publish()
+    if count:
+        search.apply_pending()  # no request ends here to do it
+    click.echo(f"Published {count} panel question{'' if count == 1 else 's'}.")
+
+
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, users, demo, posts, search_group):
+    for command in (init_db_command, users, demo, posts, search_group, panel):
         app.cli.add_command(command)

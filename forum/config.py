@@ -24,6 +24,7 @@ def default_config(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'forum.sqlite3'}",
         "SEARCH_INDEX_DIR": str(instance / "search-index"),
         "SQLITE_BUSY_TIMEOUT_MS": 5000,
+        "SEARCH_REBUILD_PROCESSES": 2,
         # Werkzeug's default scrypt cost is below what ASVS 5.0 asks for.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:600000",
         "PASSWORD_MIN_LENGTH": 10,
@@ -34,6 +35,7 @@ def default_config(instance_path: str) -> dict:
         "MEMBERS_PER_PAGE": 24,
         "POST_MAX_LENGTH": 20_000,
         "THREAD_BRANCHES_PER_PAGE": 50,
+        "AUDIT_ENTRIES_PER_PAGE": 50,
         # Times are stored in UTC and shown in the community's time zone.
         "DISPLAY_TIMEZONE": "America/New_York",
         "MAX_CONTENT_LENGTH": 1024 * 1024,

@@ -15,7 +15,8 @@ import search
 from . import demo_content
 from .extensions import db
 from .markup import MARKUP_VERSION, render_markdown
-from .models import Panelist, Post, Resource, Theme, Thread, User
+from .models import PanelQuestion, Panelist, Post, Resource, Theme, Thread, User
+from .models.panel import ANSWERED_LIVE, PUBLISHED
 from .passwords import hash_password
 
 DEMO_PASSWORD = "teach-lead-share"
@@ -73,12 +74,33 @@ def _theme(data: dict, users: dict[str, User], midnight: datetime) -> int:
                        for i, r in enumerate(data["resources"])]
     db.session.add(theme)
     count = 0
+    keyed: dict[str, Post] = {}
     for thread_data in data["threads"]:
-        count += _thread(theme, thread_data, users, opens)
+        count += _thread(theme, thread_data, users, opens, keyed)
+    _panel_questions(theme, data.get("panel_questions", []), keyed, opens)
     return count
 
 
-def _thread(theme: Theme, data: dict, users: dict[str, User], opens: datetime) -> int:
+def _panel_questions(theme: Theme, questions: list[dict], keyed: dict[str, Post], opens: datetime) -> None:
+    """Published ones point at their posts; the rest wait in the queue (or, once
+    the month is over, are kept as answered live during the panel)."""
+    archived = theme.closes_at <= datetime.now(timezone.utc)
+    for position, data in enumerate(questions):
+        post = keyed.get(data.get("published_as") or "")
+        question = PanelQuestion(
+            theme=theme, question=data["question"], asked_by=data["asked_by"], source=data["source"],
+            position=position, created_at=opens,
+        )
+        if post is not None:
+            question.status, question.post = PUBLISHED, post
+            question.published_at, question.published_by = post.created_at, post.author
+        elif archived:
+            question.status = ANSWERED_LIVE
+        db.session.add(question)
+
+
+def _thread(theme: Theme, data: dict, users: dict[str, User], opens: datetime,
+            keyed: dict[str, Post]) -> int:
     started = opens + timedelta(days=data["days_after_opening"])
     thread = Thread(theme=theme, title=data["title"], author=users[data["author"]],
                     facilitated=data.get("facilitated", False), pinned=data.get("pinned", False),
@@ -89,6 +111,8 @@ def _thread(theme: Theme, data: dict, users: dict[str, User], opens: datetime) -
     # Insert replies in time order, so ids (and so tree order) follow the conversation.
     for at, parent, reply in _replies_in_time_order(data, started):
         made[id(reply)] = _post(thread, made[id(parent)], users[reply["author"]], reply["body"], at)
+        if "key" in reply:
+            keyed[reply["key"]] = made[id(reply)]
         last = max(last, at)
     thread.reply_count = len(made) - 1
     thread.last_post_at = last

@@ -11,11 +11,13 @@ from typing import Any, Callable
 
 from .errors import abort_with
 from .models import ARCHIVED, ROLES, UPCOMING
+from .models.panel import PUBLISHABLE, PUBLISHED, QUEUED
 
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 
 LOG_IN = "Log in or join to take part in the discussion."
 NOT_YOURS = "You can only change your own posts."
+MODERATORS_ONLY = "Only moderators can do that."
 
 
 def role_of(user: Any) -> str | None:
@@ -94,11 +96,54 @@ def _view_post(user, post) -> str | None:
     return None
 
 
+def _moderator(rule: Callable[[Any, Any], str | None]) -> Callable[[Any, Any], str | None]:
+    """A rule for moderators only, with its own object checks on top."""
+    return lambda user, obj: MODERATORS_ONLY if not has_role(user, "moderator") else rule(user, obj)
+
+
+def _edit_question(user, question) -> str | None:
+    if question.status == PUBLISHED:
+        return "This question is already published: edit or hide its post instead."
+    if question.status not in PUBLISHABLE:
+        return "Return this question to the queue before changing it."
+    return None
+
+
+def _publish_question(user, question) -> str | None:
+    if question.status == PUBLISHED:
+        return "This question is already published."
+    if question.status not in PUBLISHABLE:
+        return "Return this question to the queue before publishing it."
+    closed = _theme_closed(question.theme)
+    if closed and question.theme.state() == UPCOMING:
+        return f"{closed} Schedule the question for a time after that instead."
+    return closed
+
+
+def _reorder_question(user, question) -> str | None:
+    return None if question.status == QUEUED else "Only questions in the queue can be reordered."
+
+
+def _hide_post(user, post) -> str | None:
+    return "That post was deleted by its author." if post.is_deleted else None
+
+
+def _move_thread(user, thread) -> str | None:
+    if thread.facilitated:
+        return "The facilitated discussion belongs to its theme and can't be moved."
+    return None
+
+
 RULES: dict[str, Callable[[Any, Any], str | None]] = {
     "edit_profile": _edit_profile,
     "view_admin": _role("admin", "Only admins can manage members."),
     "change_role": _role("admin", "Only admins can change roles."),
-    "moderate": _role("moderator", "Only moderators can do that."),
+    "moderate": _role("moderator", MODERATORS_ONLY),
+    "edit_question": _moderator(_edit_question),
+    "publish_question": _moderator(_publish_question),
+    "reorder_question": _moderator(_reorder_question),
+    "hide_post": _moderator(_hide_post),
+    "move_thread": _moderator(_move_thread),
     "start_thread": _start_thread,
     "reply": _reply,
     "reply_to": _reply_to,

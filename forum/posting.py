@@ -79,8 +79,8 @@ def start_thread(theme: Theme, author: User, title: str, body: str) -> Thread:
     return thread
 
 
-def reply(thread: Thread, author: User, body: str, parent: Post | None = None) -> Post:
-    """Add a reply under `parent` (the opening post when None), and commit."""
+def add_reply(thread: Thread, author: User, body: str, parent: Post | None = None) -> Post:
+    """Add a reply under `parent` (the opening post when None), counters included; no commit."""
     body = clean_body(body)
     if parent is None:
         parent = opening_post(thread)
@@ -92,6 +92,12 @@ def reply(thread: Thread, author: User, body: str, parent: Post | None = None) -
         .where(Thread.id == thread.id)
         .values(reply_count=Thread.reply_count + 1, last_post_at=post.created_at)
     )
+    return post
+
+
+def reply(thread: Thread, author: User, body: str, parent: Post | None = None) -> Post:
+    """Add a reply and commit."""
+    post = add_reply(thread, author, body, parent)
     db.session.commit()
     return post
 

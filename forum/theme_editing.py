@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select
 
-from . import indexing
+from . import audit, indexing
 from .database import utcnow
 from .extensions import db
 from .markup import render_markdown
@@ -67,6 +67,7 @@ def create_theme(data: dict, moderator: User) -> Theme:
     opening = (data.get("opening_post") or "").strip()
     if opening:
         start_facilitated_thread(theme, moderator, opening)
+    audit.record(moderator, "theme.create", theme, theme.title)
     db.session.commit()
     return theme
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
-from forum.models import Post, Thread
+from forum.models import PanelQuestion, Post, Thread
 
 _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
@@ -74,7 +74,12 @@ def iter_all_posts(batch_size: int = 2000) -> Iterator[list[Post]]:
 
 def _askers(post_ids: list[int]) -> dict[int, str]:
     """Who asked each published panel question among these posts."""
-    return {}
+    if not post_ids:
+        return {}
+    rows = db.session.execute(
+        select(PanelQuestion.post_id, PanelQuestion.asked_by).where(PanelQuestion.post_id.in_(post_ids))
+    )
+    return {post_id: asked_by or "someone" for post_id, asked_by in rows}
 
 
 def documents(posts: list[Post]) -> list[dict]:

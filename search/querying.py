@@ -94,7 +94,7 @@ def extract_fields(text: str) -> tuple[str, str, str]:
 
 
 def _parser(schema) -> qparser.QueryParser:
-    parser = qparser.MultifieldParser(["body", "thread_title"], schema, group=syntax.AndGroup)
+    parser = qparser.MultifieldParser(["body", "thread_title", "asked_by"], schema, group=syntax.AndGroup)
     for plugin in (qparser.WildcardPlugin, qparser.FieldsPlugin, qparser.RangePlugin,
                    qparser.BoostPlugin, qparser.FuzzyTermPlugin, qparser.RegexPlugin,
                    qparser.GtLtPlugin):

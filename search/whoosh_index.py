@@ -25,7 +25,6 @@ from whoosh.analysis import (CharsetFilter, LowercaseFilter, RegexTokenizer, Ste
                              StopFilter)
 from whoosh.fields import BOOLEAN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
-from whoosh.writing import LockError  # noqa: F401  (re-exported for callers)
 
 def _remember_missing_columns() -> None:
     """Let Whoosh's per-document reader remember that a column is absent.

@@ -1,11 +1,13 @@
 """The domain's tables. Models hold data and small derived facts; they never commit."""
+from .audit import AuditEntry
 from .discussions import Post, Thread
+from .panel import PanelQuestion
 from .search import SearchOutbox
 from .security import LoginFailure
 from .themes import ARCHIVED, OPEN, UPCOMING, Panelist, Resource, Theme
 from .users import ROLES, User
 
 __all__ = [
-    "ARCHIVED", "LoginFailure", "OPEN", "Panelist", "Post", "ROLES", "Resource", "SearchOutbox",
-    "Theme", "Thread", "UPCOMING", "User",
+    "ARCHIVED", "AuditEntry", "LoginFailure", "OPEN", "PanelQuestion", "Panelist", "Post", "ROLES",
+    "Resource", "SearchOutbox", "Theme", "Thread", "UPCOMING", "User",
 ]

@@ -19,6 +19,9 @@ class SearchOutbox(db.Model):
     """
 
     __tablename__ = "search_outbox"
+    # Ids must never be reused: a writer deletes the rows it applied by id,
+    # and SQLite would otherwise hand a freed id to a newer, unapplied row.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))  # "post", "thread" or "theme"

@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from .. import audit
 from ..extensions import db
 from ..forms.members import RoleForm
 from ..models import User
@@ -47,6 +48,8 @@ def change_role(user_id: int):
     elif member.role == "admin" and form.role.data != "admin" and _admin_count() <= 1:
         flash("The site needs at least one admin: make someone else admin first.", "error")
     else:
+        audit.record(current_user._get_current_object(), "user.role", member,
+                     f"{member.display_name}: {member.role} → {form.role.data}")
         member.role = form.role.data
         db.session.commit()
         flash(f"{member.display_name} is now {form.role.data}.", "success")

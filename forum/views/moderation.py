@@ -1,25 +1,39 @@
-"""Moderators' pages: themes, their panelists and resources."""
+"""Moderators' pages: themes, panelists, resources, panel questions, threads, the audit log."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user
 from sqlalchemy import select
 
-from .. import theme_editing, themes
-from ..extensions import db
+from .. import audit, moderating, panel, theme_editing, themes
+from ..database import READ_ONLY_METHODS, utcnow
+from ..extensions import db, login_manager
 from ..forms.members import EmptyForm
+from ..forms.moderation import HideForm, MoveThreadForm
+from ..forms.panel import PasteForm, QuestionForm, ReorderForm, SpreadForm
 from ..forms.themes import NewThemeForm, PanelistForm, ResourceForm, ThemeForm
-from ..models import Panelist, Resource, Theme
+from ..models import PanelQuestion, Panelist, Post, Resource, Theme, Thread, User
+from ..models.panel import PUBLISHED
+from ..pagination import page_arg
+from ..panel_paste import digest
 from ..permissions import require
 from ..security import form_checks_csrf
+from .threads import post_url, thread_url
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderate")
 
 
 @bp.before_request
-@login_required
 def _moderators_only():
+    """Visitors asking for a page are sent to log in; any other request, and members, get 403."""
+    if not current_user.is_authenticated and request.method in READ_ONLY_METHODS:
+        return login_manager.unauthorized()
     require(current_user, "moderate")
+
+
+def _moderator() -> User:
+    return current_user._get_current_object()
 
 
 def _theme_or_404(slug: str) -> Theme:
@@ -42,6 +56,7 @@ def _save_theme(form: ThemeForm, theme: Theme | None):
         if theme is None:
             return theme_editing.create_theme(form.data, current_user._get_current_object())
         theme_editing.apply_theme_form(theme, form.data)
+        audit.record(_moderator(), "theme.edit", theme, theme.title)
         db.session.commit()
         return theme
     except theme_editing.SlugTaken:
@@ -102,8 +117,9 @@ def add_panelist(slug: str):
     form = PanelistForm()
     if not form.validate_on_submit():
         return _theme_page(theme, ThemeForm(formdata=None, data=_theme_data(theme)), panelist_form=form)
-    theme.panelists.append(Panelist(name=form.name.data, bio=form.bio.data or "",
-                                    position=len(theme.panelists)))
+    panelist = Panelist(name=form.name.data, bio=form.bio.data or "", position=len(theme.panelists))
+    theme.panelists.append(panelist)
+    audit.record(_moderator(), "panelist.add", panelist, f"{panelist.name} in “{theme.title}”")
     db.session.commit()
     flash(f"{form.name.data} is added to the panel.", "success")
     return redirect(url_for("moderation.edit_theme", slug=slug, _anchor="panelists"))
@@ -117,14 +133,20 @@ def add_resource(slug: str):
     form = ResourceForm()
     if not form.validate_on_submit():
         return _theme_page(theme, ThemeForm(formdata=None, data=_theme_data(theme)), resource_form=form)
-    theme.resources.append(Resource(title=form.title.data, url=form.url.data, kind=form.kind.data,
-                                    note=form.note.data or "", position=len(theme.resources)))
+    resource = Resource(title=form.title.data, url=form.url.data, kind=form.kind.data,
+                        note=form.note.data or "", position=len(theme.resources))
+    theme.resources.append(resource)
+    audit.record(_moderator(), "resource.add", resource, f"{resource.title} in “{theme.title}”")
     db.session.commit()
     flash(f"“{form.title.data}” is added to the resources.", "success")
     return redirect(url_for("moderation.edit_theme", slug=slug, _anchor="resources"))
 
 
 ITEMS = {"panelists": (Panelist, PanelistForm), "resources": (Resource, ResourceForm)}
+
+
+def _item_label(item) -> str:
+    return f"{getattr(item, 'name', None) or item.title} in “{item.theme.title}”"
 
 
 def _item_or_404(kind: str, item_id: int):
@@ -142,6 +164,7 @@ def edit_item(kind: str, item_id: int):
     form = form_class(obj=item)
     if form.validate_on_submit():
         form.populate_obj(item)
+        audit.record(_moderator(), f"{kind[:-1]}.edit", item, _item_label(item))
         db.session.commit()
         flash("Saved.", "success")
         return redirect(url_for("moderation.edit_theme", slug=item.theme.slug, _anchor=kind))
@@ -153,7 +176,238 @@ def delete_item(kind: str, item_id: int):
     """Remove a panelist or resource."""
     item = _item_or_404(kind, item_id)
     slug = item.theme.slug
+    audit.record(_moderator(), f"{kind[:-1]}.remove", item, _item_label(item))
     db.session.delete(item)
     db.session.commit()
     flash("Removed.", "success")
     return redirect(url_for("moderation.edit_theme", slug=slug, _anchor=kind))
+
+
+# Panel questions ------------------------------------------------------------------
+
+def _queue_url(question: PanelQuestion) -> str:
+    return url_for("moderation.questions", slug=question.theme.slug, _anchor=f"question-{question.id}")
+
+
+def _question_data(form: QuestionForm) -> dict:
+    return {**form.data, "publish_at": theme_editing.to_utc(form.publish_at.data)}
+
+
+def _publish_time_fits(form: QuestionForm, theme: Theme) -> bool:
+    """False, with a message on the field, when the publish time is outside the discussion window."""
+    moment = theme_editing.to_utc(form.publish_at.data)
+    problem = panel.window_problem(theme, moment) if moment else None
+    if problem:
+        form.publish_at.errors.append(problem)
+    return problem is None
+
+
+def _default_start(theme: Theme):
+    """Now, or the opening of a discussion still to come, to the minute, as a form shows it."""
+    start = max(utcnow(), theme.opens_at)
+    return theme_editing.to_local_naive(start).replace(second=0, microsecond=0)
+
+
+def _questions_page(theme: Theme, question_form=None, paste_form=None, pasted=None, spread_form=None):
+    return render_template(
+        "moderation/questions.html", theme=theme, groups=panel.queue_of(theme),
+        facilitated=theme_editing.facilitated_thread(theme), pasted=pasted,
+        question_form=question_form or QuestionForm(formdata=None),
+        paste_form=paste_form or PasteForm(formdata=None),
+        spread_form=spread_form or SpreadForm(formdata=None, start_at=_default_start(theme)),
+        credit=panel.credit, status_labels=panel.STATUS_LABELS,
+    )
+
+
+@bp.route("/themes/<slug>/questions", methods=["GET", "POST"])
+@form_checks_csrf
+def questions(slug: str):
+    """A theme's panel questions, by status, and a form to add one."""
+    theme = _theme_or_404(slug)
+    if request.method == "GET":
+        panel.publish_due_on_view(theme.id)
+    form = QuestionForm()
+    if form.validate_on_submit() and _publish_time_fits(form, theme):
+        question = panel.add(theme, _moderator(), _question_data(form))
+        where = "scheduled" if question.publish_at else "added to the queue"
+        flash(f"The question from {question.asked_by or 'an anonymous attendee'} is {where}.", "success")
+        return redirect(_queue_url(question))
+    return _questions_page(theme, question_form=form)
+
+
+@bp.route("/themes/<slug>/questions/paste", methods=["POST"])
+@form_checks_csrf
+def paste_questions(slug: str):
+    """Many questions at once from a webinar tool's export: preview, then save those kept."""
+    theme = _theme_or_404(slug)
+    form = PasteForm()
+    if not form.validate_on_submit():
+        return _questions_page(theme, paste_form=form)
+    pasted = panel.preview_paste(theme, form.pasted.data)
+    fingerprint = digest(form.pasted.data)
+    if pasted.errors or not form.save.data or form.previewed.data != fingerprint:
+        if form.save.data and not pasted.errors:
+            form.form_errors.append("The list changed after its preview. Check the preview below, then save.")
+        form.previewed.data = fingerprint
+        form.keep.data = [item.line for item in pasted.questions if not item.duplicate]
+        return _questions_page(theme, paste_form=form, pasted=pasted)
+    kept = [item for item in pasted.questions if item.line in set(form.keep.data or ())]
+    if not kept:
+        form.form_errors.append("Tick at least one question to save.")
+        return _questions_page(theme, paste_form=form, pasted=pasted)
+    count = panel.add_pasted(theme, _moderator(), kept, form.source.data)
+    flash(f"{count} question{'s are' if count != 1 else ' is'} added to the queue.", "success")
+    return redirect(url_for("moderation.questions", slug=slug, _anchor="queue"))
+
+
+@bp.route("/themes/<slug>/questions/schedule", methods=["POST"])
+@form_checks_csrf
+def schedule_questions(slug: str):
+    """Schedule every queued question, evenly spaced from a start time."""
+    theme = _theme_or_404(slug)
+    form = SpreadForm()
+    if form.validate_on_submit():
+        start = theme_editing.to_utc(form.start_at.data)
+        try:
+            count = panel.schedule_queue(theme, _moderator(), start, form.every_days.data)
+        except panel.SchedulingError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(f"{count} question{'s are' if count != 1 else ' is'} scheduled.", "success")
+            return redirect(url_for("moderation.questions", slug=slug, _anchor="scheduled"))
+    return _questions_page(theme, spread_form=form)
+
+
+@bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@form_checks_csrf
+def edit_question(question_id: int):
+    """Change a question's text, credit, framing or publish time."""
+    question = db.get_or_404(PanelQuestion, question_id)
+    require(current_user, "edit_question", question)
+    if request.method == "POST":
+        form = QuestionForm()
+    else:
+        form = QuestionForm(obj=question, publish_at=theme_editing.to_local_naive(question.publish_at))
+    if form.validate_on_submit() and _publish_time_fits(form, question.theme):
+        panel.edit(question, _moderator(), _question_data(form))
+        flash("The question is saved.", "success")
+        return redirect(_queue_url(question))
+    return render_template("moderation/question_form.html", form=form, question=question)
+
+
+@bp.route("/questions/<int:question_id>/reorder", methods=["POST"])
+def reorder_question(question_id: int):
+    """Move a queued question one place up or down the queue."""
+    question = db.get_or_404(PanelQuestion, question_id)
+    require(current_user, "reorder_question", question)
+    form = ReorderForm()
+    if not form.validate():
+        abort(400)
+    if not panel.reorder(question, form.direction.data, _moderator()):
+        flash(f"It is already {'first' if form.direction.data == 'up' else 'last'} in the queue.", "info")
+    return redirect(_queue_url(question))
+
+
+# URL word -> (panel.TRANSITIONS key, what the flash says was done)
+STATUS_ACTIONS = {
+    "dismiss": ("dismiss", "Dismissed"),
+    "answered-live": ("answered_live", "Marked as answered live during the panel"),
+    "requeue": ("requeue", "Back in the queue"),
+}
+
+
+@bp.route("/questions/<int:question_id>/<any(dismiss, 'answered-live', requeue):action>",
+          methods=["POST"])
+def change_question_status(question_id: int, action: str):
+    """Dismiss a question, mark it answered live during the panel, or return it to the queue."""
+    question = db.get_or_404(PanelQuestion, question_id)
+    name, done = STATUS_ACTIONS[action]
+    if panel.change_status(question, name, _moderator()):
+        flash(f"{done}: {panel.summary(question)}", "success")
+    else:
+        flash(f"Nothing changed: the question is {panel.STATUS_LABELS[question.status]}.", "error")
+    return redirect(_queue_url(question))
+
+
+@bp.route("/questions/<int:question_id>/publish", methods=["POST"])
+def publish_question(question_id: int):
+    """Post a question into the theme's facilitated discussion now; once, however often clicked."""
+    question = db.get_or_404(PanelQuestion, question_id)
+    if question.status == PUBLISHED:
+        flash("This question was already published.", "info")
+        return redirect(_queue_url(question))
+    require(current_user, "publish_question", question)
+    if panel.publish(question, _moderator()) is None:
+        flash("This question was already published.", "info")
+    else:
+        flash(f"Published: {panel.summary(question)}", "success")
+    return redirect(_queue_url(question))
+
+
+# Threads and posts --------------------------------------------------------------
+
+THREAD_ACTIONS = {
+    "pin": "The thread is pinned: it is listed first.",
+    "unpin": "The thread is unpinned.",
+    "lock": "The thread is locked: members can no longer reply.",
+    "unlock": "The thread is unlocked: members can reply again.",
+}
+
+
+@bp.route("/threads/<int:thread_id>/<any(pin, unpin, lock, unlock):action>", methods=["POST"])
+def thread_flag(thread_id: int, action: str):
+    """Pin or unpin, lock or unlock a thread."""
+    thread = db.get_or_404(Thread, thread_id)
+    if action in ("pin", "unpin"):
+        changed = moderating.set_pinned(thread, action == "pin", _moderator())
+    else:
+        changed = moderating.set_locked(thread, action == "lock", _moderator())
+    flash(THREAD_ACTIONS[action] if changed else "Nothing changed: it already was.",
+          "success" if changed else "info")
+    return redirect(thread_url(thread))
+
+
+@bp.route("/threads/<int:thread_id>/move", methods=["POST"])
+def move_thread(thread_id: int):
+    """Move a thread, with its posts, under another theme."""
+    thread = db.get_or_404(Thread, thread_id)
+    require(current_user, "move_thread", thread)
+    form = MoveThreadForm()
+    target = db.session.get(Theme, form.theme_id.data) if form.validate() else None
+    if target is None:
+        flash("Choose a theme to move the thread to.", "error")
+    elif moderating.move(thread, target, _moderator()):
+        flash(f"The thread is moved to “{target.title}”.", "success")
+    return redirect(thread_url(thread))
+
+
+@bp.route("/posts/<int:post_id>/hide", methods=["POST"])
+def hide_post(post_id: int):
+    """Hide a post from members, giving a reason."""
+    post = db.get_or_404(Post, post_id)
+    require(current_user, "hide_post", post)
+    form = HideForm()
+    if not form.validate():
+        flash(" ".join(form.reason.errors) or "Give a reason.", "error")
+    elif moderating.hide(post, _moderator(), form.reason.data):
+        flash("The post is hidden from members.", "success")
+    return redirect(post_url(post))
+
+
+@bp.route("/posts/<int:post_id>/unhide", methods=["POST"])
+def unhide_post(post_id: int):
+    """Show a hidden post to members again."""
+    post = db.get_or_404(Post, post_id)
+    if moderating.unhide(post, _moderator()):
+        flash("The post is visible to members again.", "success")
+    return redirect(post_url(post))
+
+
+# The audit log -----------------------------------------------------------------
+
+@bp.route("/audit")
+def audit_log():
+    """Every moderator action, newest first."""
+    entries = db.paginate(audit.entries(), page=page_arg(),
+                          per_page=current_app.config["AUDIT_ENTRIES_PER_PAGE"], error_out=False)
+    return render_template("moderation/audit.html", entries=entries, actions=audit.ACTIONS)

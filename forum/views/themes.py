@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import posting, themes
+from .. import panel, posting, themes
 from ..forms.discussions import ThreadForm
 from ..permissions import why_not
 from ..security import form_checks_csrf
@@ -17,6 +17,8 @@ bp = Blueprint("themes", __name__)
 def home():
     """This month's theme, what comes next, and recent activity."""
     current = themes.current_theme()
+    if current is not None and panel.publish_due_on_view(current.id):
+        current = themes.current_theme()  # reloaded with what was just published
     featured = current or themes.latest_archived_theme()
     upcoming = themes.next_theme()
     shown = [t.id for t in (featured, upcoming) if t]
@@ -47,6 +49,8 @@ def get_theme_or_404(slug: str):
 def show(slug: str):
     """A theme: its panel, resources, blog post and threads."""
     theme = get_theme_or_404(slug)
+    if panel.publish_due_on_view(theme.id):
+        theme = get_theme_or_404(slug)
     return _render_theme(theme)
 
 

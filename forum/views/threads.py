@@ -5,9 +5,10 @@ from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, 
                    url_for)
 from flask_login import current_user, login_required
 
-from .. import posting, reading
+from .. import moderating, panel, posting, reading
 from ..extensions import db
 from ..forms.discussions import EditForm, ReplyForm
+from ..forms.moderation import HideForm
 from ..markup import render_markdown
 from ..models import Post, Thread
 from ..pagination import page_arg
@@ -62,6 +63,9 @@ def render_thread(thread: Thread, page: int = 1, form: ReplyForm | None = None,
         preview=preview, refusal=refusal, reply_refusal=reply_refusal,
         viewer_id=current_user.id if current_user.is_authenticated else None,
         moderator=moderator, page_url=lambda p: thread_url(thread, p),
+        # Moderators' tools: one more query, for the themes a thread can move to.
+        move_targets=moderating.move_targets(thread) if moderator else None,
+        hide_form=HideForm(formdata=None) if moderator else None,
     ), status
 
 
@@ -70,6 +74,8 @@ def render_thread(thread: Thread, page: int = 1, form: ReplyForm | None = None,
 def show(thread_id: int, slug: str | None = None):
     """A thread: the opening post and the reply tree, one page of branches."""
     thread = get_thread_or_404(thread_id)
+    if panel.publish_due_on_view(thread.theme_id):
+        thread = get_thread_or_404(thread_id)  # a question just joined the discussion
     reply_to = request.args.get("reply_to", type=int)
     return render_thread(thread, page_arg(), reply_to=reply_to)
 

@@ -1,0 +1,34 @@
+"""The record of what moderators (and admins) did, for accountability."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+
+if TYPE_CHECKING:
+    from .users import User
+
+
+class AuditEntry(db.Model):
+    """One action: who did what to which object, and when. Never changed once written."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # None for actions no person took (none yet; kept open for imports and jobs).
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))  # e.g. "post.hide"
+    object_type: Mapped[str] = mapped_column(String(30))  # e.g. "post"
+    object_id: Mapped[int | None] = mapped_column()
+    detail: Mapped[str] = mapped_column(String(300), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    actor: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<AuditEntry {self.id} {self.action} {self.object_type} {self.object_id}>"
