@@ -13,14 +13,16 @@ from __future__ import annotations
 from .querying import MAX_PAGE, MAX_QUERY_LENGTH, PER_PAGE, SearchRequest, SearchResults, tidy
 from . import querying
 from .sync import apply_pending, index_root, rebuild
-from .whoosh_index import current_dir, searchers
+from .whoosh_index import current_dir, is_current_version, searchers
 
 __all__ = ["MAX_PAGE", "MAX_QUERY_LENGTH", "PER_PAGE", "SearchRequest", "SearchResults",
            "apply_pending", "index_exists", "query", "rebuild", "tidy"]
 
 
 def index_exists() -> bool:
-    return current_dir(index_root()) is not None
+    """True when there is a live index built with today's schema."""
+    live = current_dir(index_root())
+    return live is not None and is_current_version(live)
 
 
 def query(request: SearchRequest, bodies) -> SearchResults:

@@ -33,8 +33,8 @@ def to_document(post: Post, asked_by: str | None = None) -> dict:
         "thread_id": thread.id,
         "thread_title": thread.title,
         "theme": theme.slug,
-        "month": theme.month,
-        "year": theme.month[:4],
+        "month": post.created_at.strftime("%Y-%m"),  # when it was written, for date filters
+        "year": post.created_at.strftime("%Y"),
         "author_id": str(post.author_id),
         "author": post.author.display_name,
         "body": plain_text(post.html),

@@ -12,13 +12,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from whoosh import highlight, qparser, query as wq, sorting
+from whoosh import highlight, qparser, query as wq
 from whoosh.qparser import syntax
 
+from . import facets
 from .whoosh_index import name_analyzer
 
 MAX_QUERY_LENGTH = 200
 PER_PAGE = 20
+EARLIEST = date(1990, 1, 1)
 MAX_PAGE = 50  # 1,000 results deep is as far as anyone reads; deeper costs the server
 _FIELD_TOKEN = re.compile(r'(?<![\w-])(author|theme):("([^"]*)"|\S+)', re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -108,13 +110,38 @@ def _name_query(fieldname: str, words: str):
     return wq.And([wq.Term(fieldname, t) for t in terms]) if terms else None
 
 
+def _months_between(first: date, last: date) -> list[str]:
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
 def _date_filter(request: SearchRequest):
+    """Posts written between two dates, mostly as month terms.
+
+    A DateRange alone walks every matching date term in Python; whole
+    months are single terms, so only the partial months at the ends use
+    a DateRange, and then only within their month.
+    """
     if not request.date_from and not request.date_to:
         return None
-    start = datetime.combine(request.date_from, time.min) if request.date_from else None
-    end = (datetime.combine(request.date_to + timedelta(days=1), time.min) - timedelta(microseconds=1)
-           if request.date_to else None)
-    return wq.DateRange("created", start, end)
+    # Open ends stop at dates no post can be outside of.
+    first = request.date_from or EARLIEST
+    last = request.date_to or date.today() + timedelta(days=1)
+    start = datetime.combine(first, time.min)
+    end = datetime.combine(last + timedelta(days=1), time.min) - timedelta(microseconds=1)
+    parts = []
+    months = _months_between(first, last)
+    if len(months) > 600:  # a range wider than fifty years: one DateRange will do
+        return wq.DateRange("created", start, end)
+    for n, month in enumerate(months):
+        term = wq.Term("month", month)
+        partial = (n == 0 and first.day != 1) or (n == len(months) - 1 and
+                                                   (last + timedelta(days=1)).day != 1)
+        parts.append(wq.And([term, wq.DateRange("created", start, end)]) if partial else term)
+    return wq.Or(parts)
 
 
 def build_query(searcher, request: SearchRequest):
@@ -167,17 +194,10 @@ def run(searcher, request: SearchRequest, bodies) -> SearchResults:
     if q is None:
         return SearchResults()
     page = min(max(request.page, 1), MAX_PAGE)
-    facets = sorting.Facets()
-    facets.add_field("theme", maptype=sorting.Count)
-    facets.add_field("year", maptype=sorting.Count)
     sortedby = "created" if request.newest_first else None
     limit = page * PER_PAGE
-    results = searcher.search(q, limit=limit, sortedby=sortedby, reverse=request.newest_first,
-                              groupedby=facets)
-    by_year = results.groups("year")
-    # Every post has one year, so the year counts add up to the total without
-    # asking len(), which would run the query again.
-    total = sum(by_year.values())
+    results = searcher.search(q, limit=limit, sortedby=sortedby, reverse=request.newest_first)
+    total, counts = facets.count(searcher, q, ("theme", "year"))
     window = results[(page - 1) * PER_PAGE: limit]
     ids = [int(hit["post_id"]) for hit in window]
     texts = bodies(ids)
@@ -185,8 +205,8 @@ def run(searcher, request: SearchRequest, bodies) -> SearchResults:
     out = SearchResults(
         hits=hits, total=total, page=page,
         pages=min(MAX_PAGE, -(-total // PER_PAGE)),
-        by_theme=sorted(results.groups("theme").items(), key=lambda item: (-item[1], item[0])),
-        by_year=sorted(by_year.items(), reverse=True),
+        by_theme=sorted(counts["theme"].items(), key=lambda item: (-item[1], item[0])),
+        by_year=sorted(counts["year"].items(), reverse=True),
     )
     if total == 0:
         out.suggestion = suggest(searcher, request)

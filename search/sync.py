@@ -14,14 +14,13 @@ from typing import Callable
 
 from flask import current_app
 from sqlalchemy import delete, func, select
-from whoosh import index as whoosh_index
 from whoosh.writing import LockError
 
 from forum.extensions import db
 from forum.models import Post, SearchOutbox, Thread
 
 from . import documents
-from .whoosh_index import (WRITER_SETTINGS, make_schema, new_generation, open_or_create,
+from .whoosh_index import (WRITER_SETTINGS, create_generation, open_or_create,
                            remove_old_generations, swap_in, writer)
 
 REBUILDING = "rebuilding"
@@ -120,8 +119,7 @@ def rebuild(progress: Callable[[int], None] | None = None, batch_size: int = 200
     marker = root / REBUILDING
     marker.write_text(str(time.time()))
     try:
-        generation = new_generation(root)
-        ix = whoosh_index.create_in(str(generation), make_schema())
+        generation, ix = create_generation(root)
         count = 0
         procs = _writer_processes()
         w = ix.writer(procs=procs, multisegment=True, compound=False, **WRITER_SETTINGS) \

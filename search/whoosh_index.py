@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Iterator
 
 from whoosh import index as whoosh_index
+
+from . import facets
 from whoosh.analysis import (CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter,
                              StopFilter)
 from whoosh.fields import BOOLEAN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
@@ -53,6 +55,10 @@ def _remember_missing_columns() -> None:
 _remember_missing_columns()
 
 CURRENT = "current"
+# Bump when the schema or what goes into documents changes: `init-db`
+# (and so `make run`) rebuilds an index of another version.
+SCHEMA_VERSION = "2"
+VERSION_FILE = "schema-version"
 _GEN = re.compile(r"^gen-(\d{6})$")
 WRITER_SETTINGS = {"limitmb": 128}
 
@@ -74,7 +80,7 @@ def make_schema() -> Schema:
         thread_id=NUMERIC(stored=True),
         thread_title=TEXT(analyzer=text_analyzer(), field_boost=1.5),
         theme=ID(stored=True, sortable=True),  # the theme's slug
-        month=ID(stored=True, sortable=True),  # "2019-12"
+        month=ID(sortable=True),  # "2019-12", when the post was written: fast date filters
         year=ID(stored=True, sortable=True),
         author_id=ID(stored=True),
         author=TEXT(analyzer=name_analyzer()),
@@ -95,14 +101,28 @@ def current_dir(root: Path) -> Path | None:
     return link.resolve() if link.exists() else None
 
 
+def is_current_version(generation: Path) -> bool:
+    try:
+        return (generation / VERSION_FILE).read_text().strip() == SCHEMA_VERSION
+    except FileNotFoundError:
+        return False
+
+
+def create_generation(root: Path):
+    """A new, empty index in a new generation folder (not yet live)."""
+    generation = new_generation(root)
+    ix = whoosh_index.create_in(str(generation), make_schema())
+    (generation / VERSION_FILE).write_text(SCHEMA_VERSION)
+    return generation, ix
+
+
 def open_or_create(root: Path):
     """The live index, created empty on first use."""
     live = current_dir(root)
     if live is not None:
         return whoosh_index.open_dir(str(live))
     root.mkdir(parents=True, exist_ok=True)
-    new = new_generation(root)
-    ix = whoosh_index.create_in(str(new), make_schema())
+    new, ix = create_generation(root)
     try:
         swap_in(root, new)
     except FileExistsError:  # another process created one first: use theirs
@@ -181,6 +201,7 @@ class SearcherCache:
                 return searcher
             if searcher.doc_count_all():
                 fresh = searcher.refresh()  # reuses the segments that did not change
+                facets.forget_other_segments(fresh)
             else:
                 # Whoosh 2.7.5 can't refresh a reader of an empty index (its
                 # segment list is None), so open a new one.

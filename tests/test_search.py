@@ -347,3 +347,13 @@ def test_published_panel_question_is_found_by_who_asked(app, client, make_user, 
     ids, _ = results(client, q="Heidemann")
     assert len(ids) == 1
     assert results(client, q="rural physics")[0] == ids
+
+
+def test_date_range_inside_a_month(client, archive):
+    # ARCHIVE[0] was written on 2 October 2024 (UTC), ARCHIVE[1] an hour later.
+    same_day, _ = results(client, q="hybrid", **{"from": "2024-10-02", "to": "2024-10-02"})
+    assert archive[1] in same_day
+    assert results(client, q="hybrid", **{"from": "2024-10-03", "to": "2024-10-20"})[0] == []
+    assert archive[1] in results(client, q="hybrid", **{"from": "2024-09-15"})[0]
+    swapped, html = results(client, q="hybrid", **{"from": "2024-10-03", "to": "2024-10-01"})
+    assert archive[1] in swapped and "so the two were swapped" in html

@@ -56,6 +56,9 @@ def search_page():
         newest_first=request.args.get("sort") == "newest",
         page=page_arg(),
     )
+    if wanted.date_from and wanted.date_to and wanted.date_to < wanted.date_from:
+        wanted.date_from, wanted.date_to = wanted.date_to, wanted.date_from
+        notices.append("The end date was before the start date, so the two were swapped.")
     if wanted.page > search.MAX_PAGE:
         notices.append(f"Results stop at page {search.MAX_PAGE}; add words to narrow the search.")
     posts: dict[int, Post] = {}
