@@ -144,28 +144,43 @@ def _date_filter(request: SearchRequest):
     return wq.Or(parts)
 
 
-def build_query(searcher, request: SearchRequest):
-    """The Whoosh query for a request, or None when there is nothing to look for."""
+def _combine(parts: list):
+    if not parts:
+        return None
+    return wq.And(parts).normalize() if len(parts) > 1 else parts[0].normalize()
+
+
+def build_parts(searcher, request: SearchRequest):
+    """(words, filters): what ranks the results, and what only narrows them.
+
+    Filters (author, theme, dates) never add to a post's score, so
+    narrowing a search doesn't reorder what is left.
+    """
     text, author_in_text, theme_in_text = extract_fields(request.text)
-    parts = []
+    words = None
     if text:
         parsed = _parser(searcher.schema).parse(text)
-        if parsed is not wq.NullQuery and parsed != wq.NullQuery:
-            parts.append(parsed)
+        if parsed != wq.NullQuery:
+            words = parsed.normalize()
+    filters = []
     author = " ".join(filter(None, [request.author, author_in_text]))
     if author:
         named = _name_query("author", author)
         if named is not None:
-            parts.append(named)
+            filters.append(named)
     theme = request.theme or theme_in_text
     if theme:
-        parts.append(wq.Term("theme", theme.lower()))
+        filters.append(wq.Term("theme", theme.lower()))
     dates = _date_filter(request)
     if dates is not None:
-        parts.append(dates)
-    if not parts:
-        return None
-    return wq.And(parts).normalize() if len(parts) > 1 else parts[0].normalize()
+        filters.append(dates)
+    return words, _combine(filters)
+
+
+def build_query(searcher, request: SearchRequest):
+    """Everything a request asks for as one query (for counting), or None when it asks nothing."""
+    words, filters = build_parts(searcher, request)
+    return _combine([part for part in (words, filters) if part is not None])
 
 
 class _Marks(highlight.HtmlFormatter):
@@ -190,14 +205,17 @@ def _snippet(hit, body: str) -> str:
 
 def run(searcher, request: SearchRequest, bodies) -> SearchResults:
     """Search; `bodies(post_ids)` gives the plain text of posts for snippets."""
-    q = build_query(searcher, request)
-    if q is None:
+    words, filters = build_parts(searcher, request)
+    if words is None and filters is None:
         return SearchResults()
     page = min(max(request.page, 1), MAX_PAGE)
-    sortedby = "created" if request.newest_first else None
+    # Filters alone (an author's posts, say) have nothing to rank by: newest first then.
+    newest_first = request.newest_first or words is None
     limit = page * PER_PAGE
-    results = searcher.search(q, limit=limit, sortedby=sortedby, reverse=request.newest_first)
-    total, counts = facets.count(searcher, q, ("theme", "year"))
+    results = searcher.search(words if words is not None else wq.Every(), filter=filters, limit=limit,
+                              sortedby="created" if newest_first else None, reverse=newest_first)
+    everything = _combine([part for part in (words, filters) if part is not None])
+    total, counts = facets.count(searcher, everything, ("theme", "year"))
     window = results[(page - 1) * PER_PAGE: limit]
     ids = [int(hit["post_id"]) for hit in window]
     texts = bodies(ids)
