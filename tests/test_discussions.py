@@ -326,7 +326,7 @@ def test_delete_leaf_vanishes_and_parent_with_replies_stays_as_placeholder(
         app, client, auth, forms, open_thread, add_reply):
     t = open_thread["thread"]
     parent = add_reply(t, open_thread["member"], "Parent text")
-    child = add_reply(t, open_thread["moderator"], "Child text", parent)
+    add_reply(t, open_thread["moderator"], "Child text", parent)
     leaf = add_reply(t, open_thread["member"], "Leaf text")
     auth.login()
     token = csrf_from(client.get("/").get_data(as_text=True))

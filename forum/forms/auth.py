@@ -1,19 +1,14 @@
 """Joining and logging in."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
-from .fields import NewPassword, lower_email, strip_line
+from .fields import NewPassword, display_name_field, lower_email
 
 
 class JoinForm(FlaskForm):
-    display_name = StringField(
-        "Full name",
-        filters=[strip_line],
-        validators=[
-            DataRequired("Tell us your name, as colleagues know you."),
-            Length(min=2, max=80, message="Use between 2 and 80 characters."),
-        ],
+    display_name = display_name_field(
+        "Tell us your name, as colleagues know you.",
         description="Shown with everything you post, e.g. “Maria Lopez”.",
     )
     email = EmailField(

@@ -66,3 +66,17 @@ class NewPassword:
         )
         if problem:
             raise ValidationError(problem)
+
+
+def display_name_field(empty_message: str, **kwargs):
+    """A member's full name: the same rules on joining and in settings."""
+    from wtforms import StringField
+    from wtforms.validators import DataRequired, Length
+
+    return StringField(
+        "Full name",
+        filters=[strip_line],
+        validators=[DataRequired(empty_message),
+                    Length(min=2, max=80, message="Use between 2 and 80 characters.")],
+        **kwargs,
+    )

@@ -1,21 +1,14 @@
 """A member's own profile and password, and roles for admins."""
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length
 
 from ..models import ROLES
-from .fields import NewPassword, strip_line, strip_text
+from .fields import NewPassword, display_name_field, strip_line, strip_text
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(
-        "Full name",
-        filters=[strip_line],
-        validators=[
-            DataRequired("Your name can't be empty."),
-            Length(min=2, max=80, message="Use between 2 and 80 characters."),
-        ],
-    )
+    display_name = display_name_field("Your name can't be empty.")
     position = StringField(
         "Position",
         filters=[strip_line],

@@ -1,7 +1,7 @@
 """Administration: members' roles."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -9,10 +9,8 @@ from .. import audit
 from ..extensions import db
 from ..forms.members import RoleForm
 from ..models import User
-from ..pagination import page_arg
 from ..permissions import require
-from ..text import clean_line
-from .members import search_members
+from .members import searched_members
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -26,13 +24,7 @@ def _admins_only():
 @bp.route("/members")
 def members():
     """Every member with their role, and a form to change it."""
-    query = clean_line(request.args.get("q", ""))[:80]
-    page = db.paginate(
-        search_members(query),
-        page=page_arg(),
-        per_page=current_app.config["MEMBERS_PER_PAGE"],
-        error_out=False,
-    )
+    query, page = searched_members()
     forms = {m.id: RoleForm(formdata=None, prefix=f"m{m.id}", role=m.role) for m in page.items}
     return render_template("admin/members.html", members=page, forms=forms, query=query)
 

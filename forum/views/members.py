@@ -30,16 +30,18 @@ def search_members(query: str):
     return stmt
 
 
+def searched_members():
+    """The name typed in `q`, and the page of members it finds."""
+    query = clean_line(request.args.get("q", ""))[:80]
+    page = db.paginate(search_members(query), page=page_arg(),
+                       per_page=current_app.config["MEMBERS_PER_PAGE"], error_out=False)
+    return query, page
+
+
 @bp.route("/members")
 def directory():
     """The member directory, searchable by name."""
-    query = clean_line(request.args.get("q", ""))[:80]
-    members = db.paginate(
-        search_members(query),
-        page=page_arg(),
-        per_page=current_app.config["MEMBERS_PER_PAGE"],
-        error_out=False,
-    )
+    query, members = searched_members()
     return render_template("members/directory.html", members=members, query=query)
 
 
