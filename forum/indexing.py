@@ -7,7 +7,7 @@ response leaves, so a new post is findable once its request returns.
 """
 from __future__ import annotations
 
-from flask import Flask, g, has_app_context
+from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -54,7 +54,11 @@ def _after_rollback(session: Session, _previous) -> None:
 
 def _apply_after_request(response):
     if g.pop("search_outbox_pending", False):
-        search.apply_pending()
+        try:
+            search.apply_pending()
+        except Exception:  # the post is saved; its outbox row waits for the next writer
+            current_app.logger.exception("search index not updated; outbox rows kept")
+            db.session.rollback()
     return response
 
 

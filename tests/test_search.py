@@ -357,3 +357,25 @@ def test_date_range_inside_a_month(client, archive):
     assert archive[1] in results(client, q="hybrid", **{"from": "2024-09-15"})[0]
     swapped, html = results(client, q="hybrid", **{"from": "2024-10-03", "to": "2024-10-01"})
     assert archive[1] in swapped and "so the two were swapped" in html
+
+
+def test_a_broken_index_never_loses_a_post(app, client, auth, forms, make_user, make_theme, make_thread, monkeypatch):
+    make_user()
+    make_theme()
+    thread_id, _ = make_thread("finding-time", 1)
+    auth.login()
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(search, "apply_pending", broken)
+    app.logger.disabled = True
+    response = forms.post(f"/threads/{thread_id}/posts", {"body": "Saved despite the index"},
+                          page=f"/threads/{thread_id}")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(SearchOutbox.id))) >= 1
+    monkeypatch.undo()
+    with app.test_request_context():
+        search.apply_pending()
+    assert len(results(client, q="despite")[0]) == 1
