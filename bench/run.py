@@ -1,0 +1,394 @@
+"""The benchmark: speed, memory and scale, side by side in one run.
+
+    make bench                                  # 10,000 posts, quick
+    .venv/bin/python -m bench.run --posts 100000
+    .venv/bin/python -m bench.run --posts 10000 --posts 100000 --posts 1000000
+
+For each size: generate an archive (fixed seed), load it through
+`flask archive import` (which builds the search index once at the end),
+rebuild the index, then measure the thread page, search and writing.
+Prints one Markdown table per part and writes them to bench/RESULTS.md.
+Nothing here is asserted: the figures are for people to read.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+from urllib.parse import urlencode
+
+from .search_latency import QUERIES
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SECRET = "benchmark only: never used to serve anyone"
+THREAD_SIZES = (10, 100, 1000, 5000)
+BENCH_PASSWORD = "benchmark password"
+
+
+# Helpers ------------------------------------------------------------------------
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def timed(function, repeat: int) -> list[float]:
+    """Milliseconds per call, after one warm-up call."""
+    function()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def environment(workdir: Path) -> dict[str, str]:
+    return {**os.environ,
+            "FLASK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'forum.sqlite3'}",
+            "FLASK_SEARCH_INDEX_DIR": str(workdir / "search-index"),
+            "FLASK_SECRET_KEY": SECRET, "FLASK_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+
+
+def measured(command: list[str], env: dict) -> tuple[float, int, str]:
+    """Run a command under /usr/bin/time -v when present: (seconds, peak RSS in MB, output)."""
+    timer = ["/usr/bin/time", "-v"] if Path("/usr/bin/time").exists() else []
+    started = time.perf_counter()
+    done = subprocess.run(timer + command, env=env, cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
+    return seconds, int(peak.group(1)) // 1024 if peak else -1, done.stdout
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def table(title: str, header: list[str], rows: list[list]) -> str:
+    lines = [f"### {title}", "", "| " + " | ".join(header) + " |",
+             "| " + " | ".join("---" if i == 0 else "---:" for i in range(len(header))) + " |"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+# 1. Generate and load -------------------------------------------------------------
+
+def load(size: int, workdir: Path) -> dict:
+    archive = workdir / "archive.json"
+    env = environment(workdir)
+    gen_seconds, _, _ = measured([PYTHON, "-m", "bench.generate_archive", "--posts", str(size),
+                                  "--out", str(archive)], env)
+    import_seconds, import_mb, _ = measured([PYTHON, "-m", "flask", "--app", "app", "archive", "import",
+                                             str(archive)], env)
+    rebuild_seconds, rebuild_mb, _ = measured([PYTHON, "-m", "flask", "--app", "app", "search", "rebuild"],
+                                              env)
+    return {"posts": size, "file_mb": archive.stat().st_size / 1e6, "generate_s": gen_seconds,
+            "import_s": import_seconds, "import_mb": import_mb,
+            "rebuild_s": rebuild_seconds, "rebuild_mb": rebuild_mb}
+
+
+def make_app(workdir: Path):
+    from forum import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'forum.sqlite3'}",
+                       "SEARCH_INDEX_DIR": str(workdir / "search-index"), "SECRET_KEY": SECRET,
+                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+
+
+# 2. Thread page -------------------------------------------------------------------
+
+def pick_threads(app) -> list[tuple[int, int]]:
+    """For each target size, the thread closest to it: (thread id, posts)."""
+    from sqlalchemy import func, select
+
+    from forum.extensions import db
+    from forum.models import Thread
+
+    chosen = []
+    with app.app_context():
+        for target in THREAD_SIZES:
+            row = db.session.execute(
+                select(Thread.id, Thread.reply_count + 1)
+                .order_by(func.abs(Thread.reply_count + 1 - target), Thread.id).limit(1)
+            ).first()
+            if row and row not in chosen:
+                chosen.append(tuple(row))
+    return chosen
+
+
+def thread_page(app, thread_id: int, repeat: int) -> dict:
+    from sqlalchemy import event
+
+    from forum import reading
+    from forum.extensions import db
+    from forum.views.threads import thread_page_context
+    from flask import render_template
+
+    client = app.test_client()
+    url = f"/threads/{thread_id}"
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(conn, cursor, statement, *args):
+        if not statement.startswith(("PRAGMA", "BEGIN", "COMMIT", "ROLLBACK")):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    client.get(url)
+    event.remove(engine, "before_cursor_execute", count)
+    server = timed(lambda: client.get(url), repeat)
+
+    # The ceiling: the same template and posts, from memory, no database at all.
+    with app.test_request_context(url):
+        thread = reading.load_thread(thread_id)
+        view = reading.load_page(thread, 1, show_hidden=False)
+        context = thread_page_context(thread, view, moderator=False)
+        db.session.expunge_all()  # any lazy load would now fail loudly
+        size = len(render_template("threads/show.html", **context))
+        ceiling = timed(lambda: render_template("threads/show.html", **context), repeat)
+    return {"queries": len(statements), "p50": statistics.median(server), "p95": percentile(server, 0.95),
+            "ceiling_p50": statistics.median(ceiling), "ceiling_p95": percentile(ceiling, 0.95),
+            "bytes": size, "shown": sum(1 for _ in _walk(view))}
+
+
+def _walk(view):
+    stack = list(view.branches)
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(node.children)
+
+
+@contextlib.contextmanager
+def gunicorn(workdir: Path, workers: int):
+    """The app under gunicorn on 127.0.0.1, on a free port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+         "app:app"], cwd=ROOT, env=environment(workdir), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        for _ in range(100):
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+def requests_per_second(url: str, seconds: float = 8.0, connections: int = 4) -> tuple[float, str]:
+    """wrk from Debian's packages when present, else a small threaded Python client."""
+    if shutil.which("wrk"):
+        done = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", url],
+                              capture_output=True, text=True)
+        found = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
+        return (float(found.group(1)) if found else 0.0), "wrk"
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    deadline = time.monotonic() + seconds
+    counts = [0] * connections
+
+    def worker(n: int) -> None:
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        while time.monotonic() < deadline:
+            connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
+            connection.getresponse().read()
+            counts[n] += 1
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / seconds, "Python http.client, 4 connections"
+
+
+# 3. Search ------------------------------------------------------------------------
+
+def search_part(app, repeat: int) -> list[list]:
+    from whoosh.query import Every
+
+    from search import querying
+    from search.sync import index_root
+    from search.whoosh_index import searchers
+
+    client = app.test_client()
+    rows = []
+    with app.app_context():
+        for params in QUERIES:
+            ours = timed(lambda: client.get("/search", query_string=params), repeat)
+            request = querying.SearchRequest(
+                text=params.get("q", ""), author=params.get("author", ""), theme=params.get("theme", ""),
+                date_from=date.fromisoformat(params["from"]) if "from" in params else None,
+                date_to=date.fromisoformat(params["to"]) if "to" in params else None,
+                newest_first=params.get("sort") == "newest", page=int(params.get("page", 1)))
+            with searchers.using(index_root()) as searcher:
+                words, filters = querying.build_parts(searcher, request)
+                raw = timed(lambda: searcher.search(
+                    words if words is not None else Every(), filter=filters,
+                    limit=request.page * querying.PER_PAGE,
+                    sortedby="created" if request.newest_first else None, reverse=request.newest_first),
+                    repeat)
+            rows.append([f"`{urlencode(params)}`", f"{statistics.median(ours):.1f}", f"{percentile(ours, .95):.1f}",
+                         f"{statistics.median(raw):.1f}", f"{percentile(raw, .95):.1f}",
+                         f"{percentile(ours, .95) / max(percentile(raw, .95), 0.01):.2f}×"])
+    return rows
+
+
+# 4. Writing -----------------------------------------------------------------------
+
+def writing_part(app, workdir: Path, seconds: float) -> list[list]:
+    from forum.extensions import db
+    from forum.models import Theme, User
+    from forum.passwords import hash_password
+    from forum.database import utcnow
+    from datetime import timedelta
+
+    with app.app_context():
+        theme = Theme(slug=f"bench-{int(time.time())}", title="Benchmark writing", month=utcnow().strftime("%Y-%m"),
+                      opens_at=utcnow() - timedelta(days=1), closes_at=utcnow() + timedelta(days=30))
+        writers = [User(email=f"bench-writer-{n}-{time.time_ns()}@example.org", display_name=f"Writer {n}",
+                        password_hash=hash_password(BENCH_PASSWORD)) for n in range(4)]
+        db.session.add_all([theme, *writers])
+        db.session.commit()
+        from forum import posting
+        thread = posting.start_thread(theme, writers[0], "Benchmark thread", "Opening post")
+        thread_id, emails = thread.id, [w.email for w in writers]
+    rows = []
+    for workers in (1, 2):
+        with gunicorn(workdir, workers) as base:
+            rate, findable = _post_replies(base, thread_id, emails, seconds)
+        rows.append([workers, f"{rate:.1f}", f"{findable:.0f}"])
+    return rows
+
+
+def _post_replies(base: str, thread_id: int, emails: list[str], seconds: float) -> tuple[float, float]:
+    """Replies per second from four logged-in clients, and ms until a new reply is findable."""
+    import http.cookiejar
+    import urllib.request
+
+    def session(email: str):
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        page = opener.open(f"{base}/login").read().decode()
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        opener.open(f"{base}/login", data=urlencode({"csrf_token": token, "email": email,
+                                                      "password": BENCH_PASSWORD}).encode())
+        page = opener.open(f"{base}/threads/{thread_id}").read().decode()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        return opener, token
+
+    sessions = [session(email) for email in emails]
+    deadline = time.monotonic() + seconds
+    counts = [0] * len(sessions)
+
+    def worker(n: int) -> None:
+        opener, token = sessions[n]
+        while time.monotonic() < deadline:
+            opener.open(f"{base}/threads/{thread_id}/posts",
+                        data=urlencode({"csrf_token": token, "body": f"Load reply {n}-{counts[n]}"}).encode())
+            counts[n] += 1
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(len(sessions))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    opener, token = sessions[0]
+    marker = f"findable{time.time_ns()}"
+    started = time.perf_counter()
+    opener.open(f"{base}/threads/{thread_id}/posts",
+                data=urlencode({"csrf_token": token, "body": f"Marker {marker}"}).encode())
+    while marker not in opener.open(f"{base}/search?{urlencode({'q': marker})}").read().decode():
+        time.sleep(0.01)
+    return sum(counts) / seconds, (time.perf_counter() - started) * 1000
+
+
+# The run ------------------------------------------------------------------------
+
+def run(sizes: list[int], repeat: int, keep: bool) -> str:
+    out = [f"# Benchmark results\n\nRun on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {machine()}.\n"
+           "Produced by `bench/run.py`; re-run with `make bench` (10,000 posts) or "
+           "`.venv/bin/python -m bench.run --posts N ...`.\n"]
+    bulk_rows = []
+    for size in sizes:
+        workdir = Path(tempfile.mkdtemp(prefix=f"bench-{size}-"))
+        print(f"[{size:,} posts] generating and importing in {workdir}", flush=True)
+        loaded = load(size, workdir)
+        bulk_rows.append([f"{size:,}", f"{loaded['file_mb']:.0f}", f"{loaded['import_s']:.1f}",
+                          f"{size / loaded['import_s']:.0f}", loaded["import_mb"],
+                          f"{loaded['rebuild_s']:.1f}", f"{size / loaded['rebuild_s']:.0f}", loaded["rebuild_mb"]])
+        app = make_app(workdir)
+
+        print(f"[{size:,} posts] thread pages", flush=True)
+        rows, tool = [], ""
+        for thread_id, posts in pick_threads(app):
+            page = thread_page(app, thread_id, repeat)
+            with gunicorn(workdir, 2) as base:
+                rps, tool = requests_per_second(f"{base}/threads/{thread_id}")
+            rows.append([f"{posts:,}", page["shown"], page["queries"], f"{page['p50']:.1f}", f"{page['p95']:.1f}",
+                         f"{rps:.0f}", f"{page['ceiling_p50']:.1f}", f"{page['ceiling_p50'] / page['p50']:.2f}",
+                         f"{page['bytes'] // 1024}"])
+        out.append(table(f"Thread page at {size:,} posts (load: {tool})",
+                         ["thread posts", "posts on page 1", "SQL queries", "server p50 ms", "server p95 ms",
+                          "req/s gunicorn ×2", "ceiling p50 ms", "ours/ceiling throughput", "KB"], rows))
+
+        print(f"[{size:,} posts] search", flush=True)
+        out.append(table(f"Search at {size:,} posts (end to end beside Whoosh alone)",
+                         ["query", "/search p50 ms", "/search p95 ms", "Whoosh p50 ms", "Whoosh p95 ms", "p95 ratio"],
+                         search_part(app, repeat)))
+
+        print(f"[{size:,} posts] writing", flush=True)
+        out.append(table(f"Writing at {size:,} posts (HTTP replies, index kept in step)",
+                         ["gunicorn workers", "replies/s", "ms until findable"],
+                         writing_part(app, workdir, seconds=8.0)))
+        if not keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    out.append(table("Bulk: archive import (search index built once at the end) and search rebuild",
+                     ["posts", "file MB", "import s", "import posts/s", "import peak MB",
+                      "rebuild s", "rebuild posts/s", "rebuild peak MB"], bulk_rows))
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Measure the forum at one or more sizes.")
+    parser.add_argument("--posts", type=int, action="append", help="archive size; repeat for several")
+    parser.add_argument("--repeat", type=int, default=25, help="timed requests per measurement")
+    parser.add_argument("--keep", action="store_true", help="keep the generated databases and indexes")
+    parser.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"))
+    args = parser.parse_args()
+    report = run(args.posts or [10_000], args.repeat, args.keep)
+    Path(args.results).write_text(report)
+    print(report)
+
+
+if __name__ == "__main__":
+    main()
