@@ -1,0 +1,16 @@
+"""Import and export of the archive format (DESIGN.md, section 3): a community as one JSON document.
+
+- export(out, with_password_hashes=False): write the whole forum, deterministically.
+- check(path, progress) -> Facts: pass 1 of an import; finds every problem, changes nothing.
+- load(path, facts, progress) -> Loaded: pass 2; inserts everything in one transaction.
+
+Both import passes stream the file, so memory follows the largest thread,
+not the file. The caller rebuilds the search index once afterwards.
+"""
+from __future__ import annotations
+
+from .checking import ArchiveInvalid, Facts, check
+from .exporting import ArchiveWriter, export
+from .loading import Loaded, load
+
+__all__ = ["ArchiveInvalid", "ArchiveWriter", "Facts", "Loaded", "check", "export", "load"]

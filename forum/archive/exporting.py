@@ -1,0 +1,204 @@
+"""Export: the whole community as one archive document, written as it is read.
+
+The layout is fixed so that two exports of the same data are the same
+bytes: users by id, themes by opening time, threads and posts by id,
+panel questions in queue order; times in UTC with "+00:00"; post keys
+"p<id>". Users, posts, resources and questions take one line each, so
+a backup reads (and diffs) line by line.
+"""
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from itertools import groupby
+from typing import Iterable, Iterator, TextIO
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import PanelQuestion, Post, Theme, Thread, User
+from .checking import FORMAT
+from .fields import format_time
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+class ArchiveWriter:
+    """Writes the document piece by piece: users, then each theme with its threads streamed."""
+
+    def __init__(self, out: TextIO):
+        self.out = out
+        self.themes_written = 0
+
+    def users(self, users: Iterable[dict]) -> None:
+        self.out.write(f'{{\n  "format": {FORMAT},\n  "users": ')
+        self._lines(users, "  ")
+        self.out.write(',\n  "themes": [')
+
+    def theme(self, theme: dict, threads: Iterable[tuple[dict, list[dict]]]) -> None:
+        """A theme's fields (panel_questions last), its threads streamed as (thread fields, posts)."""
+        out = self.out
+        out.write(",\n    {" if self.themes_written else "\n    {")
+        for name, value in theme.items():
+            if name == "panel_questions":
+                continue
+            out.write(f"\n      {_json(name)}: ")
+            if name == "resources":
+                self._lines(value, "      ")
+            else:
+                out.write(_json(value))
+            out.write(",")
+        out.write('\n      "threads": [')
+        first = True
+        for thread, posts in threads:
+            out.write("\n        {" if first else ",\n        {")
+            first = False
+            for name, value in thread.items():
+                out.write(f"\n          {_json(name)}: {_json(value)},")
+            out.write('\n          "posts": ')
+            self._lines(posts, "          ")
+            out.write("\n        }")
+        out.write("\n      ]," if not first else "],")
+        out.write('\n      "panel_questions": ')
+        self._lines(theme["panel_questions"], "      ")
+        out.write("\n    }")
+        self.themes_written += 1
+
+    def finish(self) -> None:
+        self.out.write("\n  ]\n}\n" if self.themes_written else "]\n}\n")
+
+    def _lines(self, items: Iterable[dict], indent: str) -> None:
+        """A list with one item per line."""
+        lines = [_json(item) for item in items]
+        if not lines:
+            self.out.write("[]")
+            return
+        self.out.write(f"[\n{indent}  ")
+        self.out.write(f",\n{indent}  ".join(lines))
+        self.out.write(f"\n{indent}]")
+
+
+def user_record(user: User, with_password_hash: bool) -> dict:
+    found = {
+        "email": user.email, "display_name": user.display_name, "role": user.role,
+        "position": user.position, "organisation": user.organisation, "location": user.location,
+        "bio": user.bio, "joined_at": format_time(user.joined_at),
+    }
+    if with_password_hash and user.password_hash:
+        found["password_hash"] = user.password_hash
+    return found
+
+
+def theme_record(theme: Theme, questions: list[PanelQuestion]) -> dict:
+    return {
+        "slug": theme.slug, "title": theme.title, "month": theme.month, "summary": theme.summary,
+        "blog_post": theme.blog_post,
+        "panel": {"title": theme.panel_title, "at": format_time(theme.panel_at),
+                  "recording_url": theme.recording_url,
+                  "panelists": [{"name": p.name, "bio": p.bio} for p in theme.panelists]},
+        "opens_at": format_time(theme.opens_at), "closes_at": format_time(theme.closes_at),
+        "resources": [{"title": r.title, "url": r.url, "kind": r.kind, "note": r.note}
+                      for r in theme.resources],
+        "panel_questions": [question_record(q) for q in questions],
+    }
+
+
+def question_record(question: PanelQuestion) -> dict:
+    found = {"question": question.question, "asked_by": question.asked_by, "source": question.source,
+             "status": question.status, "publish_at": format_time(question.publish_at)}
+    if question.post_id is not None:
+        found["post"] = f"p{question.post_id}"
+    return found
+
+
+def post_fields(post, emails: dict[int, str]) -> dict:
+    """Author, time, body and the optional marks: shared by replies and opening posts."""
+    found = {"author": emails[post.author_id], "created_at": format_time(post.created_at), "body": post.body}
+    if post.edited_at is not None:
+        found["edited_at"] = format_time(post.edited_at)
+    if post.deleted_at is not None:
+        found["deleted"] = True
+    if post.hidden_at is not None:
+        found["hidden"] = True
+    return found
+
+
+_POST_COLUMNS = (Post.id, Post.thread_id, Post.parent_id, Post.author_id, Post.body, Post.created_at,
+                 Post.edited_at, Post.deleted_at, Post.hidden_at)
+
+
+def _threads(theme: Theme, emails: dict[int, str]) -> Iterator[tuple[dict, list[dict]]]:
+    """A theme's threads with their posts, one thread in memory at a time."""
+    threads = {t.id: t for t in db.session.scalars(
+        select(Thread).where(Thread.theme_id == theme.id).order_by(Thread.id))}
+    rows = db.session.execute(
+        select(*_POST_COLUMNS).join(Thread, Post.thread_id == Thread.id)
+        .where(Thread.theme_id == theme.id).order_by(Post.thread_id, Post.id)
+        .execution_options(yield_per=2000)
+    )
+    for thread_id, posts in groupby(rows, key=lambda row: row.thread_id):
+        thread, posts = threads[thread_id], list(posts)
+        opening = next((p for p in posts if p.parent_id is None), posts[0])
+        record = {"title": thread.title, "key": f"p{opening.id}", **post_fields(opening, emails),
+                  "created_at": format_time(thread.created_at), "facilitated": thread.facilitated,
+                  "pinned": thread.pinned, "locked": thread.locked}
+        replies = []
+        for post in posts:
+            if post is opening:
+                continue
+            reply = {"key": f"p{post.id}"}
+            if post.parent_id not in (None, opening.id):
+                reply["parent"] = f"p{post.parent_id}"
+            replies.append({**reply, **post_fields(post, emails)})
+        yield record, replies
+
+
+@contextmanager
+def _read_snapshot():
+    """One read transaction for the whole export: a consistent snapshot that never blocks writers.
+
+    forum.database begins plain (deferred) transactions only for GET
+    requests and BEGIN IMMEDIATE otherwise; an export outside a request
+    would hold the write lock, and posting would fail for its duration.
+    """
+    db.session.rollback()
+    with current_app.test_request_context(method="GET"):
+        try:
+            yield
+        finally:
+            db.session.rollback()
+
+
+def export(out: TextIO, *, with_password_hashes: bool = False) -> dict:
+    """Write the archive to `out`; returns counts of what it holds."""
+    counts = {"users": 0, "themes": 0, "threads": 0, "posts": 0}
+    with _read_snapshot():
+        emails = dict(db.session.execute(select(User.id, User.email)).all())
+        writer = ArchiveWriter(out)
+        users = db.session.scalars(select(User).order_by(User.id)).all()
+        writer.users(user_record(user, with_password_hashes) for user in users)
+        counts["users"] = len(users)
+        themes = db.session.scalars(
+            select(Theme).options(selectinload(Theme.panelists), selectinload(Theme.resources))
+            .order_by(Theme.opens_at, Theme.id)
+        ).all()
+        for theme in themes:
+            questions = db.session.scalars(
+                select(PanelQuestion).where(PanelQuestion.theme_id == theme.id)
+                .order_by(PanelQuestion.position, PanelQuestion.id)
+            ).all()
+
+            def counted(threads):
+                for thread, posts in threads:
+                    counts["threads"] += 1
+                    counts["posts"] += 1 + len(posts)
+                    yield thread, posts
+
+            writer.theme(theme_record(theme, questions), counted(_threads(theme, emails)))
+            counts["themes"] += 1
+        writer.finish()
+    return counts

@@ -1,0 +1,171 @@
+"""The archive's records, checked one at a time and turned into clean Python values.
+
+Both passes of an import call these: the first for the problems, the
+second for the values. Limits follow the models and the moderators'
+forms, so whatever imports can later be edited in the app.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+from ..forms.themes import MONTH_RE, RESOURCE_KINDS, SLUG_RE
+from ..models import ROLES
+from ..models.panel import PUBLISHED, SCHEDULED, SOURCES, STATUSES
+from .fields import Problems, Record, quoted
+
+KEY_MAX = 100
+
+
+def _web_url(record: Record, name: str, *, required: bool) -> str:
+    """Only absolute http(s) links, as the forms allow: never javascript: or data:."""
+    url = record.text(name, required=required, max_length=500)
+    parts = urlsplit(url)
+    if url and (parts.scheme not in ("http", "https") or not parts.netloc or " " in url):
+        record.problem(name, f"{quoted(url[:60])} is not a web address starting with https:// or http://")
+    return url
+
+
+def user(value, path: str, problems: Problems) -> dict:
+    r = Record(value, path, problems)
+    email = r.text("email", max_length=254).lower()
+    if email and ("@" not in email or " " in email):
+        r.problem("email", f"{quoted(email)} is not an email address")
+    found = {
+        "email": email,
+        "display_name": r.text("display_name", max_length=80),
+        "role": r.choice("role", ROLES),
+        "position": r.text("position", required=False, max_length=120),
+        "organisation": r.text("organisation", required=False, max_length=120),
+        "location": r.text("location", required=False, max_length=120),
+        "bio": r.text("bio", required=False, max_length=5000, multiline=True),
+        "joined_at": r.time("joined_at", required=False),
+        "password_hash": r.text("password_hash", required=False, max_length=255) or None,
+    }
+    r.finish()
+    return found
+
+
+def theme(value, path: str, problems: Problems) -> dict:
+    """A theme without its threads, which are streamed on their own."""
+    r = Record(value, path, problems)
+    r.array("threads")  # the reader streams them and leaves [] here; anything else is a type error
+    slug = r.text("slug", max_length=80)
+    if slug and not SLUG_RE.match(slug):
+        r.problem("slug", f"{quoted(slug)}: use lower-case letters, digits and single hyphens only")
+    month = r.text("month")
+    if month and not MONTH_RE.match(month):
+        r.problem("month", f"{quoted(month)} is not a month written YYYY-MM")
+    found = {
+        "slug": slug, "month": month,
+        "title": r.text("title", max_length=160),
+        "summary": r.text("summary", required=False, max_length=2000, multiline=True),
+        "blog_post": r.text("blog_post", required=False, max_length=20000, multiline=True),
+        "panel": _panel(r.object("panel"), f"{path}.panel", problems),
+        "opens_at": r.time("opens_at"),
+        "closes_at": r.time("closes_at"),
+        "resources": [_resource(item, f"{path}.resources[{n}]", problems)
+                      for n, item in enumerate(r.array("resources"))],
+        "panel_questions": [question(item, f"{path}.panel_questions[{n}]", problems)
+                            for n, item in enumerate(r.array("panel_questions"))],
+    }
+    if found["opens_at"] and found["closes_at"] and found["closes_at"] <= found["opens_at"]:
+        r.problem("closes_at", "the discussion must close after it opens")
+    r.finish()
+    return found
+
+
+def _panel(value, path: str, problems: Problems) -> dict:
+    r = Record(value if value is not None else {}, path, problems)
+    found = {
+        "title": r.text("title", required=False, max_length=200),
+        "at": r.time("at", required=False),
+        "recording_url": _web_url(r, "recording_url", required=False),
+        "panelists": [_panelist(item, f"{path}.panelists[{n}]", problems)
+                      for n, item in enumerate(r.array("panelists"))],
+    }
+    r.finish()
+    return found
+
+
+def _panelist(value, path: str, problems: Problems) -> dict:
+    r = Record(value, path, problems)
+    found = {"name": r.text("name", max_length=120),
+             "bio": r.text("bio", required=False, max_length=1000, multiline=True)}
+    r.finish()
+    return found
+
+
+def _resource(value, path: str, problems: Problems) -> dict:
+    r = Record(value, path, problems)
+    found = {
+        "title": r.text("title", max_length=200),
+        "url": _web_url(r, "url", required=True),
+        "kind": r.choice("kind", RESOURCE_KINDS, default="article"),
+        "note": r.text("note", required=False, max_length=300),
+    }
+    r.finish()
+    return found
+
+
+def question(value, path: str, problems: Problems) -> dict:
+    r = Record(value, path, problems)
+    found = {
+        "question": r.text("question", max_length=5000, multiline=True),
+        "asked_by": r.text("asked_by", required=False, max_length=200),
+        "source": r.choice("source", tuple(SOURCES)),
+        "status": r.choice("status", STATUSES),
+        "publish_at": r.time("publish_at", required=False),
+        "post": _key(r, "post", required=False),
+    }
+    if found["status"] == SCHEDULED and found["publish_at"] is None:
+        r.problem("publish_at", "a scheduled question needs a time to be published")
+    if found["post"] and found["status"] != PUBLISHED:
+        r.problem("post", f"only a published question has a post; this one is {quoted(found['status'])}")
+    r.finish()
+    return found
+
+
+def _key(record: Record, name: str, *, required: bool) -> str | None:
+    key = record.text(name, required=required, max_length=KEY_MAX)
+    return key or None
+
+
+def _post_fields(r: Record) -> dict:
+    """What an opening post (on its thread) and a reply both carry."""
+    found = {
+        "author": r.text("author", max_length=254).lower(),
+        "created_at": r.time("created_at"),
+        "body": r.text("body", max_length=current_app.config["POST_MAX_LENGTH"], multiline=True),
+        "edited_at": r.time("edited_at", required=False),
+        "deleted": r.flag("deleted"),
+        "hidden": r.flag("hidden"),
+    }
+    if found["edited_at"] and found["created_at"] and found["edited_at"] < found["created_at"]:
+        r.problem("edited_at", "earlier than created_at")
+    return found
+
+
+def thread(value, path: str, problems: Problems) -> dict:
+    """A thread with its opening post's fields and its replies, each with `index` (its place in the file)."""
+    r = Record(value, path, problems)
+    found = {
+        "title": r.text("title", max_length=200),
+        "key": _key(r, "key", required=False),
+        **_post_fields(r),
+        "facilitated": r.flag("facilitated"),
+        "pinned": r.flag("pinned"),
+        "locked": r.flag("locked"),
+        "posts": [_post(item, f"{path}.posts[{n}]", problems, n) for n, item in enumerate(r.array("posts"))],
+    }
+    r.finish()
+    return found
+
+
+def _post(value, path: str, problems: Problems, index: int) -> dict:
+    r = Record(value, path, problems)
+    found = {"key": _key(r, "key", required=True), "parent": _key(r, "parent", required=False),
+             **_post_fields(r), "index": index, "path": path}
+    r.finish()
+    return found
