@@ -14,7 +14,8 @@ from sqlalchemy.types import TypeDecorator
 from .extensions import db
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_writing = ContextVar("writing", default=False)
+# None: decide by the request's method; True or False: forced by the helpers below.
+_writing: ContextVar[bool | None] = ContextVar("writing", default=None)
 
 
 def utcnow() -> datetime:
@@ -48,11 +49,29 @@ def _begin_statement() -> str:
     and the busy timeout does not help; BEGIN IMMEDIATE waits for the lock
     instead. Page views stay deferred so readers never queue behind writers.
     """
-    if _writing.get():
-        return "BEGIN IMMEDIATE"
+    forced = _writing.get()
+    if forced is not None:
+        return "BEGIN IMMEDIATE" if forced else "BEGIN"
     if has_request_context() and request.method in READ_ONLY_METHODS:
         return "BEGIN"
     return "BEGIN IMMEDIATE"
+
+
+@contextmanager
+def read_transaction() -> Iterator[None]:
+    """One deferred (read-only) transaction, e.g. for a long export from the CLI.
+
+    Outside a page view transactions begin IMMEDIATE; a long read that
+    took the write lock would make every post fail for its duration.
+    Ends with a rollback: nothing written here is kept.
+    """
+    db.session.rollback()
+    token = _writing.set(False)
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        _writing.reset(token)
 
 
 @contextmanager

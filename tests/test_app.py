@@ -127,3 +127,15 @@ def test_server_error_page_hides_the_traceback(tmp_path):
 def test_bad_page_numbers_are_forgiven(client):
     for value in ["-3", "abc", "99999999999", "1e9"]:
         assert client.get(f"/members?page={value}").status_code == 200
+
+
+def test_read_transaction_is_deferred_outside_requests(app):
+    from forum.database import _begin_statement, read_transaction, write_transaction
+
+    with app.app_context():
+        with read_transaction():
+            assert _begin_statement() == "BEGIN"
+        assert _begin_statement() == "BEGIN IMMEDIATE"
+    with app.test_request_context("/", method="GET"):
+        with write_transaction():
+            assert _begin_statement() == "BEGIN IMMEDIATE"

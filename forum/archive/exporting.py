@@ -9,14 +9,13 @@ a backup reads (and diffs) line by line.
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from itertools import groupby
 from typing import Iterable, Iterator, TextIO
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..database import read_transaction
 from ..extensions import db
 from ..models import PanelQuestion, Post, Theme, Thread, User
 from .checking import FORMAT
@@ -157,26 +156,11 @@ def _threads(theme: Theme, emails: dict[int, str]) -> Iterator[tuple[dict, list[
         yield record, replies
 
 
-@contextmanager
-def _read_snapshot():
-    """One read transaction for the whole export: a consistent snapshot that never blocks writers.
-
-    forum.database begins plain (deferred) transactions only for GET
-    requests and BEGIN IMMEDIATE otherwise; an export outside a request
-    would hold the write lock, and posting would fail for its duration.
-    """
-    db.session.rollback()
-    with current_app.test_request_context(method="GET"):
-        try:
-            yield
-        finally:
-            db.session.rollback()
-
-
 def export(out: TextIO, *, with_password_hashes: bool = False) -> dict:
     """Write the archive to `out`; returns counts of what it holds."""
     counts = {"users": 0, "themes": 0, "threads": 0, "posts": 0}
-    with _read_snapshot():
+    # One read transaction: a consistent snapshot that never blocks writers.
+    with read_transaction():
         emails = dict(db.session.execute(select(User.id, User.email)).all())
         writer = ArchiveWriter(out)
         users = db.session.scalars(select(User).order_by(User.id)).all()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import search
-from tests.browser.test_discussions_browser import discussion  # noqa: F401  (fixture)
+from tests.browser.test_discussions_browser import discussion  # noqa: F401  (a fixture, used by name)
 
 pytestmark = pytest.mark.browser
 
