@@ -284,6 +284,19 @@ def _due(theme_id: int | None, now: datetime):
     return stmt if theme_id is None else stmt.where(PanelQuestion.theme_id == theme_id)
 
 
+def _credited_moderator(question: PanelQuestion) -> User | None:
+    """Who posts a due question: whoever scheduled or added it; for imported
+    questions, the facilitator of the theme's discussion, else the first moderator."""
+    if question.scheduled_by or question.created_by:
+        return question.scheduled_by or question.created_by
+    thread = theme_editing.facilitated_thread(question.theme)
+    if thread is not None and thread.author.is_moderator:
+        return thread.author
+    return db.session.scalar(
+        select(User).where(User.role.in_(("moderator", "admin"))).order_by(User.id).limit(1)
+    )
+
+
 def publish_due(theme_id: int | None = None, now: datetime | None = None) -> int:
     """Publish scheduled questions whose time has come (of one theme, or all); how many.
 
@@ -303,9 +316,12 @@ def publish_due(theme_id: int | None = None, now: datetime | None = None) -> int
             .order_by(PanelQuestion.publish_at, PanelQuestion.position)
         ).all()
         for question in due:
-            author = question.scheduled_by or question.created_by
+            author = _credited_moderator(question)
             if author is None:
-                current_app.logger.warning("panel question %s is due but nobody scheduled it", question.id)
+                # Back to the queue, or every page view would find it due again.
+                question.status = QUEUED
+                current_app.logger.warning("panel question %s was due but the forum has no moderator "
+                                           "to post it: returned to the queue", question.id)
                 continue
             if _claim(question, author, now):
                 _write_post(question, author)

@@ -561,3 +561,35 @@ def test_a_busy_database_never_breaks_the_page(app, client, forms, moderator, mo
     freeze(monkeypatch, utcnow() + timedelta(hours=2))
     client.get("/themes/finding-time")
     assert question(app, q.id).status == "published"
+
+
+def _imported_due_question(app, slug="finding-time"):
+    """A scheduled question with nobody recorded as scheduling it, as an archive import leaves it."""
+    with app.app_context():
+        theme = db.session.scalar(db.select(Theme).where(Theme.slug == slug))
+        question = PanelQuestion(theme=theme, question="What did the pilot cost?", asked_by="A. Guest",
+                                 source="email", status="scheduled",
+                                 publish_at=utcnow() - timedelta(minutes=5))
+        db.session.add(question)
+        db.session.commit()
+        return question.id
+
+
+def test_an_imported_due_question_is_posted_by_a_moderator(app, client, make_user, make_theme):
+    moderator = make_user(email="mod@example.org", display_name="Rosa Delgado", role="moderator")
+    make_theme()
+    question_id = _imported_due_question(app)
+    assert client.get("/themes/finding-time").status_code == 200
+    with app.app_context():
+        question = db.session.get(PanelQuestion, question_id)
+        assert question.status == "published" and question.post.author_id == moderator
+
+
+def test_a_due_question_with_no_moderator_returns_to_the_queue(app, client, make_user, make_theme):
+    make_user()
+    make_theme()
+    question_id = _imported_due_question(app)
+    app.logger.disabled = True
+    client.get("/themes/finding-time")
+    with app.app_context():
+        assert db.session.get(PanelQuestion, question_id).status == "queued"
