@@ -379,3 +379,14 @@ def test_a_broken_index_never_loses_a_post(app, client, auth, forms, make_user, 
     with app.test_request_context():
         search.apply_pending()
     assert len(results(client, q="despite")[0]) == 1
+
+
+def test_counts_follow_the_index_after_a_new_post(app, client, archive):
+    _, before = results(client, q="schedule")
+    count = int(re.search(r"(\d+) posts? found", before).group(1))
+    with app.test_request_context():
+        thread = db.session.scalar(db.select(Thread).where(Thread.title == "Master schedule"))
+        posting.reply(thread, db.session.get(User, 1), "Another schedule idea")
+        search.apply_pending()
+    _, after = results(client, q="schedule")
+    assert f"{count + 1} posts found" in after
