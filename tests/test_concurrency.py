@@ -88,3 +88,39 @@ def test_concurrent_writers_keep_the_index_complete(app, client, make_user, make
         for n in (0, 7, 14):
             page = client.get("/search", query_string={"q": f'"w{writer} number w{n}x"'}).get_data(as_text=True)
             assert "1 post found" in page, (writer, n)
+
+
+def _post_then_die(database_uri: str, index_dir: str, thread_id: int) -> None:
+    """A worker killed between its commit and its index update."""
+    import os
+
+    import search
+    from forum import create_app
+    from tests.conftest import Auth, Forms
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "PASSWORD_HASH_METHOD": FAST_HASH,
+                      "SQLALCHEMY_DATABASE_URI": database_uri, "SEARCH_INDEX_DIR": index_dir})
+    forms = Forms(app.test_client())
+    Auth(forms).login(email="w0@example.org")
+    search.apply_pending = lambda *args, **kwargs: os._exit(9)  # dies right after the commit
+    forms.post(f"/threads/{thread_id}/posts", {"body": "Axolotl habitat lesson"}, page=f"/threads/{thread_id}")
+
+
+def test_a_worker_killed_after_commit_loses_nothing(app, client, runner, make_user, make_theme, make_thread):
+    author = make_user(email="w0@example.org", display_name="Writer 0")
+    make_theme()
+    thread_id, _ = make_thread("finding-time", author)
+    import search
+
+    with app.test_request_context():
+        search.apply_pending()
+    context = multiprocessing.get_context("spawn")
+    worker = context.Process(target=_post_then_die, args=(app.config["SQLALCHEMY_DATABASE_URI"],
+                                                         app.config["SEARCH_INDEX_DIR"], thread_id))
+    worker.start()
+    worker.join(timeout=60)
+    assert worker.exitcode == 9
+    assert "No posts found" in client.get("/search", query_string={"q": "axolotl"}).get_data(as_text=True)
+    result = runner.invoke(args=["search", "sync"])
+    assert result.exit_code == 0 and "Applied 1 waiting" in result.output
+    assert "1 post found" in client.get("/search", query_string={"q": "axolotl"}).get_data(as_text=True)
