@@ -27,20 +27,20 @@ def _set_flag(thread: Thread, column, value: bool) -> bool:
     return bool(changed)
 
 
-def set_pinned(thread: Thread, pinned: bool, moderator: User) -> bool:
-    """Pin or unpin a thread (pinned ones are listed first); commit."""
-    changed = _set_flag(thread, Thread.pinned, pinned)
-    if changed:
-        audit.record(moderator, "thread.pin" if pinned else "thread.unpin", thread, thread.title)
-    db.session.commit()
-    return changed
+# action -> (the thread's flag, the value it sets)
+THREAD_FLAGS = {
+    "pin": (Thread.pinned, True), "unpin": (Thread.pinned, False),
+    "lock": (Thread.locked, True), "unlock": (Thread.locked, False),
+}
 
 
-def set_locked(thread: Thread, locked: bool, moderator: User) -> bool:
-    """Lock a thread against members' replies, or unlock it; commit."""
-    changed = _set_flag(thread, Thread.locked, locked)
+def set_thread_flag(thread: Thread, action: str, moderator: User) -> bool:
+    """Pin or unpin (pinned threads are listed first), lock or unlock (no replies
+    from members); commit. True when it changed."""
+    column, value = THREAD_FLAGS[action]
+    changed = _set_flag(thread, column, value)
     if changed:
-        audit.record(moderator, "thread.lock" if locked else "thread.unlock", thread, thread.title)
+        audit.record(moderator, f"thread.{action}", thread, thread.title)
     db.session.commit()
     return changed
 

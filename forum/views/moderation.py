@@ -358,10 +358,7 @@ THREAD_ACTIONS = {
 def thread_flag(thread_id: int, action: str):
     """Pin or unpin, lock or unlock a thread."""
     thread = db.get_or_404(Thread, thread_id)
-    if action in ("pin", "unpin"):
-        changed = moderating.set_pinned(thread, action == "pin", _moderator())
-    else:
-        changed = moderating.set_locked(thread, action == "lock", _moderator())
+    changed = moderating.set_thread_flag(thread, action, _moderator())
     flash(THREAD_ACTIONS[action] if changed else "Nothing changed: it already was.",
           "success" if changed else "info")
     return redirect(thread_url(thread))
