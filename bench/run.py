@@ -139,27 +139,19 @@ def pick_threads(app) -> list[tuple[int, int]]:
 
 
 def thread_page(app, thread_id: int, repeat: int) -> dict:
-    from sqlalchemy import event
-
     from forum import reading
+    from forum.database import recorded_statements
     from forum.extensions import db
     from forum.views.threads import thread_page_context
     from flask import render_template
 
     client = app.test_client()
     url = f"/threads/{thread_id}"
-    statements = []
     with app.app_context():
         engine = db.engine
-
-    def count(conn, cursor, statement, *args):
-        if not statement.startswith(("PRAGMA", "BEGIN", "COMMIT", "ROLLBACK")):
-            statements.append(statement)
-
     client.get(url)  # the first view may publish due panel questions: count a normal one
-    event.listen(engine, "before_cursor_execute", count)
-    client.get(url)
-    event.remove(engine, "before_cursor_execute", count)
+    with recorded_statements(engine) as statements:
+        client.get(url)
     server = timed(lambda: client.get(url), repeat)
 
     # The ceiling: the same template and posts, from memory, no database at all.

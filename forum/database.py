@@ -4,7 +4,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timezone
-from typing import Iterator
+from typing import Any, Iterator
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import DateTime, event
@@ -92,6 +92,25 @@ def write_transaction() -> Iterator[None]:
         raise
     finally:
         _writing.reset(token)
+
+
+@contextmanager
+def recorded_statements(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
+    """The SQL statements (with parameters) a block runs, transaction control left out.
+
+    For the tests that pin a page's query count, and for the benchmark.
+    """
+    statements: list[tuple[str, Any]] = []
+
+    def record(_conn, _cursor, statement, parameters, *_args):
+        if not statement.startswith(("PRAGMA", "BEGIN", "COMMIT", "ROLLBACK")):
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 def configure_sqlite(app: Flask) -> None:

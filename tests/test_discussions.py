@@ -5,8 +5,8 @@ import re
 import time
 
 import pytest
-from sqlalchemy import event
 
+from forum.database import recorded_statements
 from forum.extensions import db
 from forum.models import Post, Thread
 from tests.conftest import csrf_from
@@ -349,20 +349,12 @@ def test_posting_requires_csrf(client, auth, open_thread):
 # Cost ------------------------------------------------------------------------
 
 def count_queries(app, client, url):
-    statements = []
+    """The SQL statements one page view runs."""
     with app.app_context():
         engine = db.engine
-
-    def before(conn, cursor, statement, *args):
-        if not statement.startswith(("PRAGMA", "BEGIN", "COMMIT", "ROLLBACK")):
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
+    with recorded_statements(engine) as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-    return statements
+    return [statement for statement, _ in statements]
 
 
 def build_thread(app, thread_id, opening_id, authors, size):

@@ -7,10 +7,10 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from forum import panel
-from forum.database import utcnow
+from forum.database import recorded_statements, utcnow
 from forum.extensions import db
 from forum.models import AuditEntry, PanelQuestion, Post, Theme, Thread, User
 from forum.panel_paste import parse
@@ -522,16 +522,8 @@ def test_nothing_due_costs_one_indexed_query_and_no_write(app, client, forms, mo
     _schedule_one(app, forms, hours=30)
     with app.app_context():
         engine = db.engine
-    statements = []
-
-    def before(conn, cursor, statement, parameters, *args):
-        statements.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
+    with recorded_statements(engine) as statements:
         client.get("/themes/finding-time")
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
     checks = [(s, p) for s, p in statements if "FROM panel_questions" in s]
     assert len(checks) == 1
     assert not [s for s, _ in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]

@@ -12,9 +12,12 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from forum import create_app
+from forum import create_app, posting
+from forum.extensions import db
+from forum.models import Theme, User
+from forum.passwords import hash_password
 from search.whoosh_index import searchers
-from tests.conftest import FAST_HASH
+from tests.conftest import FAST_HASH, PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
@@ -85,3 +88,23 @@ def page(browser, live_server):
     page.js_errors = errors
     yield page
     context.close()
+
+
+@pytest.fixture
+def discussion(live_app):
+    """An open theme with a thread: opening post, a reply, and a reply to that."""
+    from datetime import timedelta
+
+    from forum.database import utcnow
+
+    with live_app.test_request_context():
+        people = [User(email=f"{key}@example.org", display_name=name, password_hash=hash_password(PASSWORD))
+                  for key, name in [("maria", "Maria Lopez"), ("brett", "Brett Criswell")]]
+        theme = Theme(slug="finding-time", title="Finding time to collaborate", month="2026-11",
+                      opens_at=utcnow() - timedelta(days=3), closes_at=utcnow() + timedelta(days=20))
+        db.session.add_all([*people, theme])
+        db.session.commit()
+        thread = posting.start_thread(theme, people[1], "Where does the time come from?", "Opening question")
+        first = posting.reply(thread, people[1], "A first answer")
+        nested = posting.reply(thread, people[0], "A nested answer", first)
+        return {"thread": thread.id, "first": first.id, "nested": nested.id}

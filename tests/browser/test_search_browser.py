@@ -4,12 +4,11 @@ from __future__ import annotations
 import pytest
 
 import search
-from tests.browser.test_discussions_browser import discussion  # noqa: F401  (a fixture, used by name)
 
 pytestmark = pytest.mark.browser
 
 
-def test_search_from_header_opens_the_highlighted_post(page, discussion, live_app):  # noqa: F811
+def test_search_from_header_opens_the_highlighted_post(page, discussion, live_app):
     with live_app.test_request_context():
         search.apply_pending()
     page.goto("/")
