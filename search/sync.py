@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from whoosh.writing import LockError
 
+from forum.database import read_transaction
 from forum.extensions import db
 from forum.models import Post, SearchOutbox, Thread
 
@@ -125,17 +126,19 @@ def rebuild(progress: Callable[[int], None] | None = None, batch_size: int = 200
         w = ix.writer(procs=procs, multisegment=True, compound=False, **WRITER_SETTINGS) \
             if procs > 1 else ix.writer(compound=False, **WRITER_SETTINGS)
         try:
-            for batch in documents.iter_all_posts(batch_size):
-                for doc in documents.documents(batch):
-                    w.add_document(**doc)
-                    count += 1
-                if progress:
-                    progress(len(batch))
+            # One snapshot, read without SQLite's write lock: members keep
+            # posting meanwhile, and their outbox rows reach the new index below.
+            with read_transaction():
+                for batch in documents.iter_all_posts(batch_size):
+                    for doc in documents.documents(batch):
+                        w.add_document(**doc)
+                        count += 1
+                    if progress:
+                        progress(len(batch))
         except BaseException:
             w.cancel()
             raise
         w.commit()
-        db.session.rollback()
         swap_in(root, generation)
         apply_pending(keep_rows_during_rebuild=False)
     finally:

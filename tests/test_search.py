@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -313,6 +314,27 @@ def test_rebuild_gives_the_same_answers(app, client, runner, archive):
     result = runner.invoke(args=["search", "rebuild"])
     assert result.exit_code == 0 and "Indexed 14 visible posts" in result.output
     assert {q: results(client, q=q)[0] for q in queries} == before
+
+
+def test_members_can_post_while_the_index_is_rebuilt(app, archive):
+    """A rebuild reads the whole database; it must not hold SQLite's write lock meanwhile."""
+    database = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    tried = []
+
+    def write_from_another_process(_count):
+        other = sqlite3.connect(database, timeout=0.2, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # what a reply's request begins with
+            other.execute("ROLLBACK")
+            tried.append("written")
+        except sqlite3.OperationalError as error:
+            tried.append(str(error))
+        finally:
+            other.close()
+
+    with app.app_context():
+        search.rebuild(progress=write_from_another_process, batch_size=5)
+    assert tried and set(tried) == {"written"}
 
 
 def test_outbox_ids_are_never_reused(app):
