@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from whoosh import highlight, qparser, query as wq
+from whoosh import collectors, qparser, query as wq
 from whoosh.qparser import syntax
 
-from . import facets
+from . import docsets, snippets
 from .whoosh_index import name_analyzer
 
 MAX_QUERY_LENGTH = 200
@@ -183,24 +183,48 @@ def build_query(searcher, request: SearchRequest):
     return _combine([part for part in (words, filters) if part is not None])
 
 
-class _Marks(highlight.HtmlFormatter):
-    """<mark> around matches; HtmlFormatter escapes the text around them."""
+class _TopAndEvery(collectors.TopCollector):
+    """The top N by score, and the number of every match, in one pass.
 
-    def __init__(self):
-        super().__init__(tagname="mark", between=" … ")
+    The page needs both: the best matches, and every match for the total
+    and the facet counts. For queries a bitmap can't count (phrases),
+    Whoosh walks every candidate anyway; this keeps each match as it
+    goes. Whoosh's own top-N search would skip whatever can no longer
+    reach the top N (blocks, whole fields of an OR), so it is switched
+    off here: the matches it skipped still count.
+    """
 
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{highlight.htmlescape(highlight.get_text(text, token, replace))}</mark>"
+    def __init__(self, limit: int):
+        super().__init__(limit=limit, usequality=False, replace=0)
+
+    def prepare(self, top_searcher, q, context):
+        super().prepare(top_searcher, q, context)
+        self.every: list[int] = []
+
+    def _collect(self, global_docnum, score):
+        self.every.append(global_docnum)
+        return super()._collect(global_docnum, score)
 
 
-def _snippet(hit, body: str) -> str:
-    hit.results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
-    hit.results.formatter = _Marks()
-    marked = hit.highlights("body", text=body, top=2)
-    if marked:
-        return marked
-    plain = body[:240] + ("…" if len(body) > 240 else "")
-    return highlight.htmlescape(plain)
+def _search(searcher, words, filters, limit: int, newest_first: bool):
+    """(the first `limit` results, a bitmap of every match)."""
+    if words is None:
+        # Filters alone rank nothing: run them as the query, not over every post.
+        words, filters = filters, None
+    order = {"sortedby": "created", "reverse": True} if newest_first else {}
+    filter_bits = docsets.query_bits(searcher, filters) if filters is not None else None
+    allow = docsets.BitmapSet(filter_bits) if filter_bits is not None else filters
+    word_bits = docsets.query_bits(searcher, words)
+    if word_bits is not None and (filters is None or filter_bits is not None):
+        results = searcher.search(words, filter=allow, limit=limit, **order)
+        return results, word_bits if filter_bits is None else word_bits & filter_bits
+    # A phrase or a range inside a month: Whoosh has to walk every match
+    # anyway, so keep each as it goes.
+    top = collectors.SortingCollector(limit=limit, **order) if newest_first else _TopAndEvery(limit)
+    collector = collectors.FilterCollector(top, allow=allow) if filters is not None else top
+    searcher.search_with_collector(words, collector)
+    every = top.docset if newest_first else top.every
+    return collector.results(), docsets.bitmap(every, searcher.doc_count_all())
 
 
 def run(searcher, request: SearchRequest, bodies) -> SearchResults:
@@ -212,19 +236,20 @@ def run(searcher, request: SearchRequest, bodies) -> SearchResults:
     # Filters alone (an author's posts, say) have nothing to rank by: newest first then.
     newest_first = request.newest_first or words is None
     limit = page * PER_PAGE
-    results = searcher.search(words if words is not None else wq.Every(), filter=filters, limit=limit,
-                              sortedby="created" if newest_first else None, reverse=newest_first)
-    everything = _combine([part for part in (words, filters) if part is not None])
-    total, counts = facets.count(searcher, everything, ("theme", "year"))
+    results, every = _search(searcher, words, filters, limit, newest_first)
+    total = every.bit_count()
+    by_theme = docsets.counts_by_term(searcher, every, "theme") if total else {}
+    by_year = docsets.counts_by_term(searcher, every, "year") if total else {}
     window = results[(page - 1) * PER_PAGE: limit]
     ids = [int(hit["post_id"]) for hit in window]
     texts = bodies(ids)
-    hits = [Hit(int(hit["post_id"]), _snippet(hit, texts.get(int(hit["post_id"]), ""))) for hit in window]
+    marked = snippets.query_words(words)
+    hits = [Hit(post_id, snippets.snippet(texts.get(post_id, ""), marked)) for post_id in ids]
     out = SearchResults(
         hits=hits, total=total, page=page,
         pages=min(MAX_PAGE, -(-total // PER_PAGE)),
-        by_theme=sorted(counts["theme"].items(), key=lambda item: (-item[1], item[0])),
-        by_year=sorted(counts["year"].items(), reverse=True),
+        by_theme=sorted(by_theme.items(), key=lambda item: (-item[1], item[0])),
+        by_year=sorted(by_year.items(), reverse=True),
     )
     if total == 0:
         out.suggestion = suggest(searcher, request)
@@ -267,6 +292,7 @@ def suggest(searcher, request: SearchRequest) -> str | None:
         return None
     suggestion = " ".join(words)
     corrected = build_query(searcher, SearchRequest(text=suggestion))
-    if corrected is None or searcher.search(corrected, limit=1).is_empty():
+    # The first match is enough; a scored search of a common word cost 60 ms.
+    if corrected is None or next(searcher.docs_for_query(corrected), None) is None:
         return None
     return suggestion

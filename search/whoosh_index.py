@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Iterator
 
 from whoosh import index as whoosh_index
+from whoosh.reading import MultiReader, SegmentReader
+from whoosh.searching import Searcher
 
-from . import facets
 from whoosh.analysis import (CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter,
                              StopFilter)
 from whoosh.fields import BOOLEAN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
@@ -173,6 +174,33 @@ def writer(ix, timeout: float = 5.0) -> Iterator:
     w.commit(merge=len(w.segments) > 12)
 
 
+def _segment_key(segment) -> tuple[str, int]:
+    return segment.segment_id(), segment.deleted_count()
+
+
+def reopened(searcher) -> Searcher:
+    """A searcher of the index as it is now, keeping the readers of segments that haven't changed.
+
+    Whoosh's own Searcher.refresh() matches segments by id alone, so a
+    segment that has had documents deleted since (an edited or hidden
+    post) kept its old deletions, and segments merged away since stayed
+    in the reader: an edited post still matched its old words, and after
+    a merge every post was found twice.
+    """
+    ix = searcher._ix
+    toc = ix._read_toc()
+    reusable = {_segment_key(reader.segment()): reader for reader, _ in searcher.reader().leaf_readers()
+                if reader.segment() is not None}
+    readers = [reusable.pop(_segment_key(segment), None)
+               or SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
+               for segment in toc.segments]
+    for reader in reusable.values():
+        reader.close()
+    if not readers:
+        return ix.searcher()
+    return Searcher(MultiReader(readers, generation=toc.generation), fromindex=ix)
+
+
 class SearcherCache:
     """One searcher per process per index folder, refreshed before each use.
 
@@ -199,14 +227,7 @@ class SearcherCache:
             searcher = entry[1]
             if searcher.up_to_date():
                 return searcher
-            if searcher.doc_count_all():
-                fresh = searcher.refresh()  # reuses the segments that did not change
-                facets.forget_other_segments(fresh)
-            else:
-                # Whoosh 2.7.5 can't refresh a reader of an empty index (its
-                # segment list is None), so open a new one.
-                searcher.close()
-                fresh = open_or_create(root).searcher()
+            fresh = reopened(searcher)
             self._entries[str(root)] = (live, fresh)
             return fresh
         if entry is not None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text
@@ -14,6 +15,12 @@ if TYPE_CHECKING:
     from .discussions import Thread
 
 UPCOMING, OPEN, ARCHIVED = "upcoming", "open", "archived"
+
+
+@lru_cache(maxsize=1024)
+def month_label(month: str) -> str:
+    """"2024-03" as people say it: "March 2024"."""
+    return datetime.strptime(month, "%Y-%m").strftime("%B %Y")
 
 
 class Theme(db.Model):
@@ -57,7 +64,7 @@ class Theme(db.Model):
 
     @property
     def month_label(self) -> str:
-        return datetime.strptime(self.month, "%Y-%m").strftime("%B %Y")
+        return month_label(self.month)
 
     def __repr__(self) -> str:
         return f"<Theme {self.slug}>"
