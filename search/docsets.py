@@ -19,8 +19,11 @@ counts them the slow way.
 """
 from __future__ import annotations
 
+import os
+import struct
 import threading
 from collections import OrderedDict
+from pathlib import Path
 from typing import Iterable
 
 from whoosh import query as wq
@@ -28,10 +31,12 @@ from whoosh.idsets import DocIdSet
 from whoosh.matching.wrappers import FilterMatcher
 
 MAX_CACHED_BYTES = 96 * 1024 * 1024  # per process; a term's bitmap at a million posts is 125 KB
+FACET_FIELDS = frozenset({"theme", "year"})  # counted by every search: their bitmaps are kept on disk
 
 _lock = threading.Lock()
 _cache: OrderedDict[tuple, int] = OrderedDict()
 _cached_bytes = 0
+_lexicons: dict[tuple, list[bytes]] = {}
 
 
 def _remember(key: tuple, bits: int) -> int:
@@ -59,6 +64,7 @@ def forget() -> None:
     global _cached_bytes
     with _lock:
         _cache.clear()
+        _lexicons.clear()
         _cached_bytes = 0
 
 
@@ -103,20 +109,94 @@ def _segment_term(reader, fieldname: str, text: bytes) -> int:
     key = ("term", reader.segment().segment_id(), fieldname, text)
     bits = _recall(key)
     if bits is None:
+        if fieldname in FACET_FIELDS:
+            return _facet_bitmaps(reader, fieldname).get(text, 0)
         if not reader.doc_frequency(fieldname, text):
             return 0
-        matcher = reader.postings(fieldname, text)
-        if isinstance(matcher, FilterMatcher):  # deletions are masked off per query instead
-            matcher = matcher.child
-        bits = _remember(key, bitmap(matcher.all_ids(), reader.doc_count_all()))
+        bits = _remember(key, _postings_bitmap(reader, fieldname, text))
     return bits
 
 
-def term_bits(searcher, fieldname: str, text) -> int:
+def _postings_bitmap(reader, fieldname: str, text: bytes) -> int:
+    matcher = reader.postings(fieldname, text)
+    if isinstance(matcher, FilterMatcher):  # deletions are masked off per query instead
+        matcher = matcher.child
+    return bitmap(matcher.all_ids(), reader.doc_count_all())
+
+
+def _facet_bitmaps(reader, fieldname: str) -> dict[bytes, int]:
+    """Every term's bitmap of a facet field in one segment, kept in a file beside the segment.
+
+    Every search counts every theme and year, so a worker's first search
+    would read every posting of those fields: seconds at a million posts.
+    The file is written once by whichever process needs it first; Whoosh
+    deletes it with the segment's other files when the segment is merged away.
+    """
+    segment = reader.segment()
+    folder = getattr(reader.storage(), "folder", None)
+    path = Path(folder) / f"{segment.segment_id()}.{fieldname}.bitmaps" if folder else None
+    found = _read_bitmaps(path) if path else None
+    if found is None:
+        found = {text: _postings_bitmap(reader, fieldname, text) for text in reader.lexicon(fieldname)}
+        if path:
+            _write_bitmaps(path, found)
+    for text, bits in found.items():
+        _remember(("term", segment.segment_id(), fieldname, text), bits)
+    return found
+
+
+def precompute_facets(searcher) -> None:
+    """Write the facet files of every segment now (after a rebuild), not at the first search."""
+    for reader, _ in _segments(searcher):
+        for fieldname in FACET_FIELDS:
+            _facet_bitmaps(reader, fieldname)
+
+
+_MAGIC = b"forum-bitmaps-1\n"
+
+
+def _write_bitmaps(path: Path, found: dict[bytes, int]) -> None:
+    parts = [_MAGIC, struct.pack("<I", len(found))]
+    for text, bits in found.items():
+        data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+        parts += [struct.pack("<II", len(text), len(data)), text, data]
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    try:
+        temporary.write_bytes(b"".join(parts))
+        os.replace(temporary, path)
+    except OSError:  # a read-only index still searches; it just counts the slow way
+        temporary.unlink(missing_ok=True)
+
+
+def _read_bitmaps(path: Path) -> dict[bytes, int] | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        if not data.startswith(_MAGIC):
+            return None
+        at = len(_MAGIC)
+        (count,) = struct.unpack_from("<I", data, at)
+        at += 4
+        found = {}
+        for _ in range(count):
+            text_length, bits_length = struct.unpack_from("<II", data, at)
+            at += 8
+            text = data[at:at + text_length]
+            at += text_length
+            found[text] = int.from_bytes(data[at:at + bits_length], "little")
+            at += bits_length
+        return found if at == len(data) else None
+    except struct.error:
+        return None
+
+
+def term_bits(searcher, fieldname: str, text, state: tuple | None = None) -> int:
     """Every live document of the searcher with the term."""
     field = searcher.schema[fieldname]
     btext = text if isinstance(text, bytes) else field.to_bytes(text)
-    key = ("all", _state(searcher), fieldname, btext)
+    key = ("all", state or _state(searcher), fieldname, btext)
     bits = _recall(key)
     if bits is None:
         bits = 0
@@ -164,9 +244,18 @@ def query_bits(searcher, query) -> int | None:
 
 def counts_by_term(searcher, bits: int, fieldname: str) -> dict[str, int]:
     """How many of these documents have each term of a field (a facet: theme, year)."""
+    state = _state(searcher)
+    with _lock:
+        terms = _lexicons.get((state, fieldname))
+    if terms is None:  # merging the segments' term lists took longer than the counting
+        terms = list(searcher.reader().lexicon(fieldname))
+        with _lock:
+            if len(_lexicons) > 64:
+                _lexicons.clear()
+            _lexicons[(state, fieldname)] = terms
     counts = {}
-    for btext in searcher.reader().lexicon(fieldname):
-        count = (bits & term_bits(searcher, fieldname, btext)).bit_count()
+    for btext in terms:
+        count = (bits & term_bits(searcher, fieldname, btext, state)).bit_count()
         if count:
             counts[btext.decode("utf-8")] = count
     return counts

@@ -292,7 +292,12 @@ def suggest(searcher, request: SearchRequest) -> str | None:
         return None
     suggestion = " ".join(words)
     corrected = build_query(searcher, SearchRequest(text=suggestion))
-    # The first match is enough; a scored search of a common word cost 60 ms.
-    if corrected is None or next(searcher.docs_for_query(corrected), None) is None:
+    if corrected is None:
+        return None
+    # Whether anything matches, not what: a scored search of a common word cost 60 ms.
+    matches = docsets.query_bits(searcher, corrected)
+    if matches is None:
+        matches = next(searcher.docs_for_query(corrected), None) is not None
+    if not matches:
         return None
     return suggestion

@@ -20,7 +20,7 @@ from forum.database import read_transaction
 from forum.extensions import db
 from forum.models import Post, SearchOutbox, Thread
 
-from . import documents
+from . import docsets, documents
 from .whoosh_index import (WRITER_SETTINGS, create_generation, open_or_create,
                            remove_old_generations, swap_in, writer)
 
@@ -139,6 +139,8 @@ def rebuild(progress: Callable[[int], None] | None = None, batch_size: int = 200
             w.cancel()
             raise
         w.commit()
+        with ix.searcher() as searcher:
+            docsets.precompute_facets(searcher)
         swap_in(root, generation)
         apply_pending(keep_rows_during_rebuild=False)
     finally:

@@ -442,6 +442,13 @@ def test_total_and_facets_count_every_match_beyond_the_first_page(app, client, m
     assert re.search(r"Finding time to collaborate</a> \(37\)", page)
 
 
+def index_dir(app):
+    from search.whoosh_index import current_dir
+
+    with app.app_context():
+        return current_dir(search.index_root())
+
+
 COUNTED_QUERIES = ["makerspaces", "time", "schedule -master", "makerspace OR coaching", "time NOT schedule",
                    "author:julie", "theme:finding-time", "coaching theme:leading-without-leaving",
                    "nothing-matches-this", '"lesson study"']
@@ -482,6 +489,20 @@ def test_counts_from_bitmaps_agree_with_whoosh_across_segments_and_deletions(app
         db.session.commit()
         search.apply_pending()
     assert check() > 1
+    # A new worker reads the facet bitmaps from the files beside the segments; a damaged one is made again.
+    facet_files = sorted(index_dir(app).glob("*.bitmaps"))
+    assert len(facet_files) == 2 * check()
+    facet_files[0].write_bytes(b"damaged")
+
+    def facets():
+        page = client.get("/search", query_string={"q": "time"}).get_data(as_text=True)
+        return re.search(r'<aside class="facets".*?</aside>', page, re.S).group(0)
+
+    counted = facets()
+    docsets.forget()
+    assert facets() == counted
+    check()
+    assert facet_files[0].read_bytes().startswith(b"forum-bitmaps")
 
 
 def test_a_searcher_kept_between_requests_sees_edits_and_merges(app, client, auth, forms, make_user, make_theme,
@@ -504,3 +525,42 @@ def test_a_searcher_kept_between_requests_sees_edits_and_merges(app, client, aut
         assert "posts found" in client.get("/search", query_string={"q": "pangolin"}).get_data(as_text=True)
     ids, html = results(client, q="pangolin")
     assert len(ids) == len(set(ids)) == 15 and "15 posts found" in html
+
+
+def test_theme_facets_list_the_biggest_themes_and_say_how_many_more(app, client, make_user, make_theme,
+                                                                    make_thread, add_reply):
+    author = make_user()
+    for n in range(14):
+        slug = f"month-{n:02d}"
+        make_theme(slug=slug, title=f"Theme number {n}")
+        thread_id, _ = make_thread(slug, author, title=f"Quokka thread {n}", body="Quokka opening.")
+        for reply in range(n):  # theme n has n + 1 matching posts
+            add_reply(thread_id, author, body=f"Quokka reply {reply}.")
+    with app.app_context():
+        search.apply_pending()
+    page = client.get("/search", query_string={"q": "quokka"}).get_data(as_text=True)
+    facets = re.search(r'<aside class="facets".*?</aside>', page, re.S).group(0)
+    listed = re.findall(r">Theme number (\d+)</a> \((\d+)\)", facets)
+    assert [int(n) for n, _ in listed] == list(range(13, 1, -1))  # the twelve biggest, biggest first
+    assert all(int(count) == int(n) + 1 for n, count in listed)
+    assert "and 2 more themes" in facets
+    assert 'value="month-00"' in page  # the smallest is still in the theme menu
+
+
+def test_facet_files_go_with_their_segment_when_it_is_merged_away(app, client, make_user, make_theme, make_thread):
+    author = make_user()
+    make_theme()
+    for n in range(2):  # two segments
+        make_thread("finding-time", author, title=f"Quokka {n}", body="Quokka.")
+        with app.app_context():
+            search.apply_pending()
+    client.get("/search", query_string={"q": "quokka"})
+    first = sorted(path.name for path in index_dir(app).glob("*.bitmaps"))
+    assert first
+    from whoosh import index as whoosh_index
+    with app.app_context():
+        # One merged segment, as the forum's writers make them: the old segments' files go.
+        whoosh_index.open_dir(str(index_dir(app))).writer(compound=False).commit(optimize=True)
+    client.get("/search", query_string={"q": "quokka"})
+    second = sorted(path.name for path in index_dir(app).glob("*.bitmaps"))
+    assert second and not set(first) & set(second)

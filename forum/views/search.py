@@ -20,6 +20,9 @@ from ..pagination import page_arg
 from ..themes import visible_posts
 
 bp = Blueprint("search", __name__)
+# The themes with the most matches are listed to narrow by; the rest are in
+# the form's theme menu (a long archive has over a hundred themes).
+THEME_FACETS = 12
 
 
 def _date_arg(name: str, problems: list[str]) -> date | None:
@@ -109,15 +112,13 @@ def search_page():
 
     searching = bool(text or wanted.theme or wanted.author or wanted.date_from or wanted.date_to)
     results = search.query(wanted, bodies) if searching else search.SearchResults()
-    theme_titles = dict(db.session.execute(
-        select(Theme.slug, Theme.title).where(Theme.slug.in_([slug for slug, _ in results.by_theme]))
-    ).all()) if results.by_theme else {}
+    themes = db.session.execute(select(Theme.slug, Theme.title).order_by(Theme.month.desc())).all()
     return render_template(
         "search/search.html", wanted=wanted, raw_q=request.args.get("q", "")[:search.MAX_QUERY_LENGTH * 2],
         results=results, posts=posts, searching=searching, notices=notices + problems,
-        theme_titles=theme_titles, recent_themes=_recent_themes() if not searching else [],
-        themes=db.session.execute(select(Theme.slug, Theme.title).order_by(Theme.month.desc())).all(),
-        narrow=_Narrowing(),
+        theme_facets=results.by_theme[:THEME_FACETS], more_themes=max(0, len(results.by_theme) - THEME_FACETS),
+        theme_titles=dict(themes), recent_themes=_recent_themes() if not searching else [],
+        themes=themes, narrow=_Narrowing(),
     )
 
 
