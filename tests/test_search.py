@@ -463,8 +463,8 @@ def index_dir(app):
 
 
 COUNTED_QUERIES = ["makerspaces", "time", "schedule -master", "makerspace OR coaching", "time NOT schedule",
-                   "author:julie", "theme:finding-time", "coaching theme:leading-without-leaving",
-                   "nothing-matches-this", '"lesson study"']
+                   "author:julie", "theme:makers", "coaching theme:leading", "theme:time -schedule",
+                   "nothing-matches-this", '"lesson study"', '"lesson study" author:julie', '"lesson study" -time']
 
 
 def test_counts_from_bitmaps_agree_with_whoosh_across_segments_and_deletions(app, client, archive):
