@@ -13,9 +13,9 @@ n set: document n has the term) and kept, since a segment's postings
 never change once written. Deletions live beside the segment, so they
 are masked off when a query runs. And, Or and Not then become &, | and
 &~ over whole bitmaps, and a count is int.bit_count(): microseconds at a
-million posts. Queries with parts a bitmap can't answer (phrases, which
-need positions; date ranges inside a month) get None, and the caller
-counts them the slow way.
+million posts. What a bitmap of terms can't answer (a phrase needs word
+positions; a range inside a month) is walked by Whoosh once per segment
+and kept the same way.
 """
 from __future__ import annotations
 
@@ -206,6 +206,25 @@ def term_bits(searcher, fieldname: str, text, state: tuple | None = None) -> int
     return bits
 
 
+def _walked_bits(searcher, query) -> int:
+    """What bitmaps can't combine (a phrase needs word positions; a date range), walked by Whoosh.
+
+    Walked once per segment, then kept like a term: a segment's matches
+    change only with its deletions, which are part of the key.
+    """
+    bits = 0
+    for subsearcher, offset in searcher.subsearchers or [(searcher, 0)]:
+        segment = subsearcher.reader().segment()
+        if segment is None:
+            continue
+        key = ("walked", segment.segment_id(), segment.deleted_count(), repr(query))
+        found = _recall(key)
+        if found is None:
+            found = _remember(key, bitmap(query.docs(subsearcher), subsearcher.doc_count_all()))
+        bits |= found << offset
+    return bits
+
+
 def all_bits(searcher) -> int:
     """Every live document."""
     bits = 0
@@ -214,8 +233,8 @@ def all_bits(searcher) -> int:
     return bits
 
 
-def query_bits(searcher, query) -> int | None:
-    """The documents a query matches, or None when a bitmap can't tell (phrases, ranges)."""
+def query_bits(searcher, query) -> int:
+    """The live documents a query matches."""
     if query is None or query is wq.NullQuery:
         return 0
     kind = type(query)
@@ -224,22 +243,18 @@ def query_bits(searcher, query) -> int | None:
     if kind is wq.Every:
         return all_bits(searcher)
     if kind is wq.Not:
-        inner = query_bits(searcher, query.query)
-        return None if inner is None else all_bits(searcher) & ~inner
+        return all_bits(searcher) & ~query_bits(searcher, query.query)
     if kind is wq.AndNot:
-        positive, negative = query_bits(searcher, query.a), query_bits(searcher, query.b)
-        return None if positive is None or negative is None else positive & ~negative
+        return query_bits(searcher, query.a) & ~query_bits(searcher, query.b)
     if kind in (wq.And, wq.Or):
         parts = [query_bits(searcher, sub) for sub in query.subqueries]
-        if any(part is None for part in parts):
-            return None
         bits = parts[0] if parts else 0
         for part in parts[1:]:
             bits = bits & part if kind is wq.And else bits | part
         return bits
     if kind is wq.ConstantScoreQuery:
         return query_bits(searcher, query.child)
-    return None
+    return _walked_bits(searcher, query)
 
 
 def counts_by_term(searcher, bits: int, fieldname: str) -> dict[str, int]:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from whoosh import collectors, qparser, query as wq
+from whoosh import qparser, query as wq
 from whoosh.qparser import syntax
 
 from . import docsets, snippets
@@ -183,48 +183,19 @@ def build_query(searcher, request: SearchRequest):
     return _combine([part for part in (words, filters) if part is not None])
 
 
-class _TopAndEvery(collectors.TopCollector):
-    """The top N by score, and the number of every match, in one pass.
-
-    The page needs both: the best matches, and every match for the total
-    and the facet counts. For queries a bitmap can't count (phrases),
-    Whoosh walks every candidate anyway; this keeps each match as it
-    goes. Whoosh's own top-N search would skip whatever can no longer
-    reach the top N (blocks, whole fields of an OR), so it is switched
-    off here: the matches it skipped still count.
-    """
-
-    def __init__(self, limit: int):
-        super().__init__(limit=limit, usequality=False, replace=0)
-
-    def prepare(self, top_searcher, q, context):
-        super().prepare(top_searcher, q, context)
-        self.every: list[int] = []
-
-    def _collect(self, global_docnum, score):
-        self.every.append(global_docnum)
-        return super()._collect(global_docnum, score)
-
-
 def _search(searcher, words, filters, limit: int, newest_first: bool):
     """(the first `limit` results, a bitmap of every match)."""
     if words is None:
         # Filters alone rank nothing: run them as the query, not over every post.
         words, filters = filters, None
     order = {"sortedby": "created", "reverse": True} if newest_first else {}
-    filter_bits = docsets.query_bits(searcher, filters) if filters is not None else None
-    allow = docsets.BitmapSet(filter_bits) if filter_bits is not None else filters
-    word_bits = docsets.query_bits(searcher, words)
-    if word_bits is not None and (filters is None or filter_bits is not None):
-        results = searcher.search(words, filter=allow, limit=limit, **order)
-        return results, word_bits if filter_bits is None else word_bits & filter_bits
-    # A phrase or a range inside a month: Whoosh has to walk every match
-    # anyway, so keep each as it goes.
-    top = collectors.SortingCollector(limit=limit, **order) if newest_first else _TopAndEvery(limit)
-    collector = collectors.FilterCollector(top, allow=allow) if filters is not None else top
-    searcher.search_with_collector(words, collector)
-    every = top.docset if newest_first else top.every
-    return collector.results(), docsets.bitmap(every, searcher.doc_count_all())
+    if filters is None:
+        return searcher.search(words, limit=limit, **order), docsets.query_bits(searcher, words)
+    allowed = docsets.query_bits(searcher, filters)
+    if not allowed:  # Whoosh takes an empty filter for no filter at all
+        return searcher.search(wq.NullQuery, limit=limit), 0
+    results = searcher.search(words, filter=docsets.BitmapSet(allowed), limit=limit, **order)
+    return results, docsets.query_bits(searcher, words) & allowed
 
 
 def run(searcher, request: SearchRequest, bodies) -> SearchResults:
@@ -295,9 +266,6 @@ def suggest(searcher, request: SearchRequest) -> str | None:
     if corrected is None:
         return None
     # Whether anything matches, not what: a scored search of a common word cost 60 ms.
-    matches = docsets.query_bits(searcher, corrected)
-    if matches is None:
-        matches = next(searcher.docs_for_query(corrected), None) is not None
-    if not matches:
+    if not docsets.query_bits(searcher, corrected):
         return None
     return suggestion
