@@ -30,6 +30,8 @@ from whoosh import query as wq
 from whoosh.idsets import DocIdSet
 from whoosh.matching.wrappers import FilterMatcher
 
+from .whoosh_index import segment_key
+
 MAX_CACHED_BYTES = 96 * 1024 * 1024  # per process; a term's bitmap at a million posts is 125 KB
 FACET_FIELDS = frozenset({"theme", "year"})  # counted by every search: their bitmaps are kept on disk
 
@@ -87,15 +89,14 @@ def _segments(searcher) -> list[tuple[object, int]]:
 
 
 def _state(searcher) -> tuple:
-    """What a composed bitmap depends on: the segments, and how many documents each has deleted."""
-    return tuple((reader.segment().segment_id(), reader.segment().deleted_count())
-                 for reader, _ in _segments(searcher))
+    """What a bitmap composed over all segments depends on."""
+    return tuple(segment_key(reader.segment()) for reader, _ in _segments(searcher))
 
 
 def _live(reader) -> int:
     """The segment's documents that are not deleted."""
     segment = reader.segment()
-    key = ("live", segment.segment_id(), segment.deleted_count())
+    key = ("live", *segment_key(segment))
     bits = _recall(key)
     if bits is None:
         everything = (1 << reader.doc_count_all()) - 1
@@ -217,7 +218,7 @@ def _walked_bits(searcher, query) -> int:
         segment = subsearcher.reader().segment()
         if segment is None:
             continue
-        key = ("walked", segment.segment_id(), segment.deleted_count(), repr(query))
+        key = ("walked", *segment_key(segment), repr(query))
         found = _recall(key)
         if found is None:
             found = _remember(key, bitmap(query.docs(subsearcher), subsearcher.doc_count_all()))
@@ -277,21 +278,18 @@ def counts_by_term(searcher, bits: int, fieldname: str) -> dict[str, int]:
 
 
 class BitmapSet(DocIdSet):
-    """A bitmap as the document set Whoosh's filter= takes (it only asks `in`)."""
+    """A bitmap as the document set Whoosh's filter= takes (it asks only `in`, and whether it is empty)."""
 
     def __init__(self, bits: int):
+        self._bits = bits
         self._bytes = bits.to_bytes((bits.bit_length() + 7) // 8 or 1, "little")
 
     def __contains__(self, docnum: int) -> bool:
         byte = docnum >> 3
         return byte < len(self._bytes) and bool(self._bytes[byte] >> (docnum & 7) & 1)
 
-    def __iter__(self):
-        for byte_number, byte in enumerate(self._bytes):
-            while byte:
-                low = byte & -byte
-                yield byte_number * 8 + low.bit_length() - 1
-                byte ^= low
+    def __bool__(self) -> bool:
+        return bool(self._bits)
 
     def __len__(self) -> int:
-        return int.from_bytes(self._bytes, "little").bit_count()
+        return self._bits.bit_count()

@@ -174,7 +174,8 @@ def writer(ix, timeout: float = 5.0) -> Iterator:
     w.commit(merge=len(w.segments) > 12)
 
 
-def _segment_key(segment) -> tuple[str, int]:
+def segment_key(segment) -> tuple[str, int]:
+    """What a segment's matches depend on: its id (its files never change) and its deletions."""
     return segment.segment_id(), segment.deleted_count()
 
 
@@ -189,9 +190,9 @@ def reopened(searcher) -> Searcher:
     """
     ix = searcher._ix
     toc = ix._read_toc()
-    reusable = {_segment_key(reader.segment()): reader for reader, _ in searcher.reader().leaf_readers()
+    reusable = {segment_key(reader.segment()): reader for reader, _ in searcher.reader().leaf_readers()
                 if reader.segment() is not None}
-    readers = [reusable.pop(_segment_key(segment), None)
+    readers = [reusable.pop(segment_key(segment), None)
                or SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
                for segment in toc.segments]
     for reader in reusable.values():

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from functools import cache
 from urllib.parse import quote_plus
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from sqlalchemy import bindparam, case, select
 from sqlalchemy.orm import aliased
 
