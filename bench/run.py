@@ -47,6 +47,19 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
+def timed_pair(first, second, repeat: int) -> tuple[list[float], list[float]]:
+    """timed() for two functions taking turns, so that a ratio of the two
+    is not skewed by the machine being slower during one of them."""
+    first(), second()
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for function, kept in zip((first, second), samples):
+            started = time.perf_counter()
+            function()
+            kept.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
 def timed(function, repeat: int) -> list[float]:
     """Milliseconds per call, after one warm-up call."""
     function()
@@ -163,7 +176,6 @@ def thread_page(app, thread_id: int, repeat: int) -> dict:
     client.get(url)  # the first view may publish due panel questions: count a normal one
     with recorded_statements(engine) as statements:
         client.get(url)
-    server = timed(lambda: client.get(url), repeat)
 
     # The ceiling: the same template and posts, from memory, no database at all.
     with app.test_request_context(url):
@@ -172,7 +184,8 @@ def thread_page(app, thread_id: int, repeat: int) -> dict:
         context = thread_page_context(thread, view, moderator=False)
         db.session.expunge_all()  # any lazy load would now fail loudly
         size = len(render_template("threads/show.html", **context))
-        ceiling = timed(lambda: render_template("threads/show.html", **context), repeat)
+        server, ceiling = timed_pair(lambda: client.get(url),
+                                     lambda: render_template("threads/show.html", **context), repeat)
     return {"queries": len(statements), "p50": statistics.median(server), "p95": percentile(server, 0.95),
             "ceiling_p50": statistics.median(ceiling), "ceiling_p95": percentile(ceiling, 0.95),
             "bytes": size, "shown": sum(1 for _ in _walk(view))}
