@@ -24,6 +24,8 @@ from whoosh import index as whoosh_index
 from whoosh.reading import MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
+from .scoring import KeptLengthsBM25F
+
 from whoosh.analysis import (CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter,
                              StopFilter)
 from whoosh.fields import BOOLEAN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
@@ -56,6 +58,7 @@ def _remember_missing_columns() -> None:
 _remember_missing_columns()
 
 CURRENT = "current"
+RANKING = KeptLengthsBM25F()
 # Bump when the schema or what goes into documents changes: `init-db`
 # (and so `make run`) rebuilds an index of another version.
 SCHEMA_VERSION = "2"
@@ -198,8 +201,8 @@ def reopened(searcher) -> Searcher:
     for reader in reusable.values():
         reader.close()
     if not readers:
-        return ix.searcher()
-    return Searcher(MultiReader(readers, generation=toc.generation), fromindex=ix)
+        return ix.searcher(weighting=RANKING)
+    return Searcher(MultiReader(readers, generation=toc.generation), fromindex=ix, weighting=RANKING)
 
 
 class SearcherCache:
@@ -233,7 +236,7 @@ class SearcherCache:
             return fresh
         if entry is not None:
             entry[1].close()  # the index was rebuilt into a new generation
-        searcher = open_or_create(root).searcher()
+        searcher = open_or_create(root).searcher(weighting=RANKING)
         self._entries[str(root)] = (current_dir(root), searcher)
         return searcher
 

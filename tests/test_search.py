@@ -558,3 +558,36 @@ def test_facet_files_go_with_their_segment_when_it_is_merged_away(app, client, m
     client.get("/search", query_string={"q": "quokka"})
     second = sorted(path.name for path in index_dir(app).glob("*.bitmaps"))
     assert second and not set(first) & set(second)
+
+
+def test_ranking_with_kept_lengths_scores_exactly_as_whoosh_bm25f(app, client, archive):
+    """Our scorer reads field lengths once per segment; every score must be Whoosh's own float."""
+    from whoosh.scoring import BM25F
+
+    from forum import indexing
+    from search import querying, scoring
+    from search.sync import index_root
+    from search.whoosh_index import searchers
+
+    # Two segments, so the per-segment scorers (not just one) are exercised.
+    with app.test_request_context():
+        edited = db.session.get(Post, archive[0])
+        edited.html += "<p>More on makerspaces and coaching time.</p>"
+        indexing.mark_post(edited)
+        db.session.commit()
+        search.apply_pending()
+    ranked_by_length = 0
+    with app.app_context(), searchers.using(index_root()) as ours:
+        assert isinstance(ours.weighting, scoring.KeptLengthsBM25F)
+        assert len(ours.reader().leaf_readers()) > 1
+        with ours._ix.searcher(weighting=BM25F()) as whooshs:
+            for text in COUNTED_QUERIES + ["makerspace time coaching", "collaborate OR schedule"]:
+                query = querying.build_query(ours, querying.SearchRequest(text=text))
+                if query is None:
+                    continue
+                mine = [(hit.docnum, hit.score) for hit in ours.search(query, limit=None)]
+                theirs = [(hit.docnum, hit.score) for hit in whooshs.search(query, limit=None)]
+                assert mine == theirs, text
+                ranked_by_length += len({score for _, score in mine}) > 1
+        assert all(scoring.field_lengths(reader, "body") for reader, _ in ours.reader().leaf_readers())
+    assert ranked_by_length >= 5  # scores that differ: lengths were read, not all alike
