@@ -35,13 +35,16 @@ from .whoosh_index import segment_key
 MAX_CACHED_BYTES = 96 * 1024 * 1024  # per process; a term's bitmap at a million posts is 125 KB
 FACET_FIELDS = frozenset({"theme", "year"})  # counted by every search: their bitmaps are kept on disk
 
+# A bitmap, or a (first byte, bitmap from there) window of one.
+Kept = int | tuple[int, int]
+
 _lock = threading.Lock()
-_cache: OrderedDict[tuple, int] = OrderedDict()
+_cache: OrderedDict[tuple, Kept] = OrderedDict()
 _cached_bytes = 0
 _lexicons: dict[tuple, list[bytes]] = {}
 
 
-def _remember(key: tuple, bits: int) -> int:
+def _remember(key: tuple, bits: Kept) -> Kept:
     global _cached_bytes
     with _lock:
         if key not in _cache:
@@ -53,7 +56,7 @@ def _remember(key: tuple, bits: int) -> int:
     return bits
 
 
-def _recall(key: tuple) -> int | None:
+def _recall(key: tuple) -> Kept | None:
     with _lock:
         bits = _cache.get(key)
         if bits is not None:
@@ -70,8 +73,10 @@ def forget() -> None:
         _cached_bytes = 0
 
 
-def _size(bits: int) -> int:
-    return bits.bit_length() // 8 + 28
+def _size(kept: Kept) -> int:
+    if isinstance(kept, tuple):
+        return sum(_size(part) for part in kept)
+    return kept.bit_length() // 8 + 28
 
 
 def bitmap(docnums: Iterable[int], size: int) -> int:
@@ -259,22 +264,52 @@ def query_bits(searcher, query) -> int:
 
 
 def counts_by_term(searcher, bits: int, fieldname: str) -> dict[str, int]:
-    """How many of these documents have each term of a field (a facet: theme, year)."""
-    state = _state(searcher)
-    with _lock:
-        terms = _lexicons.get((state, fieldname))
-    if terms is None:  # merging the segments' term lists took longer than the counting
-        terms = list(searcher.reader().lexicon(fieldname))
-        with _lock:
-            if len(_lexicons) > 64:
-                _lexicons.clear()
-            _lexicons[(state, fieldname)] = terms
-    counts = {}
-    for btext in terms:
-        count = (bits & term_bits(searcher, fieldname, btext, state)).bit_count()
-        if count:
-            counts[btext.decode("utf-8")] = count
+    """How many of these documents have each term of a field (a facet: theme, year).
+
+    Counted segment by segment, each term only over the bytes where its
+    documents are: a month's posts sit close together in a segment, so at
+    a million posts a theme spans about 1 KB of a 60 KB segment bitmap.
+    ANDing the whole bitmaps of 120 themes took 13 ms a search.
+    """
+    counts: dict[str, int] = {}
+    for reader, offset in _segments(searcher):
+        size = reader.doc_count_all()
+        here = (bits >> offset) & ((1 << size) - 1)
+        if not here:
+            continue
+        data = memoryview(here.to_bytes((size + 7) // 8, "little"))
+        for btext in _segment_lexicon(reader, fieldname):
+            first, window = _segment_window(reader, fieldname, btext)
+            width = (window.bit_length() + 7) // 8
+            count = (int.from_bytes(data[first:first + width], "little") & window).bit_count()
+            if count:
+                name = btext.decode("utf-8")
+                counts[name] = counts.get(name, 0) + count
     return counts
+
+
+def _segment_lexicon(reader, fieldname: str) -> list[bytes]:
+    key = (reader.segment().segment_id(), fieldname)
+    with _lock:
+        terms = _lexicons.get(key)
+    if terms is None:
+        terms = list(reader.lexicon(fieldname))
+        with _lock:
+            if len(_lexicons) > 256:
+                _lexicons.clear()
+            _lexicons[key] = terms
+    return terms
+
+
+def _segment_window(reader, fieldname: str, text: bytes) -> tuple[int, int]:
+    """A term's documents in a segment as (first byte with one, the bits from that byte on)."""
+    key = ("window", reader.segment().segment_id(), fieldname, text)
+    found = _recall(key)
+    if found is None:
+        bits = _segment_term(reader, fieldname, text)
+        first = ((bits & -bits).bit_length() - 1) >> 3 if bits else 0
+        found = _remember(key, (first, bits >> (first << 3)))
+    return found
 
 
 class BitmapSet(DocIdSet):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -484,8 +485,12 @@ def test_counts_from_bitmaps_agree_with_whoosh_across_segments_and_deletions(app
             for text in COUNTED_QUERIES:
                 query = querying.build_query(searcher, querying.SearchRequest(text=text))
                 bits = docsets.query_bits(searcher, query)
-                counts[text] = sum(1 for _ in searcher.docs_for_query(query))
+                docnums = list(searcher.docs_for_query(query))
+                counts[text] = len(docnums)
                 assert bits.bit_count() == counts[text], text
+                for facet in ("theme", "year"):
+                    stored = Counter(searcher.stored_fields(d)[facet] for d in docnums)
+                    assert docsets.counts_by_term(searcher, bits, facet) == stored, (text, facet)
             segments = len(searcher.reader().leaf_readers())
         for text, whoosh_count in counts.items():
             page = client.get("/search", query_string={"q": text}).get_data(as_text=True)
