@@ -23,10 +23,12 @@ import os
 import struct
 import threading
 from collections import OrderedDict
+from itertools import accumulate, chain
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.idsets import DocIdSet
 from whoosh.matching.wrappers import FilterMatcher
 
@@ -127,7 +129,25 @@ def _postings_bitmap(reader, fieldname: str, text: bytes) -> int:
     matcher = reader.postings(fieldname, text)
     if isinstance(matcher, FilterMatcher):  # deletions are masked off per query instead
         matcher = matcher.child
+    if isinstance(matcher, W3LeafMatcher):
+        return bitmap(chain.from_iterable(_block_ids(matcher)), reader.doc_count_all())
     return bitmap(matcher.all_ids(), reader.doc_count_all())
+
+
+def _block_ids(matcher: W3LeafMatcher) -> Iterator[Iterable[int]]:
+    """A fresh matcher's document ids, a block at a time.
+
+    Whoosh's all_ids() makes three Python calls a posting and decodes each
+    block's delta-coded ids in a Python generator: 0.9 s for a word in
+    300,000 posts. A block's ids come out of one unpickling, so they are
+    taken whole and summed up with itertools.accumulate.
+    """
+    while not matcher._atend:
+        if matcher._data is None:
+            matcher._read_data()
+        ids = matcher._data[0]
+        yield ids if matcher._byteids else accumulate(ids)
+        matcher._next_block()
 
 
 def _facet_bitmaps(reader, fieldname: str) -> dict[bytes, int]:

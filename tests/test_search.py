@@ -596,3 +596,28 @@ def test_ranking_with_kept_lengths_scores_exactly_as_whoosh_bm25f(app, client, a
                 ranked_by_length += len({score for _, score in mine}) > 1
         assert all(scoring.field_lengths(reader, "body") for reader, _ in ours.reader().leaf_readers())
     assert ranked_by_length >= 5  # scores that differ: lengths were read, not all alike
+
+
+def test_term_bitmaps_read_whole_posting_blocks_correctly(tmp_path):
+    """Bitmaps are read a posting block at a time: long postings (many blocks), two segments, deletions."""
+    from whoosh import index as whoosh_index
+
+    from search import docsets
+    from search.whoosh_index import make_schema
+
+    ix = whoosh_index.create_in(str(tmp_path), make_schema())
+    for first in (0, 1000):  # two commits: two segments
+        with ix.writer() as writer:
+            for n in range(first, first + 1000):
+                words = ["common"] + (["seven"] if n % 7 == 0 else []) + (["rare"] if n == 999 else [])
+                writer.add_document(post_id=str(n), body=" ".join(words))
+    with ix.writer() as writer:
+        writer.delete_by_term("post_id", "14")
+    docsets.forget()
+    with ix.searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) == 2
+        for word, expected in (("common", 1999), ("seven", 285), ("rare", 1)):
+            query = whoosh_query.Term("body", word)
+            bits = docsets.query_bits(searcher, query)
+            assert bits.bit_count() == expected, word
+            assert bits == docsets.bitmap(searcher.docs_for_query(query), searcher.doc_count_all()), word
