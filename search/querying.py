@@ -188,14 +188,18 @@ def _search(searcher, words, filters, limit: int, newest_first: bool):
     if words is None:
         # Filters alone rank nothing: run them as the query, not over every post.
         words, filters = filters, None
+    every = docsets.query_bits(searcher, words)
+    allowed = docsets.query_bits(searcher, filters) if filters is not None else None
+    if allowed is not None:
+        every &= allowed
+    if not every:
+        # Nothing matches: don't ask Whoosh for the best of nothing (6 ms at a
+        # million posts). Whoosh would also take an empty filter for no filter.
+        return [], 0
     order = {"sortedby": "created", "reverse": True} if newest_first else {}
-    if filters is None:
-        return searcher.search(words, limit=limit, **order), docsets.query_bits(searcher, words)
-    allowed = docsets.query_bits(searcher, filters)
-    if not allowed:  # Whoosh takes an empty filter for no filter at all
-        return searcher.search(wq.NullQuery, limit=limit), 0
-    results = searcher.search(words, filter=docsets.BitmapSet(allowed), limit=limit, **order)
-    return results, docsets.query_bits(searcher, words) & allowed
+    if allowed is None:
+        return searcher.search(words, limit=limit, **order), every
+    return searcher.search(words, filter=docsets.BitmapSet(allowed), limit=limit, **order), every
 
 
 def run(searcher, request: SearchRequest, bodies) -> SearchResults:

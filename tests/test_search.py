@@ -621,3 +621,19 @@ def test_term_bitmaps_read_whole_posting_blocks_correctly(tmp_path):
             bits = docsets.query_bits(searcher, query)
             assert bits.bit_count() == expected, word
             assert bits == docsets.bitmap(searcher.docs_for_query(query), searcher.doc_count_all()), word
+
+
+def test_a_search_with_no_matches_skips_whoosh_ranking(client, archive, monkeypatch):
+    """The bitmaps already say nothing matches: a ranked search for no results is wasted work."""
+    from whoosh.searching import Searcher
+
+    ranked = []
+    original = Searcher.search
+    monkeypatch.setattr(Searcher, "search", lambda self, *a, **k: ranked.append(a) or original(self, *a, **k))
+    for params in ({"q": "colaboraton"}, {"q": "time", "theme": "no-such-theme"},
+                   {"q": "makerspaces", "from": "1991-01-01", "to": "1991-12-31"}):
+        page = client.get("/search", query_string=params).get_data(as_text=True)
+        assert "No posts found" in page and 'class="result"' not in page, params
+    assert ranked == []
+    assert "posts found" in client.get("/search", query_string={"q": "time"}).get_data(as_text=True)
+    assert len(ranked) == 1
