@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from whoosh import qparser, query as wq
 from whoosh.qparser import syntax
 
-from . import docsets, snippets
+from . import docsets, newest, snippets
 from .whoosh_index import name_analyzer
 
 MAX_QUERY_LENGTH = 200
@@ -183,8 +183,8 @@ def build_query(searcher, request: SearchRequest):
     return _combine([part for part in (words, filters) if part is not None])
 
 
-def _search(searcher, words, filters, limit: int, newest_first: bool):
-    """(the first `limit` results, a bitmap of every match)."""
+def _search(searcher, words, filters, limit: int, newest_first: bool) -> tuple[list[int], int]:
+    """(the document numbers of the first `limit` results in order, a bitmap of every match)."""
     if words is None:
         # Filters alone rank nothing: run them as the query, not over every post.
         words, filters = filters, None
@@ -196,10 +196,10 @@ def _search(searcher, words, filters, limit: int, newest_first: bool):
         # Nothing matches: don't ask Whoosh for the best of nothing (6 ms at a
         # million posts). Whoosh would also take an empty filter for no filter.
         return [], 0
-    order = {"sortedby": "created", "reverse": True} if newest_first else {}
-    if allowed is None:
-        return searcher.search(words, limit=limit, **order), every
-    return searcher.search(words, filter=docsets.BitmapSet(allowed), limit=limit, **order), every
+    if newest_first:
+        return newest.newest(searcher, every, limit), every
+    narrowed = {} if allowed is None else {"filter": docsets.BitmapSet(allowed)}
+    return [hit.docnum for hit in searcher.search(words, limit=limit, **narrowed)], every
 
 
 def run(searcher, request: SearchRequest, bodies) -> SearchResults:
@@ -211,12 +211,11 @@ def run(searcher, request: SearchRequest, bodies) -> SearchResults:
     # Filters alone (an author's posts, say) have nothing to rank by: newest first then.
     newest_first = request.newest_first or words is None
     limit = page * PER_PAGE
-    results, every = _search(searcher, words, filters, limit, newest_first)
+    ranked, every = _search(searcher, words, filters, limit, newest_first)
     total = every.bit_count()
     by_theme = docsets.counts_by_term(searcher, every, "theme") if total else {}
     by_year = docsets.counts_by_term(searcher, every, "year") if total else {}
-    window = results[(page - 1) * PER_PAGE: limit]
-    ids = [int(hit["post_id"]) for hit in window]
+    ids = [int(searcher.stored_fields(docnum)["post_id"]) for docnum in ranked[(page - 1) * PER_PAGE: limit]]
     texts = bodies(ids)
     marked = snippets.query_words(words)
     hits = [Hit(post_id, snippets.snippet(texts.get(post_id, ""), marked)) for post_id in ids]

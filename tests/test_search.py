@@ -637,3 +637,32 @@ def test_a_search_with_no_matches_skips_whoosh_ranking(client, archive, monkeypa
     assert ranked == []
     assert "posts found" in client.get("/search", query_string={"q": "time"}).get_data(as_text=True)
     assert len(ranked) == 1
+
+
+def test_newest_first_picks_what_whoosh_sorting_would(tmp_path):
+    """Newest first comes from the bitmap and a kept array of times: Whoosh's order, ties included."""
+    from whoosh import index as whoosh_index
+
+    from search import docsets, newest
+    from search.whoosh_index import make_schema
+
+    start = datetime(2024, 3, 1, 9, 0)
+    ix = whoosh_index.create_in(str(tmp_path), make_schema())
+    for first in (0, 600):  # two segments; times repeat so that ties are decided as Whoosh decides them
+        with ix.writer() as writer:
+            for n in range(first, first + 600):
+                words = ["common"] + (["odd"] if n % 2 else []) + (["fifty"] if n % 50 == 0 else [])
+                writer.add_document(post_id=str(n), body=" ".join(words),
+                                    created=start + timedelta(minutes=(n * 37) % 250))
+    with ix.writer() as writer:
+        for n in (5, 611, 1199):
+            writer.delete_by_term("post_id", str(n))
+    with ix.searcher() as searcher:
+        for word in ("common", "odd", "fifty"):  # matches enough to walk newest first, and too few
+            query = whoosh_query.Term("body", word)
+            bits = docsets.query_bits(searcher, query)
+            for limit in (1, 20, 400, 2000):
+                theirs = [hit.docnum for hit in searcher.search(query, sortedby="created", reverse=True,
+                                                               limit=limit)]
+                assert newest.newest(searcher, bits, limit) == theirs, (word, limit)
+    assert list(newest.set_bits(0b1011 << 70)) == [70, 71, 73]
