@@ -142,11 +142,11 @@ def load_page(thread: Thread, page: int, show_hidden: bool) -> ThreadPage:
                       last=rows[-1][0] + _PATH_END)
     authors: dict[int, PageAuthor] = {}
     posts = []
-    for *values, name, position in db.session.execute(_page_posts(bool(rows)), params):
-        author = authors.get(values[2])
+    for row in db.session.execute(_page_posts(bool(rows)), params):
+        author = authors.get(row.author_id)
         if author is None:
-            author = authors[values[2]] = PageAuthor(name, position)
-        posts.append(PagePost(*values, author))
+            author = authors[row.author_id] = PageAuthor(row.display_name, row.position)
+        posts.append(PagePost(*row[:-2], author))
     opening, branches = _build_tree(posts, show_hidden)
     return ThreadPage(thread, opening, branches, page, pages, branch_count)
 
