@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from .extensions import db
 from .models import Post, Thread, User
+from .models.discussions import PostState
 
 # Sorts after "." and every base-36 digit: the end of a branch's path range.
 _PATH_END = "~"
@@ -28,7 +29,7 @@ class PageAuthor:
 
 
 @dataclass(slots=True)
-class PagePost:
+class PagePost(PostState):
     """What a thread page shows of a post: plain values, not an ORM object.
 
     At a million posts, building 150 Post and User objects (with their
@@ -47,18 +48,6 @@ class PagePost:
     hidden_at: datetime | None
     hidden_reason: str
     author: PageAuthor
-
-    @property
-    def is_opening(self) -> bool:
-        return self.parent_id is None
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
 
 
 @dataclass(slots=True)
@@ -175,8 +164,8 @@ def _build_tree(posts: list[PagePost], show_hidden: bool) -> tuple[Node | None, 
     # Children before parents: prune gone posts that have nothing left under them.
     for node in reversed(nodes.values()):
         post = node.post
-        if post.deleted_at is not None or (post.hidden_at is not None and not show_hidden):
-            node.placeholder = "deleted" if post.deleted_at is not None else "hidden"
+        if post.is_deleted or (post.is_hidden and not show_hidden):
+            node.placeholder = "deleted" if post.is_deleted else "hidden"
             if not node.children and node.parent is not None:
                 node.parent.children.remove(node)
     branches = opening.children if opening else []

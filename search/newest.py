@@ -10,19 +10,14 @@ newest first, and between equal times the later document first.
 from __future__ import annotations
 
 import heapq
-import sys
-import threading
-import weakref
 from array import array
 from typing import Iterator
 
 from .docsets import by_segment
+from .segment_values import column_values, kept
 
 FIELD = "created"
 
-# Per segment reader: kept as long as the reader is, dropped with it.
-_segments: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
 # The positions of the set bits of every byte value.
 _BITS = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
 
@@ -31,23 +26,23 @@ def newest(searcher, bits: int, limit: int) -> list[int]:
     """The document numbers of the `limit` newest documents in `bits`, newest first."""
     candidates: list[tuple[int, int]] = []
     for reader, offset, here in by_segment(searcher, bits):
-        times = _kept(reader).times
-        count, size = here.bit_count(), reader.doc_count_all()
+        segment = kept(reader, "creation times", _Segment.read)
+        count, size = here.bit_count(), len(segment.times)
         if limit * size < count * count:
             # Many matches: walking the segment newest first meets `limit`
             # of them after about limit * size / count documents, far fewer
             # than listing every match.
-            local = _walk_newest(reader, here, limit)
+            local = _walk_newest(segment, here, limit)
         else:
             local = set_bits(here)
-        candidates += heapq.nlargest(limit, ((times[docnum], offset + docnum) for docnum in local))
+        candidates += heapq.nlargest(limit, ((segment.times[docnum], offset + docnum) for docnum in local))
     return [docnum for _, docnum in heapq.nlargest(limit, candidates)]
 
 
-def _walk_newest(reader, bits: int, limit: int) -> list[int]:
-    data = bits.to_bytes((reader.doc_count_all() + 7) // 8, "little")
+def _walk_newest(segment: _Segment, bits: int, limit: int) -> list[int]:
+    data = bits.to_bytes((len(segment.times) + 7) // 8, "little")
     found = []
-    for docnum in _kept(reader).newest_first():
+    for docnum in segment.newest_first():
         if data[docnum >> 3] >> (docnum & 7) & 1:
             found.append(docnum)
             if len(found) == limit:
@@ -72,6 +67,12 @@ class _Segment:
         self.times = times
         self._order: array | None = None
 
+    @classmethod
+    def read(cls, reader) -> _Segment:
+        # The sort keys Whoosh itself compares: the column's raw numbers.
+        column = reader.column_reader(FIELD, translate=False)
+        return cls(column_values(column, "Q", reader.doc_count_all()))
+
     def newest_first(self) -> array:
         if self._order is None:
             # Sorting from the last document down, so that the stable sort
@@ -79,26 +80,3 @@ class _Segment:
             self._order = array("I", sorted(range(len(self.times) - 1, -1, -1),
                                             key=self.times.__getitem__, reverse=True))
         return self._order
-
-
-def _kept(reader) -> _Segment:
-    with _lock:
-        found = _segments.get(reader)
-        if found is None:
-            found = _segments[reader] = _Segment(_read_column(reader))
-        return found
-
-
-def _read_column(reader) -> array:
-    # The sort keys Whoosh itself compares: the column's raw numbers.
-    column = reader.column_reader(FIELD, translate=False)
-    count = reader.doc_count_all()
-    if getattr(column, "_typecode", None) == "Q":
-        # Stored as big-endian 8-byte numbers: read in one go, not one unpack a document.
-        values = array("Q", column._dbfile.get(column._basepos, column._count * 8))
-        if sys.byteorder == "little":
-            values.byteswap()
-        values.extend([column._default] * (count - len(values)))
-    else:
-        values = array("Q", (column.sort_key(docnum) for docnum in range(count)))
-    return values

@@ -189,16 +189,15 @@ def _search(searcher, words, filters, limit: int, newest_first: bool) -> tuple[l
         # Filters alone rank nothing: run them as the query, not over every post.
         words, filters = filters, None
     every = docsets.query_bits(searcher, words)
-    allowed = docsets.query_bits(searcher, filters) if filters is not None else None
-    if allowed is not None:
-        every &= allowed
+    if filters is not None:
+        every &= docsets.query_bits(searcher, filters)
     if not every:
         # Nothing matches: don't ask Whoosh for the best of nothing (6 ms at a
         # million posts). Whoosh would also take an empty filter for no filter.
         return [], 0
     if newest_first:
         return newest.newest(searcher, every, limit), every
-    narrowed = {} if allowed is None else {"filter": docsets.BitmapSet(allowed)}
+    narrowed = {} if filters is None else {"filter": docsets.BitmapSet(every)}
     return [hit.docnum for hit in searcher.search(words, limit=limit, **narrowed)], every
 
 

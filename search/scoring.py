@@ -4,47 +4,32 @@ Whoosh's scorer asks for a document's field length through four layers
 of Python (reader, per-document reader, column, file) for every document
 it scores: about a third of a common word's search at 100k posts. A
 segment's files never change once written, so its lengths column (one
-byte a document) is read once into `bytes` and kept beside the reader.
+byte a document) is read once and kept beside the reader.
 The arithmetic is Whoosh's own, term for term, so every score is the
 same float as before (a test holds us to that).
 """
 from __future__ import annotations
 
-import threading
-import weakref
+from array import array
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
-# Per segment reader: kept as long as the reader is, dropped with it.
-_lengths: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
+from .segment_values import column_values, kept
 
 
-def field_lengths(reader, fieldname: str) -> bytes | None:
+def field_lengths(reader, fieldname: str) -> array | None:
     """The length byte of every document of one segment in one field, or None if it has none."""
-    with _lock:
-        per_field = _lengths.setdefault(reader, {})
-        if fieldname not in per_field:
-            column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            per_field[fieldname] = None if column is None else _all_bytes(column, reader.doc_count_all())
-        return per_field[fieldname]
+    def read(reader):
+        column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        return None if column is None else column_values(column, "B", reader.doc_count_all())
 
-
-def _all_bytes(column, doc_count: int) -> bytes:
-    # The column is one unsigned byte a document, stored as is: read it in
-    # one go. Going through the column's own iterator unpacks each byte in
-    # Python, 1.2 s for a segment of 480,000 posts.
-    if getattr(column, "_typecode", None) == "B" and column._fixedlen == 1:
-        raw = column._dbfile.get(column._basepos, column._count)
-    else:
-        raw = bytes(column)
-    return bytes(raw[:doc_count]).ljust(doc_count, b"\0")
+    return kept(reader, f"lengths of {fieldname}", read)
 
 
 class _KeptLengthsScorer(BM25FScorer):
-    def __init__(self, searcher, fieldname, text, B, K1, qf, lengths: bytes):
+    def __init__(self, searcher, fieldname, text, B, K1, qf, lengths: array):
         super().__init__(searcher, fieldname, text, B, K1, qf=qf)
         self._lengths = lengths
         self._k1_plus_1 = K1 + 1

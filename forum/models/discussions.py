@@ -58,7 +58,28 @@ class Thread(db.Model):
         return f"<Thread {self.id} {self.title!r}>"
 
 
-class Post(db.Model):
+class PostState:
+    """What a post's columns say about it, for the Post model and for posts read as plain rows."""
+
+    __slots__ = ()
+    parent_id: int | None
+    deleted_at: datetime | None
+    hidden_at: datetime | None
+
+    @property
+    def is_opening(self) -> bool:
+        return self.parent_id is None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+class Post(PostState, db.Model):
     __tablename__ = "posts"
     __table_args__ = (
         Index("ix_posts_thread_path", "thread_id", "path"),
@@ -85,18 +106,6 @@ class Post(db.Model):
     thread: Mapped[Thread] = relationship(back_populates="posts")
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     parent: Mapped[Post | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
-
-    @property
-    def is_opening(self) -> bool:
-        return self.parent_id is None
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
 
     def place_under(self, parent: Post | None) -> None:
         """Set path and depth once the id is known (after a flush)."""
