@@ -9,6 +9,7 @@ PORT ?= 5000
 .PHONY: run test bench install install-test demo clean
 
 run: $(VENV)/.installed
+	$(FLASK) db upgrade
 	$(FLASK) init-db
 	$(FLASK) demo load --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)

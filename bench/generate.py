@@ -164,12 +164,13 @@ def main() -> None:
     parser.add_argument("--database", required=True, help="path of a new SQLite file")
     parser.add_argument("--index", help="search index folder (default: beside the database)")
     args = parser.parse_args()
-    from forum import create_app
+    from forum import create_app, schema
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{args.database}",
                       "SEARCH_INDEX_DIR": args.index or f"{args.database}.index",
                       "SECRET_KEY": "benchmark only, never served"})
     with app.app_context():
+        schema.upgrade()
         started = time.perf_counter()
         counts = generate(args.posts, args.seed)
         print(f"generated {counts} in {time.perf_counter() - started:.1f} s")

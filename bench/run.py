@@ -122,6 +122,7 @@ def load(size: int, workdir: Path) -> dict:
     env = environment(workdir)
     gen_seconds, _, _ = measured([PYTHON, "-m", "bench.generate_archive", "--posts", str(size),
                                   "--out", str(archive)], env)
+    measured([PYTHON, "-m", "flask", "--app", "app", "db", "upgrade"], env)
     import_seconds, import_mb, _ = measured([PYTHON, "-m", "flask", "--app", "app", "archive", "import",
                                              str(archive)], env)
     rebuild_seconds, rebuild_mb, _ = measured([PYTHON, "-m", "flask", "--app", "app", "search", "rebuild"],

@@ -5,7 +5,7 @@ import secrets
 
 from flask import Flask
 
-from . import cli, errors, indexing, security, timefmt
+from . import cli, errors, indexing, schema, security, timefmt
 from .config import load_config
 from .database import configure_sqlite
 from .extensions import db, login_manager
@@ -14,7 +14,11 @@ from .permissions import may
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app: configuration, extensions, blueprints, CLI, tables."""
+    """Build the app: configuration, extensions, blueprints, CLI.
+
+    Tables are not made here: `flask --app app db upgrade` (which `make run`
+    and `init-db` run) creates and migrates them.
+    """
     app = Flask(
         __name__,
         instance_relative_config=True,
@@ -25,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     configure_sqlite(app)
+    schema.init_app(app)
     _init_login(app)
     security.init_app(app)
     errors.init_app(app)
@@ -33,9 +38,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _init_templates(app)
     timefmt.init_app(app)
-
-    with app.app_context():
-        cli.create_tables()
     return app
 
 

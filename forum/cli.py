@@ -12,18 +12,18 @@ from .passwords import hash_password
 from .text import clean_line
 
 
-def create_tables() -> None:
-    """Create any missing tables; existing ones and their rows are kept."""
-    db.create_all()
-
-
 @click.command("init-db")
 @with_appcontext
 def init_db_command():
-    """Create missing tables and the search index (existing data is kept)."""
+    """Bring the database up to date (as `db upgrade` does) and create the search index."""
     import search
 
-    create_tables()
+    from .schema import SchemaError, upgrade
+
+    try:
+        upgrade()
+    except SchemaError as problem:
+        raise click.ClickException(str(problem)) from None
     if not search.index_exists():
         count = search.rebuild()
         click.echo(f"Search index created ({count} posts).")

@@ -1,4 +1,4 @@
-"""Fixtures: a fresh app on a real SQLite file and index folder per test."""
+"""Fixtures: a fresh app on a real, migrated database and index folder per test."""
 from __future__ import annotations
 
 import re
@@ -10,19 +10,32 @@ from search.whoosh_index import searchers
 from forum.extensions import db
 from forum.models import User
 from forum.passwords import hash_password
+from tests.databases import SQLiteDatabases
 
 # Cheap hashing keeps the suite fast; the production method is tested on its own.
 FAST_HASH = "pbkdf2:sha256:1000"
 PASSWORD = "correct horse battery"
 
 
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    """Where each test's database comes from (see tests/databases.py)."""
+    return SQLiteDatabases(tmp_path_factory.mktemp("template"))
+
+
 @pytest.fixture
-def app(tmp_path):
+def database_uri(databases, tmp_path):
+    """A migrated, empty database of the test's own."""
+    return databases.fresh(tmp_path)
+
+
+@pytest.fixture
+def app(tmp_path, database_uri):
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test secret key, long enough for the checks here",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'forum.sqlite3'}",
+            "SQLALCHEMY_DATABASE_URI": database_uri,
             "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
             "PASSWORD_HASH_METHOD": FAST_HASH,
         }

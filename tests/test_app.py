@@ -9,9 +9,9 @@ from forum import create_app
 from forum.config import ConfigurationError
 
 
-def test_secret_key_generated_once_and_kept_in_instance(tmp_path, monkeypatch):
+def test_secret_key_generated_once_and_kept_in_instance(database_uri, monkeypatch):
     monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
-    config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    config = {"SQLALCHEMY_DATABASE_URI": database_uri}
     from flask import Flask
 
     first = create_app(config)
@@ -23,28 +23,24 @@ def test_secret_key_generated_once_and_kept_in_instance(tmp_path, monkeypatch):
     assert isinstance(first, Flask)
 
 
-def test_production_refuses_to_start_without_a_real_secret(tmp_path):
+def test_production_refuses_to_start_without_a_real_secret(database_uri):
     with pytest.raises(ConfigurationError):
-        create_app({"PRODUCTION": True, "SECRET_KEY": None,
-                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+        create_app({"PRODUCTION": True, "SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": database_uri})
     with pytest.raises(ConfigurationError):
-        create_app({"PRODUCTION": True, "SECRET_KEY": "short",
-                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+        create_app({"PRODUCTION": True, "SECRET_KEY": "short", "SQLALCHEMY_DATABASE_URI": database_uri})
 
 
-def test_production_sets_secure_cookies(tmp_path):
-    app = create_app({"PRODUCTION": True, "SECRET_KEY": "k" * 40,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+def test_production_sets_secure_cookies(database_uri):
+    app = create_app({"PRODUCTION": True, "SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": database_uri})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     response = app.test_client().get("/")
     assert "Strict-Transport-Security" in response.headers
 
 
-def test_environment_variables_override_config(tmp_path, monkeypatch):
+def test_environment_variables_override_config(database_uri, monkeypatch):
     monkeypatch.setenv("FLASK_COMMUNITY_NAME", "Physics Leaders")
-    app = create_app({"SECRET_KEY": "x" * 40,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    app = create_app({"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": database_uri})
     assert app.config["COMMUNITY_NAME"] == "Physics Leaders"
     assert "Physics Leaders" in app.test_client().get("/").get_data(as_text=True)
 
@@ -108,9 +104,8 @@ def test_request_too_large_page(app, client):
     assert "too large" in response.get_data(as_text=True)
 
 
-def test_server_error_page_hides_the_traceback(tmp_path):
-    app = create_app({"SECRET_KEY": "x" * 40,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+def test_server_error_page_hides_the_traceback(database_uri):
+    app = create_app({"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": database_uri})
 
     @app.route("/boom")
     def boom():

@@ -90,14 +90,14 @@ def export_text(runner, *options) -> str:
 
 
 @pytest.fixture
-def make_app(tmp_path):
+def make_app(tmp_path, databases):
     """Another forum with its own empty database and index, for round trips."""
     made = []
 
     def make(name: str):
         app = create_app({
             "TESTING": True, "SECRET_KEY": "test secret key, long enough for the checks here",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / name}.sqlite3",
+            "SQLALCHEMY_DATABASE_URI": databases.fresh(tmp_path, name),
             "SEARCH_INDEX_DIR": str(tmp_path / f"{name}-index"),
         })
         made.append(app)

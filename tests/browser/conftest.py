@@ -54,11 +54,11 @@ def browser():
 
 
 @pytest.fixture
-def live_app(tmp_path):
+def live_app(tmp_path, database_uri):
     app = create_app(
         {
             "SECRET_KEY": "browser test secret key, long enough to pass",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'forum.sqlite3'}",
+            "SQLALCHEMY_DATABASE_URI": database_uri,
             "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
             "PASSWORD_HASH_METHOD": FAST_HASH,
         }
