@@ -14,8 +14,12 @@ run: $(VENV)/.installed
 	$(FLASK) demo load --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# The whole suite on SQLite, then again on PostgreSQL (a throwaway cluster the
+# tests start; skipped, with the reason, where PostgreSQL is not installed).
+# Browser tests run once: what they check does not depend on the database.
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	TEST_DATABASE=postgresql $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
 # The benchmark (bench/run.py): BENCH_ARGS="--posts 100000" for a bigger run.
 bench: $(VENV)/.installed-bench

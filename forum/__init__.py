@@ -7,7 +7,7 @@ from flask import Flask
 
 from . import cli, errors, indexing, schema, security, timefmt
 from .config import load_config
-from .database import configure_sqlite
+from .database import configure_database
 from .extensions import db, login_manager
 from .models import User
 from .permissions import may
@@ -28,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_config(app, test_config)
 
     db.init_app(app)
-    configure_sqlite(app)
+    configure_database(app)
     schema.init_app(app)
     _init_login(app)
     security.init_app(app)

@@ -1,4 +1,4 @@
-"""SQLite connection settings and transaction modes, and the UTC time column type."""
+"""Connection settings and transaction modes on SQLite and PostgreSQL, and the UTC time column type."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -7,13 +7,17 @@ from datetime import datetime, timezone
 from typing import Any, Iterator
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, ForeignKey, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# PostgreSQL's stand-in for SQLite's write lock: one transaction-level
+# advisory lock that every writing transaction takes first (any constant
+# works; this one spells "forum").
+WRITE_LOCK_KEY = 0x666F72756D
 # None: decide by the request's method; True or False: forced by the helpers below.
 _writing: ContextVar[bool | None] = ContextVar("writing", default=None)
 
@@ -41,6 +45,46 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc)
 
 
+def reference(target: str, **options) -> ForeignKey:
+    """A foreign key whose check a transaction may put off until it commits.
+
+    Checked at once, as usual, except where a transaction asks otherwise
+    (defer_foreign_keys): an archive import streams rows in file order, in
+    which members may come after the posts they wrote.
+    """
+    return ForeignKey(target, deferrable=True, **options)
+
+
+def defer_foreign_keys() -> None:
+    """Check references at commit for the rest of this transaction."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(text("PRAGMA defer_foreign_keys = ON"))
+    else:
+        db.session.execute(text("SET CONSTRAINTS ALL DEFERRED"))
+
+
+def continue_ids_after_explicit_ones(*tables: str) -> None:
+    """After rows were inserted with ids chosen by us, new rows must start past them.
+
+    SQLite picks max(id) + 1 by itself; a PostgreSQL sequence knows nothing
+    of ids it did not hand out, so it is moved past the largest.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables:
+        db.session.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) "
+            f"FROM {table}"))
+
+
+def _is_writing() -> bool:
+    """Page views read; everything else (form posts, the CLI, the worker) writes."""
+    forced = _writing.get()
+    if forced is not None:
+        return forced
+    return not (has_request_context() and request.method in READ_ONLY_METHODS)
+
+
 def _begin_statement() -> str:
     """Writers take SQLite's write lock at BEGIN, readers don't.
 
@@ -49,12 +93,7 @@ def _begin_statement() -> str:
     and the busy timeout does not help; BEGIN IMMEDIATE waits for the lock
     instead. Page views stay deferred so readers never queue behind writers.
     """
-    forced = _writing.get()
-    if forced is not None:
-        return "BEGIN IMMEDIATE" if forced else "BEGIN"
-    if has_request_context() and request.method in READ_ONLY_METHODS:
-        return "BEGIN"
-    return "BEGIN IMMEDIATE"
+    return "BEGIN IMMEDIATE" if _is_writing() else "BEGIN"
 
 
 @contextmanager
@@ -103,7 +142,7 @@ def recorded_statements(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
     statements: list[tuple[str, Any]] = []
 
     def record(_conn, _cursor, statement, parameters, *_args):
-        if not statement.startswith(("PRAGMA", "BEGIN", "COMMIT", "ROLLBACK")):
+        if not statement.startswith(("PRAGMA", "BEGIN", "COMMIT", "ROLLBACK", "SELECT pg_advisory_xact_lock")):
             statements.append((statement, parameters))
 
     event.listen(engine, "before_cursor_execute", record)
@@ -113,14 +152,17 @@ def recorded_statements(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
         event.remove(engine, "before_cursor_execute", record)
 
 
-def configure_sqlite(app: Flask) -> None:
-    """Attach pragmas and transaction control to the app's SQLite engine."""
+def configure_database(app: Flask) -> None:
+    """Attach connection settings and transaction control to the app's engine."""
     with app.app_context():
         engine: Engine = db.engine
-    if engine.dialect.name != "sqlite":
-        return
-    busy_ms = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine, int(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
+    elif engine.dialect.name == "postgresql":
+        _configure_postgresql(engine)
 
+
+def _configure_sqlite(engine: Engine, busy_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
         # Hand transaction control to the "begin" hook below.
@@ -135,3 +177,22 @@ def configure_sqlite(app: Flask) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection):
         connection.exec_driver_sql(_begin_statement())
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    """Writers queue on one lock, as they do on SQLite; readers never wait.
+
+    Under READ COMMITTED a request that reads and then writes (delete a
+    post unless it is deleted already, publish the questions that are due)
+    could interleave with another doing the same. Taking the lock first
+    gives every writing transaction what BEGIN IMMEDIATE gives it on
+    SQLite, so each rule holds the same way on both databases. It also
+    keeps the search outbox in commit order: a row with a lower id can
+    never commit after the worker has read past it. The lock is released
+    at commit or rollback, across every app server sharing the database.
+    """
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        if _is_writing():
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")

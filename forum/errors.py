@@ -3,9 +3,13 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from flask import Flask, render_template
+from flask import Flask, current_app, g, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+
+from .extensions import db, login_manager
 
 MESSAGES = {
     400: ("Something was wrong with that request", "The page could not understand what was sent. Go back and try again."),
@@ -15,7 +19,12 @@ MESSAGES = {
     413: ("That was too large", "What you sent is bigger than this site accepts. Shorten it and try again."),
     429: ("Too many attempts", "Please wait a few minutes before trying again."),
     500: ("Something went wrong on our side", "The error has been logged. Please try again in a moment."),
+    503: ("The forum is busy for a moment",
+          "Its database did not answer in time, so nothing you sent was saved. "
+          "Go back (what you typed is still in the form) and try again in a minute."),
 }
+RETRY_AFTER_SECONDS = 30
+
 
 
 def _render(status: int, detail: str | None = None):
@@ -47,6 +56,23 @@ def _server_error(error: Exception):
     return _render(500)
 
 
+def _database_unavailable(error: Exception):
+    """Lost connection, a server restarting, a lock not granted in time: retry, not a bug.
+
+    The pool drops connections that failed this way, so the next request
+    connects afresh once the database is back.
+    """
+    current_app.logger.warning("database unavailable: %s", error)
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone: nothing to roll back
+        pass
+    # The page header must not ask the database who is logged in.
+    g._login_user = login_manager.anonymous_user()
+    html, status = _render(503)
+    return html, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 def abort_with(status: int, message: str) -> NoReturn:
     """Abort with a status and a message written for the person reading it."""
     error = default_exceptions[status]()
@@ -58,3 +84,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _server_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(PoolTimeout, _database_unavailable)

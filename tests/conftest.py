@@ -1,6 +1,7 @@
 """Fixtures: a fresh app on a real, migrated database and index folder per test."""
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -10,23 +11,64 @@ from search.whoosh_index import searchers
 from forum.extensions import db
 from forum.models import User
 from forum.passwords import hash_password
-from tests.databases import SQLiteDatabases
+from tests.databases import PostgresDatabases, SQLiteDatabases
+from tests.postgres import PostgresUnavailable
 
 # Cheap hashing keeps the suite fast; the production method is tested on its own.
 FAST_HASH = "pbkdf2:sha256:1000"
 PASSWORD = "correct horse battery"
 
 
+@pytest.fixture(autouse=True)
+def _close_every_engine():
+    """Close the connections of every app a test made, not just the `app` fixture's.
+
+    Tests make extra apps (a second worker, other settings); on PostgreSQL a
+    connection left to the garbage collector warns in whichever test runs next.
+    """
+    yield
+    for engines in list(db._app_engines.values()):  # Flask-SQLAlchemy's engines, by app
+        for engine in engines.values():
+            engine.dispose()
+
+
+def pytest_runtest_setup(item):
+    on_postgres = os.environ.get("TEST_DATABASE") == "postgresql"
+    if item.get_closest_marker("sqlite_only") and on_postgres:
+        pytest.skip("tests a mechanism SQLite has and PostgreSQL does not need")
+    if item.get_closest_marker("postgres_only") and not on_postgres:
+        pytest.skip("needs a PostgreSQL server; runs under TEST_DATABASE=postgresql")
+
+
+def _postgres_databases() -> PostgresDatabases:
+    try:
+        return PostgresDatabases(os.environ.get("TEST_POSTGRES_URL"))
+    except PostgresUnavailable as missing:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"REQUIRE_POSTGRES=1 but {missing}", pytrace=False)
+        pytest.skip(f"TEST_DATABASE=postgresql, but {missing} (REQUIRE_POSTGRES=1 makes this a failure)")
+
+
 @pytest.fixture(scope="session")
 def databases(tmp_path_factory):
     """Where each test's database comes from (see tests/databases.py)."""
-    return SQLiteDatabases(tmp_path_factory.mktemp("template"))
+    wanted = os.environ.get("TEST_DATABASE", "sqlite")
+    if wanted == "postgresql":
+        made = _postgres_databases()
+    elif wanted == "sqlite":
+        made = SQLiteDatabases(tmp_path_factory.mktemp("template"))
+    else:
+        pytest.fail(f"TEST_DATABASE={wanted!r}: use sqlite or postgresql", pytrace=False)
+    yield made
+    made.close()
 
 
 @pytest.fixture
 def database_uri(databases, tmp_path):
     """A migrated, empty database of the test's own."""
-    return databases.fresh(tmp_path)
+    uri = databases.fresh(tmp_path)
+    yield uri
+    databases.discard(uri)
 
 
 @pytest.fixture

@@ -45,6 +45,7 @@ def test_environment_variables_override_config(database_uri, monkeypatch):
     assert "Physics Leaders" in app.test_client().get("/").get_data(as_text=True)
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_runs_in_wal_with_busy_timeout(app):
     from forum.extensions import db
 

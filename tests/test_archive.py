@@ -10,12 +10,14 @@ import pytest
 from sqlalchemy import func, select
 
 from bench.generate_archive import generate
-from forum import create_app, demo
+from forum import create_app, demo, posting
 from forum.extensions import db
 from forum.models import (PanelQuestion, Panelist, Post, Resource, SearchOutbox, Theme, Thread,
                           User)
 from forum.models.discussions import path_segment
 from search.whoosh_index import searchers
+from tests.conftest import PASSWORD
+from tests.databases import SQLiteDatabases, migrate
 
 MODELS = (User, Theme, Panelist, Resource, Thread, Post, PanelQuestion, SearchOutbox)
 
@@ -411,6 +413,29 @@ def test_demo_round_trip_gives_the_same_document(app, runner, make_app, tmp_path
     with copy_app.app_context():
         copied = db.session.execute(select(Post.id, Post.body, Post.path).order_by(Post.id)).all()
     assert copied == original
+
+
+def test_a_forum_moves_from_sqlite_to_this_runs_database(app, runner, tmp_path):
+    """README's way to move to PostgreSQL: export from SQLite, import there (run with TEST_DATABASE=postgresql)."""
+    source_uri = SQLiteDatabases.uri(tmp_path / "old-forum.sqlite3")
+    migrate(source_uri)
+    source = create_app({"TESTING": True, "SECRET_KEY": "test secret key, long enough for the checks here",
+                         "SQLALCHEMY_DATABASE_URI": source_uri, "SEARCH_INDEX_DIR": str(tmp_path / "old-index")})
+    with source.app_context():
+        demo.load()
+    exported = export_text(source.test_cli_runner(), "--with-password-hashes")
+
+    result = import_file(runner, write(tmp_path, exported, "move.json"))
+    assert result.exit_code == 0, result.output
+    assert export_text(runner, "--with-password-hashes") == exported
+    # New rows take ids after the imported ones (PostgreSQL's sequences were moved on).
+    result = runner.invoke(args=["users", "create", "--email", "new.member@example.org",
+                                 "--display-name", "New Member", "--role", "member", "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        thread = db.session.scalar(select(Thread).order_by(Thread.id))
+        newest = posting.reply(thread, User.by_email("new.member@example.org"), "Glad to have found this.")
+        assert newest.id > max(db.session.scalars(select(Post.id).where(Post.id != newest.id)))
 
 
 def test_generated_archive_round_trips_byte_for_byte(app, runner, make_app, tmp_path):

@@ -123,6 +123,7 @@ def _rebuild_themes_table(connection) -> None:
             batch.add_column(db.Column("views", Integer, nullable=True))
 
 
+@pytest.mark.sqlite_only
 def test_a_batch_migration_keeps_rows_that_refer_to_the_rebuilt_table(app, runner):
     """Dropping the old copy of `themes` must not cascade to panelists and resources."""
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
@@ -140,6 +141,7 @@ def test_a_batch_migration_keeps_rows_that_refer_to_the_rebuilt_table(app, runne
         assert "views" in {column["name"] for column in columns}
 
 
+@pytest.mark.sqlite_only
 def test_a_migration_that_breaks_references_is_rolled_back(app, make_user, make_theme):
     make_theme()
     with app.app_context():

@@ -527,11 +527,11 @@ def test_nothing_due_costs_one_indexed_query_and_no_write(app, client, forms, mo
     checks = [(s, p) for s, p in statements if "FROM panel_questions" in s]
     assert len(checks) == 1
     assert not [s for s, _ in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
-    statement, parameters = checks[0]
-    with app.app_context():
-        with db.engine.connect() as connection:
+    if engine.dialect.name == "sqlite":  # PostgreSQL's planner scans a table this small
+        statement, parameters = checks[0]
+        with engine.connect() as connection:
             plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
-    assert "ix_panel_questions_due" in str(plan)
+        assert "ix_panel_questions_due" in str(plan)
 
 
 def test_a_busy_database_never_breaks_the_page(app, client, forms, moderator, monkeypatch):

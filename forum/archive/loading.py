@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 
-from ..database import utcnow
+from ..database import continue_ids_after_explicit_ones, defer_foreign_keys, utcnow
 from ..extensions import db
 from ..markup import MARKUP_VERSION, render_markdown
 from ..models import PanelQuestion, Panelist, Post, Resource, Theme, Thread, User
@@ -176,7 +176,7 @@ def load(path: str, facts: Facts, progress: Callable[[int], None] | None = None)
     started = time.perf_counter()
     # Inside the transaction (BEGIN IMMEDIATE, taken by the first statement),
     # so no other writer can take an id or a slug between here and commit.
-    db.session.execute(text("PRAGMA defer_foreign_keys = ON"))
+    defer_foreign_keys()
     try:
         loader = Loader(facts, progress)
         if loader.problems:
@@ -207,6 +207,7 @@ def load(path: str, facts: Facts, progress: Callable[[int], None] | None = None)
         if loader.problems:
             raise ArchiveInvalid(loader.problems)
         loader.finish()
+        continue_ids_after_explicit_ones(*(model.__tablename__ for model in loader.next_id))
         db.session.commit()
     except BaseException:
         db.session.rollback()

@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, utcnow
+from ..database import UTCDateTime, reference, utcnow
 from ..extensions import db
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ class AuditEntry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # None for actions no person took (none yet; kept open for imports and jobs).
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(reference("users.id"), index=True)
     action: Mapped[str] = mapped_column(String(40))  # e.g. "post.hide"
     object_type: Mapped[str] = mapped_column(String(30))  # e.g. "post"
     object_id: Mapped[int | None] = mapped_column()

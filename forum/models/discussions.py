@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, utcnow
+from ..database import UTCDateTime, reference, utcnow
 from ..extensions import db
 
 if TYPE_CHECKING:
@@ -38,9 +38,9 @@ class Thread(db.Model):
     __table_args__ = (Index("ix_threads_theme_order", "theme_id", "pinned", "last_post_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"))
+    theme_id: Mapped[int] = mapped_column(reference("themes.id"))
     title: Mapped[str] = mapped_column(String(200))
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    author_id: Mapped[int] = mapped_column(reference("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The moderators' discussion of the month, listed first.
     facilitated: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -87,10 +87,10 @@ class Post(PostState, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"))
+    thread_id: Mapped[int] = mapped_column(reference("threads.id"))
     # None only for a thread's opening post.
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"), index=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(reference("posts.id"), index=True)
+    author_id: Mapped[int] = mapped_column(reference("users.id"), index=True)
     path: Mapped[str] = mapped_column(Text, default="")
     depth: Mapped[int] = mapped_column(default=0)
     body: Mapped[str] = mapped_column(Text)  # Markdown, as written
@@ -101,7 +101,7 @@ class Post(PostState, db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_reason: Mapped[str] = mapped_column(String(300), default="")
-    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    hidden_by_id: Mapped[int | None] = mapped_column(reference("users.id"))
 
     thread: Mapped[Thread] = relationship(back_populates="posts")
     author: Mapped[User] = relationship(foreign_keys=[author_id])

@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, utcnow
+from ..database import UTCDateTime, reference, utcnow
 from ..extensions import db
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class PanelQuestion(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)
+    theme_id: Mapped[int] = mapped_column(reference("themes.id", ondelete="CASCADE"), index=True)
     question: Mapped[str] = mapped_column(Text)
     asked_by: Mapped[str] = mapped_column(String(200), default="")  # "Name, role", as given
     source: Mapped[str] = mapped_column(String(16), default="webinar_qa")
@@ -48,13 +48,13 @@ class PanelQuestion(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=QUEUED)
     position: Mapped[int] = mapped_column(default=0)  # order in the queue
     publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
+    post_id: Mapped[int | None] = mapped_column(reference("posts.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(reference("users.id"))
     # Publishing on schedule is credited to whoever scheduled it.
-    scheduled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    scheduled_by_id: Mapped[int | None] = mapped_column(reference("users.id"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    published_by_id: Mapped[int | None] = mapped_column(reference("users.id"))
 
     theme: Mapped[Theme] = relationship()
     post: Mapped[Post | None] = relationship()

@@ -5,10 +5,10 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, utcnow
+from ..database import UTCDateTime, reference, utcnow
 from ..extensions import db
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ class Panelist(db.Model):
     __tablename__ = "panelists"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)
+    theme_id: Mapped[int] = mapped_column(reference("themes.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     bio: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
@@ -86,7 +86,7 @@ class Resource(db.Model):
     __tablename__ = "resources"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)
+    theme_id: Mapped[int] = mapped_column(reference("themes.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     url: Mapped[str] = mapped_column(String(500))
     kind: Mapped[str] = mapped_column(String(40), default="article")
