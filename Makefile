@@ -12,6 +12,8 @@ run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) init-db
 	$(FLASK) demo load --if-empty
+	@# The worker (search index, panel questions) runs beside the server and stops with it.
+	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The whole suite on SQLite, then again on PostgreSQL (a throwaway cluster the

@@ -1,6 +1,9 @@
 """Command-line tools: flask --app app <group> <command>."""
 from __future__ import annotations
 
+import signal
+import threading
+
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
@@ -121,6 +124,24 @@ def search_sync():
     click.echo(f"Applied {search.apply_pending(timeout=30)} waiting changes.")
 
 
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Do what is waiting now, then exit.")
+@with_appcontext
+def worker_command(once: bool):
+    """Update the search index and publish due panel questions, until stopped."""
+    from . import worker
+
+    if once:
+        click.echo(f"Worker: {worker.run_once()} items done.")
+        return
+    stop = threading.Event()
+    for number in (signal.SIGINT, signal.SIGTERM):  # finish the batch in hand, then stop
+        signal.signal(number, lambda *_: stop.set())
+    click.echo("Worker running (Ctrl-C to stop).")
+    worker.run(stop)
+    click.echo("Worker stopped.")
+
+
 panel = AppGroup("panel", help="Panel questions.")
 
 
@@ -207,5 +228,5 @@ def archive_import(file: str):
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, users, demo, archive, posts, search_group, panel):
+    for command in (init_db_command, users, demo, archive, posts, search_group, panel, worker_command):
         app.cli.add_command(command)

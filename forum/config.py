@@ -25,6 +25,12 @@ def default_config(instance_path: str) -> dict:
         "SEARCH_INDEX_DIR": str(instance / "search-index"),
         "SQLITE_BUSY_TIMEOUT_MS": 5000,
         "SEARCH_REBUILD_PROCESSES": 2,
+        # False: the worker (`flask --app app worker`) updates the index and
+        # requests return after their commit. True: each writing request
+        # updates it before responding (one process and no worker; tests).
+        "SEARCH_INDEX_IN_REQUEST": False,
+        # How often an idle worker looks for new outbox rows.
+        "WORKER_POLL_SECONDS": 0.25,
         # Werkzeug's default scrypt cost is below what ASVS 5.0 asks for.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:600000",
         "PASSWORD_MIN_LENGTH": 10,

@@ -1,9 +1,11 @@
 """Recording, in the writer's transaction, what the search index must catch up with.
 
 Call the mark_* functions wherever a post's text, visibility or context
-(thread title, theme) changes, before the commit. After a request whose
-commit carried such rows, the rows are applied to the index before the
-response leaves, so a new post is findable once its request returns.
+(thread title, theme) changes, before the commit. The worker
+(forum.worker) applies the rows to the index within a moment of the
+commit, so a reply never waits for the index. With SEARCH_INDEX_IN_REQUEST
+set, a request whose commit carried such rows applies them itself before
+its response leaves instead.
 """
 from __future__ import annotations
 
@@ -53,7 +55,7 @@ def _after_rollback(session: Session, _previous) -> None:
 
 
 def _apply_after_request(response):
-    if g.pop("search_outbox_pending", False):
+    if g.pop("search_outbox_pending", False) and current_app.config["SEARCH_INDEX_IN_REQUEST"]:
         try:
             search.apply_pending()
         except Exception:  # the post is saved; its outbox row waits for the next writer

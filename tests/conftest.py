@@ -80,6 +80,8 @@ def app(tmp_path, database_uri):
             "SQLALCHEMY_DATABASE_URI": database_uri,
             "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
             "PASSWORD_HASH_METHOD": FAST_HASH,
+            # Most tests search right after posting; tests/test_worker.py covers the worker.
+            "SEARCH_INDEX_IN_REQUEST": True,
         }
     )
     yield app

@@ -105,14 +105,14 @@ def test_request_too_large_page(app, client):
     assert "too large" in response.get_data(as_text=True)
 
 
-def test_server_error_page_hides_the_traceback(database_uri):
+def test_server_error_page_hides_the_traceback(database_uri, monkeypatch):
     app = create_app({"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": database_uri})
 
     @app.route("/boom")
     def boom():
         raise RuntimeError("secret internals")
 
-    app.logger.disabled = True
+    monkeypatch.setattr(app.logger, "disabled", True)  # the logger outlives the app
     response = app.test_client().get("/boom")
     assert response.status_code == 500
     html = response.get_data(as_text=True)

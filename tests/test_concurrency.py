@@ -50,7 +50,8 @@ def _post_through_http(database_uri: str, index_dir: str, thread_id: int, email:
     from tests.conftest import Auth, Forms
 
     app = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "PASSWORD_HASH_METHOD": FAST_HASH,
-                      "SQLALCHEMY_DATABASE_URI": database_uri, "SEARCH_INDEX_DIR": index_dir})
+                      "SQLALCHEMY_DATABASE_URI": database_uri, "SEARCH_INDEX_DIR": index_dir,
+                      "SEARCH_INDEX_IN_REQUEST": True})
     client = app.test_client()
     forms = Forms(client)
     Auth(forms).login(email=email)
@@ -99,7 +100,8 @@ def _post_then_die(database_uri: str, index_dir: str, thread_id: int) -> None:
     from tests.conftest import Auth, Forms
 
     app = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "PASSWORD_HASH_METHOD": FAST_HASH,
-                      "SQLALCHEMY_DATABASE_URI": database_uri, "SEARCH_INDEX_DIR": index_dir})
+                      "SQLALCHEMY_DATABASE_URI": database_uri, "SEARCH_INDEX_DIR": index_dir,
+                      "SEARCH_INDEX_IN_REQUEST": True})
     forms = Forms(app.test_client())
     Auth(forms).login(email="w0@example.org")
     search.apply_pending = lambda *args, **kwargs: os._exit(9)  # dies right after the commit

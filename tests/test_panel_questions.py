@@ -389,7 +389,8 @@ def _publish_in_own_process(database_uri: str, index_dir: str, question_id: int,
     from forum import create_app
 
     app = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "PASSWORD_HASH_METHOD": FAST_HASH,
-                      "SQLALCHEMY_DATABASE_URI": database_uri, "SEARCH_INDEX_DIR": index_dir})
+                      "SQLALCHEMY_DATABASE_URI": database_uri, "SEARCH_INDEX_DIR": index_dir,
+                      "SEARCH_INDEX_IN_REQUEST": True})
     client = app.test_client()
     token = csrf_from(client.get("/login").get_data(as_text=True))
     client.post("/login", data={"csrf_token": token, "email": email, "password": PASSWORD})
@@ -577,11 +578,11 @@ def test_an_imported_due_question_is_posted_by_a_moderator(app, client, make_use
         assert question.status == "published" and question.post.author_id == moderator
 
 
-def test_a_due_question_with_no_moderator_returns_to_the_queue(app, client, make_user, make_theme):
+def test_a_due_question_with_no_moderator_returns_to_the_queue(app, client, make_user, make_theme, monkeypatch):
     make_user()
     make_theme()
     question_id = _imported_due_question(app)
-    app.logger.disabled = True
+    monkeypatch.setattr(app.logger, "disabled", True)  # the logger outlives the app
     client.get("/themes/finding-time")
     with app.app_context():
         assert db.session.get(PanelQuestion, question_id).status == "queued"

@@ -422,7 +422,7 @@ def test_a_broken_index_never_loses_a_post(app, client, auth, forms, make_user, 
         raise OSError("disk full")
 
     monkeypatch.setattr(search, "apply_pending", broken)
-    app.logger.disabled = True
+    monkeypatch.setattr(app.logger, "disabled", True)  # the logger outlives the app
     response = forms.post(f"/threads/{thread_id}/posts", {"body": "Saved despite the index"},
                           page=f"/threads/{thread_id}")
     assert response.status_code == 302

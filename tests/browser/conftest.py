@@ -61,6 +61,7 @@ def live_app(tmp_path, database_uri):
             "SQLALCHEMY_DATABASE_URI": database_uri,
             "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
             "PASSWORD_HASH_METHOD": FAST_HASH,
+            "SEARCH_INDEX_IN_REQUEST": True,
         }
     )
     return app

@@ -1,0 +1,93 @@
+"""The background worker: what must happen soon after a change, but not inside its request.
+
+Each job does one batch of what is waiting and says how much it did. The
+work itself is described by rows written in the same transaction as the
+change (the search outbox; scheduled panel questions), so a worker that
+is killed loses nothing: the rows are still there when it starts again.
+`flask --app app worker` runs the loop; `make run` starts one beside the
+web server, and a deployment runs it as a process of its own.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from flask import current_app
+from sqlalchemy.exc import OperationalError
+
+from .extensions import db
+
+BACKOFF_SECONDS = 5.0
+
+
+def _index_changes() -> int:
+    import search
+
+    return search.apply_pending()
+
+
+def _publish_due_questions() -> int:
+    from . import panel
+
+    published = panel.publish_due()
+    return published + (_index_changes() if published else 0)
+
+
+@dataclass
+class Job:
+    name: str
+    run: Callable[[], int]
+    every_seconds: float  # at most this long between two runs while idle
+    due_at: float = field(default=0.0)
+
+
+def jobs() -> list[Job]:
+    """The worker's jobs, most urgent first."""
+    return [
+        Job("search index", _index_changes, current_app.config["WORKER_POLL_SECONDS"]),
+        Job("panel questions", _publish_due_questions, 30.0),
+    ]
+
+
+def run_due(todo: list[Job], now: float) -> int:
+    """Run each job whose time has come; returns how much work was done."""
+    done = 0
+    for job in todo:
+        if job.due_at > now:
+            continue
+        try:
+            did = job.run()
+        except OperationalError as error:  # the database is away: wait, then try again
+            current_app.logger.warning("worker: %s waits for the database: %s", job.name, error)
+            did, job.due_at = 0, now + BACKOFF_SECONDS
+        except Exception:
+            current_app.logger.exception("worker: %s failed; its rows are kept for the next try", job.name)
+            did, job.due_at = 0, now + BACKOFF_SECONDS
+        else:
+            # Work found: come back at once, there may be more.
+            job.due_at = now if did else now + job.every_seconds
+        finally:
+            db.session.remove()
+        done += did
+    return done
+
+
+def run_once() -> int:
+    """Everything that is waiting now, then return (for tests and cron)."""
+    todo, total = jobs(), 0
+    while did := run_due(todo, time.monotonic()):
+        total += did
+    return total
+
+
+def run(stop: threading.Event) -> None:
+    """Work until `stop` is set; between passes, sleep until the next job is due."""
+    todo = jobs()
+    current_app.logger.info("worker started: %s", ", ".join(job.name for job in todo))
+    while not stop.is_set():
+        now = time.monotonic()
+        if run_due(todo, now):
+            continue
+        stop.wait(max(0.0, min(job.due_at for job in todo) - time.monotonic()))
