@@ -72,9 +72,37 @@ def timed(function, repeat: int) -> list[float]:
     return samples
 
 
+# The PostgreSQL server the run uses (--database postgresql), else None: SQLite.
+POSTGRES: dict[str, str] = {}
+
+
+def database_uri(workdir: Path) -> str:
+    """Each size's database: a file in its folder, or a database on the server named after the folder."""
+    if not POSTGRES:
+        return f"sqlite:///{workdir / 'forum.sqlite3'}"
+    from sqlalchemy.engine import make_url
+
+    return make_url(POSTGRES["server"]).set(database=f"bench_{workdir.name}").render_as_string(hide_password=False)
+
+
+def create_database(workdir: Path) -> None:
+    """On PostgreSQL, an empty database for this size (dropped first if a run left one)."""
+    if not POSTGRES:
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = make_url(database_uri(workdir)).database
+    engine = create_engine(POSTGRES["server"], isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine.dispose()
+
+
 def environment(workdir: Path) -> dict[str, str]:
     return {**os.environ,
-            "FLASK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'forum.sqlite3'}",
+            "FLASK_SQLALCHEMY_DATABASE_URI": database_uri(workdir),
             "FLASK_SEARCH_INDEX_DIR": str(workdir / "search-index"),
             "FLASK_SECRET_KEY": SECRET, "FLASK_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
 
@@ -123,6 +151,7 @@ def load(size: int, workdir: Path) -> dict:
     env = environment(workdir)
     gen_seconds, _, _ = measured([PYTHON, "-m", "bench.generate_archive", "--posts", str(size),
                                   "--out", str(archive)], env)
+    create_database(workdir)
     measured([PYTHON, "-m", "flask", "--app", "app", "db", "upgrade"], env)
     import_seconds, import_mb, _ = measured([PYTHON, "-m", "flask", "--app", "app", "archive", "import",
                                              str(archive)], env)
@@ -138,7 +167,7 @@ def load(size: int, workdir: Path) -> dict:
 def make_app(workdir: Path):
     from forum import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'forum.sqlite3'}",
+    return create_app({"SQLALCHEMY_DATABASE_URI": database_uri(workdir),
                        "SEARCH_INDEX_DIR": str(workdir / "search-index"), "SECRET_KEY": SECRET,
                        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
 
@@ -391,7 +420,9 @@ def _post_replies(base: str, thread_id: int, emails: list[str], seconds: float) 
 # The run ------------------------------------------------------------------------
 
 def run(sizes: list[int], repeat: int, keep: bool, data: Path | None) -> str:
-    out = [f"# Benchmark results\n\nRun on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {machine()}.\n"
+    database = "PostgreSQL (durable settings), search on Whoosh" if POSTGRES else "SQLite, search on Whoosh"
+    out = [f"# Benchmark results\n\nRun on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {machine()}; "
+           f"{database}.\n"
            "Produced by `bench/run.py`; re-run with `make bench` (10,000 posts) or "
            "`.venv/bin/python -m bench.run --posts N ...`.\n"]
     bulk_rows = []
@@ -444,7 +475,35 @@ def main() -> None:
                         "and measure one already loaded there again without loading it")
     parser.add_argument("--load-only", action="store_true", help="generate and load, measure nothing")
     parser.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"))
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite",
+                        help="postgresql: on a throwaway cluster (Debian's postgresql), or the server "
+                        "at --database-url")
+    parser.add_argument("--database-url", help="a PostgreSQL server whose user may create databases, "
+                        "e.g. postgresql+psycopg://bench@127.0.0.1/postgres")
     args = parser.parse_args()
+    with contextlib.ExitStack() as stack:
+        if args.database == "postgresql":
+            if args.data and not args.database_url:
+                parser.error("--data keeps databases between runs: give --database-url with it")
+            POSTGRES["server"] = args.database_url or stack.enter_context(throwaway_postgres())
+        elif args.database_url:
+            parser.error("--database-url goes with --database postgresql")
+        measure(parser, args)
+
+
+@contextlib.contextmanager
+def throwaway_postgres():
+    """The tests' own cluster (tests/postgres.py), for the length of the run."""
+    from tests.postgres import Cluster
+
+    cluster = Cluster(durable=True)
+    try:
+        yield cluster.uri("postgres")
+    finally:
+        cluster.remove()
+
+
+def measure(parser, args) -> None:
     if args.load_only:
         if not args.data:
             parser.error("--load-only needs --data")

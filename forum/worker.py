@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from .database import read_transaction
 from .extensions import db
+from .models import SearchOutbox
 
 BACKOFF_SECONDS = 5.0
 
@@ -25,7 +28,10 @@ BACKOFF_SECONDS = 5.0
 def _index_changes() -> int:
     import search
 
-    return search.apply_pending()
+    # Looked for without the write lock: an idle worker asks four times a second.
+    with read_transaction():
+        waiting = db.session.scalar(select(SearchOutbox.id).limit(1)) is not None
+    return search.apply_pending() if waiting else 0
 
 
 def _publish_due_questions() -> int:

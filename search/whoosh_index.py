@@ -13,9 +13,11 @@ Lessons measured on this machine, each a rule here:
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -56,6 +58,61 @@ def _remember_missing_columns() -> None:
 
 
 _remember_missing_columns()
+
+# How long a file no commit refers to any more stays on disk.
+UNREFERENCED_GRACE_SECONDS = 120
+UNREFERENCED_LIST = ".unreferenced"  # Whoosh leaves files starting with "." alone
+
+
+def _keep_unreferenced_files_for_a_while() -> None:
+    """Delete the files of merged-away segments two minutes after, not at once.
+
+    A searcher reads the table of contents, then opens a segment's column
+    files only when a search first needs them. Whoosh deletes the files of
+    segments a commit merged away as part of that commit, so a searcher
+    that read the previous table a moment before found the stored fields
+    gone: Whoosh returned None for them and the search page answered 500
+    (seen under load with the worker committing several times a second).
+    Files opened already survive deletion on POSIX; the grace period
+    covers the ones not opened yet, since every search refreshes its
+    searcher and one search takes well under a second. Runs under the
+    index's write lock, so one writer at a time updates the list.
+    """
+    if getattr(whoosh_index.clean_files, "keeps_unreferenced", False):
+        return
+    original = whoosh_index.clean_files
+
+    def clean_files(storage, indexname, gen, segments):
+        folder = Path(storage.folder)
+        listed = folder / UNREFERENCED_LIST
+        seen: dict[str, float] = {}
+        with contextlib.suppress(FileNotFoundError, ValueError):
+            for line in listed.read_text().splitlines():
+                name, _, when = line.rpartition(" ")
+                seen[name] = float(when)
+        live = {segment.segment_id() for segment in segments}
+        toc, segment_file = whoosh_index.TOC._pattern(indexname), whoosh_index.TOC._segment_pattern(indexname)
+        now = time.time()
+        unreferenced = {}
+        for name in os.listdir(folder):
+            toc_match, segment_match = toc.match(name), segment_file.match(name)
+            if (toc_match and int(toc_match.group(1)) != gen) or (segment_match and segment_match.group(1) not in live):
+                unreferenced[name] = seen.get(name, now)
+        for name, since in list(unreferenced.items()):
+            if now - since >= UNREFERENCED_GRACE_SECONDS:
+                with contextlib.suppress(OSError):
+                    storage.delete_file(name)
+                del unreferenced[name]
+        written = listed.with_name(f"{UNREFERENCED_LIST}.{os.getpid()}")
+        written.write_text("".join(f"{name} {since}\n" for name, since in sorted(unreferenced.items())))
+        written.replace(listed)
+
+    clean_files.keeps_unreferenced = True
+    clean_files.original = original
+    whoosh_index.clean_files = clean_files
+
+
+_keep_unreferenced_files_for_a_while()
 
 CURRENT = "current"
 RANKING = KeptLengthsBM25F()
