@@ -9,7 +9,7 @@ PORT ?= 5000
 .PHONY: run test bench install install-test demo clean
 
 run: $(VENV)/.installed
-	$(FLASK) db upgrade
+	@# init-db runs `flask db upgrade`, then makes the search index when it is missing.
 	$(FLASK) init-db
 	$(FLASK) demo load --if-empty
 	@# The worker (search index, panel questions) runs beside the server and stops with it.

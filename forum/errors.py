@@ -26,7 +26,6 @@ MESSAGES = {
 RETRY_AFTER_SECONDS = 30
 
 
-
 def _render(status: int, detail: str | None = None):
     title, message = MESSAGES.get(status, MESSAGES[400])
     html = render_template(

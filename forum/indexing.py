@@ -10,7 +10,7 @@ its response leaves instead.
 from __future__ import annotations
 
 from flask import Flask, current_app, g, has_app_context
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 import search
@@ -38,6 +38,11 @@ def mark_thread(thread) -> None:
 def mark_theme(theme) -> None:
     """Every post of a theme: its title or slug changed."""
     _mark("theme", theme.id)
+
+
+def changes_waiting() -> bool:
+    """Outbox rows not applied yet: a moment's lag, or a worker that is down."""
+    return db.session.scalar(select(SearchOutbox.id).limit(1)) is not None
 
 
 def _note_outbox_rows(session: Session, _flush_context, _instances) -> None:

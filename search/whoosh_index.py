@@ -83,33 +83,42 @@ def _keep_unreferenced_files_for_a_while() -> None:
     original = whoosh_index.clean_files
 
     def clean_files(storage, indexname, gen, segments):
-        folder = Path(storage.folder)
-        listed = folder / UNREFERENCED_LIST
+        held = _DeletionsHeld(storage)
+        original(held, indexname, gen, segments)  # Whoosh still decides what is unreferenced
+        listed = Path(storage.folder) / UNREFERENCED_LIST
         seen: dict[str, float] = {}
         with contextlib.suppress(FileNotFoundError, ValueError):
             for line in listed.read_text().splitlines():
                 name, _, when = line.rpartition(" ")
                 seen[name] = float(when)
-        live = {segment.segment_id() for segment in segments}
-        toc, segment_file = whoosh_index.TOC._pattern(indexname), whoosh_index.TOC._segment_pattern(indexname)
-        now = time.time()
-        unreferenced = {}
-        for name in os.listdir(folder):
-            toc_match, segment_match = toc.match(name), segment_file.match(name)
-            if (toc_match and int(toc_match.group(1)) != gen) or (segment_match and segment_match.group(1) not in live):
-                unreferenced[name] = seen.get(name, now)
-        for name, since in list(unreferenced.items()):
-            if now - since >= UNREFERENCED_GRACE_SECONDS:
+        now, waiting = time.time(), {}
+        for name in held.names:
+            since = seen.get(name, now)
+            if now - since < UNREFERENCED_GRACE_SECONDS:
+                waiting[name] = since
+            else:
                 with contextlib.suppress(OSError):
                     storage.delete_file(name)
-                del unreferenced[name]
         written = listed.with_name(f"{UNREFERENCED_LIST}.{os.getpid()}")
-        written.write_text("".join(f"{name} {since}\n" for name, since in sorted(unreferenced.items())))
+        written.write_text("".join(f"{name} {since}\n" for name, since in sorted(waiting.items())))
         written.replace(listed)
 
     clean_files.keeps_unreferenced = True
-    clean_files.original = original
     whoosh_index.clean_files = clean_files
+
+
+class _DeletionsHeld:
+    """The index's storage as Whoosh's clean_files sees it, noting the files it would delete."""
+
+    def __init__(self, storage):
+        self._storage = storage
+        self.names: list[str] = []
+
+    def __iter__(self):
+        return iter(self._storage)
+
+    def delete_file(self, name: str) -> None:
+        self.names.append(name)
 
 
 _keep_unreferenced_files_for_a_while()

@@ -37,8 +37,6 @@ def migrate(database_uri: str) -> None:
 class SQLiteDatabases:
     """Fresh SQLite files, each a copy of one migrated template."""
 
-    name = "sqlite"
-
     def __init__(self, folder: Path):
         self.template = folder / "template.sqlite3"
         migrate(self.uri(self.template))
@@ -70,8 +68,6 @@ class PostgresDatabases:
     On a throwaway cluster of the run's own (tests/postgres.py), or on the
     server at TEST_POSTGRES_URL, whose user may create databases.
     """
-
-    name = "postgresql"
 
     def __init__(self, server_uri: str | None = None):
         self.cluster = None if server_uri else Cluster()

@@ -13,8 +13,9 @@ from sqlalchemy.orm import aliased
 import search
 from search.documents import plain_text
 
+from .. import indexing
 from ..extensions import db
-from ..models import Post, SearchOutbox, Theme, Thread, User
+from ..models import Post, Theme, Thread, User
 from ..models.themes import month_label
 from ..pagination import page_arg
 from ..themes import visible_posts
@@ -112,7 +113,7 @@ def search_page():
 
     searching = bool(text or wanted.theme or wanted.author or wanted.date_from or wanted.date_to)
     results = search.query(wanted, bodies) if searching else search.SearchResults()
-    if searching and _changes_waiting():
+    if searching and indexing.changes_waiting():
         notices.append("The newest posts are still being added to search; if one is missing, "
                        "search again in a moment.")
     themes = db.session.execute(select(Theme.slug, Theme.title).order_by(Theme.month.desc())).all()
@@ -142,11 +143,6 @@ class _Narrowing:
             encoded[key] = f"{quote_plus(key)}={quote_plus(str(value))}" if value else ""
         query = "&".join(pair for pair in encoded.values() if pair)
         return f"{request.path}?{query}" if query else request.path
-
-
-def _changes_waiting() -> bool:
-    """Outbox rows the worker has not applied yet: a moment's lag, or a worker that is down."""
-    return db.session.scalar(select(SearchOutbox.id).limit(1)) is not None
 
 
 def _recent_themes() -> list[Theme]:
