@@ -7,7 +7,7 @@ from flask import session
 from flask_login import login_user
 from sqlalchemy.exc import IntegrityError
 
-from . import throttle
+from . import emails, throttle, tokens
 from .database import utcnow
 from .extensions import db
 from .models import User
@@ -80,7 +80,28 @@ def authenticate(email: str, password: str, ip: str | None) -> LoginResult:
 
 
 def change_password(user: User, new_password: str) -> None:
-    """Set a new password and sign out every other session of this user."""
+    """Set a new password and sign out every other session of this user.
+
+    Any reset link still in a mailbox stops working too.
+    """
     user.password_hash = hash_password(new_password)
     user.sign_out_everywhere()
+    tokens.use_reset_token(user)
     db.session.commit()
+
+
+def request_password_reset(email: str, ip: str | None) -> bool:
+    """Email a reset link if the address has an account; commit. False when throttled.
+
+    The answer is the same whether or not there is an account; only the
+    outbox knows.
+    """
+    if not throttle.reset_request_allowed(email, ip):
+        db.session.rollback()
+        return False
+    throttle.record_reset_request(email, ip)
+    user = User.by_email(email)
+    if user is not None:
+        emails.queue_password_link(user)
+    db.session.commit()
+    return True

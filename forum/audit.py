@@ -40,6 +40,8 @@ ACTIONS = {
     "post.hide": "hid post",
     "post.unhide": "unhid post",
     "user.role": "changed role",
+    "user.password-reset": "sent a password reset link to",
+    "user.invitation": "sent an invitation to",
 }
 
 

@@ -10,7 +10,8 @@ from flask.cli import AppGroup, with_appcontext
 
 from .extensions import db
 from .forms.fields import check_password_strength
-from .models import ROLES, User
+from .models import ROLES, OutgoingMail, User
+from .models.notifications import SENT
 from .passwords import hash_password
 from .text import clean_line
 
@@ -61,6 +62,49 @@ def create_user(email: str, display_name: str, role: str, password: str | None):
     db.session.add(user)
     db.session.commit()
     click.echo(f"Created {role} {display_name} <{email}> (id {user.id}).")
+
+
+def _member(email: str) -> User:
+    user = User.by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account uses {User.normalise_email(email)}.")
+    return user
+
+
+@users.command("set-password")
+@click.argument("email")
+def set_password(email: str):
+    """Set a member's password (prompted, hidden); every session of theirs ends."""
+    from .accounts import change_password
+
+    user = _member(email)
+    password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    problem = check_password_strength(password, email=user.email, name=user.display_name)
+    if problem:
+        raise click.ClickException(f"Password rejected: {problem}")
+    change_password(user, password)
+    click.echo(f"Password set for {user.display_name} <{user.email}>; their other sessions are signed out.")
+
+
+@users.command("invite")
+@click.argument("email")
+def invite(email: str):
+    """Email a member a link to choose a password (a reset link if they have one already)."""
+    from . import emails, mailer, tokens
+
+    user = _member(email)
+    purpose = tokens.RESET if user.can_log_in else tokens.INVITATION
+    mail = emails.queue_password_link(user, purpose)
+    db.session.commit()
+    mail_id = mail.id
+    mailer.send_due()  # now, rather than waiting for the worker
+    mail = db.session.get(OutgoingMail, mail_id)
+    what = "a reset link" if purpose == tokens.RESET else "an invitation"
+    if mail.status == SENT:
+        click.echo(f"Sent {what} to {user.email} (valid for {tokens.valid_for(purpose)}).")
+    else:
+        click.echo(f"The mail server did not take {what} to {user.email} yet ({mail.last_error or 'waiting'}); "
+                   "the worker keeps trying.")
 
 
 demo = AppGroup("demo", help="The demo community.")
@@ -128,11 +172,12 @@ def search_sync():
 @click.option("--once", is_flag=True, help="Do what is waiting now, then exit.")
 @with_appcontext
 def worker_command(once: bool):
-    """Update the search index and publish due panel questions, until stopped."""
+    """Update the search index, notify members, send mail and publish due panel questions, until stopped."""
     from . import worker
 
     if once:
-        click.echo(f"Worker: {worker.run_once()} items done.")
+        done = worker.run_once()
+        click.echo("Worker: " + (", ".join(f"{job} {count}" for job, count in done.items()) or "nothing waiting") + ".")
         return
     stop = threading.Event()
     for number in (signal.SIGINT, signal.SIGTERM):  # finish the batch in hand, then stop

@@ -57,6 +57,32 @@ def default_config(instance_path: str) -> dict:
         "WTF_CSRF_CHECK_DEFAULT": False,
         # Number of proxies in front of the app whose X-Forwarded-For we trust.
         "PROXY_FIX_X_FOR": 0,
+        # The public address of the forum: links in emails start with it. Never
+        # taken from a request's Host header, which a reset link must not trust.
+        "SITE_URL": "http://127.0.0.1:5000",
+        # Outgoing mail (forum.mailer). With no MAIL_SERVER, messages are kept
+        # as .eml files in MAIL_FOLDER instead of being sent.
+        "MAIL_SERVER": "",
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,  # STARTTLS after connecting (port 587)
+        "MAIL_USE_SSL": False,  # TLS from the start (port 465)
+        "MAIL_USERNAME": "",
+        "MAIL_PASSWORD": "",
+        "MAIL_DEFAULT_SENDER": "STEM Teacher Leaders <forum@localhost>",
+        "MAIL_FOLDER": str(instance / "mail"),
+        "MAIL_TIMEOUT_SECONDS": 30,
+        # A message the server keeps refusing for a while is given up on,
+        # and shown to admins at /admin/mail (retries back off up to 6 hours).
+        "MAIL_MAX_ATTEMPTS": 8,
+        # At most one notification email per member this often; what arrives
+        # meanwhile waits for the next one.
+        "NOTIFICATION_EMAIL_MINUTES": 15,
+        "PASSWORD_RESET_MINUTES": 30,
+        "INVITATION_DAYS": 7,
+        # Reset emails asked for per address and per client within the window.
+        "RESET_WINDOW_SECONDS": 3600,
+        "RESET_REQUESTS_PER_ACCOUNT": 3,
+        "RESET_REQUESTS_PER_IP": 20,
         # Turn on for a real deployment: requires a real secret key, secure cookies.
         "PRODUCTION": False,
     }

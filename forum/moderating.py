@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from . import audit, indexing
+from . import audit, indexing, notify
 from .database import utcnow
 from .extensions import db
 from .models import Post, Theme, Thread, User
@@ -65,6 +65,7 @@ def hide(post: Post, moderator: User, reason: str) -> bool:
     if changed:
         _count_change(post, -1)
         indexing.mark_post(post)  # search drops it
+        notify.forget_post(post)  # and nobody is told of it
         audit.record(moderator, "post.hide", post, reason)
     db.session.commit()
     return bool(changed)

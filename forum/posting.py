@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import update
 
-from . import indexing
+from . import indexing, notify, watching
 from .database import utcnow
 from .extensions import db
 from .markup import MARKUP_VERSION, render_markdown
@@ -65,6 +65,8 @@ def new_post(thread: Thread, author: User, body: str, parent: Post | None) -> Po
     db.session.flush()  # the id is part of the path
     post.place_under(parent)
     indexing.mark_post(post)
+    notify.post_created(post)
+    watching.watch_after_posting(author, thread)
     return post
 
 
@@ -120,6 +122,7 @@ def delete(post: Post) -> None:
     if post.deleted_at is None:
         post.deleted_at = utcnow()
         indexing.mark_post(post)
+        notify.forget_post(post)
         if not post.is_opening:
             db.session.execute(
                 update(Thread)

@@ -48,11 +48,21 @@ def form_checks_csrf(view: F) -> F:
     return view
 
 
+def signed_link(view: F) -> F:
+    """Mark a view whose URL carries a signed token, which is the proof CSRF tokens give.
+
+    For links in emails that mail programs may POST to by themselves
+    (one-click unsubscribe, RFC 8058), where no page with a token exists.
+    """
+    view.signed_link = True  # type: ignore[attr-defined]
+    return view
+
+
 def _check_csrf() -> None:
     if request.method in READ_ONLY_METHODS or request.routing_exception is not None:
         return  # unknown URLs and methods answer 404 and 405, not a CSRF error
     view = current_app.view_functions.get(request.endpoint or "")
-    if view is not None and getattr(view, "form_checks_csrf", False):
+    if view is not None and (getattr(view, "form_checks_csrf", False) or getattr(view, "signed_link", False)):
         return
     csrf.protect()
 

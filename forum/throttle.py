@@ -1,4 +1,4 @@
-"""Login throttling per account and per client address, shared by all workers."""
+"""Throttling of logins and of reset emails, per account and per client address, shared by all workers."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -23,8 +23,8 @@ def _window() -> timedelta:
     return timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
 
 
-def _recent_failures(key: str) -> int:
-    since = utcnow() - _window()
+def _recent_failures(key: str, window: timedelta | None = None) -> int:
+    since = utcnow() - (window or _window())
     return db.session.scalar(
         select(func.count(LoginFailure.id)).where(
             LoginFailure.key == key, LoginFailure.at >= since
@@ -44,7 +44,7 @@ def is_throttled(email: str, ip: str | None) -> bool:
 def record_failure(email: str, ip: str | None) -> None:
     """Count a failure against both keys and forget failures past the window."""
     now = utcnow()
-    db.session.execute(delete(LoginFailure).where(LoginFailure.at < now - _window()))
+    db.session.execute(delete(LoginFailure).where(LoginFailure.at < now - _longest_window()))
     db.session.add_all(
         [
             LoginFailure(key=_account_key(email), at=now),
@@ -58,3 +58,31 @@ def forget_account_failures(email: str) -> None:
     db.session.execute(
         delete(LoginFailure).where(LoginFailure.key == _account_key(email))
     )
+
+
+def _reset_window() -> timedelta:
+    return timedelta(seconds=current_app.config["RESET_WINDOW_SECONDS"])
+
+
+def _longest_window() -> timedelta:
+    return max(_window(), _reset_window())
+
+
+def reset_request_allowed(email: str, ip: str | None) -> bool:
+    """Whether another reset email may be asked for this address from this client.
+
+    Counted whether or not the address has an account, so the answer says
+    nothing about who is a member.
+    """
+    config, window = current_app.config, _reset_window()
+    return (
+        _recent_failures("reset-" + _account_key(email), window) < config["RESET_REQUESTS_PER_ACCOUNT"]
+        and _recent_failures("reset-" + _ip_key(ip), window) < config["RESET_REQUESTS_PER_IP"]
+    )
+
+
+def record_reset_request(email: str, ip: str | None) -> None:
+    now = utcnow()
+    db.session.execute(delete(LoginFailure).where(LoginFailure.at < now - _longest_window()))
+    db.session.add_all([LoginFailure(key="reset-" + _account_key(email), at=now),
+                        LoginFailure(key="reset-" + _ip_key(ip), at=now)])

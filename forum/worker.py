@@ -2,7 +2,8 @@
 
 Each job does one batch of what is waiting and says how much it did. The
 work itself is described by rows written in the same transaction as the
-change (the search outbox; scheduled panel questions), so a worker that
+change (the search outbox, notification events, the mail outbox; scheduled
+panel questions), so a worker that
 is killed loses nothing: the rows are still there when it starts again.
 `flask --app app worker` runs the loop; `make run` starts one beside the
 web server, and a deployment runs it as a process of its own.
@@ -33,6 +34,26 @@ def _index_changes() -> int:
     return search.apply_pending() if waiting else 0
 
 
+def _handle_notification_events() -> int:
+    from . import notify
+
+    with read_transaction():
+        waiting = notify.events_waiting()
+    return notify.handle_events() if waiting else 0
+
+
+def _compose_notification_emails() -> int:
+    from . import notify
+
+    return notify.compose_emails()
+
+
+def _send_mail() -> int:
+    from . import mailer
+
+    return mailer.send_due()
+
+
 def _publish_due_questions() -> int:
     from . import panel
 
@@ -51,13 +72,16 @@ def jobs() -> list[Job]:
     """The worker's jobs, most urgent first."""
     return [
         Job("search index", _index_changes, current_app.config["WORKER_POLL_SECONDS"]),
+        Job("notifications", _handle_notification_events, current_app.config["WORKER_POLL_SECONDS"]),
+        Job("notification emails", _compose_notification_emails, 5.0),
+        Job("mail", _send_mail, 5.0),
         Job("panel questions", _publish_due_questions, 30.0),
     ]
 
 
-def run_due(todo: list[Job], now: float) -> int:
-    """Run each job whose time has come; returns how much work was done."""
-    done = 0
+def run_due(todo: list[Job], now: float, done: dict[str, int] | None = None) -> int:
+    """Run each job whose time has come; returns how much work was done (added up in `done`)."""
+    total = 0
     for job in todo:
         if job.due_at > now:
             continue
@@ -74,17 +98,19 @@ def run_due(todo: list[Job], now: float) -> int:
             job.due_at = now if did else now + job.every_seconds
         finally:
             db.session.remove()
-        done += did
-    return done
-
-
-def run_once() -> int:
-    """Everything that is waiting now, then return (for tests and cron)."""
-    todo, total = jobs(), 0
-    # Every job on each pass, whatever its schedule, until a pass finds nothing.
-    while did := run_due(todo, now=float("inf")):
         total += did
+        if done is not None and did:
+            done[job.name] = done.get(job.name, 0) + did
     return total
+
+
+def run_once() -> dict[str, int]:
+    """Everything that is waiting now, then return (for tests and cron): how much, by job."""
+    todo, done = jobs(), {}
+    # Every job on each pass, whatever its schedule, until a pass finds nothing.
+    while run_due(todo, now=float("inf"), done=done):
+        pass
+    return done
 
 
 def run(stop: threading.Event) -> None:

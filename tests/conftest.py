@@ -12,6 +12,7 @@ from forum.extensions import db
 from forum.models import User
 from forum.passwords import hash_password
 from tests.databases import PostgresDatabases, SQLiteDatabases
+from tests.mailserver import MailServer
 from tests.postgres import PostgresUnavailable
 
 # Cheap hashing keeps the suite fast; the production method is tested on its own.
@@ -79,6 +80,7 @@ def app(tmp_path, database_uri):
             "SECRET_KEY": "test secret key, long enough for the checks here",
             "SQLALCHEMY_DATABASE_URI": database_uri,
             "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
+            "MAIL_FOLDER": str(tmp_path / "mail"),
             "PASSWORD_HASH_METHOD": FAST_HASH,
             # Most tests search right after posting; tests/test_worker.py covers the worker.
             "SEARCH_INDEX_IN_REQUEST": True,
@@ -89,6 +91,23 @@ def app(tmp_path, database_uri):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _mail_server():
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_server(_mail_server, app):
+    """A real SMTP server on 127.0.0.1 that the app sends through (see tests/mailserver.py)."""
+    _mail_server.reset()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=_mail_server.port, MAIL_TIMEOUT_SECONDS=5)
+    yield _mail_server
+    _mail_server.reset()
 
 
 @pytest.fixture

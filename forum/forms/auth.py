@@ -1,7 +1,7 @@
 """Joining and logging in."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField
-from wtforms.validators import DataRequired, Email, InputRequired, Length
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from .fields import NewPassword, display_name_field, lower_email
 
@@ -40,3 +40,24 @@ class LoginForm(FlaskForm):
     )
     remember = BooleanField("Keep me logged in on this device")
     next = HiddenField()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        filters=[lower_email],
+        validators=[DataRequired("Enter the email address of your account."), Length(max=254),
+                    Email("Enter an email address like name@school.org.")],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        validators=[InputRequired("Choose a new password."), NewPassword()],
+        description="At least 10 characters. Every other device will be signed out.",
+    )
+    confirm_password = PasswordField(
+        "New password again",
+        validators=[EqualTo("password", "The two passwords don't match.")],
+    )

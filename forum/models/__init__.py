@@ -1,6 +1,7 @@
 """The domain's tables. Models hold data and small derived facts; they never commit."""
 from .audit import AuditEntry
 from .discussions import Post, Thread
+from .notifications import Notification, NotificationEvent, OutgoingMail, Watch
 from .panel import PanelQuestion
 from .search import SearchOutbox
 from .security import LoginFailure
@@ -8,6 +9,7 @@ from .themes import ARCHIVED, OPEN, UPCOMING, Panelist, Resource, Theme
 from .users import ROLES, User
 
 __all__ = [
-    "ARCHIVED", "AuditEntry", "LoginFailure", "OPEN", "PanelQuestion", "Panelist", "Post", "ROLES",
+    "ARCHIVED", "AuditEntry", "LoginFailure", "Notification", "NotificationEvent", "OPEN",
+    "OutgoingMail", "Watch", "PanelQuestion", "Panelist", "Post", "ROLES",
     "Resource", "SearchOutbox", "Theme", "Thread", "UPCOMING", "User",
 ]

@@ -37,6 +37,13 @@ class User(UserMixin, db.Model):
     # Part of the id kept in the session cookie: changing it signs out
     # every other session (Flask-Login's alternative id).
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # Email about notifications (batched, see forum.notify); one-click unsubscribe turns it off.
+    email_notifications: Mapped[bool] = mapped_column(default=True)
+    # When the last notification email was composed: the next waits NOTIFICATION_EMAIL_MINUTES.
+    notified_by_email_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The newest password-reset link's secret part: a new request or a use
+    # changes it, so older links stop working (forum.tokens).
+    reset_nonce: Mapped[str | None] = mapped_column(String(32))
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

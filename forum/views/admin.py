@@ -1,14 +1,15 @@
-"""Administration: members' roles."""
+"""Administration: members' roles, password links, and the mail that could not be sent."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
-from .. import audit
+from .. import audit, emails, tokens
 from ..extensions import db
 from ..forms.members import RoleForm
-from ..models import User
+from ..models import OutgoingMail, User
+from ..models.notifications import FAILED, PENDING
 from ..permissions import require
 from .members import searched_members
 
@@ -50,3 +51,29 @@ def change_role(user_id: int):
 
 def _admin_count() -> int:
     return db.session.scalar(select(func.count(User.id)).where(User.role == "admin"))
+
+
+@bp.route("/members/<int:user_id>/password-link", methods=["POST"])
+def send_password_link(user_id: int):
+    """Email a member a link to choose a password (an invitation when they have none yet)."""
+    member = db.get_or_404(User, user_id)
+    require(current_user, "change_role", member)
+    purpose = tokens.RESET if member.can_log_in else tokens.INVITATION
+    emails.queue_password_link(member, purpose)
+    audit.record(current_user._get_current_object(), f"user.{purpose}", member, member.display_name)
+    db.session.commit()
+    what = "a password reset link" if purpose == tokens.RESET else "an invitation to choose a password"
+    flash(f"{member.display_name} will receive {what} at {member.email} within a minute.", "success")
+    return redirect(url_for("admin.members", q=request.args.get("q") or None))
+
+
+@bp.route("/mail")
+def mail():
+    """Mail that waits for a retry or was given up on, with the server's last answer."""
+    trouble = db.session.scalars(
+        select(OutgoingMail).where(or_(OutgoingMail.status == FAILED,
+                                       (OutgoingMail.status == PENDING) & (OutgoingMail.attempts > 0)))
+        .order_by(OutgoingMail.id.desc()).limit(200)).all()
+    counts = dict(db.session.execute(
+        select(OutgoingMail.status, func.count()).group_by(OutgoingMail.status)).all())
+    return render_template("admin/mail.html", trouble=trouble, counts=counts)

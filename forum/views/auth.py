@@ -1,11 +1,12 @@
-"""Joining, logging in and out."""
+"""Joining, logging in and out, and recovering a forgotten password."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
-from .. import accounts
-from ..forms.auth import JoinForm, LoginForm
+from .. import accounts, tokens
+from ..forms.auth import ForgotPasswordForm, JoinForm, LoginForm, ResetPasswordForm
+from ..forms.fields import check_password_strength
 from ..security import form_checks_csrf, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -73,3 +74,52 @@ def logout():
     session.clear()
     flash("You are logged out.", "info")
     return redirect(url_for("themes.home"))
+
+
+RESET_SENT = ("If an account uses {email}, an email with a link to choose a new password is on its way. "
+              "It can take a few minutes; check your spam folder too.")
+RESET_THROTTLED = ("Several reset emails were asked for lately. To protect the account, "
+                   "please wait an hour before asking again, and use the newest email you received.")
+RESET_SESSION_KEY = "password_reset_token"
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@form_checks_csrf
+def forgot_password():
+    """Ask for an email with a reset link; the answer never says whether the address has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        if accounts.request_password_reset(form.email.data, request.remote_addr):
+            return render_template("auth/forgot.html", form=form, sent=RESET_SENT.format(email=form.email.data))
+        form.form_errors.append(RESET_THROTTLED)
+        return render_template("auth/forgot.html", form=form), 429
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>")
+def reset_link(token: str):
+    """The link from the email: its token moves into the session, out of the address bar."""
+    session[RESET_SESSION_KEY] = token
+    return redirect(url_for("auth.reset_password"))
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+@form_checks_csrf
+def reset_password():
+    """Choose a new password with the link from the email; every other session ends."""
+    try:
+        claim = tokens.check_reset_token(session.get(RESET_SESSION_KEY, ""))
+    except tokens.TokenInvalid as invalid:
+        return render_template("auth/reset.html", problem=str(invalid), form=None), 400
+    user, form = claim.user, ResetPasswordForm()
+    if form.validate_on_submit():
+        problem = check_password_strength(form.password.data, email=user.email, name=user.display_name)
+        if problem:
+            form.password.errors.append(problem)
+        else:
+            accounts.change_password(user, form.password.data)
+            accounts.start_session(user)  # a fresh session, without the used token
+            flash(f"Your password is set, {user.display_name}. You are logged in; "
+                  "any other device was signed out.", "success")
+            return redirect(url_for("themes.home"))
+    return render_template("auth/reset.html", form=form, user=user, invitation=claim.purpose == tokens.INVITATION)

@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import accounts, themes
+from .. import accounts, themes, watching
 from ..extensions import db
 from ..forms.members import EmptyForm, PasswordForm, ProfileForm
+from ..forms.notifications import EmailSettingsForm
 from ..models import User
 from ..models.users import display_name_sort_key
 from ..passwords import verify_password
@@ -99,10 +100,24 @@ def sign_out_everywhere():
     return redirect(url_for("members.settings"))
 
 
+@bp.route("/settings/email", methods=["POST"])
+@login_required
+def email_settings():
+    """Turn email about notifications on or off."""
+    form = EmailSettingsForm()
+    if form.validate():
+        current_user.email_notifications = form.email_notifications.data
+        db.session.commit()
+        flash("Email about notifications is " + ("on." if form.email_notifications.data else "off."), "success")
+    return redirect(url_for("members.settings", _anchor="notifications-heading"))
+
+
 def _settings_page(profile_form=None, password_form=None):
     return render_template(
         "members/settings.html",
         profile_form=profile_form or ProfileForm(formdata=None, obj=current_user),
         password_form=password_form or PasswordForm(formdata=None),
         sign_out_form=EmptyForm(),
+        email_form=EmailSettingsForm(formdata=None, obj=current_user),
+        watches=watching.chosen_by(current_user), watch_labels=watching.LABELS,
     )

@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import panel, posting, themes
+from .. import panel, posting, themes, watching
 from ..forms.discussions import ThreadForm
+from ..forms.notifications import WatchForm
 from ..permissions import why_not
 from ..security import form_checks_csrf
 from .threads import render_preview, thread_url
@@ -60,7 +61,9 @@ def _render_theme(theme, form: ThreadForm | None = None, preview: str | None = N
         "themes/show.html", theme=theme, threads=themes.threads_of(theme),
         stats=themes.theme_stats([theme.id]).get(theme.id, themes.ThemeStats()),
         form=form or ThreadForm(formdata=None), preview=preview,
-        start_refusal=why_not(current_user, "start_thread", theme)
+        start_refusal=why_not(current_user, "start_thread", theme),
+        watch_level=watching.theme_level(current_user, theme) if current_user.is_authenticated else None,
+        watch_form=WatchForm(formdata=None), watch_labels=watching.LABELS, watch_help=watching.THEME_HELP,
     ), status
 
 

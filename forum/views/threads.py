@@ -5,10 +5,11 @@ from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, 
                    url_for)
 from flask_login import current_user, login_required
 
-from .. import moderating, panel, posting, reading
+from .. import moderating, panel, posting, reading, watching
 from ..extensions import db
 from ..forms.discussions import EditForm, ReplyForm
 from ..forms.moderation import HideForm
+from ..forms.notifications import WatchForm
 from ..markup import render_markdown
 from ..models import Post, Thread
 from ..pagination import page_arg
@@ -74,6 +75,9 @@ def thread_page_context(thread: Thread, view: reading.ThreadPage, moderator: boo
         # Moderators' tools: one more query, for the themes a thread can move to.
         move_targets=moderating.move_targets(thread) if moderator else None,
         hide_form=HideForm(formdata=None) if moderator else None,
+        # Members only: how closely they follow this thread (one or two queries).
+        watch_level=watching.thread_level(current_user, thread) if current_user.is_authenticated else None,
+        watch_form=WatchForm(formdata=None), watch_labels=watching.LABELS, watch_help=watching.THREAD_HELP,
     )
 
 

@@ -60,6 +60,7 @@ def live_app(tmp_path, database_uri):
             "SECRET_KEY": "browser test secret key, long enough to pass",
             "SQLALCHEMY_DATABASE_URI": database_uri,
             "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
+            "MAIL_FOLDER": str(tmp_path / "mail"),
             "PASSWORD_HASH_METHOD": FAST_HASH,
             "SEARCH_INDEX_IN_REQUEST": True,
         }

@@ -1,0 +1,68 @@
+"""Composing emails: templates in templates/email/, one row in the mail outbox per message.
+
+Messages are composed where the change happens (a reset request) or by
+the worker (notifications), and sent by the worker (forum.mailer), never
+inside a request. Links are absolute and start with SITE_URL: a request's
+Host header, which anyone can set, never makes a link in an email.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
+from sqlalchemy import select
+
+from . import tokens
+from .extensions import db
+from .models import OutgoingMail, User
+from .text import clean_line
+
+SUBJECT_MAX = 200
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A full link to a page of the forum, for use outside any request."""
+    site = urlsplit(current_app.config["SITE_URL"])
+    adapter = current_app.url_map.bind(site.netloc, script_name=site.path or "/",
+                                       url_scheme=site.scheme or "https")
+    anchor = values.pop("_anchor", None)
+    url = adapter.build(endpoint, values, force_external=True)
+    return f"{url}#{anchor}" if anchor else url
+
+
+def header_text(value: str, limit: int = SUBJECT_MAX) -> str:
+    """Text safe in a header: one line, no controls or bidi overrides, not too long."""
+    value = clean_line(value)
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def queue(key: str, user: User, subject: str, template: str, *,
+          unsubscribe: str | None = None, **context) -> OutgoingMail:
+    """Compose one message into the outbox (no commit); the same key gives the same row."""
+    existing = db.session.scalar(select(OutgoingMail).where(OutgoingMail.key == key))
+    if existing is not None:
+        return existing
+    unsubscribe_url = (absolute_url("notifications.unsubscribe",
+                                    token=tokens.unsubscribe_token(user, unsubscribe))
+                       if unsubscribe else "")
+    context.update(user=user, link=absolute_url, unsubscribe_url=unsubscribe_url,
+                   settings_url=absolute_url("members.settings"), subject=header_text(subject))
+    mail = OutgoingMail(
+        key=key, user_id=user.id, to_address=user.email, subject=header_text(subject),
+        text=render_template(f"email/{template}.txt", **context),
+        html=render_template(f"email/{template}.html", **context),
+        unsubscribe_url=unsubscribe_url,
+    )
+    db.session.add(mail)
+    return mail
+
+
+def queue_password_link(user: User, purpose: str = tokens.RESET) -> OutgoingMail:
+    """A reset link (or, for a member with no password yet, an invitation); no commit."""
+    token = tokens.new_reset_token(user, purpose)
+    community = current_app.config["COMMUNITY_NAME"]
+    subject = (f"You're invited to {community}" if purpose == tokens.INVITATION
+               else f"Reset your password for {community}")
+    return queue(f"{purpose}:{user.id}:{user.reset_nonce}", user, subject, purpose,
+                 url=absolute_url("auth.reset_link", token=token),
+                 valid_for=tokens.valid_for(purpose))

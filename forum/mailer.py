@@ -1,0 +1,194 @@
+"""Sending the outgoing mail rows: through SMTP, or into a folder when no server is set.
+
+The standard library's smtplib and email.message do the work: Flask-Mail
+would add little over them and hides the server's reply codes, which
+decide here whether a failure is retried (4xx, no connection) or given up
+(5xx for that recipient) without holding up the others.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from .database import utcnow
+from .extensions import db
+from .models import OutgoingMail
+from .models.notifications import FAILED, PENDING, SENT
+
+BATCH = 50
+FIRST_RETRY_SECONDS = 60
+LONGEST_WAIT = timedelta(hours=6)
+
+
+def message_id(mail: OutgoingMail) -> str:
+    """The same for every attempt of one row: a resend after a crash is the same message."""
+    digest = hashlib.sha256(mail.key.encode()).hexdigest()[:32]
+    domain = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1].rpartition("@")[2] or "localhost"
+    return f"<{digest}@{domain}>"
+
+
+def build_message(mail: OutgoingMail) -> EmailMessage:
+    """The MIME message of one row: plain text and HTML alternatives."""
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = mail.to_address
+    message["Subject"] = mail.subject
+    message["Date"] = format_datetime(mail.created_at)
+    message["Message-ID"] = message_id(mail)
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
+    if mail.unsubscribe_url:
+        message["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(mail.text)
+    message.add_alternative(mail.html, subtype="html")
+    return message
+
+
+class _Transport:
+    """SMTP when MAIL_SERVER is set, else .eml files in MAIL_FOLDER."""
+
+    def __init__(self):
+        self.config = current_app.config
+        self.smtp: smtplib.SMTP | None = None
+
+    def __enter__(self):
+        if self.config["MAIL_SERVER"]:
+            self.smtp = self._connect()
+        return self
+
+    def __exit__(self, *_exc):
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self.smtp.close()
+
+    def _connect(self) -> smtplib.SMTP:
+        config = self.config
+        host, port, timeout = config["MAIL_SERVER"], int(config["MAIL_PORT"]), config["MAIL_TIMEOUT_SECONDS"]
+        if config["MAIL_USE_SSL"]:
+            smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+        else:
+            smtp = smtplib.SMTP(host, port, timeout=timeout)
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls(context=ssl.create_default_context())
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        return smtp
+
+    def send(self, mail: OutgoingMail) -> None:
+        message = build_message(mail)
+        if self.smtp is not None:
+            self.smtp.send_message(message)
+            return
+        folder = Path(self.config["MAIL_FOLDER"])
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{mail.id:06d}-{mail.key.replace(':', '-').replace('/', '-')}.eml"
+        temporary = path.with_suffix(".tmp")
+        temporary.write_bytes(message.as_bytes())
+        os.replace(temporary, path)  # a reader never sees half a message
+        current_app.logger.info("mail to %s kept in %s (no MAIL_SERVER set)", mail.to_address, path)
+
+
+@dataclass
+class _Outcome:
+    sent: bool
+    permanent: bool = False
+    error: str = ""
+
+
+def _send_one(transport: _Transport, mail: OutgoingMail) -> _Outcome:
+    try:
+        transport.send(mail)
+    except smtplib.SMTPRecipientsRefused as refused:
+        code, reason = next(iter(refused.recipients.values()))
+        return _Outcome(False, permanent=500 <= code < 600, error=f"{code} {_text(reason)}")
+    except smtplib.SMTPResponseException as answer:
+        if isinstance(answer, smtplib.SMTPSenderRefused) or answer.smtp_code == 421:
+            raise  # the server refuses us, not this recipient: stop the batch
+        return _Outcome(False, permanent=500 <= answer.smtp_code < 600,
+                        error=f"{answer.smtp_code} {_text(answer.smtp_error)}")
+    return _Outcome(True)
+
+
+def _text(reason) -> str:
+    return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+
+
+def _record(mail: OutgoingMail, outcome: _Outcome) -> None:
+    now = utcnow()
+    mail.attempts += 1
+    if outcome.sent:
+        mail.status, mail.sent_at, mail.last_error = SENT, now, ""
+        return
+    mail.last_error = outcome.error[:500]
+    if outcome.permanent or mail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        mail.status = FAILED
+        current_app.logger.warning("mail %s to %s given up: %s", mail.key, mail.to_address, outcome.error)
+    else:
+        mail.next_attempt_at = now + retry_delay(mail.attempts)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4, 8 ... minutes after each failure, at most six hours."""
+    return min(timedelta(seconds=FIRST_RETRY_SECONDS * 2 ** (attempts - 1)), LONGEST_WAIT)
+
+
+def _due_ids() -> list[int]:
+    return list(db.session.scalars(
+        select(OutgoingMail.id)
+        .where(OutgoingMail.status == PENDING, OutgoingMail.next_attempt_at <= utcnow())
+        .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id).limit(BATCH)
+    ))
+
+
+def send_due() -> int:
+    """Send a batch of waiting mail; each row is recorded once its server answers.
+
+    The database is not held while a message travels: each row is read,
+    sent, then recorded in a short transaction of its own. A worker killed
+    mid-batch leaves the unrecorded rows pending, and the next pass sends
+    them (under the same Message-ID). When the server can't be reached the
+    whole batch waits, retried with the same backoff.
+    """
+    ids = _due_ids()
+    db.session.rollback()
+    if not ids:
+        return 0
+    done = 0
+    try:
+        with _Transport() as transport:
+            for mail_id in ids:
+                mail = db.session.get(OutgoingMail, mail_id)
+                if mail is None or mail.status != PENDING:
+                    db.session.rollback()
+                    continue
+                db.session.expunge(mail)  # kept as read: no transaction is held while sending
+                db.session.rollback()
+                outcome = _send_one(transport, mail)
+                mail = db.session.get(OutgoingMail, mail_id)
+                _record(mail, outcome)
+                db.session.commit()
+                done += 1
+    except (smtplib.SMTPException, OSError) as error:
+        db.session.rollback()
+        _postpone(ids, f"mail server unavailable: {error}")
+        current_app.logger.warning("mail server unavailable, %d messages wait: %s", len(ids), error)
+    return done
+
+
+def _postpone(ids: list[int], error: str) -> None:
+    for mail in db.session.scalars(select(OutgoingMail).where(
+            OutgoingMail.id.in_(ids), OutgoingMail.status == PENDING)):
+        _record(mail, _Outcome(False, error=error))
+    db.session.commit()

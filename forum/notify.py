@@ -1,0 +1,189 @@
+"""Notifications: written as events with each change, turned into what members are told by the worker.
+
+A new post writes a NotificationEvent in its own transaction (post_created).
+The worker (handle_events) decides who is told, from the post as it is
+then and from watch levels (forum.watching), and writes their
+notifications; the rows it handled go in the same transaction. Members
+who want email get at most one every NOTIFICATION_EMAIL_MINUTES, carrying
+everything that arrived meanwhile (compose_emails).
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, g
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import joinedload
+
+from . import emails, watching
+from .database import utcnow
+from .extensions import db
+from .models import Notification, NotificationEvent, PanelQuestion, Post, Thread, User
+from .models.notifications import (MUTED, NEW_THREAD, QUESTION, REPLY, WATCHED_POST, WATCHING)
+from .text import clean_line
+
+EVENTS_PER_BATCH = 100
+MEMBERS_PER_BATCH = 50
+EXCERPT_LENGTH = 300
+NOTIFICATIONS_MAILING = "notifications"
+
+
+def post_created(post: Post) -> None:
+    """A post was written: its notifications are worked out after the commit. No commit."""
+    db.session.add(NotificationEvent(kind="post", post_id=post.id))
+
+
+def forget_post(post: Post) -> None:
+    """A post was hidden or deleted: nobody is told of it any more. No commit."""
+    db.session.execute(delete(Notification).where(Notification.post_id == post.id))
+
+
+# Turning events into notifications (the worker).
+
+def events_waiting() -> bool:
+    return db.session.scalar(select(NotificationEvent.id).limit(1)) is not None
+
+
+def handle_events() -> int:
+    """Turn a batch of waiting events into notifications; how many events."""
+    events = db.session.scalars(select(NotificationEvent).order_by(NotificationEvent.id)
+                                .limit(EVENTS_PER_BATCH)).all()
+    for event in events:
+        post = db.session.get(Post, event.post_id)
+        if post is not None and not (post.is_hidden or post.is_deleted):
+            _notify_of_post(post)
+        db.session.delete(event)
+    db.session.commit()
+    return len(events)
+
+
+def recipients(post: Post) -> dict[int, str]:
+    """Who is told of a new post, and why (one reason each, the most personal)."""
+    thread = post.thread
+    levels = watching.levels_in(thread, post.created_at)
+    kind = _watched_kind(post)
+    told = {user_id: kind for user_id, level in levels.items() if level == WATCHING}
+    parent = post.parent
+    if parent is not None and not parent.is_deleted and levels.get(parent.author_id) != MUTED:
+        told[parent.author_id] = REPLY
+    told.pop(post.author_id, None)  # nobody is told of their own post
+    return told
+
+
+def _watched_kind(post: Post) -> str:
+    if post.is_opening:
+        return NEW_THREAD
+    published = select(PanelQuestion.id).where(PanelQuestion.post_id == post.id).limit(1)
+    return QUESTION if db.session.scalar(published) is not None else WATCHED_POST
+
+
+def _notify_of_post(post: Post) -> None:
+    told = recipients(post)
+    if not told:
+        return
+    already = set(db.session.scalars(select(Notification.user_id).where(
+        Notification.post_id == post.id, Notification.user_id.in_(told))))
+    members = db.session.execute(select(User.id, User.email_notifications, User.password_hash)
+                                 .where(User.id.in_(told))).all()
+    for user_id, wants_email, password_hash in members:
+        if user_id in already:
+            continue  # this event was handled before, by a worker that died before deleting it
+        db.session.add(Notification(user_id=user_id, kind=told[user_id], post_id=post.id,
+                                    actor_id=post.author_id, created_at=post.created_at,
+                                    email_pending=bool(wants_email and password_hash)))
+
+
+# What the bell and the notifications page show.
+
+def unread_count(user: User) -> int:
+    """The bell's number: one indexed query, once per request."""
+    if "unread_notifications" not in g:
+        g.unread_notifications = db.session.scalar(
+            select(func.count()).select_from(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None)))
+    return g.unread_notifications
+
+
+def listing(user: User):
+    """A member's notifications, newest first, with what each sentence needs loaded."""
+    return (select(Notification).where(Notification.user_id == user.id)
+            .options(joinedload(Notification.actor),
+                     joinedload(Notification.post).joinedload(Post.thread).joinedload(Thread.theme))
+            .order_by(Notification.id.desc()))
+
+
+def mark_read(user: User, notification_id: int | None = None) -> int:
+    """Mark one notification (or all) of this member read; commit. How many changed."""
+    stmt = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        stmt = stmt.where(Notification.id == notification_id)
+    # Read in the forum: no need to send it by email any more.
+    changed = db.session.execute(stmt.values(read_at=utcnow(), email_pending=False)).rowcount
+    db.session.commit()
+    return changed
+
+
+def sentence(notification: Notification) -> str:
+    """What happened, in words, for the page and for email (escaped where shown)."""
+    post, actor = notification.post, notification.actor
+    who = actor.display_name if actor is not None else "Someone"
+    thread = post.thread
+    return {
+        REPLY: f"{who} replied to your post in “{thread.title}”",
+        WATCHED_POST: f"{who} posted in “{thread.title}”",
+        NEW_THREAD: f"{who} started “{thread.title}” in {thread.theme.title}",
+        QUESTION: f"A panel question is open in {thread.theme.title}",
+    }.get(notification.kind, f"{who} mentioned you in “{thread.title}”")
+
+
+def excerpt(post: Post, length: int = EXCERPT_LENGTH) -> str:
+    """The start of a post's text as written, on one line."""
+    text = clean_line(post.body)
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+# Email (the worker).
+
+def compose_emails(now=None) -> int:
+    """One email per member whose notifications wait and whose last email is old enough."""
+    now = now or utcnow()
+    quiet_since = now - timedelta(minutes=current_app.config["NOTIFICATION_EMAIL_MINUTES"])
+    waiting = (select(Notification.user_id).where(Notification.email_pending.is_(True))
+               .distinct().scalar_subquery())
+    members = db.session.scalars(
+        select(User).where(User.id.in_(waiting))
+        .where((User.notified_by_email_at.is_(None)) | (User.notified_by_email_at <= quiet_since))
+        .order_by(User.id).limit(MEMBERS_PER_BATCH)).all()
+    for member in members:
+        _compose_for(member, now)
+    db.session.commit()
+    return len(members)
+
+
+def _compose_for(member: User, now) -> None:
+    pending = db.session.scalars(
+        listing(member).where(Notification.email_pending.is_(True))).unique().all()
+    for notification in pending:
+        notification.email_pending = False
+    shown = [n for n in pending if not (n.post.is_hidden or n.post.is_deleted)]
+    if not shown or not member.email_notifications or not member.can_log_in:
+        return
+    member.notified_by_email_at = now
+    subject = (sentence(shown[0]) if len(shown) == 1
+               else f"{len(shown)} new notifications in {current_app.config['COMMUNITY_NAME']}")
+    emails.queue(f"notifications:{member.id}:{shown[0].id}", member, subject, "notifications",
+                 unsubscribe=NOTIFICATIONS_MAILING,
+                 items=[(sentence(n), excerpt(n.post), emails.absolute_url("threads.permalink", post_id=n.post_id))
+                        for n in shown],
+                 notifications_url=emails.absolute_url("notifications.index"))
+
+
+def unsubscribe(user: User, mailing: str) -> None:
+    """Stop one kind of email for a member; commit."""
+    if mailing == NOTIFICATIONS_MAILING:
+        user.email_notifications = False
+        db.session.execute(update(Notification).where(Notification.user_id == user.id)
+                           .values(email_pending=False))
+    db.session.commit()
+
+

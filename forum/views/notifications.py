@@ -1,0 +1,114 @@
+"""The bell: notifications, watch levels, and leaving a mailing with one click."""
+from __future__ import annotations
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user, login_required
+
+from .. import notify, themes, tokens, watching
+from ..extensions import db
+from ..forms.members import EmptyForm
+from ..forms.notifications import WatchForm
+from ..models import Notification
+from ..pagination import page_arg
+from ..security import safe_next, signed_link
+from .threads import get_thread_or_404, thread_url
+
+bp = Blueprint("notifications", __name__)
+
+PER_PAGE = 30
+
+
+@bp.app_template_global()
+def unread_notifications() -> int:
+    return notify.unread_count(current_user) if current_user.is_authenticated else 0
+
+
+@bp.route("/notifications")
+@login_required
+def index():
+    """A member's notifications, newest first."""
+    page = db.paginate(notify.listing(current_user), page=page_arg(), per_page=PER_PAGE, error_out=False)
+    return render_template("notifications/index.html", page=page, sentence=notify.sentence,
+                           excerpt=notify.excerpt, form=EmptyForm())
+
+
+@bp.route("/notifications/<int:notification_id>/open", methods=["POST"])
+@login_required
+def open_one(notification_id: int):
+    """Mark a notification read and go to its post."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != current_user.id:
+        abort(404)
+    post_id = notification.post_id
+    notify.mark_read(current_user, notification_id)
+    return redirect(url_for("threads.permalink", post_id=post_id))
+
+
+@bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
+@login_required
+def mark_one_read(notification_id: int):
+    """Mark a notification read without opening it."""
+    if not notify.mark_read(current_user, notification_id):
+        flash("That notification was already read.", "info")
+    return redirect(safe_next(request.form.get("next"), url_for("notifications.index")))
+
+
+@bp.route("/notifications/read-all", methods=["POST"])
+@login_required
+def mark_all_read():
+    """Mark every notification of this member read."""
+    count = notify.mark_read(current_user)
+    flash(f"Marked {count} notification{'' if count == 1 else 's'} read." if count
+          else "Nothing was unread.", "success")
+    return redirect(url_for("notifications.index"))
+
+
+def _level_from_form() -> str:
+    form = WatchForm()
+    if not form.validate():
+        abort(400)
+    return form.level.data
+
+
+@bp.route("/threads/<int:thread_id>/watch", methods=["POST"])
+@login_required
+def watch_thread(thread_id: int):
+    """Choose how closely to follow a thread."""
+    thread = get_thread_or_404(thread_id)
+    level = _level_from_form()
+    watching.set_level(current_user, level, thread=thread)
+    db.session.commit()
+    flash(f"{watching.LABELS[level]}: {watching.THREAD_HELP[level]}", "success")
+    return redirect(thread_url(thread))
+
+
+@bp.route("/themes/<slug>/watch", methods=["POST"])
+@login_required
+def watch_theme(slug: str):
+    """Choose how closely to follow a theme."""
+    theme = themes.get_by_slug(slug)
+    if theme is None:
+        abort(404)
+    level = _level_from_form()
+    watching.set_level(current_user, level, theme=theme)
+    db.session.commit()
+    flash(f"{watching.LABELS[level]}: {watching.THEME_HELP[level]}", "success")
+    return redirect(url_for("themes.show", slug=theme.slug))
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@signed_link
+def unsubscribe(token: str):
+    """Leave a mailing from the link in an email, logged in or not."""
+    try:
+        user, mailing = tokens.check_unsubscribe_token(token)
+    except tokens.TokenInvalid as invalid:
+        return render_template("notifications/unsubscribe.html", problem=str(invalid)), 400
+    if request.method == "GET":  # a link scanner's visit must not unsubscribe anyone
+        return render_template("notifications/unsubscribe.html", user=user, done=False)
+    notify.unsubscribe(user, mailing)
+    current_app.logger.info("member %s unsubscribed from %s", user.id, mailing)
+    return render_template("notifications/unsubscribe.html", user=user, done=True)
+
+

@@ -1,0 +1,104 @@
+"""What each member follows: watch levels for threads and themes, and their defaults.
+
+A thread's level for a member is the one they chose for it; failing that,
+the one they chose for its theme (watching or muting a theme covers its
+threads, as a category does in Discourse); failing that, normal. Members
+watch the threads they start or reply to unless they chose otherwise, and
+track the theme whose discussion is open.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from .database import utcnow
+from .extensions import db
+from .models import Theme, Thread, User, Watch
+from .models.notifications import MUTED, NORMAL, TRACKING, WATCH_LEVELS, WATCHING
+
+LABELS = {
+    WATCHING: "Watching",
+    TRACKING: "Tracking",
+    NORMAL: "Normal",
+    MUTED: "Muted",
+}
+THREAD_HELP = {
+    WATCHING: "You are told of every new post.",
+    TRACKING: "New posts are counted for you, without notifications.",
+    NORMAL: "You are told when someone replies to you or mentions you.",
+    MUTED: "You are told of nothing in this thread.",
+}
+THEME_HELP = {
+    WATCHING: "You are told of every new thread, panel question and post.",
+    TRACKING: "New posts are counted for you, without notifications.",
+    NORMAL: "You are told when someone replies to you or mentions you.",
+    MUTED: "You are told of nothing in this theme, unless you watch a thread of it.",
+}
+
+
+def _chosen(user_id: int, *, thread_id: int | None = None, theme_id: int | None = None) -> Watch | None:
+    column, value = (Watch.thread_id, thread_id) if thread_id is not None else (Watch.theme_id, theme_id)
+    return db.session.scalar(select(Watch).where(Watch.user_id == user_id, column == value))
+
+
+def theme_level(user: User, theme: Theme) -> str:
+    chosen = _chosen(user.id, theme_id=theme.id)
+    if chosen is not None:
+        return chosen.level
+    return TRACKING if theme.is_open() else NORMAL
+
+
+def thread_level(user: User, thread: Thread) -> str:
+    """One query: the member's choices for the thread and for its theme."""
+    chosen = dict(db.session.execute(
+        select(Watch.thread_id.is_not(None), Watch.level)
+        .where(Watch.user_id == user.id,
+               or_(Watch.thread_id == thread.id, Watch.theme_id == thread.theme_id))).all())
+    if True in chosen:
+        return chosen[True]
+    theme = chosen.get(False)
+    return theme if theme in (WATCHING, MUTED) else NORMAL
+
+
+def set_level(user: User, level: str, *, thread: Thread | None = None, theme: Theme | None = None) -> None:
+    """Record a member's choice for one thread or theme; no commit."""
+    if level not in WATCH_LEVELS:
+        raise ValueError(f"unknown watch level {level!r}")
+    chosen = _chosen(user.id, thread_id=thread.id if thread else None, theme_id=theme.id if theme else None)
+    if chosen is None:
+        db.session.add(Watch(user_id=user.id, thread_id=thread.id if thread else None,
+                             theme_id=theme.id if theme else None, level=level))
+    elif chosen.level != level:
+        chosen.level, chosen.created_at = level, utcnow()
+
+
+def watch_after_posting(user: User, thread: Thread) -> None:
+    """Posting in a thread watches it, unless the member already chose a level for it; no commit."""
+    if _chosen(user.id, thread_id=thread.id) is None:
+        db.session.add(Watch(user_id=user.id, thread_id=thread.id, level=WATCHING))
+
+
+def levels_in(thread: Thread, at: datetime) -> dict[int, str]:
+    """Every member's level for a thread at a moment, where it is not normal: two queries.
+
+    A watch chosen after the moment does not count, so a member who joins a
+    thread is not told of the posts that were there before them.
+    """
+    in_force = Watch.created_at <= at
+    levels = {user_id: level for user_id, level in db.session.execute(
+        select(Watch.user_id, Watch.level).where(Watch.theme_id == thread.theme_id, in_force,
+                                                 Watch.level.in_((WATCHING, MUTED))))}
+    levels.update(db.session.execute(
+        select(Watch.user_id, Watch.level).where(Watch.thread_id == thread.id, in_force)).all())
+    return levels
+
+
+def chosen_by(user: User) -> list[Watch]:
+    """What a member chose a level for, themes first, for their settings page."""
+    return list(db.session.scalars(
+        select(Watch).where(Watch.user_id == user.id)
+        .options(selectinload(Watch.thread), selectinload(Watch.theme))
+        .order_by(Watch.theme_id.is_(None), Watch.created_at.desc())
+    ))
