@@ -1,0 +1,50 @@
+"""Maria replies to Brett; Brett sees the bell, opens the notification and lands on her reply."""
+from __future__ import annotations
+
+import pytest
+
+from forum import notify, worker
+from forum.models import User
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page, email: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_a_reply_rings_the_bell_and_leads_to_the_post(browser, live_server, live_app, discussion):
+    with live_app.app_context():  # Brett has read what the discussion told him so far
+        worker.run_once()
+        notify.mark_read(User.by_email("brett@example.org"))
+    maria = browser.new_context(base_url=live_server).new_page()
+    log_in(maria, "maria@example.org")
+    maria.goto(f"/threads/{discussion['thread']}")
+    maria.locator(f"#post-{discussion['first']}").get_by_role("link", name="Reply").click()
+    maria.get_by_label("Your reply").last.fill("We found an hour by swapping lunch duties.")
+    maria.get_by_role("button", name="Post reply").last.click()
+    reply_id = maria.url.rpartition("#post-")[2]
+    assert reply_id.isdigit()
+    with live_app.app_context():
+        worker.run_once()  # what `flask worker` does beside the server
+
+    context = browser.new_context(base_url=live_server)
+    brett = context.new_page()
+    log_in(brett, "brett@example.org")
+    bell = brett.locator(".site-header .bell")
+    assert bell.locator(".bell__count").inner_text() == "1"
+    bell.click()
+    notification = brett.get_by_role("button", name="Unread: Maria Lopez replied to your post")
+    assert brett.locator(".notification--unread").count() == 1
+    notification.click()
+    assert brett.url.endswith(f"#post-{reply_id}")
+    target = brett.locator(f"#post-{reply_id}")
+    assert target.is_visible() and "swapping lunch duties" in target.inner_text()
+    highlighted = target.evaluate("el => getComputedStyle(el).backgroundColor")
+    plain = brett.locator(f"#post-{discussion['nested']}").evaluate("el => getComputedStyle(el).backgroundColor")
+    assert highlighted != plain  # :target marks the post the notification was about
+    assert brett.locator(".site-header .bell__count").count() == 0  # read now
+    context.close()
