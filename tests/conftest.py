@@ -232,3 +232,21 @@ def add_reply(app):
             return posting.reply(thread, db.session.get(User, author_id), body, parent).id
 
     return add
+
+
+@pytest.fixture
+def make_due_question(app):
+    """A panel question of the (only) theme, scheduled a minute ago: due for the worker."""
+    from datetime import timedelta
+
+    from forum.database import utcnow
+    from forum.models import PanelQuestion, Theme
+
+    def make(question="How do you protect planning time?"):
+        with app.app_context():
+            db.session.add(PanelQuestion(theme=db.session.scalar(db.select(Theme)), question=question,
+                                         asked_by="A. Guest", status="scheduled",
+                                         publish_at=utcnow() - timedelta(minutes=1)))
+            db.session.commit()
+
+    return make

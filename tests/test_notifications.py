@@ -102,17 +102,12 @@ def test_a_muted_thread_tells_nothing_even_of_replies(app, people, thread):
     assert notifications_of(app, people["brett"]) == []
 
 
-def test_a_watched_theme_tells_of_new_threads_and_panel_questions(app, people, thread, make_thread):
+def test_a_watched_theme_tells_of_new_threads_and_panel_questions(app, people, thread, make_thread, make_due_question):
     client, forms = signed_in(app, JACKIE)
     assert forms.post("/themes/finding-time/watch", {"level": "watching"},
                       page="/themes/finding-time").status_code == 302
     new_thread, new_opening = make_thread("finding-time", people["maria"], title="Coverage for release time")
-    with app.app_context():
-        theme = db.session.scalar(db.select(Theme))
-        db.session.add(PanelQuestion(theme=theme, question="How do you protect planning time?",
-                                     asked_by="A. Guest", status="scheduled",
-                                     publish_at=utcnow() - timedelta(minutes=1)))
-        db.session.commit()
+    make_due_question()
     run_worker(app)  # publishes the due question, then tells who watches
     with app.app_context():
         question = db.session.scalar(db.select(PanelQuestion))

@@ -30,7 +30,7 @@ def link_in(message) -> str:
 def choose_password(client, path: str, password: str = NEW_PASSWORD):
     landing = client.get(path)
     assert landing.status_code == 302 and landing.location == "/password/reset"
-    return Forms(client).post("/password/reset", {"password": password, "confirm_password": password},
+    return Forms(client).post("/password/reset", {"new_password": password, "confirm_password": password},
                               page="/password/reset")
 
 
@@ -105,9 +105,9 @@ def test_a_weak_new_password_is_refused_and_the_link_still_works(app, client, ma
     path = link_in(mail_server.to("member@example.org")[0])
     weak = choose_password(client, path, password="member@example.org")
     assert weak.status_code == 200 and "field__error" in weak.get_data(as_text=True)
-    mismatch = Forms(client).post("/password/reset", {"password": NEW_PASSWORD, "confirm_password": "other"},
+    mismatch = Forms(client).post("/password/reset", {"new_password": NEW_PASSWORD, "confirm_password": "other"},
                                   page="/password/reset")
-    assert "The two passwords don&#39;t match." in mismatch.get_data(as_text=True)
+    assert "The two new passwords don&#39;t match." in mismatch.get_data(as_text=True)
     assert choose_password(client, path).status_code == 302
 
 

@@ -6,15 +6,13 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 import search
-from forum.database import utcnow
 from forum.extensions import db
-from forum.models import PanelQuestion, SearchOutbox, Theme
+from forum.models import PanelQuestion, SearchOutbox
 from tests.conftest import Auth, Forms
 
 STILL_INDEXING = "still being added to search"
@@ -84,14 +82,9 @@ def test_a_failing_job_keeps_its_rows_and_the_worker_goes_on(worker_app, client,
     assert "1 post found" in search_page(client, "pangolin")
 
 
-def test_the_worker_publishes_due_panel_questions(worker_app, client, runner, thread, make_user):
+def test_the_worker_publishes_due_panel_questions(worker_app, client, runner, thread, make_user, make_due_question):
     make_user(email="moderator@example.org", display_name="Rosa Delgado", role="moderator")
-    with worker_app.app_context():
-        theme = db.session.scalar(db.select(Theme))
-        db.session.add(PanelQuestion(theme=theme, question="How do you protect planning time?",
-                                     asked_by="A. Guest", status="scheduled",
-                                     publish_at=utcnow() - timedelta(minutes=1)))
-        db.session.commit()
+    make_due_question()
     assert runner.invoke(args=["worker", "--once"]).exit_code == 0
     with worker_app.app_context():
         assert db.session.scalar(db.select(PanelQuestion.status)) == "published"

@@ -1,7 +1,7 @@
 """Joining and logging in."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
+from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from .fields import NewPassword, display_name_field, lower_email
 
@@ -50,14 +50,3 @@ class ForgotPasswordForm(FlaskForm):
                     Email("Enter an email address like name@school.org.")],
     )
 
-
-class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
-        "New password",
-        validators=[InputRequired("Choose a new password."), NewPassword()],
-        description="At least 10 characters. Every other device will be signed out.",
-    )
-    confirm_password = PasswordField(
-        "New password again",
-        validators=[EqualTo("password", "The two passwords don't match.")],
-    )

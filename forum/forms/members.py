@@ -26,10 +26,9 @@ class ProfileForm(FlaskForm):
     )
 
 
-class PasswordForm(FlaskForm):
-    current_password = PasswordField(
-        "Current password", validators=[InputRequired("Enter your current password.")]
-    )
+class NewPasswordForm(FlaskForm):
+    """A new password, typed twice: for a reset link, and under PasswordForm."""
+
     new_password = PasswordField(
         "New password",
         validators=[InputRequired("Choose a new password."), NewPassword()],
@@ -38,6 +37,12 @@ class PasswordForm(FlaskForm):
     confirm_password = PasswordField(
         "New password again",
         validators=[EqualTo("new_password", "The two new passwords don't match.")],
+    )
+
+
+class PasswordForm(NewPasswordForm):
+    current_password = PasswordField(
+        "Current password", validators=[InputRequired("Enter your current password.")]
     )
 
 

@@ -5,7 +5,8 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, logout_user
 
 from .. import accounts, tokens
-from ..forms.auth import ForgotPasswordForm, JoinForm, LoginForm, ResetPasswordForm
+from ..forms.auth import ForgotPasswordForm, JoinForm, LoginForm
+from ..forms.members import NewPasswordForm
 from ..forms.fields import check_password_strength
 from ..security import form_checks_csrf, safe_next
 
@@ -111,13 +112,13 @@ def reset_password():
         claim = tokens.check_reset_token(session.get(RESET_SESSION_KEY, ""))
     except tokens.TokenInvalid as invalid:
         return render_template("auth/reset.html", problem=str(invalid), form=None), 400
-    user, form = claim.user, ResetPasswordForm()
+    user, form = claim.user, NewPasswordForm()
     if form.validate_on_submit():
-        problem = check_password_strength(form.password.data, email=user.email, name=user.display_name)
+        problem = check_password_strength(form.new_password.data, email=user.email, name=user.display_name)
         if problem:
-            form.password.errors.append(problem)
+            form.new_password.errors.append(problem)
         else:
-            accounts.change_password(user, form.password.data)
+            accounts.change_password(user, form.new_password.data)
             accounts.start_session(user)  # a fresh session, without the used token
             flash(f"Your password is set, {user.display_name}. You are logged in; "
                   "any other device was signed out.", "success")
