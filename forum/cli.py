@@ -1,11 +1,12 @@
 """Command-line tools: flask --app app <group> <command>."""
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from .extensions import db
@@ -175,6 +176,9 @@ def worker_command(once: bool):
     """Update the search index, notify members, send mail and publish due panel questions, until stopped."""
     from . import worker
 
+    # A long-running process says what it does: where mail went, what failed.
+    if current_app.logger.level == logging.NOTSET or current_app.logger.level > logging.INFO:
+        current_app.logger.setLevel(logging.INFO)
     if once:
         done = worker.run_once()
         click.echo("Worker: " + (", ".join(f"{job} {count}" for job, count in done.items()) or "nothing waiting") + ".")

@@ -174,9 +174,14 @@ def test_set_password_and_invite_on_the_command_line(app, runner, mail_server, m
     assert len(mail_server.to("imported@example.org")) == 1
 
 
-def test_without_a_mail_server_messages_are_kept_as_files(app, client, make_user, tmp_path):
+def test_without_a_mail_server_messages_are_kept_as_files(app, client, runner, make_user, tmp_path, caplog):
     make_user()
     ask_for_link(client, "member@example.org")
-    deliver(app)
+    level = app.logger.level
+    try:
+        runner.invoke(args=["worker", "--once"])
+    finally:
+        app.logger.setLevel(level)  # the logger outlives this app
     [kept] = (tmp_path / "mail").glob("*.eml")
     assert "Reset your password" in kept.read_text()
+    assert f"mail to member@example.org kept in {kept}" in caplog.text  # the worker says where
