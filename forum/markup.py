@@ -19,7 +19,8 @@ from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-MARKUP_VERSION = 1
+# 2: @mentions of members become links to their profiles.
+MARKUP_VERSION = 2
 
 ALLOWED_TAGS = frozenset(
     {
@@ -38,17 +39,18 @@ _FOOTNOTE_CLASSES = frozenset(
 _FOOTNOTE_ID = re.compile(r"^fn(ref)?-[a-z0-9]{8}-\d{1,4}(:\d{1,4})?$")
 _FOOTNOTE_HREF = re.compile(r"^#fn(ref)?-[a-z0-9]{8}-\d{1,4}(:\d{1,4})?$")
 _ABSOLUTE_HREF = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
+_MEMBER_HREF = re.compile(r"^/members/\d{1,12}$")  # a mention: a member's profile, a page anyone may read
 
 
 def _allowed_attribute(tag: str, name: str, value: str) -> bool:
     if name == "class":
-        return value in _FOOTNOTE_CLASSES
+        return value in _FOOTNOTE_CLASSES or (tag == "a" and value == "mention")
     if name == "id":
         return tag in ("a", "li") and bool(_FOOTNOTE_ID.match(value))
     if tag == "a" and name == "href":
         # Relative links could point at this site's own actions; only
         # absolute web and mail links, and footnote anchors, survive.
-        return bool(_ABSOLUTE_HREF.match(value) or _FOOTNOTE_HREF.match(value))
+        return bool(_ABSOLUTE_HREF.match(value) or _FOOTNOTE_HREF.match(value) or _MEMBER_HREF.match(value))
     if tag == "a" and name in ("title", "rel"):
         return True
     if tag in ("th", "td") and name == "align":
@@ -66,12 +68,34 @@ def _set_rel(attrs: dict, new: bool = False) -> dict:
     return attrs
 
 
+def _mention(state, silent: bool) -> bool:
+    """`@Name` as a link to the member, for the names forum.mentions found (passed in env)."""
+    src, pos = state.src, state.pos
+    named = state.env.get("mentions")
+    if not named or src[pos] != "@" or state.linkLevel > 0:
+        return False
+    if pos > 0 and (src[pos - 1].isalnum() or src[pos - 1] in "_.@"):
+        return False
+    for written in sorted(named, key=len, reverse=True):
+        end = pos + 1 + len(written)
+        if src.startswith(written, pos + 1) and not (end < len(src) and (src[end].isalnum() or src[end] == "_")):
+            if not silent:
+                link = state.push("link_open", "a", 1)
+                link.attrs = {"href": f"/members/{named[written][0]}", "class": "mention"}
+                state.push("text", "", 0).content = "@" + written
+                state.push("link_close", "a", -1)
+            state.pos = end
+            return True
+    return False
+
+
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.disable("image")  # no images in posts: no tracking pixels, no layout breakage
     md.use(footnote_plugin, inline=False)
+    md.inline.ruler.push("mention", _mention)
     return md
 
 
@@ -91,12 +115,16 @@ def _cleaner() -> bleach.Cleaner:
     )
 
 
-def render_markdown(source: str) -> str:
-    """Turn Markdown into sanitised HTML, safe to store and show as is."""
+def render_markdown(source: str, mentions: dict[str, tuple[int, str]] | None = None) -> str:
+    """Turn Markdown into sanitised HTML, safe to store and show as is.
+
+    `mentions` ({as written: (member id, name)}, from forum.mentions.find)
+    says which `@names` become links to members.
+    """
     if not source:
         return ""
     # Each rendering gets its own footnote prefix so ids stay unique on a page.
-    env = {"docId": secrets.token_hex(4)}
+    env = {"docId": secrets.token_hex(4), "mentions": mentions or {}}
     html = _markdown().render(source, env)
     return _cleaner().clean(html).strip()
 

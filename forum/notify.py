@@ -15,22 +15,29 @@ from flask import current_app, g
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
-from . import emails, watching
+from . import emails, mentions, watching
 from .database import utcnow
 from .extensions import db
 from .models import Notification, NotificationEvent, PanelQuestion, Post, Thread, User
-from .models.notifications import (MUTED, NEW_THREAD, QUESTION, REPLY, WATCHED_POST, WATCHING)
+from .models.notifications import MENTION, MUTED, NEW_THREAD, QUESTION, REPLY, WATCHED_POST, WATCHING
 from .text import clean_line
 
 EVENTS_PER_BATCH = 100
 MEMBERS_PER_BATCH = 50
 EXCERPT_LENGTH = 300
 NOTIFICATIONS_MAILING = "notifications"
+# NotificationEvent.kind
+NEW_POST, EDITED_POST = "post", "post_edit"
 
 
 def post_created(post: Post) -> None:
     """A post was written: its notifications are worked out after the commit. No commit."""
-    db.session.add(NotificationEvent(kind="post", post_id=post.id))
+    db.session.add(NotificationEvent(kind=NEW_POST, post_id=post.id))
+
+
+def post_edited(post: Post) -> None:
+    """A post's text changed: members it mentions for the first time are told. No commit."""
+    db.session.add(NotificationEvent(kind=EDITED_POST, post_id=post.id))
 
 
 def forget_post(post: Post) -> None:
@@ -51,21 +58,29 @@ def handle_events() -> int:
     for event in events:
         post = db.session.get(Post, event.post_id)
         if post is not None and not (post.is_hidden or post.is_deleted):
-            _notify_of_post(post)
+            _notify_of_post(post, edited=event.kind == EDITED_POST)
         db.session.delete(event)
     db.session.commit()
     return len(events)
 
 
-def recipients(post: Post) -> dict[int, str]:
-    """Who is told of a new post, and why (one reason each, the most personal)."""
-    thread = post.thread
-    levels = watching.levels_in(thread, post.created_at)
-    kind = _watched_kind(post)
-    told = {user_id: kind for user_id, level in levels.items() if level == WATCHING}
-    parent = post.parent
-    if parent is not None and not parent.is_deleted and levels.get(parent.author_id) != MUTED:
-        told[parent.author_id] = REPLY
+def recipients(post: Post, edited: bool = False) -> dict[int, str]:
+    """Who is told of a post, and why (one reason each, the most personal).
+
+    For an edit, only the members it mentions: those already told of the
+    post (mentioned before, or told for another reason) are not told again.
+    """
+    levels = watching.levels_in(post.thread, post.created_at)
+    told = {}
+    if not edited:
+        kind = _watched_kind(post)
+        told = {user_id: kind for user_id, level in levels.items() if level == WATCHING}
+        parent = post.parent
+        if parent is not None and not parent.is_deleted and levels.get(parent.author_id) != MUTED:
+            told[parent.author_id] = REPLY
+    for user_id in mentions.mentioned_in(post.html):
+        if levels.get(user_id) != MUTED:
+            told[user_id] = MENTION
     told.pop(post.author_id, None)  # nobody is told of their own post
     return told
 
@@ -77,8 +92,8 @@ def _watched_kind(post: Post) -> str:
     return QUESTION if db.session.scalar(published) is not None else WATCHED_POST
 
 
-def _notify_of_post(post: Post) -> None:
-    told = recipients(post)
+def _notify_of_post(post: Post, edited: bool) -> None:
+    told = recipients(post, edited)
     if not told:
         return
     already = set(db.session.scalars(select(Notification.user_id).where(
@@ -87,7 +102,7 @@ def _notify_of_post(post: Post) -> None:
                                  .where(User.id.in_(told))).all()
     for user_id, wants_email, password_hash in members:
         if user_id in already:
-            continue  # this event was handled before, by a worker that died before deleting it
+            continue  # told already: of the post before it was edited, or by a worker that died
         db.session.add(Notification(user_id=user_id, kind=told[user_id], post_id=post.id,
                                     actor_id=post.author_id, created_at=post.created_at,
                                     email_pending=bool(wants_email and password_hash)))
@@ -133,7 +148,8 @@ def sentence(notification: Notification) -> str:
         WATCHED_POST: f"{who} posted in “{thread.title}”",
         NEW_THREAD: f"{who} started “{thread.title}” in {thread.theme.title}",
         QUESTION: f"A panel question is open in {thread.theme.title}",
-    }.get(notification.kind, f"{who} mentioned you in “{thread.title}”")
+        MENTION: f"{who} mentioned you in “{thread.title}”",
+    }[notification.kind]
 
 
 def excerpt(post: Post, length: int = EXCERPT_LENGTH) -> str:

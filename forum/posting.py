@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import update
 
-from . import indexing, notify, watching
+from . import indexing, mentions, notify, watching
 from .database import utcnow
 from .extensions import db
 from .markup import MARKUP_VERSION, render_markdown
@@ -51,13 +51,18 @@ def clean_title(title: str | None) -> str:
     return title
 
 
+def render(body: str) -> str:
+    """A post's stored HTML: its Markdown, with the @mentions that name members linked."""
+    return render_markdown(body, mentions.find(body))
+
+
 def new_post(thread: Thread, author: User, body: str, parent: Post | None) -> Post:
     post = Post(
         thread=thread,
         author=author,
         parent=parent,
         body=body,
-        html=render_markdown(body),
+        html=render(body),
         markup_version=MARKUP_VERSION,
         created_at=utcnow(),
     )
@@ -109,10 +114,11 @@ def edit(post: Post, body: str) -> Post:
     body = clean_body(body)
     if body != post.body:
         post.body = body
-        post.html = render_markdown(body)
+        post.html = render(body)
         post.markup_version = MARKUP_VERSION
         post.edited_at = utcnow()
         indexing.mark_post(post)
+        notify.post_edited(post)  # members mentioned for the first time are told
     db.session.commit()
     return post
 
@@ -150,7 +156,7 @@ def rerender_stale(batch_size: int = 500, everything: bool = False) -> int:
         if not posts:
             return done
         for post in posts:
-            post.html = render_markdown(post.body)
+            post.html = render(post.body)
             post.markup_version = MARKUP_VERSION
         last_id = posts[-1].id
         done += len(posts)

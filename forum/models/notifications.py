@@ -48,7 +48,7 @@ class NotificationEvent(db.Model):
     __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))  # "post" (new) or "post_edit"
+    kind: Mapped[str] = mapped_column(String(20))  # forum.notify.NEW_POST or EDITED_POST
     post_id: Mapped[int] = mapped_column(reference("posts.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

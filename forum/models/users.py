@@ -6,16 +6,22 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import String, Text, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
+from ..mentions import name_key
 
 ROLES = ("member", "moderator", "admin")
 
 
 def new_session_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+def _name_key_of_row(context) -> str:
+    """For rows inserted without the model (an archive import's batches)."""
+    return name_key(context.get_current_parameters()["display_name"])
 
 
 class User(UserMixin, db.Model):
@@ -25,6 +31,8 @@ class User(UserMixin, db.Model):
     # Stored lower-cased, which is what makes it unique case-insensitively.
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(80), index=True)
+    # The name as @mentions compare it (forum.mentions.name_key), kept with it.
+    name_key: Mapped[str] = mapped_column(String(80), index=True, default=_name_key_of_row)
     # None for members imported from an archive until they set a password.
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default="member")
@@ -44,6 +52,11 @@ class User(UserMixin, db.Model):
     # The newest password-reset link's secret part: a new request or a use
     # changes it, so older links stop working (forum.tokens).
     reset_nonce: Mapped[str | None] = mapped_column(String(32))
+
+    @validates("display_name")
+    def _keep_name_key(self, _key, value: str) -> str:
+        self.name_key = name_key(value)
+        return value
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

@@ -1,10 +1,11 @@
 """The member directory, profiles, and a member's own settings."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import or_
 
-from .. import accounts, themes, watching
+from .. import accounts, mentions, themes, watching
 from ..extensions import db
 from ..forms.members import EmptyForm, PasswordForm, ProfileForm
 from ..forms.notifications import EmailSettingsForm
@@ -44,6 +45,25 @@ def directory():
     """The member directory, searchable by name."""
     query, members = searched_members()
     return render_template("members/directory.html", members=members, query=query)
+
+
+SUGGESTIONS = 8
+
+
+@bp.route("/members/suggest")
+@login_required
+def suggest():
+    """Members whose name starts (or has a word starting) with what was typed after @: for the reply box."""
+    typed = clean_line(request.args.get("q", ""))[:80]
+    key = mentions.name_key(typed)
+    if not key:
+        return jsonify(members=[])
+    pattern = _like_pattern(typed)[1:]  # "typed%": no leading wildcard
+    found = db.session.scalars(
+        db.select(User).where(or_(User.name_key.startswith(key, autoescape=True),
+                                  User.display_name.ilike(f"% {pattern}", escape="\\")))
+        .order_by(display_name_sort_key(), User.id).limit(SUGGESTIONS)).all()
+    return jsonify(members=[{"id": m.id, "name": m.display_name, "position": m.position} for m in found])
 
 
 @bp.route("/members/<int:user_id>")

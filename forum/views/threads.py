@@ -10,7 +10,6 @@ from ..extensions import db
 from ..forms.discussions import EditForm, ReplyForm
 from ..forms.moderation import HideForm
 from ..forms.notifications import WatchForm
-from ..markup import render_markdown
 from ..models import Post, Thread
 from ..pagination import page_arg
 from ..permissions import may, require, why_not
@@ -127,7 +126,7 @@ def reply(thread_id: int):
 
 def render_preview(body: str | None) -> str:
     try:
-        return render_markdown(posting.clean_body(body))
+        return posting.render(posting.clean_body(body))
     except posting.PostingError as error:
         return f"<p class=\"muted\">{error.message}</p>"
 

@@ -97,4 +97,110 @@
     label();
     actions.appendChild(button);
   });
+
+  // @mentions: after "@" and two letters, suggest members; Enter, Tab or a click inserts the name.
+  var MENTION_BEFORE_CARET = /(?:^|[^\w.@])@([^\s@][^@\n]{1,39})$/u;
+  var suggestBox = null, suggestFor = null, suggestTimer = null, suggestIndex = -1;
+
+  function closeSuggestions() {
+    if (suggestBox) suggestBox.remove();
+    if (suggestFor) suggestFor.removeAttribute("aria-activedescendant");
+    suggestBox = null; suggestFor = null; suggestIndex = -1;
+  }
+
+  function typedMention(textarea) {
+    var before = textarea.value.slice(0, textarea.selectionStart);
+    var match = MENTION_BEFORE_CARET.exec(before);
+    if (!match || match[1].split(" ").length > 4) return null;
+    return { text: match[1], start: before.length - match[1].length - 1 };
+  }
+
+  function choose(textarea, name) {
+    var typed = typedMention(textarea);
+    if (!typed) return closeSuggestions();
+    var after = textarea.value.slice(textarea.selectionStart);
+    var inserted = "@" + name + " ";
+    textarea.value = textarea.value.slice(0, typed.start) + inserted + after;
+    var caret = typed.start + inserted.length;
+    textarea.setSelectionRange(caret, caret);
+    closeSuggestions();
+    textarea.focus();
+  }
+
+  function highlight(index) {
+    var options = suggestBox.querySelectorAll("[role=option]");
+    if (!options.length) return;
+    suggestIndex = (index + options.length) % options.length;
+    Array.prototype.forEach.call(options, function (option, i) {
+      option.setAttribute("aria-selected", i === suggestIndex ? "true" : "false");
+    });
+    suggestFor.setAttribute("aria-activedescendant", options[suggestIndex].id);
+  }
+
+  function showSuggestions(textarea, members) {
+    closeSuggestions();
+    if (!members.length) return;
+    suggestFor = textarea;
+    suggestBox = document.createElement("ul");
+    suggestBox.className = "mention-suggestions";
+    suggestBox.setAttribute("role", "listbox");
+    suggestBox.id = textarea.id + "-mentions";
+    suggestBox.setAttribute("aria-label", "Members to mention");
+    members.forEach(function (member, i) {
+      var option = document.createElement("li");
+      option.setAttribute("role", "option");
+      option.id = suggestBox.id + "-" + i;
+      option.textContent = member.name;  // text, never markup
+      if (member.position) {
+        var position = document.createElement("span");
+        position.className = "mention-suggestions__position";
+        position.textContent = " · " + member.position;
+        option.appendChild(position);
+      }
+      option.addEventListener("mousedown", function (event) {
+        event.preventDefault();  // keep the focus in the textarea
+        choose(textarea, member.name);
+      });
+      suggestBox.appendChild(option);
+    });
+    textarea.insertAdjacentElement("afterend", suggestBox);
+    highlight(0);
+  }
+
+  document.addEventListener("input", function (event) {
+    var textarea = event.target;
+    if (!textarea.matches || !textarea.matches("textarea[data-mentions]") || !window.fetch) return;
+    var typed = typedMention(textarea);
+    clearTimeout(suggestTimer);
+    if (!typed || typed.text.length < 2) return closeSuggestions();
+    suggestTimer = setTimeout(function () {
+      var url = textarea.getAttribute("data-mentions") + "?q=" + encodeURIComponent(typed.text);
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : { members: [] }; })
+        .then(function (json) {
+          var still = typedMention(textarea);
+          if (still && still.text === typed.text) showSuggestions(textarea, json.members);
+        })
+        .catch(closeSuggestions);
+    }, 150);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (!suggestBox || event.target !== suggestFor) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      highlight(suggestIndex + (event.key === "ArrowDown" ? 1 : -1));
+    } else if (event.key === "Enter" || event.key === "Tab") {
+      var option = suggestBox.querySelectorAll("[role=option]")[suggestIndex];
+      if (!option) return;
+      event.preventDefault();
+      choose(suggestFor, option.firstChild.textContent);
+    } else if (event.key === "Escape") {
+      closeSuggestions();
+    }
+  });
+
+  document.addEventListener("focusout", function (event) {
+    if (event.target === suggestFor) closeSuggestions();
+  });
 })();

@@ -48,3 +48,24 @@ def test_a_reply_rings_the_bell_and_leads_to_the_post(browser, live_server, live
     assert highlighted != plain  # :target marks the post the notification was about
     assert brett.locator(".site-header .bell__count").count() == 0  # read now
     context.close()
+
+
+def test_typing_at_and_a_name_suggests_members(browser, live_server, discussion):
+    page = browser.new_context(base_url=live_server).new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, "maria@example.org")
+    page.goto(f"/threads/{discussion['thread']}")
+    box = page.locator("#reply-form-body")
+    box.click()
+    box.type("Good point, @bre")
+    suggestions = page.get_by_role("listbox", name="Members to mention")
+    assert suggestions.get_by_role("option").first.inner_text().startswith("Brett Criswell")
+    box.press("Enter")
+    assert box.input_value() == "Good point, @Brett Criswell "
+    assert suggestions.count() == 0
+    box.type("what do you think?")
+    page.locator("#reply-form").get_by_role("button", name="Post reply").click()
+    mention = page.locator("a.mention", has_text="@Brett Criswell")
+    assert mention.count() == 1 and mention.get_attribute("href").startswith("/members/")
+    assert errors == []
