@@ -6,10 +6,11 @@ from .panel import PanelQuestion
 from .search import SearchOutbox
 from .security import LoginFailure
 from .themes import ARCHIVED, OPEN, UPCOMING, Panelist, Resource, Theme
+from .tracking import ThreadRead
 from .users import ROLES, User
 
 __all__ = [
     "ARCHIVED", "AuditEntry", "LoginFailure", "Notification", "NotificationEvent", "OPEN",
     "OutgoingMail", "Watch", "PanelQuestion", "Panelist", "Post", "ROLES",
-    "Resource", "SearchOutbox", "Theme", "Thread", "UPCOMING", "User",
+    "Resource", "SearchOutbox", "Theme", "Thread", "ThreadRead", "UPCOMING", "User",
 ]

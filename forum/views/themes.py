@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import panel, posting, themes, watching
+from .. import panel, posting, themes, tracking, watching
 from ..forms.discussions import ThreadForm
 from ..forms.notifications import WatchForm
 from ..permissions import why_not
@@ -23,13 +23,21 @@ def home():
     featured = current or themes.latest_archived_theme()
     upcoming = themes.next_theme()
     shown = [t.id for t in (featured, upcoming) if t]
+    threads = themes.threads_of(featured) if featured else []
     return render_template(
         "themes/home.html",
         current=current, featured=featured, upcoming=upcoming,
         stats=themes.theme_stats(shown) if shown else {},
-        threads=themes.threads_of(featured) if featured else [],
+        threads=threads, new_counts=_new_counts(threads),
         recent=themes.recent_posts(),
     )
+
+
+def _new_counts(threads) -> dict[int, int]:
+    """Posts new to the member per thread (one query), for the thread list."""
+    if not current_user.is_authenticated:
+        return {}
+    return tracking.new_counts(current_user, [thread.id for thread in threads])
 
 
 @bp.route("/themes")
@@ -57,8 +65,9 @@ def show(slug: str):
 
 def _render_theme(theme, form: ThreadForm | None = None, preview: str | None = None,
                   status: int = 200):
+    threads = themes.threads_of(theme)
     return render_template(
-        "themes/show.html", theme=theme, threads=themes.threads_of(theme),
+        "themes/show.html", theme=theme, threads=threads, new_counts=_new_counts(threads),
         stats=themes.theme_stats([theme.id]).get(theme.id, themes.ThemeStats()),
         form=form or ThreadForm(formdata=None), preview=preview,
         start_refusal=why_not(current_user, "start_thread", theme),

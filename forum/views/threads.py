@@ -5,7 +5,7 @@ from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, 
                    url_for)
 from flask_login import current_user, login_required
 
-from .. import moderating, panel, posting, reading, watching
+from .. import moderating, panel, posting, reading, tracking, watching
 from ..extensions import db
 from ..forms.discussions import EditForm, ReplyForm
 from ..forms.moderation import HideForm
@@ -65,7 +65,13 @@ def thread_page_context(thread: Thread, view: reading.ThreadPage, moderator: boo
     Separate from the rendering so the benchmark can render the same page
     from posts already in memory (its "ceiling").
     """
+    member = current_user if current_user.is_authenticated else None
+    last_read, first_new = tracking.reading_state(member, thread) if member else (None, None)
+    on_page = _ids_on_page(view)
     return dict(
+        # The highest post id the page shows: how far a member has read once they saw it.
+        last_read=last_read, first_new=first_new, newest_on_page=max(on_page, default=None),
+        first_new_here=first_new in on_page,
         thread=thread, theme=thread.theme, view=view, form=form or ReplyForm(formdata=None),
         blank=ReplyForm(formdata=None), reply_to=reply_to, preview=preview, refusal=refusal,
         reply_refusal=why_not(current_user, "reply", thread),
@@ -75,9 +81,18 @@ def thread_page_context(thread: Thread, view: reading.ThreadPage, moderator: boo
         move_targets=moderating.move_targets(thread) if moderator else None,
         hide_form=HideForm(formdata=None) if moderator else None,
         # Members only: how closely they follow this thread (one or two queries).
-        watch_level=watching.thread_level(current_user, thread) if current_user.is_authenticated else None,
+        watch_level=watching.thread_level(member, thread) if member else None,
         watch_form=WatchForm(formdata=None), watch_labels=watching.LABELS, watch_help=watching.THREAD_HELP,
     )
+
+
+def _ids_on_page(view: reading.ThreadPage) -> set[int]:
+    ids, todo = set(), ([view.opening] if view.opening else []) + list(view.branches)
+    while todo:
+        node = todo.pop()
+        ids.add(node.post.id)
+        todo.extend(node.children)
+    return ids
 
 
 @bp.route("/threads/<int:thread_id>")
@@ -170,6 +185,18 @@ def delete(post_id: int):
     posting.delete(post)
     flash("Your post is deleted.", "success")
     return redirect(post_url(post))
+
+
+@bp.route("/threads/<int:thread_id>/read", methods=["POST"])
+@login_required
+def mark_read(thread_id: int):
+    """Remember how far the member has read (sent by the page once shown, or its button)."""
+    thread = get_thread_or_404(thread_id)
+    post_id = request.form.get("post_id", type=int)
+    moved = tracking.mark_read(current_user, thread, post_id) if post_id else False
+    if request.accept_mimetypes.best == "application/json" or request.form.get("beacon"):
+        return jsonify(moved=moved)
+    return redirect(thread_url(thread))
 
 
 @bp.route("/preview", methods=["POST"])

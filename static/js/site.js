@@ -203,4 +203,29 @@
   document.addEventListener("focusout", function (event) {
     if (event.target === suggestFor) closeSuggestions();
   });
+
+  // Reading: when the member leaves a thread page (or hides it), remember how far they read,
+  // so its "New" marks stay while they read. The page view itself never writes; this POST
+  // does (the "Mark read" button, without JavaScript).
+  var reading = document.querySelector("[data-read-url]");
+  if (reading) {
+    var sent = false;
+    var sendRead = function () {
+      if (sent) return;
+      sent = true;
+      var data = new FormData();
+      data.append("post_id", reading.getAttribute("data-read-post"));
+      data.append("beacon", "1");
+      var token = document.querySelector("input[name=csrf_token]");
+      if (token) data.append("csrf_token", token.value);
+      var url = reading.getAttribute("data-read-url");
+      if (!(navigator.sendBeacon && navigator.sendBeacon(url, data)) && window.fetch) {
+        fetch(url, { method: "POST", body: data, credentials: "same-origin", keepalive: true });
+      }
+    };
+    window.addEventListener("pagehide", sendRead);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") sendRead();
+    });
+  }
 })();

@@ -69,3 +69,33 @@ def test_typing_at_and_a_name_suggests_members(browser, live_server, discussion)
     mention = page.locator("a.mention", has_text="@Brett Criswell")
     assert mention.count() == 1 and mention.get_attribute("href").startswith("/members/")
     assert errors == []
+
+
+def test_the_page_remembers_how_far_the_member_read(browser, live_server, live_app, discussion):
+    from forum import posting
+    from forum.extensions import db
+    from forum.models import Thread, ThreadRead
+
+    page = browser.new_context(base_url=live_server).new_page()
+    log_in(page, "maria@example.org")
+    page.goto(f"/threads/{discussion['thread']}")
+
+    def marker():
+        with live_app.app_context():
+            return db.session.scalar(db.select(ThreadRead.last_read_post_id))
+
+    assert marker() is None  # while the member reads, nothing is written
+    page.goto("/")  # leaving the page sends the beacon
+    for _ in range(50):
+        if marker():
+            break
+        page.wait_for_timeout(100)
+    assert marker() == discussion["nested"]  # the newest post the page showed
+
+    with live_app.test_request_context():
+        thread = db.session.get(Thread, discussion["thread"])
+        newer = posting.reply(thread, User.by_email("brett@example.org"), "A reply Maria has not seen.").id
+    page.goto(f"/threads/{discussion['thread']}")
+    page.get_by_role("link", name="Jump to the first new post").click()
+    assert page.url.endswith(f"#post-{newer}")
+    assert page.locator(f"#post-{newer} .post__new").inner_text() == "New"

@@ -1,0 +1,63 @@
+"""What is new to a member: posts after the last one they saw, per thread.
+
+The marker moves forward only, and only by a POST from the thread page
+(forum/views/threads.py: a beacon the page sends once it is shown, or the
+"Mark read" button without JavaScript). Counting leaves out the member's
+own posts and posts members cannot see.
+"""
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+
+from .database import utcnow
+from .extensions import db
+from .models import Post, Thread, ThreadRead, User
+
+
+def last_read(user: User, thread: Thread) -> int | None:
+    """The newest post id the member has seen in this thread; None before their first visit."""
+    return db.session.scalar(select(ThreadRead.last_read_post_id).where(
+        ThreadRead.user_id == user.id, ThreadRead.thread_id == thread.id))
+
+
+def reading_state(user: User, thread: Thread) -> tuple[int | None, int | None]:
+    """(the member's marker, the first post after it that is new to them), in one query."""
+    first_new = (select(func.min(Post.id)).where(
+        Post.thread_id == thread.id, Post.id > ThreadRead.last_read_post_id, Post.author_id != user.id,
+        Post.hidden_at.is_(None), Post.deleted_at.is_(None)).scalar_subquery())
+    row = db.session.execute(select(ThreadRead.last_read_post_id, first_new).where(
+        ThreadRead.user_id == user.id, ThreadRead.thread_id == thread.id)).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _new_posts(user: User):
+    """Posts new to a member, as a condition: joined with their markers."""
+    return (Post.id > ThreadRead.last_read_post_id, Post.thread_id == ThreadRead.thread_id,
+            ThreadRead.user_id == user.id, Post.author_id != user.id,
+            Post.hidden_at.is_(None), Post.deleted_at.is_(None))
+
+
+def new_counts(user: User, thread_ids: list[int]) -> dict[int, int]:
+    """How many posts are new to the member in each of these threads they visited before: one query."""
+    if not thread_ids:
+        return {}
+    rows = db.session.execute(
+        select(Post.thread_id, func.count(Post.id)).select_from(Post).join(ThreadRead, Post.thread_id == ThreadRead.thread_id)
+        .where(*_new_posts(user), Post.thread_id.in_(thread_ids)).group_by(Post.thread_id)).all()
+    return dict(rows)
+
+
+def mark_read(user: User, thread: Thread, post_id: int) -> bool:
+    """Move the member's marker forward to `post_id` (a post of this thread); commit. False if nothing moved."""
+    if db.session.scalar(select(Post.id).where(Post.id == post_id, Post.thread_id == thread.id)) is None:
+        db.session.rollback()
+        return False
+    moved = db.session.execute(
+        update(ThreadRead).where(ThreadRead.user_id == user.id, ThreadRead.thread_id == thread.id,
+                                 ThreadRead.last_read_post_id < post_id)
+        .values(last_read_post_id=post_id, updated_at=utcnow())).rowcount
+    if not moved and last_read(user, thread) is None:
+        db.session.add(ThreadRead(user_id=user.id, thread_id=thread.id, last_read_post_id=post_id))
+        moved = 1
+    db.session.commit()
+    return bool(moved)
