@@ -59,9 +59,9 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import admin, auth, members, moderation, notifications, search, themes, threads
+    from .views import admin, auth, feeds, members, moderation, notifications, search, themes, threads
 
-    for module in (themes, threads, search, auth, members, moderation, admin, notifications):
+    for module in (themes, threads, search, auth, members, moderation, admin, notifications, feeds):
         app.register_blueprint(module.bp)
 
 

@@ -1,0 +1,69 @@
+"""Atom feeds, answering conditional GETs with 304 when nothing changed."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, make_response, render_template, request
+from sqlalchemy import select
+
+from .. import feeds, themes
+from ..emails import absolute_url
+from ..models import Post, Thread
+from .threads import get_thread_or_404
+
+bp = Blueprint("feeds", __name__)
+
+# Shared caches may keep a feed a few minutes; readers poll far less often.
+CACHE_CONTROL = "public, max-age=300"
+
+
+def _respond(feed: feeds.Feed):
+    response = make_response(render_template(
+        "feeds/atom.xml", feed=feed, entry_updated=feeds.entry_updated,
+        permalink=lambda post: absolute_url("threads.permalink", post_id=post.id)))
+    response.mimetype = "application/atom+xml"
+    response.set_etag(feed.etag)
+    response.last_modified = feed.updated
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    return response.make_conditional(request)
+
+
+@bp.route("/feeds/posts.atom")
+def latest():
+    """The newest posts of the whole forum."""
+    return _respond(feeds.Feed(
+        f"Latest posts · {_community()}", absolute_url("themes.home"), absolute_url("feeds.latest"),
+        feeds.latest_posts(), feeds.NOTHING_YET))
+
+
+@bp.route("/feeds/questions.atom")
+def questions():
+    """Panel questions as they are published into the discussions."""
+    return _respond(feeds.Feed(
+        f"Panel questions · {_community()}", absolute_url("themes.archive"), absolute_url("feeds.questions"),
+        feeds.question_posts(), feeds.NOTHING_YET))
+
+
+@bp.route("/themes/<slug>/feed.atom")
+def theme(slug: str):
+    """The newest posts of one theme."""
+    found = themes.get_by_slug(slug)
+    if found is None:
+        abort(404)
+    return _respond(feeds.Feed(
+        f"{found.title} · {_community()}", absolute_url("themes.show", slug=found.slug),
+        absolute_url("feeds.theme", slug=found.slug),
+        feeds.latest_posts(Post.thread_id.in_(select(Thread.id).where(Thread.theme_id == found.id))),
+        found.created_at))
+
+
+@bp.route("/threads/<int:thread_id>/feed.atom")
+def thread(thread_id: int):
+    """The newest posts of one thread."""
+    found = get_thread_or_404(thread_id)
+    return _respond(feeds.Feed(
+        f"{found.title} · {_community()}", absolute_url("threads.show", thread_id=found.id),
+        absolute_url("feeds.thread", thread_id=found.id),
+        feeds.latest_posts(Post.thread_id == found.id), found.created_at))
+
+
+def _community() -> str:
+    return current_app.config["COMMUNITY_NAME"]
