@@ -191,6 +191,24 @@ def worker_command(once: bool):
     click.echo("Worker stopped.")
 
 
+mail = AppGroup("mail", help="Outgoing email.")
+
+
+@mail.command("digest")
+def mail_digest():
+    """Compose and send the digests (and other mailings) that are due: for a cron job, or by hand."""
+    from . import mailer, mailings
+
+    made = mailings.schedule()
+    composed = 0
+    while did := mailings.compose_batch():
+        composed += did
+    sent = 0
+    while did := mailer.send_due():
+        sent += did
+    click.echo(f"{made} mailing{'' if made == 1 else 's'} due; {composed} messages composed; {sent} sent.")
+
+
 panel = AppGroup("panel", help="Panel questions.")
 
 
@@ -277,5 +295,5 @@ def archive_import(file: str):
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, users, demo, archive, posts, search_group, panel, worker_command):
+    for command in (init_db_command, users, demo, archive, posts, search_group, panel, mail, worker_command):
         app.cli.add_command(command)

@@ -194,12 +194,8 @@ def _compose_for(member: User, now) -> None:
                  notifications_url=emails.absolute_url("notifications.index"))
 
 
-def unsubscribe(user: User, mailing: str) -> None:
-    """Stop one kind of email for a member; commit."""
-    if mailing == NOTIFICATIONS_MAILING:
-        user.email_notifications = False
-        db.session.execute(update(Notification).where(Notification.user_id == user.id)
-                           .values(email_pending=False))
-    db.session.commit()
-
-
+def stop_notification_emails(user: User) -> None:
+    """No more notification emails for this member (what waits is dropped); no commit."""
+    user.email_notifications = False
+    db.session.execute(update(Notification).where(Notification.user_id == user.id)
+                       .values(email_pending=False))

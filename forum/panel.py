@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
-from . import audit, posting, theme_editing
+from . import audit, mailings, posting, theme_editing
 from .database import utcnow, write_transaction
 from .extensions import db
 from .models import PanelQuestion, Post, Theme, User
@@ -265,6 +265,7 @@ def _write_post(question: PanelQuestion, moderator: User) -> Post:
     # land in one transaction.
     post = posting.add_reply(thread, moderator, post_body(question))
     question.post_id = post.id
+    mailings.question_published(question)
     audit.record(moderator, "question.publish", question, summary(question))
     return post
 

@@ -48,6 +48,18 @@ def _compose_notification_emails() -> int:
     return notify.compose_emails()
 
 
+def _schedule_mailings() -> int:
+    from . import mailings
+
+    return mailings.schedule()
+
+
+def _compose_mailings() -> int:
+    from . import mailings
+
+    return mailings.compose_batch()
+
+
 def _send_mail() -> int:
     from . import mailer
 
@@ -74,7 +86,9 @@ def jobs() -> list[Job]:
         Job("search index", _index_changes, current_app.config["WORKER_POLL_SECONDS"]),
         Job("notifications", _handle_notification_events, current_app.config["WORKER_POLL_SECONDS"]),
         Job("notification emails", _compose_notification_emails, 5.0),
+        Job("mailings", _compose_mailings, 5.0),
         Job("mail", _send_mail, 5.0),
+        Job("mail schedule", _schedule_mailings, 60.0),
         Job("panel questions", _publish_due_questions, 30.0),
     ]
 

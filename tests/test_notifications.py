@@ -276,10 +276,15 @@ def test_a_forged_or_cut_unsubscribe_link_is_refused_with_a_page(app, client, pe
 
 def test_email_setting_can_be_turned_off_and_on(app, people):
     client, forms = signed_in(app, BRETT)
-    forms.post("/settings/email", {}, page="/settings")
+    forms.post("/settings/email", {"digest": "daily"}, page="/settings")
     with app.app_context():
-        assert not db.session.get(User, people["brett"]).email_notifications
-    forms.post("/settings/email", {"email_notifications": "y"}, page="/settings")
+        brett = db.session.get(User, people["brett"])
+        assert not brett.email_notifications and brett.digest == "daily" and not brett.month_emails
+    forms.post("/settings/email", {"email_notifications": "y", "digest": "none", "month_emails": "y"}, page="/settings")
+    with app.app_context():
+        brett = db.session.get(User, people["brett"])
+        assert brett.email_notifications and brett.digest == "none" and brett.month_emails
+    forms.post("/settings/email", {"digest": "hourly"}, page="/settings")  # not a choice: nothing changes
     with app.app_context():
         assert db.session.get(User, people["brett"]).email_notifications
 

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
 
 from ..models.notifications import WATCH_LEVELS
+from ..mailings import DIGEST_CHOICES
 from ..watching import LABELS
 
 
@@ -14,4 +15,13 @@ class EmailSettingsForm(FlaskForm):
     email_notifications = BooleanField(
         "Email me about notifications",
         description="At most one email every few minutes, with everything that arrived meanwhile.",
+    )
+    digest = SelectField(
+        "Digest", choices=DIGEST_CHOICES,
+        description="New threads, the busiest posts, new panel questions and the next theme. "
+                    "Never sent when nothing happened.",
+    )
+    month_emails = BooleanField(
+        "Email me when a month's discussion opens, when each panel question is published, "
+        "and a week before it closes",
     )

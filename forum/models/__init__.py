@@ -1,7 +1,7 @@
 """The domain's tables. Models hold data and small derived facts; they never commit."""
 from .audit import AuditEntry
 from .discussions import Post, Thread
-from .notifications import Notification, NotificationEvent, OutgoingMail, Watch
+from .notifications import Mailing, Notification, NotificationEvent, OutgoingMail, Watch
 from .panel import PanelQuestion
 from .search import SearchOutbox
 from .security import LoginFailure
@@ -10,7 +10,7 @@ from .tracking import ThreadRead
 from .users import ROLES, User
 
 __all__ = [
-    "ARCHIVED", "AuditEntry", "LoginFailure", "Notification", "NotificationEvent", "OPEN",
+    "ARCHIVED", "AuditEntry", "LoginFailure", "Mailing", "Notification", "NotificationEvent", "OPEN",
     "OutgoingMail", "Watch", "PanelQuestion", "Panelist", "Post", "ROLES",
     "Resource", "SearchOutbox", "Theme", "Thread", "ThreadRead", "UPCOMING", "User",
 ]

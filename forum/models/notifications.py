@@ -133,3 +133,28 @@ class OutgoingMail(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User | None] = relationship()
+
+
+class Mailing(db.Model):
+    """One email to many members (a digest, a theme opening, a panel question), sent in batches.
+
+    `key` names it ("digest:weekly:2026-W48", "theme-open:12"), so it is
+    made once. The worker composes it for members a batch at a time, in
+    id order, and keeps `cursor` (the last member done) in the same
+    transaction as the batch's messages: a crash redoes one batch at
+    most, and each message's own key stops a member getting it twice.
+    """
+
+    __tablename__ = "mailings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # forum.mailings.KINDS
+    theme_id: Mapped[int | None] = mapped_column(reference("themes.id", ondelete="CASCADE"))
+    question_id: Mapped[int | None] = mapped_column(reference("panel_questions.id", ondelete="CASCADE"))
+    period_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    period_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cursor: Mapped[int] = mapped_column(default=0)
+    sent: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -123,12 +123,14 @@ def sign_out_everywhere():
 @bp.route("/settings/email", methods=["POST"])
 @login_required
 def email_settings():
-    """Turn email about notifications on or off."""
+    """Choose which emails to get: notifications, a digest, the month's emails."""
     form = EmailSettingsForm()
     if form.validate():
-        current_user.email_notifications = form.email_notifications.data
+        form.populate_obj(current_user)
         db.session.commit()
-        flash("Email about notifications is " + ("on." if form.email_notifications.data else "off."), "success")
+        flash("Your email settings are saved.", "success")
+    else:
+        flash("Choose one of the listed digest options.", "error")
     return redirect(url_for("members.settings", _anchor="notifications-heading"))
 
 

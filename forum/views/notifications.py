@@ -5,7 +5,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_login import current_user, login_required
 
-from .. import notify, themes, tokens, watching
+from .. import mailings, notify, themes, tokens, watching
 from ..extensions import db
 from ..forms.members import EmptyForm
 from ..forms.notifications import WatchForm
@@ -106,9 +106,9 @@ def unsubscribe(token: str):
     except tokens.TokenInvalid as invalid:
         return render_template("notifications/unsubscribe.html", problem=str(invalid)), 400
     if request.method == "GET":  # a link scanner's visit must not unsubscribe anyone
-        return render_template("notifications/unsubscribe.html", user=user, done=False)
-    notify.unsubscribe(user, mailing)
+        return render_template("notifications/unsubscribe.html", user=user, mailing=mailing, done=False)
+    mailings.unsubscribe(user, mailing)
     current_app.logger.info("member %s unsubscribed from %s", user.id, mailing)
-    return render_template("notifications/unsubscribe.html", user=user, done=True)
+    return render_template("notifications/unsubscribe.html", user=user, mailing=mailing, done=True)
 
 
