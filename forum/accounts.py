@@ -105,3 +105,29 @@ def request_password_reset(email: str, ip: str | None) -> bool:
         emails.queue_password_link(user)
     db.session.commit()
     return True
+
+
+def request_email_change(user: User, new_email: str) -> None:
+    """Send a confirmation link to the new address; nothing changes until it is followed. Commit."""
+    new_email = User.normalise_email(new_email)
+    token = tokens.email_change_token(user, new_email)
+    emails.queue(f"email-change:{user.id}:{token[-16:]}", user, "Confirm your new email address", "email-change",
+                 to=new_email, new_email=new_email, valid_hours=tokens.EMAIL_CHANGE_HOURS,
+                 url=emails.absolute_url("members.confirm_email", token=token))
+    db.session.commit()
+
+
+def change_email(user: User, new_email: str) -> None:
+    """Use the confirmed address; the old one is told. Commit, or EmailTaken."""
+    old_email = user.email
+    if User.by_email(new_email) is not None:
+        db.session.rollback()
+        raise EmailTaken(new_email)
+    user.email = new_email
+    emails.queue(f"email-changed:{user.id}:{new_email}", user, "Your email address was changed", "email-changed",
+                 to=old_email, new_email=new_email)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise EmailTaken(new_email) from None

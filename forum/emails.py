@@ -37,8 +37,11 @@ def header_text(value: str, limit: int = SUBJECT_MAX) -> str:
 
 
 def queue(key: str, user: User, subject: str, template: str, *,
-          unsubscribe: str | None = None, **context) -> OutgoingMail:
-    """Compose one message into the outbox (no commit); the same key gives the same row."""
+          unsubscribe: str | None = None, to: str | None = None, **context) -> OutgoingMail:
+    """Compose one message to a member (at `to`, if not their address) into the outbox; no commit.
+
+    The same key gives the same row.
+    """
     existing = db.session.scalar(select(OutgoingMail).where(OutgoingMail.key == key))
     if existing is not None:
         return existing
@@ -48,7 +51,7 @@ def queue(key: str, user: User, subject: str, template: str, *,
     context.update(user=user, link=absolute_url, unsubscribe_url=unsubscribe_url,
                    settings_url=absolute_url("members.settings"), subject=header_text(subject))
     mail = OutgoingMail(
-        key=key, user_id=user.id, to_address=user.email, subject=header_text(subject),
+        key=key, user_id=user.id, to_address=to or user.email, subject=header_text(subject),
         text=render_template(f"email/{template}.txt", **context),
         html=render_template(f"email/{template}.html", **context),
         unsubscribe_url=unsubscribe_url,

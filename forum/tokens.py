@@ -22,6 +22,8 @@ from .extensions import db
 from .models import User
 
 RESET, INVITATION, UNSUBSCRIBE = "password-reset", "invitation", "unsubscribe"
+EMAIL_CHANGE = "email-change"
+EMAIL_CHANGE_HOURS = 24
 
 
 class TokenInvalid(ValueError):
@@ -95,6 +97,26 @@ def check_unsubscribe_token(token: str) -> tuple[User, str]:
         raise TokenInvalid("This link was sent to an address the account no longer uses. "
                            "Log in and change your email settings instead.")
     return user, str(data.get("m"))
+
+
+def email_change_token(user: User, new_email: str) -> str:
+    """Confirms a new address; bound to the current one, so it works once."""
+    return _serializer(EMAIL_CHANGE).dumps({"u": user.id, "old": user.email, "new": new_email})
+
+
+def check_email_change_token(token: str) -> tuple[User, str]:
+    """The member and the address they asked to use, or TokenInvalid saying why."""
+    try:
+        data = _serializer(EMAIL_CHANGE).loads(token, max_age=EMAIL_CHANGE_HOURS * 3600)
+    except SignatureExpired:
+        raise TokenInvalid(f"This link has expired (it worked for {EMAIL_CHANGE_HOURS} hours). "
+                           "Ask for the change again in your settings.") from None
+    except BadSignature:
+        raise TokenInvalid("This link is not valid: it may have been cut short when it was copied.") from None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or user.email != data.get("old"):
+        raise TokenInvalid("This link was already used, or the account's address changed since it was sent.")
+    return user, str(data.get("new"))
 
 
 def valid_for(purpose: str) -> str:

@@ -185,3 +185,51 @@ def test_without_a_mail_server_messages_are_kept_as_files(app, client, runner, m
     [kept] = (tmp_path / "mail").glob("*.eml")
     assert "Reset your password" in kept.read_text()
     assert f"mail to member@example.org kept in {kept}" in caplog.text  # the worker says where
+
+
+def change_request(client, new_email: str, password: str = PASSWORD):
+    return Forms(client).post("/settings/email-address", {"new_email": new_email, "password": password},
+                              page="/settings")
+
+
+def confirm_link(message) -> str:
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    return urlsplit(re.search(r"(http://\S+/settings/email-address/confirm/\S+)", text).group(1)).path
+
+
+def test_a_new_email_address_is_used_only_once_it_confirms(app, client, auth, mail_server, make_user):
+    make_user()
+    auth.login()
+    assert change_request(client, "maria@newschool.org").status_code == 302
+    with app.app_context():
+        assert User.by_email("member@example.org") is not None  # nothing changed yet
+    deliver(app)
+    [message] = mail_server.to("maria@newschool.org")
+    path = confirm_link(message)
+    scanner = app.test_client().get(path)  # a link scanner's GET only asks
+    assert scanner.status_code == 200 and "Use maria@newschool.org?" in scanner.get_data(as_text=True)
+    confirmed = Forms(client).post(path, {}, page=path)
+    assert confirmed.status_code == 302
+    with app.app_context():
+        assert User.by_email("maria@newschool.org") is not None and User.by_email("member@example.org") is None
+    deliver(app)
+    [notice] = mail_server.to("member@example.org")  # the old address is told
+    assert "now uses maria@newschool.org" in notice.get_body(preferencelist=("plain",)).get_content()
+    used = client.get(path)
+    assert used.status_code == 400 and "already used" in used.get_data(as_text=True)
+
+
+def test_an_email_change_needs_the_password_and_a_free_address(app, client, auth, mail_server, make_user):
+    make_user()
+    make_user(email="taken@example.org", display_name="Someone Else")
+    auth.login()
+    wrong = change_request(client, "maria@newschool.org", password="not my password")
+    assert wrong.status_code == 200 and "That isn&#39;t your password." in wrong.get_data(as_text=True)
+    assert 'value="maria@newschool.org"' in wrong.get_data(as_text=True)  # what was typed is kept
+    assert change_request(client, "taken@example.org").status_code == 302  # says nothing about who is a member
+    deliver(app)
+    path = confirm_link(mail_server.to("taken@example.org")[0])
+    refused = Forms(client).post(path, {}, page=path)
+    assert refused.status_code == 409 and "Another account uses taken@example.org" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert User.by_email("member@example.org") is not None

@@ -1,10 +1,10 @@
 """A member's own profile and password, and roles for admins."""
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from ..models import ROLES
-from .fields import NewPassword, display_name_field, strip_line, strip_text
+from .fields import NewPassword, display_name_field, lower_email, strip_line, strip_text
 
 
 class ProfileForm(FlaskForm):
@@ -44,6 +44,17 @@ class PasswordForm(NewPasswordForm):
     current_password = PasswordField(
         "Current password", validators=[InputRequired("Enter your current password.")]
     )
+
+
+class EmailChangeForm(FlaskForm):
+    new_email = EmailField(
+        "New email address",
+        filters=[lower_email],
+        validators=[DataRequired("Enter the new address."), Length(max=254),
+                    Email("Enter an email address like name@school.org.")],
+        description="We'll send a link there; your address changes when you follow it.",
+    )
+    password = PasswordField("Your password", validators=[InputRequired("Enter your password to confirm.")])
 
 
 class RoleForm(FlaskForm):

@@ -5,9 +5,9 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from flask_login import current_user, login_required
 from sqlalchemy import or_
 
-from .. import accounts, mentions, themes, watching
+from .. import accounts, mentions, themes, tokens, watching
 from ..extensions import db
-from ..forms.members import EmptyForm, PasswordForm, ProfileForm
+from ..forms.members import EmailChangeForm, EmptyForm, PasswordForm, ProfileForm
 from ..forms.notifications import EmailSettingsForm
 from ..models import User
 from ..models.users import display_name_sort_key
@@ -134,9 +134,48 @@ def email_settings():
     return redirect(url_for("members.settings", _anchor="notifications-heading"))
 
 
-def _settings_page(profile_form=None, password_form=None):
+@bp.route("/settings/email-address", methods=["POST"])
+@login_required
+@form_checks_csrf
+def change_email():
+    """Ask to use another address: a link goes there, and nothing changes until it is followed."""
+    form = EmailChangeForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.password.data):
+            form.password.errors.append("That isn't your password.")
+        elif form.new_email.data == current_user.email:
+            form.new_email.errors.append("That is already your address.")
+        else:
+            accounts.request_email_change(current_user._get_current_object(), form.new_email.data)
+            flash(f"A link to confirm {form.new_email.data} is on its way there. Your address changes "
+                  f"when you follow it (within {tokens.EMAIL_CHANGE_HOURS} hours).", "success")
+            return redirect(url_for("members.settings"))
+    return _settings_page(email_change_form=form)
+
+
+@bp.route("/settings/email-address/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    """Follow the link sent to the new address; a POST makes the change (link scanners only GET)."""
+    try:
+        user, new_email = tokens.check_email_change_token(token)
+    except tokens.TokenInvalid as invalid:
+        return render_template("members/confirm_email.html", problem=str(invalid), form=None), 400
+    form = EmptyForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            accounts.change_email(user, new_email)
+        except accounts.EmailTaken:
+            return render_template("members/confirm_email.html", form=None,
+                                   problem=f"Another account uses {new_email} now, so it can't be yours too."), 409
+        flash(f"Your email address is now {new_email}.", "success")
+        return redirect(url_for("members.settings" if current_user.is_authenticated else "auth.login"))
+    return render_template("members/confirm_email.html", user=user, new_email=new_email, form=form)
+
+
+def _settings_page(profile_form=None, password_form=None, email_change_form=None):
     return render_template(
         "members/settings.html",
+        email_change_form=email_change_form or EmailChangeForm(formdata=None),
         profile_form=profile_form or ProfileForm(formdata=None, obj=current_user),
         password_form=password_form or PasswordForm(formdata=None),
         sign_out_form=EmptyForm(),
