@@ -104,6 +104,7 @@ def environment(workdir: Path) -> dict[str, str]:
     return {**os.environ,
             "FLASK_SQLALCHEMY_DATABASE_URI": database_uri(workdir),
             "FLASK_SEARCH_INDEX_DIR": str(workdir / "search-index"),
+            "FLASK_MAIL_FOLDER": str(workdir / "mail"),
             "FLASK_SECRET_KEY": SECRET, "FLASK_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
 
 
@@ -169,7 +170,7 @@ def make_app(workdir: Path):
 
     return create_app({"SQLALCHEMY_DATABASE_URI": database_uri(workdir),
                        "SEARCH_INDEX_DIR": str(workdir / "search-index"), "SECRET_KEY": SECRET,
-                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+                       "MAIL_FOLDER": str(workdir / "mail"), "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
 
 
 # 2. Thread page -------------------------------------------------------------------
@@ -351,7 +352,11 @@ def writing_part(app, workdir: Path, seconds: float) -> list[list]:
 
 @contextlib.contextmanager
 def search_worker(workdir: Path):
-    """`flask worker` beside the web server, as `make run` and a deployment run it."""
+    """`flask worker` beside the web server, as `make run` and a deployment run it.
+
+    It also notifies: the four writers watch the thread they post in, so
+    each reply tells three members and queues their emails.
+    """
     process = subprocess.Popen([PYTHON, "-m", "flask", "--app", "app", "worker"], cwd=ROOT,
                                env=environment(workdir), stdout=subprocess.DEVNULL,
                                stderr=(workdir / "worker.log").open("a"))
@@ -417,6 +422,57 @@ def _post_replies(base: str, thread_id: int, emails: list[str], seconds: float) 
     return (sum(counts) + len(findable)) / seconds, findable
 
 
+DIGEST_MEMBERS = 10_000
+
+
+def digest_part(app, workdir: Path, members: int = DIGEST_MEMBERS) -> list[list]:
+    """A weekly digest to `members` members: composing it, then writing every message out.
+
+    Messages go to .eml files (no MAIL_SERVER in the benchmark), which
+    costs what building each MIME message does, without a mail server's
+    own speed in the figure.
+    """
+    from datetime import timedelta
+
+    from sqlalchemy import func, insert, select, update
+
+    from forum import mailer, mailings, posting
+    from forum.database import utcnow
+    from forum.extensions import db
+    from forum.models import OutgoingMail, Post, Theme, Thread, User
+
+    with app.test_request_context():
+        now = utcnow()
+        _, start, _ = mailings.digest_period(mailings.DIGEST_WEEKLY, now)
+        stamp = time.time_ns()
+        db.session.execute(insert(User), [
+            {"email": f"reader-{n}-{stamp}@example.org", "display_name": f"Reader {n}", "password_hash": "x",
+             "digest": "weekly"} for n in range(members)])
+        theme = db.session.scalar(select(Theme).order_by(Theme.opens_at.desc()).limit(1))
+        author = db.session.scalar(select(User).order_by(User.id).limit(1))
+        thread = posting.start_thread(theme, author, "A thread for the digest", "Something new this week.")
+        posting.reply(thread, author, "And a reply to it.")
+        moment = start + timedelta(days=2)
+        db.session.execute(update(Post).where(Post.thread_id == thread.id).values(created_at=moment))
+        db.session.execute(update(Thread).where(Thread.id == thread.id).values(created_at=moment))
+        db.session.commit()
+        weekly = db.session.scalar(select(func.count(User.id)).where(User.digest == "weekly",
+                                                                      User.password_hash.is_not(None)))
+        started = time.perf_counter()
+        mailings.schedule(now)
+        while mailings.compose_batch():
+            pass
+        compose_s = time.perf_counter() - started
+        composed = db.session.scalar(select(func.count(OutgoingMail.id)).where(OutgoingMail.key.like("digest-%")))
+        started = time.perf_counter()
+        sent = 0
+        while did := mailer.send_due():
+            sent += did
+        send_s = time.perf_counter() - started
+    return [[f"{weekly:,}", f"{composed:,}", f"{compose_s:.1f}", f"{composed / compose_s:.0f}",
+             f"{sent:,}", f"{send_s:.1f}", f"{sent / send_s:.0f}" if send_s else "-"]]
+
+
 # The run ------------------------------------------------------------------------
 
 def run(sizes: list[int], repeat: int, keep: bool, data: Path | None) -> str:
@@ -458,6 +514,11 @@ def run(sizes: list[int], repeat: int, keep: bool, data: Path | None) -> str:
         out.append(table(f"Writing at {size:,} posts (HTTP replies; the worker keeps the index in step)",
                          ["gunicorn workers", "replies/s", "findable p50 ms", "findable p95 ms", "samples"],
                          writing_part(app, workdir, seconds=8.0)))
+
+        print(f"[{size:,} posts] a weekly digest to {DIGEST_MEMBERS:,} members", flush=True)
+        out.append(table(f"A weekly digest at {size:,} posts (composed into the outbox, then written out as .eml)",
+                         ["members with weekly digests", "messages composed", "compose s", "composed/s",
+                          "messages sent", "send s", "sent/s"], digest_part(app, workdir)))
         if not keep and not data:
             shutil.rmtree(workdir, ignore_errors=True)
     out.append(table("Bulk: archive import (search index built once at the end) and search rebuild",
