@@ -434,12 +434,12 @@ def digest_part(app, workdir: Path, members: int = DIGEST_MEMBERS) -> list[list]
     """
     from datetime import timedelta
 
-    from sqlalchemy import func, insert, select, update
+    from sqlalchemy import delete, func, insert, select, update
 
     from forum import mailer, mailings, posting
     from forum.database import utcnow
     from forum.extensions import db
-    from forum.models import OutgoingMail, Post, Theme, Thread, User
+    from forum.models import Mailing, OutgoingMail, Post, Theme, Thread, User
 
     with app.test_request_context():
         now = utcnow()
@@ -458,6 +458,9 @@ def digest_part(app, workdir: Path, members: int = DIGEST_MEMBERS) -> list[list]
         db.session.commit()
         weekly = db.session.scalar(select(func.count(User.id)).where(User.digest == "weekly",
                                                                       User.password_hash.is_not(None)))
+        # The worker of the writing part already sent this period's digest, empty: start it again.
+        db.session.execute(delete(Mailing).where(Mailing.kind == mailings.DIGEST_WEEKLY))
+        db.session.commit()
         started = time.perf_counter()
         mailings.schedule(now)
         while mailings.compose_batch():

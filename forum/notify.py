@@ -88,6 +88,8 @@ def recipients(post: Post, edited: bool = False) -> dict[int, str]:
 def _watched_kind(post: Post) -> str:
     if post.is_opening:
         return NEW_THREAD
+    if post.depth != 1 or not post.thread.facilitated:
+        return WATCHED_POST  # questions are top-level posts of the facilitated discussion
     published = select(PanelQuestion.id).where(PanelQuestion.post_id == post.id).limit(1)
     return QUESTION if db.session.scalar(published) is not None else WATCHED_POST
 
