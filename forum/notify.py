@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, g
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from . import emails, mentions, watching
@@ -52,28 +52,39 @@ def events_waiting() -> bool:
 
 
 def handle_events() -> int:
-    """Turn a batch of waiting events into notifications; how many events."""
-    events = db.session.scalars(select(NotificationEvent).order_by(NotificationEvent.id)
-                                .limit(EVENTS_PER_BATCH)).all()
-    for event in events:
-        post = db.session.get(Post, event.post_id)
-        if post is not None and not (post.is_hidden or post.is_deleted):
-            _notify_of_post(post, edited=event.kind == EDITED_POST)
-        db.session.delete(event)
+    """Turn a batch of waiting events into notifications, in a fixed number of queries; how many events."""
+    events = db.session.execute(select(NotificationEvent.id, NotificationEvent.kind, NotificationEvent.post_id)
+                                .order_by(NotificationEvent.id).limit(EVENTS_PER_BATCH)).all()
+    if not events:
+        return 0
+    posts = {post.id: post for post in db.session.scalars(
+        select(Post).options(joinedload(Post.thread), joinedload(Post.parent))
+        .where(Post.id.in_({event.post_id for event in events})))}
+    # A post hidden or deleted meanwhile tells no one.
+    shown = [(event, posts[event.post_id]) for event in events
+             if event.post_id in posts and not (posts[event.post_id].is_hidden or posts[event.post_id].is_deleted)]
+    book = watching.WatchBook([post.thread for _, post in shown])
+    questions = _question_posts([post for _, post in shown])
+    told: dict[tuple[int, int], str] = {}
+    for event, post in shown:
+        for user_id, kind in recipients(post, book, questions, edited=event.kind == EDITED_POST).items():
+            told[user_id, post.id] = kind
+    _write_notifications(told, posts)
+    db.session.execute(delete(NotificationEvent).where(NotificationEvent.id.in_([event.id for event in events])))
     db.session.commit()
     return len(events)
 
 
-def recipients(post: Post, edited: bool = False) -> dict[int, str]:
+def recipients(post: Post, book: "watching.WatchBook", questions: set[int], edited: bool = False) -> dict[int, str]:
     """Who is told of a post, and why (one reason each, the most personal).
 
     For an edit, only the members it mentions: those already told of the
     post (mentioned before, or told for another reason) are not told again.
     """
-    levels = watching.levels_in(post.thread, post.created_at)
+    levels = book.levels(post.thread, post.created_at)
     told = {}
     if not edited:
-        kind = _watched_kind(post)
+        kind = NEW_THREAD if post.is_opening else QUESTION if post.id in questions else WATCHED_POST
         told = {user_id: kind for user_id, level in levels.items() if level == WATCHING}
         parent = post.parent
         if parent is not None and not parent.is_deleted and levels.get(parent.author_id) != MUTED:
@@ -85,29 +96,30 @@ def recipients(post: Post, edited: bool = False) -> dict[int, str]:
     return told
 
 
-def _watched_kind(post: Post) -> str:
-    if post.is_opening:
-        return NEW_THREAD
-    if post.depth != 1 or not post.thread.facilitated:
-        return WATCHED_POST  # questions are top-level posts of the facilitated discussion
-    published = select(PanelQuestion.id).where(PanelQuestion.post_id == post.id).limit(1)
-    return QUESTION if db.session.scalar(published) is not None else WATCHED_POST
+def _question_posts(posts: list[Post]) -> set[int]:
+    """Which of these posts are published panel questions (top-level posts of a facilitated discussion)."""
+    candidates = [post.id for post in posts if post.depth == 1 and post.thread.facilitated]
+    if not candidates:
+        return set()
+    return set(db.session.scalars(select(PanelQuestion.post_id).where(PanelQuestion.post_id.in_(candidates))))
 
 
-def _notify_of_post(post: Post, edited: bool) -> None:
-    told = recipients(post, edited)
+def _write_notifications(told: dict[tuple[int, int], str], posts: dict[int, Post]) -> None:
     if not told:
         return
-    already = set(db.session.scalars(select(Notification.user_id).where(
-        Notification.post_id == post.id, Notification.user_id.in_(told))))
-    members = db.session.execute(select(User.id, User.email_notifications, User.password_hash)
-                                 .where(User.id.in_(told))).all()
-    for user_id, wants_email, password_hash in members:
-        if user_id in already:
-            continue  # told already: of the post before it was edited, or by a worker that died
-        db.session.add(Notification(user_id=user_id, kind=told[user_id], post_id=post.id,
-                                    actor_id=post.author_id, created_at=post.created_at,
-                                    email_pending=bool(wants_email and password_hash)))
+    post_ids = {post_id for _, post_id in told}
+    # Told already: of the post before it was edited, or by a worker that died before deleting its events.
+    already = set(db.session.execute(select(Notification.user_id, Notification.post_id)
+                                     .where(Notification.post_id.in_(post_ids))).all())
+    wants_email = dict(db.session.execute(
+        select(User.id, User.email_notifications & User.password_hash.is_not(None))
+        .where(User.id.in_({user_id for user_id, _ in told}))).all())
+    rows = [dict(user_id=user_id, kind=kind, post_id=post_id, actor_id=posts[post_id].author_id,
+                 created_at=posts[post_id].created_at, email_pending=bool(wants_email.get(user_id)))
+            for (user_id, post_id), kind in told.items()
+            if (user_id, post_id) not in already and user_id in wants_email]
+    if rows:
+        db.session.execute(insert(Notification), rows)
 
 
 # What the bell and the notifications page show.

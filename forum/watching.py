@@ -80,19 +80,33 @@ def watch_after_posting(user: User, thread: Thread) -> None:
         db.session.add(Watch(user_id=user.id, thread_id=thread.id, level=WATCHING))
 
 
-def levels_in(thread: Thread, at: datetime) -> dict[int, str]:
-    """Every member's level for a thread at a moment, where it is not normal: two queries.
+class WatchBook:
+    """Every watch that may matter to a batch of threads, read in two queries."""
 
-    A watch chosen after the moment does not count, so a member who joins a
-    thread is not told of the posts that were there before them.
-    """
-    in_force = Watch.created_at <= at
-    levels = {user_id: level for user_id, level in db.session.execute(
-        select(Watch.user_id, Watch.level).where(Watch.theme_id == thread.theme_id, in_force,
-                                                 Watch.level.in_((WATCHING, MUTED))))}
-    levels.update(db.session.execute(
-        select(Watch.user_id, Watch.level).where(Watch.thread_id == thread.id, in_force)).all())
-    return levels
+    def __init__(self, threads: list[Thread]):
+        self.by_theme: dict[int, list[tuple[int, str, datetime]]] = {}
+        self.by_thread: dict[int, list[tuple[int, str, datetime]]] = {}
+        theme_ids, thread_ids = {t.theme_id for t in threads}, {t.id for t in threads}
+        if not threads:
+            return
+        for theme_id, user_id, level, since in db.session.execute(
+                select(Watch.theme_id, Watch.user_id, Watch.level, Watch.created_at)
+                .where(Watch.theme_id.in_(theme_ids), Watch.level.in_((WATCHING, MUTED)))):
+            self.by_theme.setdefault(theme_id, []).append((user_id, level, since))
+        for thread_id, user_id, level, since in db.session.execute(
+                select(Watch.thread_id, Watch.user_id, Watch.level, Watch.created_at)
+                .where(Watch.thread_id.in_(thread_ids))):
+            self.by_thread.setdefault(thread_id, []).append((user_id, level, since))
+
+    def levels(self, thread: Thread, at: datetime) -> dict[int, str]:
+        """Every member's level for the thread at a moment, where it is not normal.
+
+        A watch chosen after the moment does not count, so a member who
+        joins a thread is not told of the posts that were there before them.
+        """
+        levels = {user_id: level for user_id, level, since in self.by_theme.get(thread.theme_id, ()) if since <= at}
+        levels.update((user_id, level) for user_id, level, since in self.by_thread.get(thread.id, ()) if since <= at)
+        return levels
 
 
 def chosen_by(user: User) -> list[Watch]:
