@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import session
-from flask_login import login_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
-from . import emails, throttle, tokens
+from . import audit, emails, security, throttle, tokens
 from .database import utcnow
 from .extensions import db
 from .models import User
@@ -28,6 +28,25 @@ def start_session(user: User, remember: bool = False) -> None:
     """Log a user in on a fresh session, so nothing from before login survives."""
     session.clear()
     login_user(user, remember=remember)
+    security.note_activity(remembered=remember)
+
+
+def end_session() -> None:
+    """Log out: this browser's cookies go, and copies of them stop working; commit.
+
+    The member's session token changes, which is what every session and
+    remember cookie of theirs is checked against, so a cookie copied from
+    this computer (or left on another) no longer signs anyone in.
+    """
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        user.sign_out_everywhere()
+        audit.record_account(user, "account.logout")
+        db.session.commit()
+    # Cleared first: logout_user() leaves Flask-Login the note to delete the
+    # remember cookie, which clearing the session afterwards would wipe.
+    session.clear()
+    logout_user()
 
 
 def join(display_name: str, email: str, password: str) -> User:
@@ -65,6 +84,8 @@ def authenticate(email: str, password: str, ip: str | None) -> LoginResult:
 
     if not matched:
         throttle.record_failure(email, ip)
+        audit.record_account(db.session.get(User, user_id) if user_id else None, "account.login_failed",
+                             "" if user_id else f"unknown address {email}")
         db.session.commit()
         return LoginResult(None)
     user = db.session.get(User, user_id)
@@ -75,11 +96,12 @@ def authenticate(email: str, password: str, ip: str | None) -> LoginResult:
         user.password_hash = upgraded
     user.last_seen_at = utcnow()
     throttle.forget_account_failures(email)
+    audit.record_account(user, "account.login")
     db.session.commit()
     return LoginResult(user)
 
 
-def change_password(user: User, new_password: str) -> None:
+def change_password(user: User, new_password: str, how: str = "account.password_change") -> None:
     """Set a new password and sign out every other session of this user.
 
     Any reset link still in a mailbox stops working too.
@@ -87,6 +109,14 @@ def change_password(user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
     user.sign_out_everywhere()
     tokens.use_reset_token(user)
+    audit.record_account(user, how)
+    db.session.commit()
+
+
+def sign_out_everywhere(user: User) -> None:
+    """Invalidate every session of this member (the caller starts a fresh one here); commit."""
+    user.sign_out_everywhere()
+    audit.record_account(user, "account.sign_out_everywhere")
     db.session.commit()
 
 

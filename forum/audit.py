@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from flask import has_request_context, request
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -43,6 +44,16 @@ ACTIONS = {
     "user.password-reset": "sent a password reset link to",
     "user.invitation": "sent an invitation to",
 }
+# Account events: what members did with their own sign-in. Admins read them
+# (/admin/activity) with the client address; the moderators' log leaves them out.
+ACCOUNT_ACTIONS = {
+    "account.login": "logged in",
+    "account.login_failed": "failed to log in",
+    "account.logout": "logged out",
+    "account.password_change": "changed their password",
+    "account.password_reset": "set a password from an emailed link",
+    "account.sign_out_everywhere": "signed out other devices",
+}
 
 
 def _object_type(obj) -> str:
@@ -64,6 +75,24 @@ def record(actor: User | None, action: str, obj, detail: str = "") -> AuditEntry
     return entry
 
 
+def record_account(user: User | None, action: str, detail: str = "") -> AuditEntry:
+    """Note an account event with the client's address; committed with the caller's transaction."""
+    if action not in ACCOUNT_ACTIONS:
+        raise KeyError(f"no account action named {action!r}")
+    entry = AuditEntry(actor_id=user.id if user is not None else None, action=action, object_type="user",
+                       object_id=user.id if user is not None else None, detail=clean_line(detail)[:DETAIL_MAX],
+                       client_address=(request.remote_addr or "")[:45] if has_request_context() else None)
+    db.session.add(entry)
+    return entry
+
+
 def entries():
-    """Every entry, newest first, with its actor: a statement for db.paginate."""
-    return select(AuditEntry).options(joinedload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
+    """Moderators' and admins' actions, newest first, with their actor: a statement for db.paginate."""
+    return (select(AuditEntry).options(joinedload(AuditEntry.actor))
+            .where(AuditEntry.action.not_in(ACCOUNT_ACTIONS)).order_by(AuditEntry.id.desc()))
+
+
+def account_entries():
+    """Account events, newest first: for admins."""
+    return (select(AuditEntry).options(joinedload(AuditEntry.actor))
+            .where(AuditEntry.action.in_(ACCOUNT_ACTIONS)).order_by(AuditEntry.id.desc()))

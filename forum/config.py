@@ -50,7 +50,12 @@ def default_config(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        # "Keep me logged in" lasts 14 days from the last visit; without it, a
+        # session ends after 12 hours without a request (forum.security).
+        # (Not REMEMBER_COOKIE_REFRESH_EACH_REQUEST: Flask-Login would then
+        # give every session a remember cookie, ticked or not.)
+        "REMEMBER_COOKIE_DURATION": timedelta(days=14),
+        "SESSION_IDLE_MINUTES": 12 * 60,
         "PERMANENT_SESSION_LIFETIME": timedelta(days=14),
         "WTF_CSRF_TIME_LIMIT": 3600 * 8,
         # Checked by our own before_request so that forms can re-show what was typed.
@@ -105,6 +110,11 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if app.config["PRODUCTION"]:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+        # __Host-: browsers accept these cookies only over HTTPS, for this
+        # host and path /, so no other subdomain can set or read them.
+        if app.config["SESSION_COOKIE_NAME"] == "session":  # Flask's default: not chosen by the operator
+            app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+        app.config.setdefault("REMEMBER_COOKIE_NAME", "__Host-remember_token")
 
 
 def _settle_secret_key(app: Flask) -> None:

@@ -1,10 +1,12 @@
 """Cross-cutting protections: CSRF on every POST, response headers, safe redirects."""
 from __future__ import annotations
 
+import time
 from typing import Callable, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, session
+from flask_login import user_loaded_from_cookie
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .database import READ_ONLY_METHODS
@@ -80,6 +82,48 @@ def _add_headers(response):
     return response
 
 
+SEEN_KEY = "seen"
+REMEMBERED_KEY = "remembered"
+SEEN_EVERY_SECONDS = 60  # how often the session cookie is rewritten to say the member is still here
+
+
+def note_activity(remembered: bool | None = None) -> None:
+    """Remember in the session when the member was last here (at most once a minute).
+
+    For a "keep me logged in" session, the remember cookie is sent again
+    at the same time, so its 14 days count from the last visit.
+    """
+    if remembered is not None:
+        session[REMEMBERED_KEY] = remembered
+    now = int(time.time())
+    if now - session.get(SEEN_KEY, 0) >= SEEN_EVERY_SECONDS:
+        session[SEEN_KEY] = now
+        if session.get(REMEMBERED_KEY):
+            session["_remember"] = "set"  # Flask-Login's own note: set the cookie afresh
+
+
+def _restored_from_cookie(_app, user=None) -> None:
+    """Flask-Login signed a member in from their remember cookie: the session is a remembered one."""
+    session[SEEN_KEY] = 0
+    note_activity(remembered=True)
+
+
+def _expire_idle_session() -> None:
+    """A signed-in session unused for SESSION_IDLE_MINUTES ends.
+
+    Checked before anything loads the user: a "keep me logged in" cookie,
+    if the member ticked it and it is still valid, signs them in again
+    (it lasts REMEMBER_COOKIE_DURATION since its last use).
+    """
+    if request.endpoint == "static" or "_user_id" not in session:
+        return
+    idle = time.time() - session.get(SEEN_KEY, 0)
+    if idle > current_app.config["SESSION_IDLE_MINUTES"] * 60:
+        session.clear()
+    else:
+        note_activity()
+
+
 def safe_next(target: str | None, fallback: str) -> str:
     """Return `target` when it is a path on this site, else `fallback`."""
     if not target or not target.startswith("/") or target.startswith("//"):
@@ -94,6 +138,8 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    user_loaded_from_cookie.connect(_restored_from_cookie, app)
+    app.before_request(_expire_idle_session)
     app.before_request(_check_csrf)
     app.after_request(_add_headers)
     hops = int(app.config["PROXY_FIX_X_FOR"])

@@ -123,6 +123,15 @@ def runner(app):
 CSRF_RE = re.compile(r'name="(?:[\w-]*-)?csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 
+def audit_actions(app) -> list[str]:
+    """Moderators' and admins' actions, oldest first (account events such as logins are kept apart)."""
+    from forum.models import AuditEntry
+
+    with app.app_context():
+        return db.session.scalars(db.select(AuditEntry.action).where(AuditEntry.action.not_like("account.%"))
+                                  .order_by(AuditEntry.id)).all()
+
+
 def csrf_from(html: str) -> str:
     """The first CSRF token on a page."""
     match = CSRF_RE.search(html)

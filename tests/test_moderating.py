@@ -6,7 +6,7 @@ import pytest
 from forum import indexing
 from forum.extensions import db
 from forum.models import AuditEntry, PanelQuestion, Panelist, Post, Resource, Theme, Thread, User
-from tests.conftest import csrf_from
+from tests.conftest import audit_actions, csrf_from
 from tests.test_discussions import build_thread, count_queries
 
 
@@ -40,11 +40,6 @@ def thread(app, thread_id) -> Thread:
 def post(app, post_id) -> Post:
     with app.app_context():
         return db.session.get(Post, post_id)
-
-
-def audit_actions(app) -> list[str]:
-    with app.app_context():
-        return db.session.scalars(db.select(AuditEntry.action).order_by(AuditEntry.id)).all()
 
 
 def as_moderator(auth):

@@ -12,9 +12,9 @@ from sqlalchemy import update
 from forum import panel
 from forum.database import recorded_statements, utcnow
 from forum.extensions import db
-from forum.models import AuditEntry, PanelQuestion, Post, Theme, Thread, User
+from forum.models import PanelQuestion, Post, Theme, Thread, User
 from forum.panel_paste import parse
-from tests.conftest import FAST_HASH, PASSWORD, csrf_from
+from tests.conftest import FAST_HASH, PASSWORD, audit_actions, csrf_from
 
 QUEUE = "/moderate/themes/finding-time/questions"
 PASTE = QUEUE + "/paste"
@@ -57,11 +57,6 @@ def question(app, question_id) -> PanelQuestion:
 def replies(app) -> list[Post]:
     with app.app_context():
         return db.session.scalars(db.select(Post).where(Post.depth > 0).order_by(Post.id)).all()
-
-
-def audit_actions(app) -> list[str]:
-    with app.app_context():
-        return db.session.scalars(db.select(AuditEntry.action).order_by(AuditEntry.id)).all()
 
 
 def post_action(forms, question_id, action, **data):

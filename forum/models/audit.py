@@ -1,4 +1,4 @@
-"""The record of what moderators (and admins) did, for accountability."""
+"""The record of what moderators and admins did, and of account events, for accountability."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -26,6 +26,8 @@ class AuditEntry(db.Model):
     object_type: Mapped[str] = mapped_column(String(30))  # e.g. "post"
     object_id: Mapped[int | None] = mapped_column()
     detail: Mapped[str] = mapped_column(String(300), default="")
+    # For account events (logins and the like): where the request came from. Admins only see it.
+    client_address: Mapped[str | None] = mapped_column(String(45))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     actor: Mapped[User | None] = relationship()

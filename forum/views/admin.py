@@ -1,7 +1,7 @@
 """Administration: members' roles, password links, and the mail that could not be sent."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 
@@ -10,6 +10,7 @@ from ..extensions import db
 from ..forms.members import RoleForm
 from ..models import OutgoingMail, User
 from ..models.notifications import FAILED, PENDING
+from ..pagination import page_arg
 from ..permissions import require
 from .members import searched_members
 
@@ -77,3 +78,11 @@ def mail():
     counts = dict(db.session.execute(
         select(OutgoingMail.status, func.count()).group_by(OutgoingMail.status)).all())
     return render_template("admin/mail.html", trouble=trouble, counts=counts)
+
+
+@bp.route("/activity")
+def activity():
+    """Account events (logins, failed logins, logouts, password changes) with client addresses."""
+    page = db.paginate(audit.account_entries(), page=page_arg(),
+                       per_page=current_app.config["AUDIT_ENTRIES_PER_PAGE"], error_out=False)
+    return render_template("admin/activity.html", entries=page, actions=audit.ACCOUNT_ACTIONS)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, logout_user
+from flask_login import current_user
 
 from .. import accounts, tokens
 from ..forms.auth import ForgotPasswordForm, JoinForm, LoginForm
@@ -70,9 +70,8 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """End this session (POST only, so a link or image can't log anyone out)."""
-    logout_user()
-    session.clear()
+    """End this session, and every copy of its cookies (POST only, so a link or image can't log anyone out)."""
+    accounts.end_session()
     flash("You are logged out.", "info")
     return redirect(url_for("themes.home"))
 
@@ -118,7 +117,7 @@ def reset_password():
         if problem:
             form.new_password.errors.append(problem)
         else:
-            accounts.change_password(user, form.new_password.data)
+            accounts.change_password(user, form.new_password.data, how="account.password_reset")
             accounts.start_session(user)  # a fresh session, without the used token
             flash(f"Your password is set, {user.display_name}. You are logged in; "
                   "any other device was signed out.", "success")

@@ -113,8 +113,7 @@ def change_password():
 def sign_out_everywhere():
     """Invalidate every other session of this account, keeping this one."""
     user = current_user._get_current_object()
-    user.sign_out_everywhere()
-    db.session.commit()
+    accounts.sign_out_everywhere(user)
     accounts.start_session(user)
     flash("Every other device has been signed out.", "success")
     return redirect(url_for("members.settings"))

@@ -40,3 +40,27 @@ def test_layout_fits_a_phone(browser, live_server):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
     context.close()
+
+
+def test_log_out_on_a_shared_computer_with_keep_me_logged_in(page, live_app):
+    from forum.extensions import db
+    from forum.models import User
+    from forum.passwords import hash_password
+
+    with live_app.app_context():
+        db.session.add(User(email="brett@example.org", display_name="Brett Criswell",
+                            password_hash=hash_password("chemistry is everywhere")))
+        db.session.commit()
+    page.goto("/login")
+    page.get_by_label("Email").fill("brett@example.org")
+    page.get_by_label("Password", exact=True).fill("chemistry is everywhere")
+    page.get_by_label("Keep me logged in on this device").check()
+    page.get_by_role("button", name="Log in").click()
+    header = page.locator(".site-header")
+    assert header.get_by_text("Brett Criswell").is_visible()
+    page.get_by_role("button", name="Log out").click()
+    page.reload()
+    assert header.get_by_text("Brett Criswell").count() == 0
+    page.goto("/settings")
+    assert "/login?next=" in page.url  # the next person at this computer is not Brett
+    assert not any(c["name"] == "remember_token" for c in page.context.cookies())
