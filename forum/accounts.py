@@ -21,7 +21,10 @@ class EmailTaken(Exception):
 @dataclass
 class LoginResult:
     user: User | None
-    throttled: bool = False
+    # Why no password was accepted: "account" (this account, or this address
+    # with this account, failed too often) or "address" (too many wrong
+    # passwords from this address); None for a plain wrong password.
+    throttled: str | None = None
 
 
 def start_session(user: User, remember: bool = False) -> None:
@@ -66,14 +69,15 @@ def join(display_name: str, email: str, password: str) -> User:
 
 
 def authenticate(email: str, password: str, ip: str | None) -> LoginResult:
-    """Check credentials with throttling; commit what the attempt records.
+    """Check credentials with throttling (forum.throttle); commit what the attempt records.
 
     The slow hash check runs outside any transaction, so a login never
     holds SQLite's write lock while it hashes.
     """
-    if throttle.is_throttled(email, ip):
+    if throttle.login_refused(email, ip):
         db.session.rollback()
-        return LoginResult(None, throttled=True)
+        return LoginResult(None, throttled="account")
+    address_throttled = throttle.address_throttled(ip)
     user = User.by_email(email)
     user_id = user.id if user else None
     stored_hash = user.password_hash if user else None
@@ -87,7 +91,7 @@ def authenticate(email: str, password: str, ip: str | None) -> LoginResult:
         audit.record_account(db.session.get(User, user_id) if user_id else None, "account.login_failed",
                              "" if user_id else f"unknown address {email}")
         db.session.commit()
-        return LoginResult(None)
+        return LoginResult(None, throttled="address" if address_throttled else None)
     user = db.session.get(User, user_id)
     if user is None:  # deleted while we were hashing
         db.session.rollback()
@@ -109,6 +113,7 @@ def change_password(user: User, new_password: str, how: str = "account.password_
     user.password_hash = hash_password(new_password)
     user.sign_out_everywhere()
     tokens.use_reset_token(user)
+    throttle.forget_account_failures(user.email)  # the owner proved who they are: no lockout stays
     audit.record_account(user, how)
     db.session.commit()
 

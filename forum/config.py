@@ -36,8 +36,19 @@ def default_config(instance_path: str) -> dict:
         "PASSWORD_MIN_LENGTH": 10,
         "PASSWORD_MAX_LENGTH": 128,
         "LOGIN_FAILURE_WINDOW_SECONDS": 300,
+        # See forum/throttle.py: an address and an account together, an account
+        # from anywhere, and an address (whose right passwords still get in).
+        "LOGIN_FAILURES_PER_PAIR": 5,
         "LOGIN_FAILURES_PER_ACCOUNT": 10,
-        "LOGIN_FAILURES_PER_IP": 20,
+        "LOGIN_FAILURES_PER_IP": 100,
+        # action -> [attempts, window in seconds], counted per address (join) or
+        # per member (the rest); past it, 429 with what was typed kept.
+        "RATE_LIMITS": {
+            "join": [10, 3600],             # accounts made from one address in an hour
+            "preview": [60, 60],            # previews a member asks for in a minute
+            "post": [30, 600],              # replies and new threads a member writes in 10 minutes
+            "current-password": [5, 900],   # wrong current passwords in settings, per account
+        },
         "MEMBERS_PER_PAGE": 24,
         "POST_MAX_LENGTH": 20_000,
         "THREAD_BRANCHES_PER_PAGE": 50,

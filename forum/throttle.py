@@ -1,4 +1,20 @@
-"""Throttling of logins and of reset emails, per account and per client address, shared by all workers."""
+"""Throttling, counted in the database so that every worker process sees the same numbers.
+
+Logins, fitted to schools, where a whole building shares one address:
+- an address and an account together: LOGIN_FAILURES_PER_PAIR (5) wrong
+  passwords in LOGIN_FAILURE_WINDOW_SECONDS (5 minutes), then that
+  address may not try that account until the window passes;
+- an account: LOGIN_FAILURES_PER_ACCOUNT (10) from anywhere, then no
+  password is checked for it until the window passes. Its owner is never
+  stuck: a reset link from "Forgot your password?" signs them in and
+  clears the count;
+- an address: LOGIN_FAILURES_PER_IP (100) wrong passwords, then its wrong
+  passwords are refused as throttled, while a right password for an
+  account that is not itself throttled still gets in.
+Other costly actions have plain limits (the RATE_LIMITS setting, see
+forum/config.py): attempts per key within a window, then 429 until older
+attempts leave the window.
+"""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,64 +24,79 @@ from sqlalchemy import delete, func, select
 
 from .database import utcnow
 from .extensions import db
-from .models import LoginFailure
+from .models import ThrottleEvent
 
 
-def _account_key(email: str) -> str:
-    return "account:" + email.strip().lower()[:254]
+def _limits() -> dict[str, tuple[int, int]]:
+    return current_app.config["RATE_LIMITS"]
 
 
-def _ip_key(ip: str | None) -> str:
-    return "ip:" + (ip or "unknown")
-
-
-def _window() -> timedelta:
+def _login_window() -> timedelta:
     return timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
 
 
-def _recent_failures(key: str, window: timedelta | None = None) -> int:
-    since = utcnow() - (window or _window())
-    return db.session.scalar(
-        select(func.count(LoginFailure.id)).where(
-            LoginFailure.key == key, LoginFailure.at >= since
-        )
-    )
+def _count(key: str, window: timedelta) -> int:
+    return db.session.scalar(select(func.count(ThrottleEvent.id)).where(
+        ThrottleEvent.key == key, ThrottleEvent.at >= utcnow() - window))
 
 
-def is_throttled(email: str, ip: str | None) -> bool:
-    """True when this account or this address has failed too often lately."""
-    config = current_app.config
-    return (
-        _recent_failures(_account_key(email)) >= config["LOGIN_FAILURES_PER_ACCOUNT"]
-        or _recent_failures(_ip_key(ip)) >= config["LOGIN_FAILURES_PER_IP"]
-    )
+def _add(*keys: str) -> None:
+    now = utcnow()
+    # Old rows go as new ones come: nothing is counted past the longest window.
+    longest = max([_login_window(), timedelta(seconds=current_app.config["RESET_WINDOW_SECONDS"])]
+                  + [timedelta(seconds=window) for _, window in _limits().values()])
+    db.session.execute(delete(ThrottleEvent).where(ThrottleEvent.at < now - longest))
+    db.session.add_all([ThrottleEvent(key=key, at=now) for key in keys])
+
+
+def _email(email: str) -> str:
+    return email.strip().lower()[:254]
+
+
+def _keys(email: str, ip: str | None) -> tuple[str, str, str]:
+    address = ip or "unknown"
+    return f"login-account:{_email(email)}", f"login-pair:{address}|{_email(email)}", f"login-ip:{address}"
+
+
+def login_refused(email: str, ip: str | None) -> bool:
+    """True when no password may be checked now for this account from this address."""
+    config, window = current_app.config, _login_window()
+    account, pair, _ = _keys(email, ip)
+    return (_count(pair, window) >= config["LOGIN_FAILURES_PER_PAIR"]
+            or _count(account, window) >= config["LOGIN_FAILURES_PER_ACCOUNT"])
+
+
+def address_throttled(ip: str | None) -> bool:
+    """True when wrong passwords from this address are answered as throttled (right ones still pass)."""
+    return _count(_keys("", ip)[2], _login_window()) >= current_app.config["LOGIN_FAILURES_PER_IP"]
 
 
 def record_failure(email: str, ip: str | None) -> None:
-    """Count a failure against both keys and forget failures past the window."""
-    now = utcnow()
-    db.session.execute(delete(LoginFailure).where(LoginFailure.at < now - _longest_window()))
-    db.session.add_all(
-        [
-            LoginFailure(key=_account_key(email), at=now),
-            LoginFailure(key=_ip_key(ip), at=now),
-        ]
-    )
+    """Count a wrong password against the account, the address, and the two together."""
+    _add(*_keys(email, ip))
 
 
 def forget_account_failures(email: str) -> None:
-    """A successful login clears the account's count (not the address's)."""
-    db.session.execute(
-        delete(LoginFailure).where(LoginFailure.key == _account_key(email))
-    )
+    """A successful login or reset clears the account's counts (not the address's)."""
+    account, _, _ = _keys(email, None)
+    db.session.execute(delete(ThrottleEvent).where(
+        (ThrottleEvent.key == account) | ThrottleEvent.key.like(f"login-pair:%|{_email(email)}")))
 
 
-def _reset_window() -> timedelta:
-    return timedelta(seconds=current_app.config["RESET_WINDOW_SECONDS"])
+def allowed(action: str, who: str) -> bool:
+    """Whether `who` (an address, a member id) may do `action` once more now; counts nothing."""
+    limit, window = _limits()[action]
+    return _count(f"{action}:{who}", timedelta(seconds=window)) < limit
 
 
-def _longest_window() -> timedelta:
-    return max(_window(), _reset_window())
+def count(action: str, who: str) -> None:
+    """Count one `action` by `who`; committed with the caller's transaction."""
+    _add(f"{action}:{who}")
+
+
+def retry_after(action: str) -> int:
+    """Seconds to suggest in a Retry-After header: the action's window."""
+    return _limits()[action][1]
 
 
 def reset_request_allowed(email: str, ip: str | None) -> bool:
@@ -74,15 +105,10 @@ def reset_request_allowed(email: str, ip: str | None) -> bool:
     Counted whether or not the address has an account, so the answer says
     nothing about who is a member.
     """
-    config, window = current_app.config, _reset_window()
-    return (
-        _recent_failures("reset-" + _account_key(email), window) < config["RESET_REQUESTS_PER_ACCOUNT"]
-        and _recent_failures("reset-" + _ip_key(ip), window) < config["RESET_REQUESTS_PER_IP"]
-    )
+    config, window = current_app.config, timedelta(seconds=current_app.config["RESET_WINDOW_SECONDS"])
+    return (_count(f"reset-account:{_email(email)}", window) < config["RESET_REQUESTS_PER_ACCOUNT"]
+            and _count(f"reset-ip:{ip or 'unknown'}", window) < config["RESET_REQUESTS_PER_IP"])
 
 
 def record_reset_request(email: str, ip: str | None) -> None:
-    now = utcnow()
-    db.session.execute(delete(LoginFailure).where(LoginFailure.at < now - _longest_window()))
-    db.session.add_all([LoginFailure(key="reset-" + _account_key(email), at=now),
-                        LoginFailure(key="reset-" + _ip_key(ip), at=now)])
+    _add(f"reset-account:{_email(email)}", f"reset-ip:{ip or 'unknown'}")

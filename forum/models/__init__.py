@@ -4,13 +4,13 @@ from .discussions import Post, Thread
 from .notifications import Mailing, Notification, NotificationEvent, OutgoingMail, Watch
 from .panel import PanelQuestion
 from .search import SearchOutbox
-from .security import LoginFailure
+from .security import ThrottleEvent
 from .themes import ARCHIVED, OPEN, UPCOMING, Panelist, Resource, Theme
 from .tracking import ThreadRead
 from .users import ROLES, User
 
 __all__ = [
-    "ARCHIVED", "AuditEntry", "LoginFailure", "Mailing", "Notification", "NotificationEvent", "OPEN",
+    "ARCHIVED", "AuditEntry", "Mailing", "Notification", "NotificationEvent", "OPEN",
     "OutgoingMail", "Watch", "PanelQuestion", "Panelist", "Post", "ROLES",
-    "Resource", "SearchOutbox", "Theme", "Thread", "ThreadRead", "UPCOMING", "User",
+    "Resource", "SearchOutbox", "Theme", "Thread", "ThreadRead", "ThrottleEvent", "UPCOMING", "User",
 ]

@@ -10,16 +10,16 @@ from ..database import UTCDateTime, utcnow
 from ..extensions import db
 
 
-class LoginFailure(db.Model):
-    """One failed login, kept for the throttle window.
+class ThrottleEvent(db.Model):
+    """One counted attempt (a failed login, a reset request, a post), kept for its window.
 
     Kept in the database rather than in memory so that every worker
-    process sees the same count.
+    process sees the same count (forum.throttle).
     """
 
-    __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+    __tablename__ = "throttle_events"
+    __table_args__ = (Index("ix_throttle_events_key_at", "key", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(300))
+    key: Mapped[str] = mapped_column(String(300))  # what is counted, and for whom: "login-pair:1.2.3.4|a@b.org"
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from .. import accounts, tokens
+from .. import accounts, throttle, tokens
+from ..extensions import db
 from ..forms.auth import ForgotPasswordForm, JoinForm, LoginForm
 from ..forms.members import NewPasswordForm
 from ..forms.fields import check_password_strength
@@ -13,10 +14,12 @@ from ..security import form_checks_csrf, safe_next
 bp = Blueprint("auth", __name__)
 
 LOGIN_FAILED = "That email and password don't match an account. Check both and try again."
-THROTTLED = (
-    "Too many failed attempts to log in. For your account's safety, "
-    "please wait five minutes before trying again."
-)
+THROTTLED = {
+    "account": ("Too many failed attempts to log in to this account. For its safety, please wait "
+                "five minutes, or use “Forgot your password?” to get in by email now."),
+    "address": ("Too many wrong passwords were tried from your network lately. Check the password, "
+                "or use “Forgot your password?” to get in by email."),
+}
 
 
 def _next_target() -> str:
@@ -30,18 +33,25 @@ def join():
     if current_user.is_authenticated:
         return redirect(_next_target())
     form = JoinForm()
+    status = 200
     if form.validate_on_submit():
-        try:
-            user = accounts.join(form.display_name.data, form.email.data, form.password.data)
-        except accounts.EmailTaken:
-            form.email.errors.append(
-                "An account already uses this email. Log in instead, or use another address."
-            )
+        if not throttle.allowed("join", request.remote_addr):
+            form.form_errors.append(JOIN_THROTTLED)
+            status = 429
         else:
-            accounts.start_session(user)
-            flash(f"Welcome, {user.display_name}! You can now reply and start threads.", "success")
-            return redirect(_next_target())
-    return render_template("auth/join.html", form=form, next=request.values.get("next", ""))
+            throttle.count("join", request.remote_addr)
+            db.session.commit()
+            try:
+                user = accounts.join(form.display_name.data, form.email.data, form.password.data)
+            except accounts.EmailTaken:
+                form.email.errors.append(
+                    "An account already uses this email. Log in instead, or use another address."
+                )
+            else:
+                accounts.start_session(user)
+                flash(f"Welcome, {user.display_name}! You can now reply and start threads.", "success")
+                return redirect(_next_target())
+    return render_template("auth/join.html", form=form, next=request.values.get("next", "")), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -57,7 +67,7 @@ def login():
     if form.validate_on_submit():
         result = accounts.authenticate(form.email.data, form.password.data, request.remote_addr)
         if result.throttled:
-            form.form_errors.append(THROTTLED)
+            form.form_errors.append(THROTTLED[result.throttled])
             status = 429
         elif result.user is None:
             form.form_errors.append(LOGIN_FAILED)
@@ -76,6 +86,8 @@ def logout():
     return redirect(url_for("themes.home"))
 
 
+JOIN_THROTTLED = ("Many accounts were made from your network in the last hour. "
+                  "Please try again later; what you typed is kept.")
 RESET_SENT = ("If an account uses {email}, an email with a link to choose a new password is on its way. "
               "It can take a few minutes; check your spam folder too.")
 RESET_THROTTLED = ("Several reset emails were asked for lately. To protect the account, "

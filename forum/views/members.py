@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from flask_login import current_user, login_required
 from sqlalchemy import or_
 
-from .. import accounts, mentions, themes, tokens, watching
+from .. import accounts, mentions, themes, throttle, tokens, watching
 from ..extensions import db
 from ..forms.members import EmailChangeForm, EmptyForm, PasswordForm, ProfileForm
 from ..forms.notifications import EmailSettingsForm
@@ -97,7 +97,13 @@ def change_password():
     """Change one's password; other sessions are signed out."""
     form = PasswordForm()
     if form.validate_on_submit():
+        if not throttle.allowed("current-password", current_user.id):
+            form.current_password.errors.append("Too many wrong current passwords: wait a quarter of an hour, "
+                                                "or log out and use “Forgot your password?”.")
+            return _settings_page(password_form=form), 429
         if not verify_password(current_user.password_hash, form.current_password.data):
+            throttle.count("current-password", current_user.id)
+            db.session.commit()
             form.current_password.errors.append("That isn't your current password.")
         else:
             user = current_user._get_current_object()

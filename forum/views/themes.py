@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import panel, posting, themes, tracking, watching
+from .. import panel, posting, themes, throttle, tracking, watching
 from ..forms.discussions import ThreadForm
 from ..forms.notifications import WatchForm
 from ..permissions import why_not
 from ..security import form_checks_csrf
-from .threads import render_preview, thread_url
+from .threads import POSTING_TOO_FAST, render_preview, thread_url
 
 bp = Blueprint("themes", __name__)
 
@@ -92,6 +92,10 @@ def start_thread(slug: str):
         return _render_theme(theme, form)
     if form.preview.data:
         return _render_theme(theme, form, preview=render_preview(form.body.data))
+    if not throttle.allowed("post", current_user.id):
+        form.form_errors.append(POSTING_TOO_FAST)
+        return _render_theme(theme, form, status=429)
+    throttle.count("post", current_user.id)  # committed with the thread
     try:
         thread = posting.start_thread(theme, current_user._get_current_object(),
                                       form.title.data, form.body.data)

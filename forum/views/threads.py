@@ -5,7 +5,7 @@ from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, 
                    url_for)
 from flask_login import current_user, login_required
 
-from .. import moderating, panel, posting, reading, tracking, watching
+from .. import moderating, panel, posting, reading, throttle, tracking, watching
 from ..extensions import db
 from ..forms.discussions import EditForm, ReplyForm
 from ..forms.moderation import HideForm
@@ -130,6 +130,9 @@ def reply(thread_id: int):
     if form.preview.data:
         return render_thread(thread, page, form=form, reply_to=reply_to,
                              preview=render_preview(form.body.data))
+    if not throttle.allowed("post", current_user.id):
+        return render_thread(thread, page, form=form, reply_to=reply_to, refusal=POSTING_TOO_FAST, status=429)
+    throttle.count("post", current_user.id)  # committed with the reply
     try:
         post = posting.reply(thread, current_user._get_current_object(), form.body.data, parent)
     except posting.PostingError as error:
@@ -139,7 +142,17 @@ def reply(thread_id: int):
     return redirect(post_url(post))
 
 
+POSTING_TOO_FAST = ("You have posted a lot in the last few minutes. Your text is kept below: "
+                    "please wait a few minutes, then post it.")
+PREVIEWING_TOO_FAST = "Too many previews in a minute: wait a moment, then preview again."
+
+
 def render_preview(body: str | None) -> str:
+    """The body as it will look; limited per member, as rendering costs the server."""
+    if not throttle.allowed("preview", current_user.id):
+        return f"<p class=\"muted\">{PREVIEWING_TOO_FAST}</p>"
+    throttle.count("preview", current_user.id)
+    db.session.commit()
     try:
         return posting.render(posting.clean_body(body))
     except posting.PostingError as error:
@@ -203,4 +216,8 @@ def mark_read(thread_id: int):
 @login_required
 def preview():
     """Markdown rendered as it will be posted, for the live preview."""
+    if not throttle.allowed("preview", current_user.id):
+        response = jsonify(html=f"<p class=\"muted\">{PREVIEWING_TOO_FAST}</p>")
+        response.status_code, response.headers["Retry-After"] = 429, str(throttle.retry_after("preview"))
+        return response
     return jsonify(html=render_preview(request.form.get("body", "")))
