@@ -7,7 +7,7 @@ from flask import Flask
 
 from . import cli, errors, indexing, schema, security, timefmt
 from .config import load_config
-from .database import configure_database
+from .database import IdConverter, configure_database
 from .extensions import db, login_manager
 from .models import User
 from .permissions import may
@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder="../static",
     )
     load_config(app, test_config)
+    app.url_map.converters["int"] = IdConverter  # before any route is added
 
     db.init_app(app)
     configure_database(app)

@@ -10,6 +10,7 @@ from flask import Flask, has_request_context, request
 from sqlalchemy import DateTime, ForeignKey, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
+from werkzeug.routing import IntegerConverter
 
 from .extensions import db
 
@@ -20,6 +21,26 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WRITE_LOCK_KEY = 0x666F72756D
 # None: decide by the request's method; True or False: forced by the helpers below.
 _writing: ContextVar[bool | None] = ContextVar("writing", default=None)
+
+
+# The largest id either database can store (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in URLs: a number the database can hold, else 404 (not an OverflowError)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def id_from(text: str | None) -> int | None:
+    """An id typed in a form field: plain ASCII digits within range, else None."""
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
 
 
 def utcnow() -> datetime:

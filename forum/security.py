@@ -10,6 +10,7 @@ from flask_login import user_loaded_from_cookie
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .database import READ_ONLY_METHODS
+from .errors import abort_with
 from .extensions import csrf
 
 F = TypeVar("F", bound=Callable)
@@ -58,6 +59,14 @@ def signed_link(view: F) -> F:
     """
     view.signed_link = True  # type: ignore[attr-defined]
     return view
+
+
+def _only_forms() -> None:
+    """Every POST here is a form: a JSON body or an uploaded file is refused with 415, before any view."""
+    if request.method in READ_ONLY_METHODS or request.routing_exception is not None:
+        return
+    if request.is_json or request.files:
+        abort_with(415, "This address takes a form, as a browser sends it: no JSON and no files.")
 
 
 def _check_csrf() -> None:
@@ -140,6 +149,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     user_loaded_from_cookie.connect(_restored_from_cookie, app)
     app.before_request(_expire_idle_session)
+    app.before_request(_only_forms)
     app.before_request(_check_csrf)
     app.after_request(_add_headers)
     hops = int(app.config["PROXY_FIX_X_FOR"])

@@ -105,6 +105,27 @@ def _parser(schema) -> qparser.QueryParser:
     return parser
 
 
+# Operator words and signs, for searching a query Whoosh's parser can't read as words alone.
+_OPERATOR_SYNTAX = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|[()+\-]")
+
+
+def _words(searcher, text: str):
+    """The typed words as a query; the words alone when the operators make no sense.
+
+    Whoosh's parser raises on some operator-only queries ("NOT NOT x",
+    "NOT OR x", "a (b -)": about 3% of random operator strings), with
+    IndexError, AssertionError or NotImplementedError from deep inside it.
+    Such a query is searched as its plain words instead of failing.
+    """
+    parser = _parser(searcher.schema)
+    try:
+        parsed = parser.parse(text).normalize()
+    except (IndexError, AssertionError, NotImplementedError):
+        plain = " ".join(_OPERATOR_SYNTAX.sub(" ", text).split())
+        parsed = parser.parse(plain).normalize() if plain else wq.NullQuery
+    return None if parsed == wq.NullQuery else parsed
+
+
 def _name_query(fieldname: str, words: str):
     terms = [token.text for token in name_analyzer()(words)]
     return wq.And([wq.Term(fieldname, t) for t in terms]) if terms else None
@@ -157,11 +178,7 @@ def build_parts(searcher, request: SearchRequest):
     narrowing a search doesn't reorder what is left.
     """
     text, author_in_text, theme_in_text = extract_fields(request.text)
-    words = None
-    if text:
-        parsed = _parser(searcher.schema).parse(text)
-        if parsed != wq.NullQuery:
-            words = parsed.normalize()
+    words = _words(searcher, text) if text else None
     filters = []
     author = " ".join(filter(None, [request.author, author_in_text]))
     if author:

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from ..database import MAX_ID
 from ..moderating import REASON_MAX
 from .fields import strip_line
 
@@ -18,4 +19,5 @@ class HideForm(FlaskForm):
 
 
 class MoveThreadForm(FlaskForm):
-    theme_id = IntegerField("Move to theme", validators=[InputRequired("Choose a theme.")])
+    theme_id = IntegerField("Move to theme", validators=[InputRequired("Choose a theme."),
+                                                         NumberRange(1, MAX_ID, "Choose a theme.")])

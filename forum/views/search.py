@@ -26,15 +26,25 @@ bp = Blueprint("search", __name__)
 THEME_FACETS = 12
 
 
+# Dates a search may be limited to: wide enough for any post, narrow enough
+# that a day more or less stays a valid date.
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2999, 12, 31)
+
+
 def _date_arg(name: str, problems: list[str]) -> date | None:
     raw = request.args.get(name, "").strip()
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        value = date.fromisoformat(raw)
     except ValueError:
         problems.append(f"“{raw[:20]}” isn't a date: use YYYY-MM-DD, e.g. 2024-03-15. That limit was left out.")
         return None
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        problems.append(f"{value.isoformat()} is outside the years the forum can hold "
+                        f"({EARLIEST_DATE.year} to {LATEST_DATE.year}). That limit was left out.")
+        return None
+    return value
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from .. import moderating, panel, posting, reading, throttle, tracking, watching
+from ..database import id_from
 from ..extensions import db
 from ..forms.discussions import EditForm, ReplyForm
 from ..forms.moderation import HideForm
@@ -116,7 +117,8 @@ def reply(thread_id: int):
     form = ReplyForm()
     parent = None
     if form.parent_id.data:
-        parent = db.session.get(Post, int(form.parent_id.data)) if form.parent_id.data.isdigit() else None
+        parent_id = id_from(form.parent_id.data)
+        parent = db.session.get(Post, parent_id) if parent_id else None
         if parent is None or parent.thread_id != thread.id:
             return render_thread(thread, form=form, refusal="You can only reply to posts in this thread.",
                                  status=400)
@@ -205,7 +207,7 @@ def delete(post_id: int):
 def mark_read(thread_id: int):
     """Remember how far the member has read (sent by the page once shown, or its button)."""
     thread = get_thread_or_404(thread_id)
-    post_id = request.form.get("post_id", type=int)
+    post_id = id_from(request.form.get("post_id"))
     moved = tracking.mark_read(current_user, thread, post_id) if post_id else False
     if request.accept_mimetypes.best == "application/json" or request.form.get("beacon"):
         return jsonify(moved=moved)
