@@ -179,7 +179,7 @@ def test_import_into_a_forum_with_members_credits_their_accounts(app, runner, tm
         password_hash = db.session.get(User, brett_id).password_hash
     doc = archive()
     doc["users"][1]["display_name"] = "Someone Else"  # a file can't rename or re-password an account
-    doc["users"][1]["password_hash"] = "pbkdf2:sha256:1000$evil$0000"
+    doc["users"][1]["password_hash"] = "pbkdf2:sha256:1000$evil$" + "00" * 32
     result = import_file(runner, write(tmp_path, doc))
     assert result.exit_code == 0, result.output
     assert "Imported 1 members (1 already members)" in result.output
@@ -284,6 +284,12 @@ INVALID = [
      'themes[0].panel_questions[1].status: "done" is not one of queued, scheduled, published, dismissed, answered_live'),
     (lambda d: d["themes"][0]["panel_questions"][1].update(status="scheduled"),
      "themes[0].panel_questions[1].publish_at: a scheduled question needs a time to be published"),
+    (lambda d: d["users"][0].update(password_hash="md5$abc$900150983cd24fb0d6963f7d28e17f72"),
+     "users[0].password_hash: not a password hash the forum writes (pbkdf2:sha256 or scrypt, as werkzeug makes them)"),
+    (lambda d: d["users"][0].update(password_hash="pbkdf2:sha256:900000000$salt$" + "ab" * 32),
+     "users[0].password_hash: pbkdf2 with 900,000,000 iterations (allowed: 1,000 to 2,000,000)"),
+    (lambda d: _posts(d)[0].update(created_at="9999-12-31T23:59:59-05:00"),
+     f'{P}[0].created_at: "9999-12-31T23:59:59-05:00" is outside the years the forum holds (1900 to 2999)'),
 ]
 
 

@@ -315,3 +315,17 @@ def test_successful_login_clears_account_failures(app, client, auth, make_user):
         keys = db.session.scalars(db.select(ThrottleEvent.key)).all()
     assert not any(key.startswith(("login-account:", "login-pair:")) for key in keys)
     assert any(key.startswith("login-ip:") for key in keys)  # the address's count stays
+
+
+def test_a_stored_hash_the_forum_does_not_write_never_answers_500(app, client, auth, make_user):
+    """An older import may hold one: the login says no, quickly, instead of an error or a long hang."""
+    member = make_user()
+    with app.app_context():
+        user = db.session.get(User, member)
+        user.password_hash = "pbkdf2:sha256:900000000$salt$" + "ab" * 32
+        db.session.commit()
+    assert auth.login().status_code == 200
+    with app.app_context():
+        db.session.get(User, member).password_hash = "md5$x$y"
+        db.session.commit()
+    assert auth.login().status_code == 200

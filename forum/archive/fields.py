@@ -51,6 +51,10 @@ def format_time(moment: datetime | None) -> str | None:
     return None if moment is None else moment.astimezone(timezone.utc).isoformat()
 
 
+# Times an archive may hold: any real post, with room to shift a day either way.
+EARLIEST_TIME, LATEST_TIME = datetime(1900, 1, 1, tzinfo=timezone.utc), datetime(2999, 12, 31, tzinfo=timezone.utc)
+
+
 class Record:
     """One object of the archive; each getter checks a field and returns it cleaned.
 
@@ -115,6 +119,10 @@ class Record:
             return None
         if moment.tzinfo is None:
             self.problem(name, f"{quoted(value)} has no UTC offset: add one, e.g. +00:00 or -05:00")
+            return None
+        if not EARLIEST_TIME.year <= moment.year <= LATEST_TIME.year:
+            self.problem(name, f"{quoted(value)} is outside the years the forum holds "
+                               f"({EARLIEST_TIME.year} to {LATEST_TIME.year})")
             return None
         return moment.astimezone(timezone.utc)
 

@@ -13,6 +13,7 @@ from flask import current_app
 from ..forms.themes import MONTH_RE, RESOURCE_KINDS, SLUG_RE
 from ..models import ROLES
 from ..models.panel import PUBLISHED, SCHEDULED, SOURCES, STATUSES
+from ..passwords import hash_problem
 from .fields import Problems, Record, quoted
 
 KEY_MAX = 100
@@ -43,6 +44,9 @@ def user(value, path: str, problems: Problems) -> dict:
         "joined_at": r.time("joined_at", required=False),
         "password_hash": r.text("password_hash", required=False, max_length=255) or None,
     }
+    problem = hash_problem(found["password_hash"]) if found["password_hash"] else None
+    if problem:
+        r.problem("password_hash", problem)
     r.finish()
     return found
 
