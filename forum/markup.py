@@ -19,8 +19,11 @@ from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .text import without_bidi_overrides
+
 # 2: @mentions of members become links to their profiles.
-MARKUP_VERSION = 2
+# 3: bidi override, embedding and isolate characters are dropped.
+MARKUP_VERSION = 3
 
 ALLOWED_TAGS = frozenset(
     {
@@ -123,10 +126,23 @@ def render_markdown(source: str, mentions: dict[str, tuple[int, str]] | None = N
     """
     if not source:
         return ""
+    source = without_bidi_overrides(source)  # posts written before input dropped them
     # Each rendering gets its own footnote prefix so ids stay unique on a page.
     env = {"docId": secrets.token_hex(4), "mentions": mentions or {}}
     html = _markdown().render(source, env)
     return _cleaner().clean(html).strip()
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&@])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text to appear as itself inside Markdown: a name can't become a link, a mention or emphasis.
+
+    (A bare web address in it is still linked, as everywhere in posts:
+    shown as itself, so it can't pass for something else.)
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def sanitise_html(html: str) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 from . import audit, mailings, posting, theme_editing
 from .database import utcnow, write_transaction
 from .extensions import db
+from .markup import escape_markdown
 from .models import PanelQuestion, Post, Theme, User
 from .models.panel import ANSWERED_LIVE, DISMISSED, PUBLISHABLE, PUBLISHED, QUEUED, SCHEDULED
 from .panel_paste import Pasted, PastedQuestion, flag_duplicates, parse
@@ -233,7 +234,8 @@ def add_pasted(theme: Theme, moderator: User, questions: list[PastedQuestion], s
 
 def credit(question: PanelQuestion) -> str:
     named, anonymous = CREDITS[question.source]
-    return named.format(name=question.asked_by) if question.asked_by else anonymous
+    # Whoever asked may have typed anything as their name in the webinar chat: it stays text.
+    return named.format(name=escape_markdown(question.asked_by)) if question.asked_by else anonymous
 
 
 def post_body(question: PanelQuestion) -> str:

@@ -87,6 +87,18 @@ def _edit_post(user, post) -> str | None:
         return "That post was deleted."
     if post.is_hidden:
         return "That post was hidden by a moderator and can no longer be edited."
+    # The archive stays as it was read; moderators may still hide a post.
+    if post.thread.theme.state() == ARCHIVED:
+        return "This discussion is archived: its posts stay as they were written."
+    if post.thread.locked:
+        return "This thread is locked by a moderator: its posts stay as they are."
+    return None
+
+
+def _view_thread(user, thread) -> str | None:
+    """A theme's prepared discussion waits for the theme to open, except for moderators."""
+    if thread.facilitated and thread.theme.state() == UPCOMING and not has_role(user, "moderator"):
+        return "This discussion opens with its theme."
     return None
 
 
@@ -150,6 +162,7 @@ RULES: dict[str, Callable[[Any, Any], str | None]] = {
     "edit_post": _edit_post,
     "delete_post": _edit_post,
     "view_post": _view_post,
+    "view_thread": _view_thread,
 }
 
 

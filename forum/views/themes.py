@@ -7,7 +7,7 @@ from flask_login import current_user
 from .. import panel, posting, themes, throttle, tracking, watching
 from ..forms.discussions import ThreadForm
 from ..forms.notifications import WatchForm
-from ..permissions import why_not
+from ..permissions import may, why_not
 from ..security import form_checks_csrf
 from .threads import POSTING_TOO_FAST, render_preview, thread_url
 
@@ -65,7 +65,7 @@ def show(slug: str):
 
 def _render_theme(theme, form: ThreadForm | None = None, preview: str | None = None,
                   status: int = 200):
-    threads = themes.threads_of(theme)
+    threads = [t for t in themes.threads_of(theme) if may(current_user, "view_thread", t)]
     return render_template(
         "themes/show.html", theme=theme, threads=threads, new_counts=_new_counts(threads),
         stats=themes.theme_stats([theme.id]).get(theme.id, themes.ThemeStats()),

@@ -32,8 +32,9 @@ def post_url(post: Post) -> str:
 
 
 def get_thread_or_404(thread_id: int) -> Thread:
+    """A thread the current user may see (a theme's prepared discussion waits for the theme to open)."""
     thread = reading.load_thread(thread_id)
-    if thread is None:
+    if thread is None or not may(current_user, "view_thread", thread):
         abort(404)
     return thread
 
@@ -41,7 +42,7 @@ def get_thread_or_404(thread_id: int) -> Thread:
 def get_post_or_404(post_id: int) -> Post:
     """A post the current user may see (hidden ones don't exist for members)."""
     post = db.session.get(Post, post_id)
-    if post is None or not may(current_user, "view_post", post):
+    if post is None or not may(current_user, "view_post", post) or not may(current_user, "view_thread", post.thread):
         abort(404)
     return post
 
