@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
-from . import emails, notify, themes
+from . import emails, indexing, notify, themes
 from .database import utcnow
 from .extensions import db
 from .models import Mailing, PanelQuestion, Post, Theme, Thread, User
@@ -87,7 +87,9 @@ def schedule(now: datetime | None = None) -> int:
         made += _create(key, kind=kind, period_start=start, period_end=end)
     for theme in db.session.scalars(select(Theme).where(Theme.opens_at <= now, Theme.opens_at > now - ANNOUNCE_WITHIN,
                                                         Theme.closes_at > now)):
-        made += _create(f"{THEME_OPEN}:{theme.id}", kind=THEME_OPEN, theme_id=theme.id)
+        if _create(f"{THEME_OPEN}:{theme.id}", kind=THEME_OPEN, theme_id=theme.id):
+            made += 1
+            indexing.mark_theme(theme)  # its prepared discussion becomes searchable now
     for theme in db.session.scalars(select(Theme).where(Theme.closes_at > now,
                                                         Theme.closes_at <= now + CLOSING_NOTICE,
                                                         Theme.opens_at < now)):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
-from forum.models import PanelQuestion, Post, Thread
+from forum.models import UPCOMING, PanelQuestion, Post, Thread
 
 _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
@@ -21,8 +21,16 @@ def plain_text(post_html: str) -> str:
 
 
 def is_searchable(post: Post) -> bool:
-    """Only what every visitor may read goes into the index."""
-    return post.deleted_at is None and post.hidden_at is None
+    """Only what every visitor may read goes into the index.
+
+    A theme's prepared facilitated discussion waits for the theme to open
+    (forum.permissions); the worker marks the theme for indexing then
+    (forum.mailings.schedule).
+    """
+    if post.deleted_at is not None or post.hidden_at is not None:
+        return False
+    thread = post.thread
+    return not (thread.facilitated and thread.theme.state() == UPCOMING)
 
 
 def to_document(post: Post, asked_by: str | None = None) -> dict:

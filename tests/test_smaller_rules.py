@@ -98,3 +98,22 @@ def test_common_passwords_are_refused(app, client, forms, password):
     response = forms.post("/join", {"display_name": "New Teacher", "email": "new@example.org",
                                     "password": password}, page="/join")
     assert "too easy to guess" in response.get_data(as_text=True)
+
+
+def test_a_prepared_discussion_is_found_by_search_only_once_its_theme_opens(app, client, make_user, make_theme):
+    from forum import mailings, theme_editing, worker
+
+    moderator = make_user(email="mod@example.org", display_name="Rosa Delgado", role="moderator")
+    make_theme(slug="next-month", state="upcoming")
+    with app.test_request_context():
+        theme = db.session.scalar(db.select(Theme))
+        theme_editing.start_facilitated_thread(theme, db.session.get(User, moderator), "Quokkas await.")
+        db.session.commit()
+    assert "No posts found" in client.get("/search?q=quokkas").get_data(as_text=True)
+    with app.app_context():
+        theme = db.session.scalar(db.select(Theme))
+        theme.opens_at = utcnow() - timedelta(hours=1)  # the month turns
+        db.session.commit()
+        mailings.schedule()
+        worker.run_once()
+    assert "1 post found" in client.get("/search?q=quokkas").get_data(as_text=True)
