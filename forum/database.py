@@ -23,8 +23,9 @@ WRITE_LOCK_KEY = 0x666F72756D
 _writing: ContextVar[bool | None] = ContextVar("writing", default=None)
 
 
-# The largest id either database can store (a signed 64-bit integer).
-MAX_ID = 2**63 - 1
+# The largest id both databases can store: ids are INTEGER, 32 bits on
+# PostgreSQL (SQLite's are 64), which is two billion posts.
+MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
@@ -37,7 +38,7 @@ class IdConverter(IntegerConverter):
 
 def id_from(text: str | None) -> int | None:
     """An id typed in a form field: plain ASCII digits within range, else None."""
-    if not text or not text.isascii() or not text.isdigit() or len(text) > 19:
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 10:
         return None
     value = int(text)
     return value if 0 < value <= MAX_ID else None

@@ -67,7 +67,8 @@ def test_hostile_input_never_reaches_a_500(app, world, role, caplog):
     if role:
         Auth(Forms(client)).login(email=role)
     token = csrf_from(client.get("/login" if role is None else "/settings").get_data(as_text=True))
-    ids = [str(world["thread"]), str(world["post"]), "1", "2", "0", "9223372036854775807", "99999999999999999999"]
+    ids = [str(world["thread"]), str(world["post"]), "1", "2", "0", "2147483647", "2147483648",
+           "9223372036854775807", "99999999999999999999"]
     caplog.set_level(logging.ERROR)
     failures = []
     for method, path in _paths(app, ids):
@@ -94,8 +95,8 @@ def test_json_and_file_bodies_are_refused_with_415(app, client, world):
     assert client.post("/join", data={"email": (io.BytesIO(b"x"), "a.txt")}).status_code == 415
 
 
-@pytest.mark.parametrize("path", ["/threads/9223372036854775808", "/posts/99999999999999999999",
-                                  "/members/18446744073709551616"])
+@pytest.mark.parametrize("path", ["/threads/2147483648", "/threads/9223372036854775808",
+                                  "/posts/99999999999999999999", "/members/18446744073709551616"])
 def test_ids_beyond_what_the_database_holds_are_not_found(client, world, path):
     assert client.get(path).status_code == 404
 
