@@ -245,14 +245,27 @@ def gunicorn(workdir: Path, workers: int):
          "app:app"], cwd=ROOT, env=environment(workdir), stdout=subprocess.DEVNULL,
         stderr=(workdir / "gunicorn.log").open("a"))  # errors under load are read there
     try:
-        for _ in range(100):
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
+        base = f"http://127.0.0.1:{port}"
+        wait_until_serving(base)
+        yield base
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=20)
+
+
+def wait_until_serving(base: str, seconds: float = 60.0) -> None:
+    """Until the front page answers 200: an open port alone may still be a worker starting up."""
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(f"{base}/", timeout=2) as response:
+                if response.status == 200:
+                    return
+        if time.monotonic() > deadline:
+            raise SystemExit(f"gunicorn at {base} never answered 200: see gunicorn.log")
+        time.sleep(0.1)
 
 
 def requests_per_second(url: str, seconds: float = 8.0, connections: int = 4) -> tuple[float, str]:
@@ -290,6 +303,7 @@ def search_part(app, repeat: int) -> list[list]:
     from sqlalchemy import select
     from whoosh.query import Every
 
+    from forum.database import read_transaction
     from forum.extensions import db
     from forum.models import Theme
     from search import docsets, querying
@@ -304,7 +318,9 @@ def search_part(app, repeat: int) -> list[list]:
         docsets.forget()
         client.get("/search", query_string=params)
 
-    with app.app_context():
+    # A read transaction: outside a request a session writes (BEGIN IMMEDIATE, forum.database),
+    # which would hold SQLite's write lock for the whole phase against every other writer.
+    with app.app_context(), read_transaction():
         slugs = list(db.session.scalars(select(Theme.slug)))
         for params in (with_theme_slug(params, slugs) for params in QUERIES):
             cold = timed(lambda: first_time(params), max(3, repeat // 5))
