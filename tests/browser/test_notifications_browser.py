@@ -26,6 +26,7 @@ def test_a_reply_rings_the_bell_and_leads_to_the_post(browser, live_server, live
     maria.locator(f"#post-{discussion['first']}").get_by_role("link", name="Reply").click()
     maria.get_by_label("Your reply").last.fill("We found an hour by swapping lunch duties.")
     maria.get_by_role("button", name="Post reply").last.click()
+    maria.wait_for_url("**#post-*")
     reply_id = maria.url.rpartition("#post-")[2]
     assert reply_id.isdigit()
     with live_app.app_context():
@@ -40,7 +41,7 @@ def test_a_reply_rings_the_bell_and_leads_to_the_post(browser, live_server, live
     notification = brett.get_by_role("button", name="Unread: Maria Lopez replied to your post")
     assert brett.locator(".notification--unread").count() == 1
     notification.click()
-    assert brett.url.endswith(f"#post-{reply_id}")
+    brett.wait_for_url(f"**#post-{reply_id}")
     target = brett.locator(f"#post-{reply_id}")
     assert target.is_visible() and "swapping lunch duties" in target.inner_text()
     highlighted = target.evaluate("el => getComputedStyle(el).backgroundColor")
@@ -66,7 +67,9 @@ def test_typing_at_and_a_name_suggests_members(browser, live_server, discussion)
     assert suggestions.count() == 0
     box.type("what do you think?")
     page.locator("#reply-form").get_by_role("button", name="Post reply").click()
+    page.wait_for_url("**#post-*")
     mention = page.locator("a.mention", has_text="@Brett Criswell")
+    mention.wait_for()
     assert mention.count() == 1 and mention.get_attribute("href").startswith("/members/")
     assert errors == []
 
@@ -97,5 +100,5 @@ def test_the_page_remembers_how_far_the_member_read(browser, live_server, live_a
         newer = posting.reply(thread, User.by_email("brett@example.org"), "A reply Maria has not seen.").id
     page.goto(f"/threads/{discussion['thread']}")
     page.get_by_role("link", name="Jump to the first new post").click()
-    assert page.url.endswith(f"#post-{newer}")
+    page.wait_for_url(f"**#post-{newer}")
     assert page.locator(f"#post-{newer} .post__new").inner_text() == "New"
