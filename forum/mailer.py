@@ -144,46 +144,45 @@ def retry_delay(attempts: int) -> timedelta:
     return min(timedelta(seconds=FIRST_RETRY_SECONDS * 2 ** (attempts - 1)), LONGEST_WAIT)
 
 
-def _due_ids() -> list[int]:
-    return list(db.session.scalars(
-        select(OutgoingMail.id)
+def _due() -> list[OutgoingMail]:
+    """A batch of waiting rows, read once and let go: no transaction is held while they travel."""
+    mails = db.session.scalars(
+        select(OutgoingMail)
         .where(OutgoingMail.status == PENDING, OutgoingMail.next_attempt_at <= utcnow())
         .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id).limit(BATCH)
-    ))
+    ).all()
+    for mail in mails:
+        db.session.expunge(mail)
+    db.session.rollback()
+    return mails
 
 
 def send_due() -> int:
     """Send a batch of waiting mail; each row is recorded once its server answers.
 
-    The database is not held while a message travels: each row is read,
-    sent, then recorded in a short transaction of its own. A worker killed
-    mid-batch leaves the unrecorded rows pending, and the next pass sends
-    them (under the same Message-ID). When the server can't be reached the
-    whole batch waits, retried with the same backoff.
+    The database is not held while a message travels: the batch is read
+    at once, then each row is recorded in a short transaction of its own
+    after its send. A worker killed mid-batch leaves the unrecorded rows
+    pending, and the next pass sends them (under the same Message-ID).
+    When the server can't be reached the whole batch waits, retried with
+    the same backoff.
     """
-    ids = _due_ids()
-    db.session.rollback()
-    if not ids:
+    mails = _due()
+    if not mails:
         return 0
-    done = 0
+    ids, done = [mail.id for mail in mails], 0
     try:
         with _Transport() as transport:
-            for mail_id in ids:
-                mail = db.session.get(OutgoingMail, mail_id)
-                if mail is None or mail.status != PENDING:
-                    db.session.rollback()
-                    continue
-                db.session.expunge(mail)  # kept as read: no transaction is held while sending
-                db.session.rollback()
+            for mail in mails:
                 outcome = _send_one(transport, mail)
-                mail = db.session.get(OutgoingMail, mail_id)
+                db.session.add(mail)  # back in the session: its row is updated, not read again
                 _record(mail, outcome)
                 db.session.commit()
                 done += 1
     except (smtplib.SMTPException, OSError) as error:
         db.session.rollback()
         _postpone(ids, f"mail server unavailable: {error}")
-        current_app.logger.warning("mail server unavailable, %d messages wait: %s", len(ids), error)
+        current_app.logger.warning("mail server unavailable, %d messages wait: %s", len(mails), error)
     return done
 
 

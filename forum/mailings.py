@@ -165,15 +165,14 @@ def _digest(mailing: Mailing) -> Content | None:
     opening = aliased(Post)
     new_threads = db.session.scalars(
         select(Thread).join(opening, (opening.thread_id == Thread.id) & opening.parent_id.is_(None))
-        .where(Thread.created_at >= start, Thread.created_at < end, opening.hidden_at.is_(None),
-               opening.deleted_at.is_(None))
+        .where(Thread.created_at >= start, Thread.created_at < end, *themes.visible_posts(opening))
         .options(joinedload(Thread.theme), joinedload(Thread.author))
         .order_by(Thread.reply_count.desc(), Thread.id).limit(DIGEST_ITEMS)).all()
     reply = aliased(Post)
     busiest = db.session.execute(
         select(Post, func.count(reply.id).label("replies")).join(reply, reply.parent_id == Post.id)
         .where(Post.depth > 0, *themes.visible_posts(), reply.created_at >= start, reply.created_at < end,
-               reply.hidden_at.is_(None), reply.deleted_at.is_(None))
+               *themes.visible_posts(reply))
         .options(joinedload(Post.author), joinedload(Post.thread))
         .group_by(Post.id).order_by(func.count(reply.id).desc(), Post.id).limit(5)).all()
     questions = db.session.scalars(
@@ -238,7 +237,7 @@ def _question(question: PanelQuestion | None) -> Content | None:
     if question is None or question.status != PUBLISHED or question.post is None:
         return None
     post = question.post
-    if post.is_hidden or post.is_deleted:
+    if not post.is_visible:
         return None
     number, total = question_number(question)
     return Content(
@@ -250,8 +249,7 @@ def _question(question: PanelQuestion | None) -> Content | None:
 
 def _closing(theme: Theme) -> Content | None:
     reply = aliased(Post)
-    answered = select(reply.id).where(reply.parent_id == PanelQuestion.post_id, reply.hidden_at.is_(None),
-                                      reply.deleted_at.is_(None)).exists()
+    answered = select(reply.id).where(reply.parent_id == PanelQuestion.post_id, *themes.visible_posts(reply)).exists()
     unanswered = db.session.execute(
         select(PanelQuestion.question, PanelQuestion.post_id).join(Post, Post.id == PanelQuestion.post_id)
         .where(PanelQuestion.theme_id == theme.id, PanelQuestion.status == PUBLISHED, *themes.visible_posts(),

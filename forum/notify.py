@@ -62,7 +62,7 @@ def handle_events() -> int:
         .where(Post.id.in_({event.post_id for event in events})))}
     # A post hidden or deleted meanwhile tells no one.
     shown = [(event, posts[event.post_id]) for event in events
-             if event.post_id in posts and not (posts[event.post_id].is_hidden or posts[event.post_id].is_deleted)]
+             if event.post_id in posts and posts[event.post_id].is_visible]
     book = watching.WatchBook([post.thread for _, post in shown])
     questions = _question_posts([post for _, post in shown])
     told: dict[tuple[int, int], str] = {}
@@ -195,7 +195,7 @@ def _compose_for(member: User, now) -> None:
         listing(member).where(Notification.email_pending.is_(True))).unique().all()
     for notification in pending:
         notification.email_pending = False
-    shown = [n for n in pending if not (n.post.is_hidden or n.post.is_deleted)]
+    shown = [n for n in pending if n.post.is_visible]
     if not shown or not member.email_notifications or not member.can_log_in:
         return
     member.notified_by_email_at = now

@@ -17,9 +17,9 @@ class ThemeStats:
     participants: int = 0
 
 
-def visible_posts():
-    """Posts everyone may see: not deleted, not hidden."""
-    return (Post.deleted_at.is_(None), Post.hidden_at.is_(None))
+def visible_posts(post=Post):
+    """Posts everyone may see: not deleted, not hidden (of `post`, an alias of Post if given)."""
+    return (post.deleted_at.is_(None), post.hidden_at.is_(None))
 
 
 def theme_stats(theme_ids: list[int] | None = None) -> dict[int, ThemeStats]:

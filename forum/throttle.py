@@ -94,6 +94,14 @@ def count(action: str, who: str) -> None:
     _add(f"{action}:{who}")
 
 
+def take(action: str, who: str) -> bool:
+    """Count one `action` by `who` if the limit allows it (committed with the caller); False when over it."""
+    if not allowed(action, who):
+        return False
+    count(action, who)
+    return True
+
+
 def retry_after(action: str) -> int:
     """Seconds to suggest in a Retry-After header: the action's window."""
     return _limits()[action][1]

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from .database import utcnow
 from .extensions import db
 from .models import Post, Thread, ThreadRead, User
+from .themes import visible_posts
 
 
 def last_read(user: User, thread: Thread) -> int | None:
@@ -20,21 +21,17 @@ def last_read(user: User, thread: Thread) -> int | None:
         ThreadRead.user_id == user.id, ThreadRead.thread_id == thread.id))
 
 
+def _new_to(user: User):
+    """Posts after the member's marker (ThreadRead, joined by the caller), by others, that members see."""
+    return (Post.id > ThreadRead.last_read_post_id, Post.author_id != user.id, *visible_posts())
+
+
 def reading_state(user: User, thread: Thread) -> tuple[int | None, int | None]:
     """(the member's marker, the first post after it that is new to them), in one query."""
-    first_new = (select(func.min(Post.id)).where(
-        Post.thread_id == thread.id, Post.id > ThreadRead.last_read_post_id, Post.author_id != user.id,
-        Post.hidden_at.is_(None), Post.deleted_at.is_(None)).scalar_subquery())
+    first_new = select(func.min(Post.id)).where(Post.thread_id == thread.id, *_new_to(user)).scalar_subquery()
     row = db.session.execute(select(ThreadRead.last_read_post_id, first_new).where(
         ThreadRead.user_id == user.id, ThreadRead.thread_id == thread.id)).first()
     return (row[0], row[1]) if row else (None, None)
-
-
-def _new_posts(user: User):
-    """Posts new to a member, as a condition: joined with their markers."""
-    return (Post.id > ThreadRead.last_read_post_id, Post.thread_id == ThreadRead.thread_id,
-            ThreadRead.user_id == user.id, Post.author_id != user.id,
-            Post.hidden_at.is_(None), Post.deleted_at.is_(None))
 
 
 def new_counts(user: User, thread_ids: list[int]) -> dict[int, int]:
@@ -42,8 +39,9 @@ def new_counts(user: User, thread_ids: list[int]) -> dict[int, int]:
     if not thread_ids:
         return {}
     rows = db.session.execute(
-        select(Post.thread_id, func.count(Post.id)).select_from(Post).join(ThreadRead, Post.thread_id == ThreadRead.thread_id)
-        .where(*_new_posts(user), Post.thread_id.in_(thread_ids)).group_by(Post.thread_id)).all()
+        select(Post.thread_id, func.count(Post.id)).join(ThreadRead, Post.thread_id == ThreadRead.thread_id)
+        .where(ThreadRead.user_id == user.id, Post.thread_id.in_(thread_ids), *_new_to(user))
+        .group_by(Post.thread_id)).all()
     return dict(rows)
 
 

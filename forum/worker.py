@@ -18,58 +18,22 @@ from typing import Callable
 from flask import current_app
 from sqlalchemy.exc import OperationalError
 
-from . import indexing
+import search
+
+from . import indexing, mailer, mailings, notify, panel
 from .database import read_transaction
 from .extensions import db
 
 BACKOFF_SECONDS = 5.0
 
 
-def _index_changes() -> int:
-    import search
-
-    # Looked for without the write lock: an idle worker asks four times a second.
-    with read_transaction():
-        waiting = indexing.changes_waiting()
-    return search.apply_pending() if waiting else 0
-
-
-def _handle_notification_events() -> int:
-    from . import notify
-
-    with read_transaction():
-        waiting = notify.events_waiting()
-    return notify.handle_events() if waiting else 0
-
-
-def _compose_notification_emails() -> int:
-    from . import notify
-
-    return notify.compose_emails()
-
-
-def _schedule_mailings() -> int:
-    from . import mailings
-
-    return mailings.schedule()
-
-
-def _compose_mailings() -> int:
-    from . import mailings
-
-    return mailings.compose_batch()
-
-
-def _send_mail() -> int:
-    from . import mailer
-
-    return mailer.send_due()
-
-
-def _publish_due_questions() -> int:
-    from . import panel
-
-    return panel.publish_due()  # their posts' outbox rows go to the search job
+def _when_waiting(waiting: Callable[[], bool], work: Callable[[], int]) -> Callable[[], int]:
+    """A job that looks for rows without the write lock first: an idle worker asks four times a second."""
+    def run() -> int:
+        with read_transaction():
+            found = waiting()
+        return work() if found else 0
+    return run
 
 
 @dataclass
@@ -82,14 +46,16 @@ class Job:
 
 def jobs() -> list[Job]:
     """The worker's jobs, most urgent first."""
+    poll = current_app.config["WORKER_POLL_SECONDS"]
     return [
-        Job("search index", _index_changes, current_app.config["WORKER_POLL_SECONDS"]),
-        Job("notifications", _handle_notification_events, current_app.config["WORKER_POLL_SECONDS"]),
-        Job("notification emails", _compose_notification_emails, 5.0),
-        Job("mailings", _compose_mailings, 5.0),
-        Job("mail", _send_mail, 5.0),
-        Job("mail schedule", _schedule_mailings, 60.0),
-        Job("panel questions", _publish_due_questions, 30.0),
+        Job("search index", _when_waiting(indexing.changes_waiting, search.apply_pending), poll),
+        Job("notifications", _when_waiting(notify.events_waiting, notify.handle_events), poll),
+        Job("notification emails", notify.compose_emails, 5.0),
+        Job("mailings", mailings.compose_batch, 5.0),
+        Job("mail", mailer.send_due, 5.0),
+        Job("mail schedule", mailings.schedule, 60.0),
+        # Their posts' outbox rows go to the search job.
+        Job("panel questions", panel.publish_due, 30.0),
     ]
 
 

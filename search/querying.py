@@ -105,8 +105,9 @@ def _parser(schema) -> qparser.QueryParser:
     return parser
 
 
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 # Operator words and signs, for searching a query Whoosh's parser can't read as words alone.
-_OPERATOR_SYNTAX = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|[()+\-]")
+_OPERATOR_SYNTAX = re.compile(r"\b(?:" + "|".join(sorted(_OPERATORS)) + r")\b|[()+\-]")
 
 
 def _words(searcher, text: str):
@@ -247,7 +248,6 @@ def run(searcher, request: SearchRequest, bodies) -> SearchResults:
 
 
 _WORD = re.compile(r'"[^"]*"|\S+')
-_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
 
 def suggest(searcher, request: SearchRequest) -> str | None:

@@ -259,3 +259,29 @@ def make_due_question(app):
             db.session.commit()
 
     return make
+
+
+def signed_in_as(app, email: str) -> tuple:
+    """A fresh browser-like client logged in as `email`: (client, forms)."""
+    client = app.test_client()
+    forms = Forms(client)
+    Auth(forms).login(email=email)
+    return client, forms
+
+
+def reply_as(app, email: str, thread_id: int, body: str, parent_id: int | None = None) -> int:
+    """Reply through HTTP as `email`; returns the new post's id."""
+    _, forms = signed_in_as(app, email)
+    data = {"body": body, **({"parent_id": str(parent_id)} if parent_id else {})}
+    response = forms.post(f"/threads/{thread_id}/posts", data, page=f"/threads/{thread_id}")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(re.search(r"#post-(\d+)", response.location).group(1))
+
+
+def notifications_of(app, user_id: int) -> list[tuple[str, int]]:
+    """(kind, post id) of a member's notifications, oldest first."""
+    from forum.models import Notification
+
+    with app.app_context():
+        return [(n.kind, n.post_id) for n in db.session.scalars(
+            db.select(Notification).where(Notification.user_id == user_id).order_by(Notification.id))]

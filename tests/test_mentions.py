@@ -1,15 +1,13 @@
 """@mentions: the rule that decides who a post names, links to profiles, and who is told."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from forum import worker
 from forum.extensions import db
 from forum.mentions import find, name_key
-from forum.models import Notification, User
-from tests.conftest import Auth, Forms
+from forum.models import User
+from tests.conftest import notifications_of, reply_as, signed_in_as
 
 MEMBERS = ["Maria Lopez", "Maria", "José García", "Brett Criswell", "Dr. Alberts", "Siobhán O'Brien",
            "Kim Lee", "Kim Lee"]  # two members named Kim Lee
@@ -56,20 +54,6 @@ def test_name_keys_fold_case_and_accents_but_not_scripts():
     assert name_key("Mаria") != name_key("Maria")  # a Cyrillic а is another letter
 
 
-def reply(app, email, thread_id, body):
-    forms = Forms(app.test_client())
-    Auth(forms).login(email=email)
-    response = forms.post(f"/threads/{thread_id}/posts", {"body": body}, page=f"/threads/{thread_id}")
-    assert response.status_code == 302
-    return int(re.search(r"#post-(\d+)", response.location).group(1)), forms
-
-
-def told(app, user_id):
-    with app.app_context():
-        return [(n.kind, n.post_id) for n in db.session.scalars(
-            db.select(Notification).where(Notification.user_id == user_id))]
-
-
 @pytest.fixture
 def thread(app, members, make_theme, make_thread):
     make_theme()
@@ -77,30 +61,30 @@ def thread(app, members, make_theme, make_thread):
 
 
 def test_a_mention_links_to_the_profile_and_tells_the_member(app, client, members, thread):
-    post, _ = reply(app, "m0@example.org", thread, "I agree with @José García and `@Maria` in code.")
+    post = reply_as(app, "m0@example.org", thread, "I agree with @José García and `@Maria` in code.")
     page = client.get(f"/threads/{thread}").get_data(as_text=True)
     jose = members["José García"]
     assert f'<a href="/members/{jose}" class="mention" rel="nofollow ugc noopener">@José García</a>' in page
     assert "<code>@Maria</code>" in page
     with app.app_context():
         worker.run_once()
-    assert told(app, jose) == [("mention", post)]
-    assert told(app, members["Maria"]) == []
+    assert notifications_of(app, jose) == [("mention", post)]
+    assert notifications_of(app, members["Maria"]) == []
 
 
 def test_a_mention_in_a_hidden_post_tells_nobody(app, members, thread, make_user):
-    post, _ = reply(app, "m0@example.org", thread, "Hey @Dr. Alberts, look at this.")
+    post = reply_as(app, "m0@example.org", thread, "Hey @Dr. Alberts, look at this.")
     make_user(email="mod@example.org", display_name="Rosa Delgado", role="moderator")
-    mod = Forms(app.test_client())
-    Auth(mod).login(email="mod@example.org")
+    _, mod = signed_in_as(app, "mod@example.org")
     assert mod.post(f"/moderate/posts/{post}/hide", {"reason": "spam"}, page=f"/threads/{thread}").status_code == 302
     with app.app_context():
         worker.run_once()
-    assert told(app, members["Dr. Alberts"]) == []
+    assert notifications_of(app, members["Dr. Alberts"]) == []
 
 
 def test_an_edit_tells_only_members_mentioned_for_the_first_time(app, members, thread):
-    post, forms = reply(app, "m0@example.org", thread, "Thanks @Dr. Alberts.")
+    post = reply_as(app, "m0@example.org", thread, "Thanks @Dr. Alberts.")
+    _, forms = signed_in_as(app, "m0@example.org")
     with app.app_context():
         worker.run_once()
     edited = forms.post(f"/posts/{post}/edit", {"body": "Thanks @Dr. Alberts and @Siobhan O'Brien."},
@@ -108,18 +92,17 @@ def test_an_edit_tells_only_members_mentioned_for_the_first_time(app, members, t
     assert edited.status_code == 302
     with app.app_context():
         worker.run_once()
-    assert told(app, members["Dr. Alberts"]) == [("mention", post)]  # not told twice
-    assert told(app, members["Siobhán O'Brien"]) == [("mention", post)]
+    assert notifications_of(app, members["Dr. Alberts"]) == [("mention", post)]  # not told twice
+    assert notifications_of(app, members["Siobhán O'Brien"]) == [("mention", post)]
 
 
 def test_a_member_who_muted_the_thread_is_not_told_of_mentions(app, members, thread):
-    forms = Forms(app.test_client())
-    Auth(forms).login(email="m1@example.org")
+    _, forms = signed_in_as(app, "m1@example.org")
     forms.post(f"/threads/{thread}/watch", {"level": "muted"}, page=f"/threads/{thread}")
-    reply(app, "m0@example.org", thread, "@Maria, are you there?")
+    reply_as(app, "m0@example.org", thread, "@Maria, are you there?")
     with app.app_context():
         worker.run_once()
-    assert told(app, members["Maria"]) == []
+    assert notifications_of(app, members["Maria"]) == []
 
 
 def test_suggestions_for_the_reply_box(app, client, members, auth):

@@ -16,7 +16,7 @@ from forum import notify, worker
 from forum.database import utcnow
 from forum.extensions import db
 from forum.models import Notification, OutgoingMail, PanelQuestion, Theme, User, Watch
-from tests.conftest import Auth, Forms
+from tests.conftest import notifications_of, reply_as, signed_in_as
 
 BRETT = "brett@example.org"
 MARIA = "member@example.org"
@@ -46,27 +46,6 @@ def run_worker(app) -> dict[str, int]:
         return worker.run_once()
 
 
-def signed_in(app, email: str):
-    client = app.test_client()
-    forms = Forms(client)
-    Auth(forms).login(email=email)
-    return client, forms
-
-
-def reply_as(app, email: str, thread_id: int, body: str, parent_id: int | None = None) -> int:
-    client, forms = signed_in(app, email)
-    data = {"body": body, **({"parent_id": str(parent_id)} if parent_id else {})}
-    response = forms.post(f"/threads/{thread_id}/posts", data, page=f"/threads/{thread_id}")
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return int(re.search(r"#post-(\d+)", response.location).group(1))
-
-
-def notifications_of(app, user_id: int) -> list[tuple[str, int]]:
-    with app.app_context():
-        return [(n.kind, n.post_id) for n in db.session.scalars(
-            db.select(Notification).where(Notification.user_id == user_id).order_by(Notification.id))]
-
-
 def bell(client) -> str:
     page = client.get("/").get_data(as_text=True)
     match = re.search(r'class="bell__count">([^<]+)<', page)
@@ -93,7 +72,7 @@ def test_posting_in_a_thread_watches_it(app, people, thread):
 
 
 def test_a_muted_thread_tells_nothing_even_of_replies(app, people, thread):
-    client, forms = signed_in(app, BRETT)
+    client, forms = signed_in_as(app, BRETT)
     assert forms.post(f"/threads/{thread['id']}/watch", {"level": "muted"},
                       page=f"/threads/{thread['id']}").status_code == 302
     assert 'value="muted" selected' in client.get(f"/threads/{thread['id']}").get_data(as_text=True)
@@ -103,7 +82,7 @@ def test_a_muted_thread_tells_nothing_even_of_replies(app, people, thread):
 
 
 def test_a_watched_theme_tells_of_new_threads_and_panel_questions(app, people, thread, make_thread, make_due_question):
-    client, forms = signed_in(app, JACKIE)
+    client, forms = signed_in_as(app, JACKIE)
     assert forms.post("/themes/finding-time/watch", {"level": "watching"},
                       page="/themes/finding-time").status_code == 302
     new_thread, new_opening = make_thread("finding-time", people["maria"], title="Coverage for release time")
@@ -122,7 +101,7 @@ def test_a_watched_theme_tells_of_new_threads_and_panel_questions(app, people, t
 
 def test_a_post_hidden_before_or_after_the_worker_tells_no_one(app, people, thread):
     first = reply_as(app, MARIA, thread["id"], "Spam that a moderator hides at once.")
-    _, forms = signed_in(app, "rosa@example.org")
+    _, forms = signed_in_as(app, "rosa@example.org")
     hide = lambda post: forms.post(f"/moderate/posts/{post}/hide", {"reason": "spam"},  # noqa: E731
                                    page=f"/threads/{thread['id']}")
     assert hide(first).status_code == 302
@@ -139,7 +118,7 @@ def test_a_post_hidden_before_or_after_the_worker_tells_no_one(app, people, thre
 def test_a_deleted_post_is_no_longer_in_anyones_notifications(app, people, thread):
     post = reply_as(app, MARIA, thread["id"], "Posted too soon.")
     run_worker(app)
-    _, forms = signed_in(app, MARIA)
+    _, forms = signed_in_as(app, MARIA)
     assert forms.post(f"/posts/{post}/delete", {}, page=f"/threads/{thread['id']}").status_code == 302
     assert notifications_of(app, people["brett"]) == []
 
@@ -150,7 +129,7 @@ def test_the_bell_counts_unread_and_opening_one_lands_on_the_post(app, people, t
     reply_id = reply_as(app, MARIA, thread["id"], "We protect Wednesday afternoons.")
     reply_as(app, JACKIE, thread["id"], "We meet at lunch, twice a month.")
     run_worker(app)
-    client, forms = signed_in(app, BRETT)
+    client, forms = signed_in_as(app, BRETT)
     assert bell(client) == "2"
     page = client.get("/notifications").get_data(as_text=True)
     assert "Maria Lopez replied to your post in “How do you find time?”" in page
@@ -172,31 +151,31 @@ def test_nobody_opens_or_reads_another_members_notification(app, people, thread)
     run_worker(app)
     with app.app_context():
         brett_s = db.session.scalar(db.select(Notification.id))
-    _, forms = signed_in(app, JACKIE)
+    _, forms = signed_in_as(app, JACKIE)
     assert forms.post(f"/notifications/{brett_s}/open", {}, page="/notifications").status_code == 404
     forms.post(f"/notifications/{brett_s}/read", {}, page="/notifications")
     forms.post("/notifications/read-all", {}, page="/notifications")
-    client, _ = signed_in(app, BRETT)
+    client, _ = signed_in_as(app, BRETT)
     assert bell(client) == "1"
 
 
 def test_notification_pages_need_a_login_and_a_csrf_token(app, client, people, thread):
     assert client.get("/notifications").status_code == 302
     assert client.post("/notifications/read-all").status_code in (400, 302)
-    signed, _ = signed_in(app, BRETT)
+    signed, _ = signed_in_as(app, BRETT)
     assert signed.post("/notifications/read-all").status_code == 400
     assert signed.post(f"/threads/{thread['id']}/watch", data={"level": "muted"}).status_code == 400
 
 
 def test_an_unknown_watch_level_is_refused(app, people, thread):
-    _, forms = signed_in(app, BRETT)
+    _, forms = signed_in_as(app, BRETT)
     response = forms.post(f"/threads/{thread['id']}/watch", {"level": "everything"}, page=f"/threads/{thread['id']}")
     assert response.status_code == 400
 
 
 def test_the_bell_costs_one_query_and_settings_list_what_is_followed(app, people, thread):
     reply_as(app, MARIA, thread["id"], "A reply that makes Maria watch the thread.")
-    client, _ = signed_in(app, MARIA)
+    client, _ = signed_in_as(app, MARIA)
     page = client.get("/settings").get_data(as_text=True)
     assert "How do you find time?" in page and "Watching" in page
 
@@ -241,7 +220,7 @@ def test_a_notification_read_in_the_forum_is_not_emailed(app, mail_server, peopl
     reply_as(app, MARIA, thread["id"], "Read before the email went.")
     with app.app_context():
         notify.handle_events()
-    client, forms = signed_in(app, BRETT)
+    client, forms = signed_in_as(app, BRETT)
     forms.post("/notifications/read-all", {}, page="/notifications")
     run_worker(app)
     assert mail_server.to(BRETT) == []
@@ -266,7 +245,7 @@ def test_one_click_unsubscribe_works_without_logging_in(app, mail_server, people
     reply_as(app, JACKIE, thread["id"], "No email for Brett now.")
     run_worker(app)
     assert len(mail_server.to(BRETT)) == 1
-    assert bell(signed_in(app, BRETT)[0]) == "2"  # still told in the forum
+    assert bell(signed_in_as(app, BRETT)[0]) == "2"  # still told in the forum
 
 
 def test_a_forged_or_cut_unsubscribe_link_is_refused_with_a_page(app, client, people):
@@ -275,7 +254,7 @@ def test_a_forged_or_cut_unsubscribe_link_is_refused_with_a_page(app, client, pe
 
 
 def test_email_setting_can_be_turned_off_and_on(app, people):
-    client, forms = signed_in(app, BRETT)
+    client, forms = signed_in_as(app, BRETT)
     forms.post("/settings/email", {"digest": "daily"}, page="/settings")
     with app.app_context():
         brett = db.session.get(User, people["brett"])
@@ -310,7 +289,7 @@ def test_a_failing_server_is_retried_with_backoff_and_shown_to_admins(app, mail_
         assert mail.status == "pending" and mail.attempts == 1 and mail.last_error
         assert mail.next_attempt_at > utcnow() + timedelta(seconds=50)
     make_user(email="admin@example.org", display_name="Sam Admin", role="admin")
-    admin, _ = signed_in(app, "admin@example.org")
+    admin, _ = signed_in_as(app, "admin@example.org")
     page = admin.get("/admin/mail").get_data(as_text=True)
     assert BRETT in page and "mail server unavailable" in page
 

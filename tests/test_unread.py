@@ -7,7 +7,7 @@ import pytest
 
 from forum.extensions import db
 from forum.models import ThreadRead
-from tests.conftest import Auth, Forms, csrf_from
+from tests.conftest import csrf_from, signed_in_as
 
 
 @pytest.fixture
@@ -78,8 +78,7 @@ def test_hidden_posts_are_not_new_to_members(app, client, auth, setting, add_rep
     mark_read(client, setting["thread"], setting["first"])
     hidden = add_reply(setting["thread"], setting["writer"], "Soon hidden.")
     make_user(email="mod@example.org", display_name="Rosa Delgado", role="moderator")
-    moderator = Forms(app.test_client())
-    Auth(moderator).login(email="mod@example.org")
+    _, moderator = signed_in_as(app, "mod@example.org")
     moderator.post(f"/moderate/posts/{hidden}/hide", {"reason": "off topic"}, page=f"/threads/{setting['thread']}")
     assert "Jump to the first new post" not in client.get(f"/threads/{setting['thread']}").get_data(as_text=True)
     assert "new</span>" not in client.get("/themes/finding-time").get_data(as_text=True)

@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from search.whoosh_index import UNREFERENCED_GRACE_SECONDS, make_schema, open_or_create, writer
+from search.whoosh_index import UNREFERENCED_GRACE_SECONDS, open_or_create, writer
 
 
 def _post(w, post_id: int, body: str) -> None:

@@ -78,6 +78,11 @@ class PostState:
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
 
+    @property
+    def is_visible(self) -> bool:
+        """What every member may read: neither deleted nor hidden (forum.themes.visible_posts in SQL)."""
+        return self.deleted_at is None and self.hidden_at is None
+
 
 class Post(PostState, db.Model):
     __tablename__ = "posts"

@@ -35,12 +35,12 @@ def join():
     form = JoinForm()
     status = 200
     if form.validate_on_submit():
-        if not throttle.allowed("join", request.remote_addr):
+        taken = throttle.take("join", request.remote_addr)
+        db.session.commit()  # before the slow password hash: never held across it
+        if not taken:
             form.form_errors.append(JOIN_THROTTLED)
             status = 429
         else:
-            throttle.count("join", request.remote_addr)
-            db.session.commit()
             try:
                 user = accounts.join(form.display_name.data, form.email.data, form.password.data)
             except accounts.EmailTaken:

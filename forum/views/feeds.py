@@ -1,12 +1,13 @@
 """Atom feeds, answering conditional GETs with 304 when nothing changed."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, make_response, render_template, request
+from flask import Blueprint, current_app, make_response, render_template, request
 from sqlalchemy import select
 
-from .. import feeds, themes
+from .. import feeds
 from ..emails import absolute_url
 from ..models import Post, Thread
+from .themes import get_theme_or_404
 from .threads import get_thread_or_404
 
 bp = Blueprint("feeds", __name__)
@@ -45,9 +46,7 @@ def questions():
 @bp.route("/themes/<slug>/feed.atom")
 def theme(slug: str):
     """The newest posts of one theme."""
-    found = themes.get_by_slug(slug)
-    if found is None:
-        abort(404)
+    found = get_theme_or_404(slug)
     return _respond(feeds.Feed(
         f"{found.title} · {_community()}", absolute_url("themes.show", slug=found.slug),
         absolute_url("feeds.theme", slug=found.slug),

@@ -5,13 +5,14 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_login import current_user, login_required
 
-from .. import mailings, notify, themes, tokens, watching
+from .. import mailings, notify, tokens, watching
 from ..extensions import db
 from ..forms.members import EmptyForm
 from ..forms.notifications import WatchForm
 from ..models import Notification
 from ..pagination import page_arg
 from ..security import safe_next, signed_link
+from .themes import get_theme_or_404
 from .threads import get_thread_or_404, thread_url
 
 bp = Blueprint("notifications", __name__)
@@ -87,9 +88,7 @@ def watch_thread(thread_id: int):
 @login_required
 def watch_theme(slug: str):
     """Choose how closely to follow a theme."""
-    theme = themes.get_by_slug(slug)
-    if theme is None:
-        abort(404)
+    theme = get_theme_or_404(slug)
     level = _level_from_form()
     watching.set_level(current_user, level, theme=theme)
     db.session.commit()

@@ -72,7 +72,8 @@ def _render_theme(theme, form: ThreadForm | None = None, preview: str | None = N
         form=form or ThreadForm(formdata=None), preview=preview,
         start_refusal=why_not(current_user, "start_thread", theme),
         watch_level=watching.theme_level(current_user, theme) if current_user.is_authenticated else None,
-        watch_form=WatchForm(formdata=None), watch_labels=watching.LABELS, watch_help=watching.THEME_HELP,
+        watch_form=WatchForm(formdata=None) if current_user.is_authenticated else None,
+        watch_labels=watching.LABELS, watch_help=watching.THEME_HELP,
     ), status
 
 
@@ -92,10 +93,9 @@ def start_thread(slug: str):
         return _render_theme(theme, form)
     if form.preview.data:
         return _render_theme(theme, form, preview=render_preview(form.body.data))
-    if not throttle.allowed("post", current_user.id):
+    if not throttle.take("post", current_user.id):  # counted with the thread's commit
         form.form_errors.append(POSTING_TOO_FAST)
         return _render_theme(theme, form, status=429)
-    throttle.count("post", current_user.id)  # committed with the thread
     try:
         thread = posting.start_thread(theme, current_user._get_current_object(),
                                       form.title.data, form.body.data)

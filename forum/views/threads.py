@@ -69,7 +69,7 @@ def thread_page_context(thread: Thread, view: reading.ThreadPage, moderator: boo
     """
     member = current_user if current_user.is_authenticated else None
     last_read, first_new = tracking.reading_state(member, thread) if member else (None, None)
-    on_page = _ids_on_page(view)
+    on_page = _ids_on_page(view) if member else set()  # only a member's page marks what is new
     return dict(
         # The highest post id the page shows: how far a member has read once they saw it.
         last_read=last_read, first_new=first_new, newest_on_page=max(on_page, default=None),
@@ -84,7 +84,8 @@ def thread_page_context(thread: Thread, view: reading.ThreadPage, moderator: boo
         hide_form=HideForm(formdata=None) if moderator else None,
         # Members only: how closely they follow this thread (one or two queries).
         watch_level=watching.thread_level(member, thread) if member else None,
-        watch_form=WatchForm(formdata=None), watch_labels=watching.LABELS, watch_help=watching.THREAD_HELP,
+        watch_form=WatchForm(formdata=None) if member else None,
+        watch_labels=watching.LABELS, watch_help=watching.THREAD_HELP,
     )
 
 
@@ -133,9 +134,8 @@ def reply(thread_id: int):
     if form.preview.data:
         return render_thread(thread, page, form=form, reply_to=reply_to,
                              preview=render_preview(form.body.data))
-    if not throttle.allowed("post", current_user.id):
+    if not throttle.take("post", current_user.id):  # counted with the reply's commit
         return render_thread(thread, page, form=form, reply_to=reply_to, refusal=POSTING_TOO_FAST, status=429)
-    throttle.count("post", current_user.id)  # committed with the reply
     try:
         post = posting.reply(thread, current_user._get_current_object(), form.body.data, parent)
     except posting.PostingError as error:
@@ -150,16 +150,23 @@ POSTING_TOO_FAST = ("You have posted a lot in the last few minutes. Your text is
 PREVIEWING_TOO_FAST = "Too many previews in a minute: wait a moment, then preview again."
 
 
-def render_preview(body: str | None) -> str:
-    """The body as it will look; limited per member, as rendering costs the server."""
-    if not throttle.allowed("preview", current_user.id):
-        return f"<p class=\"muted\">{PREVIEWING_TOO_FAST}</p>"
-    throttle.count("preview", current_user.id)
+def _take_preview() -> bool:
+    """Count a preview for the member; False when they asked for too many (rendering costs the server)."""
+    taken = throttle.take("preview", current_user.id)
     db.session.commit()
+    return taken
+
+
+def _preview_html(body: str | None) -> str:
     try:
         return posting.render(posting.clean_body(body))
     except posting.PostingError as error:
         return f"<p class=\"muted\">{error.message}</p>"
+
+
+def render_preview(body: str | None) -> str:
+    """The body as it will look, within the member's preview limit."""
+    return _preview_html(body) if _take_preview() else f"<p class=\"muted\">{PREVIEWING_TOO_FAST}</p>"
 
 
 @bp.route("/posts/<int:post_id>")
@@ -219,8 +226,8 @@ def mark_read(thread_id: int):
 @login_required
 def preview():
     """Markdown rendered as it will be posted, for the live preview."""
-    if not throttle.allowed("preview", current_user.id):
+    if not _take_preview():
         response = jsonify(html=f"<p class=\"muted\">{PREVIEWING_TOO_FAST}</p>")
         response.status_code, response.headers["Retry-After"] = 429, str(throttle.retry_after("preview"))
         return response
-    return jsonify(html=render_preview(request.form.get("body", "")))
+    return jsonify(html=_preview_html(request.form.get("body", "")))
