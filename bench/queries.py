@@ -28,7 +28,7 @@ def with_theme_slug(params: dict, slugs: list[str]) -> dict:
 
 
 def search_request(params: dict):
-    from search.querying import SearchRequest
+    from search import SearchRequest
 
     return SearchRequest(
         text=params.get("q", ""), author=params.get("author", ""), theme=params.get("theme", ""),

@@ -307,9 +307,7 @@ def search_part(app, repeat: int) -> list[list]:
     from forum.database import read_transaction
     from forum.extensions import db
     from forum.models import Theme
-    from search import docsets, querying
-    from search.sync import index_root
-    from search.whoosh_index import searchers
+    from search.whoosh_engine import docsets, index_root, querying, searchers
 
     client = app.test_client()
     rows = []

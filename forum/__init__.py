@@ -5,6 +5,8 @@ import secrets
 
 from flask import Flask
 
+import search
+
 from . import cli, errors, indexing, schema, security, timefmt
 from .config import load_config
 from .database import IdConverter, configure_database
@@ -35,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    search.init_app(app)
     indexing.init_app(app)
     _register_blueprints(app)
     _init_templates(app)

@@ -22,9 +22,13 @@ def default_config(instance_path: str) -> dict:
         "COMMUNITY_NAME": "STEM Teacher Leaders",
         "COMMUNITY_TAGLINE": "Theme of the Month: a community of practice",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'forum.sqlite3'}",
+        # "whoosh": an index of files in SEARCH_INDEX_DIR (one machine). "postgres":
+        # PostgreSQL's full-text search in the forum's database (search/postgres_engine).
+        "SEARCH_BACKEND": "whoosh",
         "SEARCH_INDEX_DIR": str(instance / "search-index"),
         "SQLITE_BUSY_TIMEOUT_MS": 5000,
         "SEARCH_REBUILD_PROCESSES": 2,
+        # Whoosh only (PostgreSQL indexes a change in its own transaction).
         # False: the worker (`flask --app app worker`) updates the index and
         # requests return after their commit. True: each writing request
         # updates it before responding (one process and no worker; tests).

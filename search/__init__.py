@@ -1,31 +1,73 @@
-"""Full-text search behind a small interface; Whoosh is its only engine today.
+"""Full-text search behind one small interface, with an engine chosen by configuration.
 
-Views and commands call only what is here, so another engine (PostgreSQL
-full-text search, for deployments with several app servers) can sit
-behind the same functions later without touching them.
+SEARCH_BACKEND names the engine: "whoosh" (the default: files on local
+disk, nothing to install) or "postgres" (PostgreSQL's full-text search
+in the forum's own database, for deployments past one machine). Views,
+commands and the worker call only what is here; nothing outside search/
+imports an engine or Whoosh.
 
-- query(request, bodies) -> SearchResults: run a search.
-- apply_pending(): bring the index in step with the outbox (after commit).
-- rebuild(progress): a fresh index from the database, swapped in atomically.
+- query(request, bodies) -> SearchResults: run a search; `bodies(post_ids)
+  -> {id: plain text}` lets an engine that keeps no text make snippets.
+- apply_pending() -> int: bring the index in step with the outbox.
+- rebuild(progress) -> int: a fresh index from the database.
+- index_exists() -> bool: whether searches can be answered yet.
 """
 from __future__ import annotations
 
-from .querying import MAX_PAGE, MAX_QUERY_LENGTH, PER_PAGE, SearchRequest, SearchResults, tidy
-from . import querying
-from .sync import apply_pending, index_root, rebuild
-from .whoosh_index import current_dir, is_current_version, searchers
+import importlib
+import sys
 
-__all__ = ["MAX_PAGE", "MAX_QUERY_LENGTH", "PER_PAGE", "SearchRequest", "SearchResults",
-           "apply_pending", "index_exists", "query", "rebuild", "tidy"]
+from flask import Flask, current_app
+
+from .request import MAX_PAGE, MAX_QUERY_LENGTH, PER_PAGE, Hit, SearchRequest, SearchResults, tidy
+
+__all__ = ["MAX_PAGE", "MAX_QUERY_LENGTH", "PER_PAGE", "Hit", "SearchRequest", "SearchResults",
+           "apply_pending", "close", "index_exists", "init_app", "query", "rebuild", "tidy"]
+
+ENGINES = {"whoosh": "search.whoosh_engine", "postgres": "search.postgres_engine"}
 
 
-def index_exists() -> bool:
-    """True when there is a live index built with today's schema."""
-    live = current_dir(index_root())
-    return live is not None and is_current_version(live)
+class SearchConfigError(RuntimeError):
+    """SEARCH_BACKEND names no engine, or one this database can't run."""
+
+
+def init_app(app: Flask) -> None:
+    name = app.config.get("SEARCH_BACKEND", "whoosh")
+    if name not in ENGINES:
+        raise SearchConfigError(f"SEARCH_BACKEND={name!r}: use one of {', '.join(sorted(ENGINES))}.")
+    engine = importlib.import_module(ENGINES[name])
+    engine.init_app(app)
+    app.extensions["search"] = engine
+
+
+def _engine():
+    return current_app.extensions["search"]
 
 
 def query(request: SearchRequest, bodies) -> SearchResults:
-    """Run a search; `bodies(post_ids) -> {id: plain text}` feeds the snippets."""
-    with searchers.using(index_root()) as searcher:
-        return querying.run(searcher, request, bodies)
+    return _engine().query(request, bodies)
+
+
+def apply_pending(timeout: float = 5.0) -> int:
+    return _engine().apply_pending(timeout=timeout)
+
+
+def rebuild(progress=None, batch_size: int = 2000) -> int:
+    return _engine().rebuild(progress=progress, batch_size=batch_size)
+
+
+def index_exists() -> bool:
+    return _engine().index_exists()
+
+
+def applies_in_transaction() -> bool:
+    """True when the engine indexes a change in the change's own transaction (no worker needed)."""
+    return _engine().APPLIES_IN_TRANSACTION
+
+
+def close() -> None:
+    """Let go of what this process's engines hold open (searchers, files); needs no app."""
+    for module_name in ENGINES.values():
+        engine = sys.modules.get(module_name)
+        if engine is not None:
+            engine.close()

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from forum import create_app
-from search.whoosh_index import searchers
+import search
 from forum.extensions import db
 from forum.models import User
 from forum.passwords import hash_password
@@ -87,7 +87,7 @@ def app(tmp_path, database_uri):
         }
     )
     yield app
-    searchers.close_all()
+    search.close()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -15,7 +15,7 @@ from forum.extensions import db
 from forum.models import (PanelQuestion, Panelist, Post, Resource, SearchOutbox, Theme, Thread,
                           User)
 from forum.models.discussions import path_segment
-from search.whoosh_index import searchers
+import search
 from tests.conftest import PASSWORD
 from tests.databases import SQLiteDatabases, migrate
 
@@ -106,7 +106,7 @@ def make_app(tmp_path, databases):
         return app
 
     yield make
-    searchers.close_all()
+    search.close()
     for app in made:
         with app.app_context():
             db.session.remove()

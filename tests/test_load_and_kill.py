@@ -30,8 +30,7 @@ import pytest
 
 from forum.extensions import db
 from forum.models import Post
-from search.sync import index_root
-from search.whoosh_index import searchers
+from search.whoosh_engine import index_root, searchers
 from tests.mailserver import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]

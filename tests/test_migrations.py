@@ -10,7 +10,7 @@ from sqlalchemy import Integer, func, inspect, select, text
 from forum import create_app, schema
 from forum.extensions import db
 from forum.models import Panelist, Post, Resource, Theme, User
-from search.whoosh_index import searchers
+import search
 from tests.conftest import FAST_HASH
 
 
@@ -22,7 +22,7 @@ def blank_app(databases, tmp_path):
                       "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
                       "PASSWORD_HASH_METHOD": FAST_HASH})
     yield app
-    searchers.close_all()
+    search.close()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -474,10 +474,11 @@ def test_total_and_facets_count_every_match_beyond_the_first_page(app, client, m
 
 
 def index_dir(app):
-    from search.whoosh_index import current_dir
+    from search.whoosh_engine import index_root
+    from search.whoosh_engine.index import current_dir
 
     with app.app_context():
-        return current_dir(search.index_root())
+        return current_dir(index_root())
 
 
 COUNTED_QUERIES = ["makerspaces", "time", "schedule -master", "makerspace OR coaching", "time NOT schedule",
@@ -489,9 +490,9 @@ def test_counts_from_bitmaps_agree_with_whoosh_across_segments_and_deletions(app
     """Totals come from cached per-segment bitmaps: they must equal Whoosh's own walk of the matches."""
     from forum import indexing
     from forum.database import utcnow
-    from search import docsets, querying
-    from search.sync import index_root
-    from search.whoosh_index import searchers
+    from search.whoosh_engine import docsets, querying
+    from search.whoosh_engine import index_root
+    from search.whoosh_engine import searchers
 
     def check():
         counts, segments = {}, 0
@@ -572,7 +573,7 @@ def test_facet_files_go_with_their_segment_when_it_is_merged_away(app, client, m
     assert first
     from whoosh import index as whoosh_index
 
-    from search.whoosh_index import UNREFERENCED_GRACE_SECONDS, UNREFERENCED_LIST
+    from search.whoosh_engine.patches import UNREFERENCED_GRACE_SECONDS, UNREFERENCED_LIST
     with app.app_context():
         # One merged segment, as the forum's writers make them.
         whoosh_index.open_dir(str(index_dir(app))).writer(compound=False).commit(optimize=True)
@@ -595,9 +596,9 @@ def test_ranking_with_kept_lengths_scores_exactly_as_whoosh_bm25f(app, client, a
     from whoosh.scoring import BM25F
 
     from forum import indexing
-    from search import querying, scoring
-    from search.sync import index_root
-    from search.whoosh_index import searchers
+    from search.whoosh_engine import querying, scoring
+    from search.whoosh_engine import index_root
+    from search.whoosh_engine import searchers
 
     # Two segments, so the per-segment scorers (not just one) are exercised.
     with app.test_request_context():
@@ -627,8 +628,8 @@ def test_term_bitmaps_read_whole_posting_blocks_correctly(tmp_path):
     """Bitmaps are read a posting block at a time: long postings (many blocks), two segments, deletions."""
     from whoosh import index as whoosh_index
 
-    from search import docsets
-    from search.whoosh_index import make_schema
+    from search.whoosh_engine import docsets
+    from search.whoosh_engine.index import make_schema
 
     ix = whoosh_index.create_in(str(tmp_path), make_schema())
     for first in (0, 1000):  # two commits: two segments
@@ -668,8 +669,8 @@ def test_newest_first_picks_what_whoosh_sorting_would(tmp_path):
     """Newest first comes from the bitmap and a kept array of times: Whoosh's order, ties included."""
     from whoosh import index as whoosh_index
 
-    from search import docsets, newest
-    from search.whoosh_index import make_schema
+    from search.whoosh_engine import docsets, newest
+    from search.whoosh_engine.index import make_schema
 
     start = datetime(2024, 3, 1, 9, 0)
     ix = whoosh_index.create_in(str(tmp_path), make_schema())

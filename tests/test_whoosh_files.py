@@ -6,7 +6,11 @@ import os
 import time
 from pathlib import Path
 
-from search.whoosh_index import UNREFERENCED_GRACE_SECONDS, open_or_create, writer
+from search.whoosh_engine import patches
+from search.whoosh_engine.index import open_or_create, writer
+from search.whoosh_engine.patches import UNREFERENCED_GRACE_SECONDS
+
+patches.apply()  # what create_app does before any index is opened
 
 
 def _post(w, post_id: int, body: str) -> None:

@@ -16,7 +16,7 @@ from forum import create_app, posting
 from forum.extensions import db
 from forum.models import Theme, User
 from forum.passwords import hash_password
-from search.whoosh_index import searchers
+import search
 from tests.conftest import FAST_HASH, PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -77,7 +77,7 @@ def live_server(live_app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
-    searchers.close_all()
+    search.close()
 
 
 @pytest.fixture

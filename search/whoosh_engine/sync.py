@@ -1,10 +1,9 @@
-"""Keeping the index in step with the database: outbox rows and rebuilds.
+"""Keeping the Whoosh index in step with the database: outbox rows and rebuilds.
 
-A change writes an outbox row in its own transaction (forum.indexing);
-after commit, apply_pending() applies the rows to the index and deletes
-them. Rows left behind (a crash, a lock held too long) are applied by
-the next writer or by `flask --app app search sync`. Applying a row
-re-reads the post, so applying twice is harmless.
+After a change commits, the worker (or, with SEARCH_INDEX_IN_REQUEST, the
+request itself) calls apply_pending(), which applies the outbox rows to
+the index and then deletes them. Rows left behind (a crash, a lock held
+too long) are applied by the next pass or by `flask --app app search sync`.
 """
 from __future__ import annotations
 
@@ -18,39 +17,19 @@ from whoosh.writing import LockError
 
 from forum.database import read_transaction
 from forum.extensions import db
-from forum.models import Post, SearchOutbox, Thread
+from forum.models import Post, SearchOutbox
 
-from . import docsets, documents
-from .whoosh_index import (WRITER_SETTINGS, create_generation, open_or_create,
+from .. import documents, outbox
+from . import docsets
+from .index import (WRITER_SETTINGS, create_generation, open_or_create,
                            remove_old_generations, swap_in, writer)
 
 REBUILDING = "rebuilding"
 STALE_REBUILD_SECONDS = 6 * 3600
-BATCH = 500
 
 
 def index_root() -> Path:
     return Path(current_app.config["SEARCH_INDEX_DIR"])
-
-
-def _post_ids_for(rows: list[SearchOutbox]) -> set[int]:
-    ids = {row.ref_id for row in rows if row.kind == "post"}
-    threads = [row.ref_id for row in rows if row.kind == "thread"]
-    themes = [row.ref_id for row in rows if row.kind == "theme"]
-    if threads:
-        ids.update(db.session.scalars(select(Post.id).where(Post.thread_id.in_(threads))))
-    if themes:
-        ids.update(db.session.scalars(
-            select(Post.id).join(Thread, Post.thread_id == Thread.id).where(Thread.theme_id.in_(themes))
-        ))
-    return ids
-
-
-def _changes(post_ids: set[int]) -> tuple[list[dict], list[str]]:
-    """Documents to (re)index and post ids to drop, read from the database."""
-    docs = documents.documents(documents.load_posts(post_ids))
-    shown = {doc["post_id"] for doc in docs}
-    return docs, [str(post_id) for post_id in post_ids if str(post_id) not in shown]
 
 
 def _rebuild_running(root: Path) -> bool:
@@ -73,11 +52,11 @@ def apply_pending(timeout: float = 5.0, *, keep_rows_during_rebuild: bool = True
     applied = 0
     while True:
         # Rows are read before the index is opened: see rebuild() for why.
-        rows = db.session.scalars(select(SearchOutbox).order_by(SearchOutbox.id).limit(BATCH)).all()
+        rows = outbox.waiting()
         if not rows:
             break
         row_ids = [row.id for row in rows]
-        docs, dropped = _changes(_post_ids_for(rows))
+        docs, dropped = outbox.changes(outbox.post_ids_for(rows))
         # Never hold SQLite's lock while waiting for the index's, or two
         # workers could each wait for what the other holds.
         db.session.rollback()
@@ -85,7 +64,7 @@ def apply_pending(timeout: float = 5.0, *, keep_rows_during_rebuild: bool = True
         try:
             with writer(ix, timeout=timeout) as w:
                 for post_id in dropped:
-                    w.delete_by_term("post_id", post_id)
+                    w.delete_by_term("post_id", str(post_id))
                 for doc in docs:
                     w.update_document(**doc)
         except LockError:

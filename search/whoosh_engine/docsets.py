@@ -32,7 +32,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.idsets import DocIdSet
 from whoosh.matching.wrappers import FilterMatcher
 
-from .whoosh_index import segment_key
+from .index import segment_key
 
 MAX_CACHED_BYTES = 96 * 1024 * 1024  # per process; a term's bitmap at a million posts is 125 KB
 FACET_FIELDS = frozenset({"theme", "year"})  # counted by every search: their bitmaps are kept on disk

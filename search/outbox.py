@@ -1,0 +1,41 @@
+"""The search outbox, engine-free: which posts its rows name, and what to index or drop for them.
+
+A change writes outbox rows in its own transaction (forum.indexing); an
+engine reads them here, applies them its own way, then deletes them.
+Applying a row re-reads the post, so applying twice is harmless.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.models import Post, SearchOutbox, Thread
+
+from . import documents
+
+BATCH = 500
+
+
+def waiting(limit: int = BATCH) -> list[SearchOutbox]:
+    """The oldest rows not applied yet."""
+    return db.session.scalars(select(SearchOutbox).order_by(SearchOutbox.id).limit(limit)).all()
+
+
+def post_ids_for(rows: list[SearchOutbox]) -> set[int]:
+    ids = {row.ref_id for row in rows if row.kind == "post"}
+    threads = [row.ref_id for row in rows if row.kind == "thread"]
+    themes = [row.ref_id for row in rows if row.kind == "theme"]
+    if threads:
+        ids.update(db.session.scalars(select(Post.id).where(Post.thread_id.in_(threads))))
+    if themes:
+        ids.update(db.session.scalars(
+            select(Post.id).join(Thread, Post.thread_id == Thread.id).where(Thread.theme_id.in_(themes))
+        ))
+    return ids
+
+
+def changes(post_ids: set[int]) -> tuple[list[dict], list[int]]:
+    """Documents to (re)index and the ids of posts to drop (deleted, hidden, not yet public)."""
+    docs = documents.documents(documents.load_posts(post_ids))
+    shown = {int(doc["post_id"]) for doc in docs}
+    return docs, [post_id for post_id in post_ids if post_id not in shown]

@@ -1,0 +1,88 @@
+"""What a search asks and what it answers, the same whichever engine runs it.
+
+People type a few words, not a query language. Supported: words (all
+must match, with stemming), "quoted phrases", OR, NOT or a leading
+minus, parentheses, and author:/theme: in the query. Field names other
+than those two are plain words; wildcards are taken out with a message.
+tidy() and extract_fields() prepare the text once, before any engine.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+MAX_QUERY_LENGTH = 200
+PER_PAGE = 20
+EARLIEST = date(1990, 1, 1)
+MAX_PAGE = 50  # 1,000 results deep is as far as anyone reads; deeper costs the server
+_FIELD_TOKEN = re.compile(r'(?<![\w-])(author|theme):("([^"]*)"|\S+)', re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_WILDCARDS = re.compile(r"[*?~^]")
+_OTHER_FIELD = re.compile(r"(?<![\w:])(?!(?:author|theme):)([A-Za-z_]\w*):(?=\S)", re.IGNORECASE)
+
+
+@dataclass
+class SearchRequest:
+    text: str = ""
+    theme: str = ""  # a theme's slug
+    author: str = ""  # words of an author's name
+    date_from: date | None = None
+    date_to: date | None = None
+    newest_first: bool = False
+    page: int = 1
+
+
+@dataclass
+class Hit:
+    post_id: int
+    snippet: str  # HTML: escaped text with <mark> around matched words
+
+
+@dataclass
+class SearchResults:
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 0
+    by_theme: list[tuple[str, int]] = field(default_factory=list)
+    by_year: list[tuple[str, int]] = field(default_factory=list)
+    suggestion: str | None = None
+
+
+def tidy(text: str) -> tuple[str, list[str]]:
+    """The query as we will run it, and what we changed, said for people."""
+    notices = []
+    text = _CONTROL.sub(" ", text or "")
+    if len(text) > MAX_QUERY_LENGTH:
+        text = text[:MAX_QUERY_LENGTH]
+        notices.append(f"Your search was long, so only its first {MAX_QUERY_LENGTH} characters were used.")
+    if _WILDCARDS.search(text):
+        text = _WILDCARDS.sub(" ", text)
+        notices.append("Wildcards (*, ?) aren't needed: word forms match automatically "
+                       "(makerspace finds makerspaces).")
+    others = sorted({match.group(1).lower() for match in _OTHER_FIELD.finditer(text)})
+    if others:
+        text = _OTHER_FIELD.sub(" ", text)
+        notices.append(f"Only author: and theme: narrow a search, so {', '.join(o + ':' for o in others)} "
+                       "was left out and the rest searched as words.")
+    if text.count('"') % 2:
+        text = text.replace('"', " ")
+        notices.append("A quotation mark was unmatched, so the words were searched separately.")
+    if text.count("(") != text.count(")"):
+        text = text.replace("(", " ").replace(")", " ")
+        notices.append("A parenthesis was unmatched, so parentheses were ignored.")
+    return " ".join(text.split()), notices
+
+
+def extract_fields(text: str) -> tuple[str, str, str]:
+    """Pull author: and theme: out of the typed text."""
+    author, theme = [], []
+
+    def take(match: re.Match) -> str:
+        value = match.group(3) if match.group(3) is not None else match.group(2)
+        (author if match.group(1).lower() == "author" else theme).append(value)
+        return " "
+
+    rest = _FIELD_TOKEN.sub(take, text)
+    return " ".join(rest.split()), " ".join(author), " ".join(theme)

@@ -1,0 +1,38 @@
+"""Whoosh: the embedded engine, an index of files in SEARCH_INDEX_DIR beside the database.
+
+Needs nothing installed beyond the Python package, so `make run` works on
+a bare machine. One machine only: every app server must see the same
+index folder, and writes are applied by one writer at a time (the worker).
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from . import patches, querying
+from .index import current_dir, is_current_version, searchers
+from .sync import apply_pending, index_root, rebuild
+
+__all__ = ["apply_pending", "close", "index_exists", "init_app", "query", "rebuild"]
+
+# Outbox rows wait for the worker: applying them means taking the index's write lock.
+APPLIES_IN_TRANSACTION = False
+
+
+def init_app(app: Flask) -> None:
+    patches.apply()
+
+
+def index_exists() -> bool:
+    """True when there is a live index built with today's schema."""
+    live = current_dir(index_root())
+    return live is not None and is_current_version(live)
+
+
+def query(request, bodies):
+    with searchers.using(index_root()) as searcher:
+        return querying.run(searcher, request, bodies)
+
+
+def close() -> None:
+    """Close this process's searchers (tests, and before a folder is removed)."""
+    searchers.close_all()
