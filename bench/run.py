@@ -74,6 +74,8 @@ def timed(function, repeat: int) -> list[float]:
     return samples
 
 
+# The search engine of the run (--search).
+SEARCH = {"backend": "whoosh"}
 # The PostgreSQL server the run uses (--database postgresql), else None: SQLite.
 POSTGRES: dict[str, str] = {}
 
@@ -106,6 +108,7 @@ def environment(workdir: Path) -> dict[str, str]:
     return {**os.environ,
             "FLASK_SQLALCHEMY_DATABASE_URI": database_uri(workdir),
             "FLASK_SEARCH_INDEX_DIR": str(workdir / "search-index"),
+            "FLASK_SEARCH_BACKEND": SEARCH["backend"],
             "FLASK_MAIL_FOLDER": str(workdir / "mail"),
             # Four writers post far faster than any member may: lift the posting limit.
             "FLASK_RATE_LIMITS": json.dumps({**default_config(str(workdir))["RATE_LIMITS"], "post": [10**9, 600]}),
@@ -174,6 +177,7 @@ def make_app(workdir: Path):
 
     return create_app({"SQLALCHEMY_DATABASE_URI": database_uri(workdir),
                        "SEARCH_INDEX_DIR": str(workdir / "search-index"), "SECRET_KEY": SECRET,
+                       "SEARCH_BACKEND": SEARCH["backend"],
                        "MAIL_FOLDER": str(workdir / "mail"), "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
 
 
@@ -301,20 +305,20 @@ def requests_per_second(url: str, seconds: float = 8.0, connections: int = 4) ->
 # 3. Search ------------------------------------------------------------------------
 
 def search_part(app, repeat: int) -> list[list]:
+    """Each query end to end through /search, and the engine's own part of it alone."""
     from sqlalchemy import select
-    from whoosh.query import Every
 
+    import search
     from forum.database import read_transaction
     from forum.extensions import db
     from forum.models import Theme
-    from search.whoosh_engine import docsets, index_root, querying, searchers
 
     client = app.test_client()
     rows = []
 
     def first_time(params):
-        # As the first search for these words in a worker: no term bitmaps read yet.
-        docsets.forget()
+        # As the first search for these words in a worker: nothing of the engine's kept yet.
+        search.forget_caches()
         client.get("/search", query_string=params)
 
     # A read transaction: outside a request a session writes (BEGIN IMMEDIATE, forum.database),
@@ -325,14 +329,9 @@ def search_part(app, repeat: int) -> list[list]:
             cold = timed(lambda: first_time(params), max(3, repeat // 5))
             ours = timed(lambda: client.get("/search", query_string=params), repeat)
             request = search_request(params)
-            with searchers.using(index_root()) as searcher:
-                words, filters = querying.build_parts(searcher, request)
-                raw = timed(lambda: searcher.search(
-                    words if words is not None else Every(), filter=filters,
-                    limit=request.page * querying.PER_PAGE,
-                    sortedby="created" if request.newest_first else None, reverse=request.newest_first),
-                    repeat)
-                total = querying.run(searcher, request, lambda ids: {}).total
+            with search.bare(request) as engine_alone:
+                raw = timed(engine_alone, repeat)
+            total = search.query(request, lambda ids: {}).total
             rows.append([f"`{urlencode(params)}`", f"{total:,}", f"{statistics.median(ours):.1f}",
                          f"{percentile(ours, .95):.1f}", f"{statistics.median(cold):.1f}",
                          f"{statistics.median(raw):.1f}", f"{percentile(raw, .95):.1f}",
@@ -497,7 +496,8 @@ def digest_part(app, workdir: Path, members: int = DIGEST_MEMBERS) -> list[list]
 # The run ------------------------------------------------------------------------
 
 def run(sizes: list[int], repeat: int, keep: bool, data: Path | None) -> str:
-    database = "PostgreSQL (durable settings), search on Whoosh" if POSTGRES else "SQLite, search on Whoosh"
+    engine = {"whoosh": "Whoosh", "postgres": "PostgreSQL full-text search"}[SEARCH["backend"]]
+    database = f"{'PostgreSQL (durable settings)' if POSTGRES else 'SQLite'}, search on {engine}"
     out = [f"# Benchmark results\n\nRun on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {machine()}; "
            f"{database}.\n"
            "Produced by `bench/run.py`; re-run with `make bench` (10,000 posts) or "
@@ -526,9 +526,9 @@ def run(sizes: list[int], repeat: int, keep: bool, data: Path | None) -> str:
                           "req/s gunicorn ×2", "ceiling p50 ms", "ours/ceiling throughput", "KB"], rows))
 
         print(f"[{size:,} posts] search", flush=True)
-        out.append(table(f"Search at {size:,} posts (end to end beside Whoosh alone)",
+        out.append(table(f"Search at {size:,} posts (end to end beside {engine} alone)",
                          ["query", "matches", "/search p50 ms", "/search p95 ms", "first time p50 ms",
-                          "Whoosh p50 ms", "Whoosh p95 ms", "p95 ratio"],
+                          f"{engine} p50 ms", f"{engine} p95 ms", "p95 ratio"],
                          search_part(app, repeat)))
 
         print(f"[{size:,} posts] writing", flush=True)
@@ -562,7 +562,12 @@ def main() -> None:
                         "at --database-url")
     parser.add_argument("--database-url", help="a PostgreSQL server whose user may create databases, "
                         "e.g. postgresql+psycopg://bench@127.0.0.1/postgres")
+    parser.add_argument("--search", choices=["whoosh", "postgres"], default="whoosh",
+                        help="the search engine (postgres needs --database postgresql)")
     args = parser.parse_args()
+    if args.search == "postgres" and args.database != "postgresql":
+        parser.error("--search postgres searches the forum's PostgreSQL database: add --database postgresql")
+    SEARCH["backend"] = args.search
     with contextlib.ExitStack() as stack:
         if args.database == "postgresql":
             if args.data and not args.database_url:

@@ -26,6 +26,8 @@ def default_config(instance_path: str) -> dict:
         # PostgreSQL's full-text search in the forum's database (search/postgres_engine).
         "SEARCH_BACKEND": "whoosh",
         "SEARCH_INDEX_DIR": str(instance / "search-index"),
+        # PostgreSQL only: a search running longer is stopped and the member told.
+        "SEARCH_STATEMENT_TIMEOUT_MS": 3000,
         "SQLITE_BUSY_TIMEOUT_MS": 5000,
         "SEARCH_REBUILD_PROCESSES": 2,
         # Whoosh only (PostgreSQL indexes a change in its own transaction).

@@ -1,11 +1,13 @@
 """Recording, in the writer's transaction, what the search index must catch up with.
 
 Call the mark_* functions wherever a post's text, visibility or context
-(thread title, theme) changes, before the commit. The worker
-(forum.worker) applies the rows to the index within a moment of the
-commit, so a reply never waits for the index. With SEARCH_INDEX_IN_REQUEST
-set, a request whose commit carried such rows applies them itself before
-its response leaves instead.
+(thread title, theme) changes, before the commit. Then, by engine:
+- Whoosh: the worker (forum.worker) applies the rows to the index within
+  a moment of the commit, so a reply never waits for the index. With
+  SEARCH_INDEX_IN_REQUEST set, a request whose commit carried such rows
+  applies them itself before its response leaves instead.
+- PostgreSQL: the rows are applied just before the commit, in the same
+  transaction, so a post and its search document commit together.
 """
 from __future__ import annotations
 
@@ -46,8 +48,17 @@ def changes_waiting() -> bool:
 
 
 def _note_outbox_rows(session: Session, _flush_context, _instances) -> None:
-    if any(isinstance(obj, SearchOutbox) for obj in session.new):
-        session.info["search_outbox"] = True
+    rows = [obj for obj in session.new if isinstance(obj, SearchOutbox)]
+    if rows:
+        session.info.setdefault("search_outbox", []).extend(rows)
+
+
+def _index_in_transaction(session: Session) -> None:
+    if not session.info.get("search_outbox") or not has_app_context() or not search.applies_in_transaction():
+        return
+    session.flush()  # the rows (and the posts they name) get their ids
+    rows = session.info.pop("search_outbox")
+    search.apply_in_transaction(rows)
 
 
 def _after_commit(session: Session) -> None:
@@ -77,6 +88,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_apply_after_request)
     if not _listening:  # session events are global: attach them once per process
         event.listen(Session, "before_flush", _note_outbox_rows)
+        event.listen(Session, "before_commit", _index_in_transaction)
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_soft_rollback", _after_rollback)
         _listening = True

@@ -8,6 +8,9 @@ imports an engine or Whoosh.
 
 - query(request, bodies) -> SearchResults: run a search; `bodies(post_ids)
   -> {id: plain text}` lets an engine that keeps no text make snippets.
+  Raises SearchTimedOut when the engine stops a search past its time limit.
+- apply_in_transaction(rows): for an engine that indexes inside the
+  writer's transaction (applies_in_transaction()), index these outbox rows now.
 - apply_pending() -> int: bring the index in step with the outbox.
 - rebuild(progress) -> int: a fresh index from the database.
 - index_exists() -> bool: whether searches can be answered yet.
@@ -19,10 +22,12 @@ import sys
 
 from flask import Flask, current_app
 
-from .request import MAX_PAGE, MAX_QUERY_LENGTH, PER_PAGE, Hit, SearchRequest, SearchResults, tidy
+from .request import (MAX_PAGE, MAX_QUERY_LENGTH, PER_PAGE, Hit, SearchRequest, SearchResults, SearchTimedOut,
+                      tidy)
 
-__all__ = ["MAX_PAGE", "MAX_QUERY_LENGTH", "PER_PAGE", "Hit", "SearchRequest", "SearchResults",
-           "apply_pending", "close", "index_exists", "init_app", "query", "rebuild", "tidy"]
+__all__ = ["MAX_PAGE", "MAX_QUERY_LENGTH", "PER_PAGE", "Hit", "SearchRequest", "SearchResults", "SearchTimedOut",
+           "applies_in_transaction", "apply_in_transaction", "apply_pending", "close", "index_exists",
+           "init_app", "query", "rebuild", "tidy"]
 
 ENGINES = {"whoosh": "search.whoosh_engine", "postgres": "search.postgres_engine"}
 
@@ -63,6 +68,21 @@ def index_exists() -> bool:
 def applies_in_transaction() -> bool:
     """True when the engine indexes a change in the change's own transaction (no worker needed)."""
     return _engine().APPLIES_IN_TRANSACTION
+
+
+def bare(request: SearchRequest):
+    """For the benchmark: a context manager giving a function that runs the engine's own part of
+    this search (the same query, without parsing, snippets or anything else of ours)."""
+    return _engine().bare(request)
+
+
+def forget_caches() -> None:
+    """For the benchmark: forget what this process keeps between searches."""
+    _engine().forget_caches()
+
+
+def apply_in_transaction(rows) -> None:
+    _engine().apply_in_transaction(rows)
 
 
 def close() -> None:

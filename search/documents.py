@@ -66,15 +66,18 @@ def load_posts(post_ids: Iterable[int]) -> list[Post]:
     return db.session.scalars(_with_context(select(Post)).where(Post.id.in_(ids))).all()
 
 
+def posts_after(last_id: int, batch_size: int, *, locked: bool = False) -> list[Post]:
+    """The next batch of posts in id order; `locked` holds them (FOR SHARE) until the commit."""
+    stmt = _with_context(select(Post)).where(Post.id > last_id).order_by(Post.id).limit(batch_size)
+    if locked:
+        stmt = stmt.with_for_update(read=True, of=Post)
+    return db.session.scalars(stmt).all()
+
+
 def iter_all_posts(batch_size: int = 2000) -> Iterator[list[Post]]:
     """Every post in id order, a batch at a time, so memory stays flat."""
     last_id = 0
-    while True:
-        batch = db.session.scalars(
-            _with_context(select(Post)).where(Post.id > last_id).order_by(Post.id).limit(batch_size)
-        ).all()
-        if not batch:
-            return
+    while batch := posts_after(last_id, batch_size):
         yield batch
         last_id = batch[-1].id
         db.session.expunge_all()  # let the batch go

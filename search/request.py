@@ -86,3 +86,7 @@ def extract_fields(text: str) -> tuple[str, str, str]:
 
     rest = _FIELD_TOKEN.sub(take, text)
     return " ".join(rest.split()), " ".join(author), " ".join(theme)
+
+
+class SearchTimedOut(Exception):
+    """The engine stopped a search that ran past its time limit."""

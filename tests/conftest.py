@@ -41,6 +41,34 @@ def pytest_runtest_setup(item):
         pytest.skip("needs a PostgreSQL server; runs under TEST_DATABASE=postgresql")
 
 
+def _on_postgres() -> bool:
+    return os.environ.get("TEST_DATABASE") == "postgresql"
+
+
+def pytest_generate_tests(metafunc):
+    """Tests marked every_search_backend run once per engine this database can run."""
+    if "search_backend" not in metafunc.fixturenames or \
+            not metafunc.definition.get_closest_marker("every_search_backend"):
+        return
+    engines = ["whoosh", "postgres"] if _on_postgres() else ["whoosh"]
+    if metafunc.definition.get_closest_marker("whoosh_only"):
+        engines = ["whoosh"]
+    metafunc.parametrize("search_backend", engines, indirect=True)
+
+
+@pytest.fixture
+def search_backend(request):
+    """The search engine of the test's app: on PostgreSQL, PostgreSQL's own unless a test says otherwise.
+
+    TEST_SEARCH_BACKEND chooses another for a whole run.
+    """
+    if hasattr(request, "param"):
+        return request.param
+    if request.node.get_closest_marker("whoosh_only"):
+        return "whoosh"
+    return os.environ.get("TEST_SEARCH_BACKEND") or ("postgres" if _on_postgres() else "whoosh")
+
+
 def _postgres_databases() -> PostgresDatabases:
     try:
         return PostgresDatabases(os.environ.get("TEST_POSTGRES_URL"))
@@ -73,10 +101,11 @@ def database_uri(databases, tmp_path):
 
 
 @pytest.fixture
-def app(tmp_path, database_uri):
+def app(tmp_path, database_uri, search_backend):
     app = create_app(
         {
             "TESTING": True,
+            "SEARCH_BACKEND": search_backend,
             "SECRET_KEY": "test secret key, long enough for the checks here",
             "SQLALCHEMY_DATABASE_URI": database_uri,
             "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),

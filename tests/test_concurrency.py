@@ -44,14 +44,15 @@ def test_concurrent_writers_never_hit_database_is_locked(app, make_user, make_th
         assert db.session.get(Thread, thread_id).reply_count == 75
 
 
-def _post_through_http(database_uri: str, index_dir: str, thread_id: int, email: str, count: int, start) -> str:
-    """A worker process posting replies over HTTP, each request applying its own outbox row."""
+def _post_through_http(database_uri: str, index_dir: str, search_backend: str, thread_id: int, email: str,
+                       count: int, start) -> str:
+    """A worker process posting replies over HTTP, each request indexing its own reply."""
     from forum import create_app
     from tests.conftest import Auth, Forms
 
     app = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "PASSWORD_HASH_METHOD": FAST_HASH,
                       "SQLALCHEMY_DATABASE_URI": database_uri, "SEARCH_INDEX_DIR": index_dir,
-                      "SEARCH_INDEX_IN_REQUEST": True})
+                      "SEARCH_BACKEND": search_backend, "SEARCH_INDEX_IN_REQUEST": True})
     client = app.test_client()
     forms = Forms(client)
     Auth(forms).login(email=email)
@@ -69,7 +70,8 @@ def test_concurrent_writers_keep_the_index_complete(app, client, make_user, make
     authors = [make_user(email=f"w{n}@example.org", display_name=f"Writer {n}") for n in range(3)]
     make_theme()
     thread_id, _ = make_thread("finding-time", authors[0])
-    args = (app.config["SQLALCHEMY_DATABASE_URI"], app.config["SEARCH_INDEX_DIR"], thread_id)
+    args = (app.config["SQLALCHEMY_DATABASE_URI"], app.config["SEARCH_INDEX_DIR"], app.config["SEARCH_BACKEND"],
+            thread_id)
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager:
         start = manager.Event()

@@ -13,10 +13,13 @@ from sqlalchemy.pool import NullPool
 from whoosh import query as whoosh_query
 
 import search
-from forum import posting
+from forum import indexing, posting
 from forum.database import WRITE_LOCK_KEY
 from forum.extensions import db
 from forum.models import Post, SearchOutbox, Theme, Thread, User
+
+# Every test here runs on each engine (tests marked whoosh_only on Whoosh alone).
+pytestmark = pytest.mark.every_search_backend
 
 # A small archive written for these tests: (theme, author, thread title, body).
 ARCHIVE = {
@@ -72,6 +75,7 @@ def archive(app):
             else:
                 post = posting.reply(threads[title], people[author], body)
             post.created_at = themes[slug].opens_at + timedelta(days=1, hours=n)
+            indexing.mark_post(post)  # its date changed after it was written
             ids.append(post.id)
         db.session.commit()
         search.apply_pending()
@@ -317,6 +321,7 @@ def test_thread_title_change_reaches_every_post(app, client, archive):
     assert len(results(client, q="platypus")[0]) == 3
 
 
+@pytest.mark.whoosh_only
 def test_rows_left_by_a_crash_are_applied_by_sync(app, client, runner, make_user, make_theme, make_thread):
     make_user()
     make_theme()
@@ -413,6 +418,7 @@ def test_date_range_inside_a_month(client, archive):
     assert archive[1] in swapped and "so the two were swapped" in html
 
 
+@pytest.mark.whoosh_only
 def test_a_broken_index_never_loses_a_post(app, client, auth, forms, make_user, make_theme, make_thread, monkeypatch):
     make_user()
     make_theme()
@@ -486,6 +492,7 @@ COUNTED_QUERIES = ["makerspaces", "time", "schedule -master", "makerspace OR coa
                    "nothing-matches-this", '"lesson study"', '"lesson study" author:julie', '"lesson study" -time']
 
 
+@pytest.mark.whoosh_only
 def test_counts_from_bitmaps_agree_with_whoosh_across_segments_and_deletions(app, client, archive):
     """Totals come from cached per-segment bitmaps: they must equal Whoosh's own walk of the matches."""
     from forum import indexing
@@ -561,6 +568,7 @@ def test_theme_facets_list_the_biggest_themes_and_say_how_many_more(app, client,
     assert 'value="month-00"' in page  # the smallest is still in the theme menu
 
 
+@pytest.mark.whoosh_only
 def test_facet_files_go_with_their_segment_when_it_is_merged_away(app, client, make_user, make_theme, make_thread):
     author = make_user()
     make_theme()
@@ -591,6 +599,7 @@ def test_facet_files_go_with_their_segment_when_it_is_merged_away(app, client, m
     assert third and not set(first) & set(third)
 
 
+@pytest.mark.whoosh_only
 def test_ranking_with_kept_lengths_scores_exactly_as_whoosh_bm25f(app, client, archive):
     """Our scorer reads field lengths once per segment; every score must be Whoosh's own float."""
     from whoosh.scoring import BM25F
@@ -649,6 +658,7 @@ def test_term_bitmaps_read_whole_posting_blocks_correctly(tmp_path):
             assert bits == docsets.bitmap(searcher.docs_for_query(query), searcher.doc_count_all()), word
 
 
+@pytest.mark.whoosh_only
 def test_a_search_with_no_matches_skips_whoosh_ranking(client, archive, monkeypatch):
     """The bitmaps already say nothing matches: a ranked search for no results is wasted work."""
     from whoosh.searching import Searcher

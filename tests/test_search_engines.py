@@ -26,3 +26,102 @@ def test_another_whoosh_version_stops_start_up_with_what_to_do(database_uri, mon
 
 def test_the_installed_whoosh_is_the_one_the_patches_were_written_for():
     assert patches.installed_version() == patches.WRITTEN_FOR
+
+
+def test_the_postgres_engine_refuses_a_database_that_is_not_postgresql(tmp_path):
+    with pytest.raises(RuntimeError, match="SEARCH_BACKEND=postgres searches the forum's own PostgreSQL database, "
+                                           "but the database is sqlite"):
+        create_app({**SETTINGS, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'forum.sqlite3'}",
+                    "SEARCH_BACKEND": "postgres"})
+
+
+# PostgreSQL's engine: what differs from Whoosh's. The search behaviour both
+# share is tested on both in tests/test_search.py.
+
+def _count(app, sql: str) -> int:
+    from forum.extensions import db
+
+    with app.app_context():
+        return db.session.execute(db.text(sql)).scalar()
+
+
+def _found(client, words: str) -> str:
+    return client.get("/search", query_string={"q": words}).get_data(as_text=True)
+
+
+@pytest.mark.postgres_only
+def test_a_post_and_its_search_document_commit_together(app, client, auth, forms, make_user, make_theme,
+                                                        make_thread):
+    from forum import posting
+    from forum.extensions import db
+    from forum.models import Thread, User
+
+    assert app.config["SEARCH_BACKEND"] == "postgres"
+    make_user()
+    make_theme()
+    thread_id, _ = make_thread("finding-time", 1)
+    auth.login()
+    response = forms.post(f"/threads/{thread_id}/posts", {"body": "Our axolotl tank needs a heater"},
+                          page=f"/threads/{thread_id}")
+    assert response.status_code == 302
+    # Found at once, with no worker and nothing left waiting.
+    assert "1 post found" in _found(client, "axolotl")
+    assert _count(app, "SELECT count(*) FROM search_outbox") == 0
+    # A transaction that rolls back leaves no document behind either.
+    with app.test_request_context():
+        posting.add_reply(db.session.get(Thread, thread_id), db.session.get(User, 1), "Capybara")
+        db.session.flush()
+        db.session.rollback()
+    assert "No posts found" in _found(client, "capybara")
+    assert _count(app, "SELECT count(*) FROM search_documents") == 2
+
+
+@pytest.mark.postgres_only
+def test_switching_to_the_postgres_engine_builds_its_documents_at_init_db(app, client, runner, make_user,
+                                                                          make_theme, make_thread):
+    """A forum that searched with Whoosh on PostgreSQL: its posts have no documents until a rebuild."""
+    from forum.extensions import db
+
+    make_user()
+    make_theme()
+    make_thread("finding-time", 1, title="Pangolin week", body="Scales and claws")
+    with app.app_context():
+        db.session.execute(db.text("DELETE FROM search_documents"))
+        db.session.execute(db.text("DELETE FROM search_built"))
+        db.session.commit()
+        assert not search.index_exists()
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 0 and "Search index created (1 posts)" in result.output
+    with app.app_context():
+        assert search.index_exists()
+    assert "1 post found" in _found(client, "pangolin")
+
+
+@pytest.mark.postgres_only
+def test_a_search_past_its_time_limit_is_stopped_with_a_message(app, client, make_user, make_theme,
+                                                                make_thread):
+    from forum.extensions import db
+
+    make_user()
+    make_theme()
+    _, opening = make_thread("finding-time", 1)
+    with app.app_context():
+        # 30,000 replies, written straight in SQL: ranking them all takes far longer than 1 ms.
+        db.session.execute(db.text(
+            "INSERT INTO posts (thread_id, parent_id, author_id, path, depth, body, html, markup_version, "
+            "created_at, hidden_reason) SELECT thread_id, id, author_id, '', 1, body, html, markup_version, "
+            "created_at, '' FROM posts CROSS JOIN generate_series(1, 30000) WHERE id = :opening"),
+            {"opening": opening})
+        db.session.execute(db.text(
+            "INSERT INTO search_documents (post_id, thread_id, theme_slug, year, created_at, author_name, "
+            "asked_by, thread_title, body) SELECT id, thread_id, 'finding-time', 2026, created_at, 'Maria Lopez', "
+            "'', 'Planning', 'common planning time for every team number ' || id FROM posts WHERE id > :opening"),
+            {"opening": opening})
+        db.session.commit()
+    app.config["SEARCH_STATEMENT_TIMEOUT_MS"] = 1
+    response = client.get("/search", query_string={"q": "planning OR team OR common"})
+    assert response.status_code == 200
+    assert "This search took too long and was stopped" in response.get_data(as_text=True)
+    # The limit was the search's alone: the rest of the request, and the next one, ran normally.
+    app.config["SEARCH_STATEMENT_TIMEOUT_MS"] = 3000
+    assert client.get("/search", query_string={"q": "planning"}).status_code == 200

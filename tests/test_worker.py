@@ -51,6 +51,7 @@ def outbox_rows(app) -> int:
         return db.session.scalar(db.select(db.func.count(SearchOutbox.id)))
 
 
+@pytest.mark.whoosh_only
 def test_a_reply_returns_before_the_index_and_the_worker_catches_up(worker_app, client, runner, thread):
     reply(client, thread, "Our numbat survey ran all term.")
     assert outbox_rows(worker_app) == 1
@@ -65,6 +66,7 @@ def test_a_reply_returns_before_the_index_and_the_worker_catches_up(worker_app, 
     assert "1 post found" in page and STILL_INDEXING not in page
 
 
+@pytest.mark.whoosh_only
 def test_a_failing_job_keeps_its_rows_and_the_worker_goes_on(worker_app, client, runner, thread, tmp_path, caplog):
     reply(client, thread, "Pangolin scales in the physics lab.")
     blocked = tmp_path / "not-a-folder"
@@ -91,6 +93,7 @@ def test_the_worker_publishes_due_panel_questions(worker_app, client, runner, th
     assert "1 post found" in search_page(client, "protect planning time")
 
 
+@pytest.mark.whoosh_only
 def test_a_running_worker_indexes_new_replies_and_stops_on_sigterm(worker_app, client, thread, tmp_path):
     env = {**os.environ,
            "FLASK_SQLALCHEMY_DATABASE_URI": worker_app.config["SQLALCHEMY_DATABASE_URI"],

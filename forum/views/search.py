@@ -122,7 +122,16 @@ def search_page():
         return {pid: plain_text(post.html) for pid, post in posts.items()}
 
     searching = bool(text or wanted.theme or wanted.author or wanted.date_from or wanted.date_to)
-    results = search.query(wanted, bodies) if searching else search.SearchResults()
+    results = search.SearchResults()
+    if searching:
+        try:
+            results = search.query(wanted, bodies)
+        except search.SearchTimedOut:
+            notices.append("This search took too long and was stopped. Try fewer words or alternatives "
+                           "(OR), or narrow it by theme, author or dates.")
+        # An engine that keeps the text makes its own snippets and never asks for bodies.
+        missing = [hit.post_id for hit in results.hits if hit.post_id not in posts]
+        posts.update(_load_posts(missing))
     if searching and indexing.changes_waiting():
         notices.append("The newest posts are still being added to search; if one is missing, "
                        "search again in a moment.")

@@ -6,9 +6,15 @@ index folder, and writes are applied by one writer at a time (the worker).
 """
 from __future__ import annotations
 
-from flask import Flask
+from contextlib import contextmanager
+from typing import Iterator
 
-from . import patches, querying
+from flask import Flask
+from whoosh.query import Every
+
+from ..request import PER_PAGE
+
+from . import docsets, patches, querying
 from .index import current_dir, is_current_version, searchers
 from .sync import apply_pending, index_root, rebuild
 
@@ -31,6 +37,21 @@ def index_exists() -> bool:
 def query(request, bodies):
     with searchers.using(index_root()) as searcher:
         return querying.run(searcher, request, bodies)
+
+
+@contextmanager
+def bare(request) -> Iterator:
+    """For the benchmark: a function running this search on a Whoosh searcher, with nothing of ours."""
+    with searchers.using(index_root()) as searcher:
+        words, filters = querying.build_parts(searcher, request)
+        yield lambda: searcher.search(
+            words if words is not None else Every(), filter=filters, limit=request.page * PER_PAGE,
+            sortedby="created" if request.newest_first else None, reverse=request.newest_first)
+
+
+def forget_caches() -> None:
+    """Drop the term bitmaps kept in memory, as a newly started process has none."""
+    docsets.forget()
 
 
 def close() -> None:

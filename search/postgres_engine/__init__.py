@@ -1,0 +1,57 @@
+"""PostgreSQL full-text search: documents in the forum's own database, indexed with GIN.
+
+For a forum past one machine: every app server searches the same
+database, replicas included, and nothing lives on local disk. A post's
+search document is written in the post's own transaction
+(forum.indexing calls apply_in_transaction), so search is never behind.
+Needs the forum on PostgreSQL, with the unaccent and pg_trgm extensions
+(migration 0009 creates them).
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from . import querying, writing
+from .writing import apply_pending, rebuild
+
+__all__ = ["apply_pending", "close", "index_exists", "init_app", "query", "rebuild"]
+
+APPLIES_IN_TRANSACTION = True
+
+
+class NeedsPostgres(RuntimeError):
+    """SEARCH_BACKEND=postgres on a database that is not PostgreSQL."""
+
+
+def init_app(app: Flask) -> None:
+    uri = str(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not uri.startswith("postgresql"):
+        raise NeedsPostgres(
+            f"SEARCH_BACKEND=postgres searches the forum's own PostgreSQL database, but the database is "
+            f"{uri.split(':', 1)[0]}. Set FLASK_SQLALCHEMY_DATABASE_URI=postgresql+psycopg://..., "
+            "or SEARCH_BACKEND=whoosh.")
+
+
+def index_exists() -> bool:
+    return writing.is_built()
+
+
+def query(request, bodies=None):
+    """Snippets come from the stored text (ts_headline), so `bodies` is not needed."""
+    return querying.run(request)
+
+
+def bare(request):
+    return querying.bare(request)
+
+
+def apply_in_transaction(rows) -> None:
+    writing.apply_rows(rows)
+
+
+def forget_caches() -> None:
+    """Nothing kept in the process; PostgreSQL's own buffers stay (they are the server's)."""
+
+
+def close() -> None:
+    """Nothing held outside the database's connection pool."""

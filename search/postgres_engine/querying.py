@@ -1,0 +1,191 @@
+"""Running a search on PostgreSQL: one grouped query for totals and facets, one for the page.
+
+What people type becomes websearch_to_tsquery's language, which already
+reads "phrases", OR and -word; the words Whoosh's parser also knows (AND,
+NOT, ANDNOT) are turned into it first, and parentheses are dropped
+(websearch_to_tsquery has no grouping). Author, theme and dates narrow
+without changing the rank. Every statement runs under
+SEARCH_STATEMENT_TIMEOUT_MS, so no query can hold a connection for long.
+"""
+from __future__ import annotations
+
+import html
+import re
+from contextlib import contextmanager
+from datetime import datetime, time, timedelta
+from typing import Iterator
+
+from flask import current_app
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from forum.extensions import db
+
+from ..request import MAX_PAGE, PER_PAGE, Hit, SearchRequest, SearchResults, SearchTimedOut, extract_fields
+from .suggesting import suggest
+from .writing import NOT_A_TAG
+
+_NOT = re.compile(r"(?<!\S)(?:NOT|ANDNOT)\s+(?=\S)")
+_AND = re.compile(r"(?<!\S)(?:AND|ANDMAYBE)(?!\S)")
+_GROUPING = re.compile(r"[()+]")
+# ts_headline marks matches with these (characters no post contains), so
+# the text can be escaped first and the marks turned into <mark> after.
+MARK_START, MARK_END = "\ue000", "\ue001"
+HEADLINE_OPTIONS = (f"StartSel={MARK_START}, StopSel={MARK_END}, MaxFragments=2, MaxWords=32, MinWords=12, "
+                    "ShortWord=2, FragmentDelimiter=\" … \"")
+PLAIN_CHARS = 240  # the opening shown when a search has no words to mark
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement stopped by statement_timeout
+
+
+def websearch_text(words: str) -> str:
+    """The typed words in websearch_to_tsquery's language."""
+    words = _NOT.sub("-", words)
+    words = _AND.sub(" ", words)
+    return " ".join(_GROUPING.sub(" ", words).split())
+
+
+class _Where:
+    """The conditions of one search, as SQL with bound parameters (never typed text in the SQL)."""
+
+    def __init__(self, request: SearchRequest, tsquery: str | None):
+        self.sql, self.params = [], {}
+        author = " ".join(filter(None, [request.author, extract_fields(request.text)[1]]))
+        theme = request.theme or extract_fields(request.text)[2]
+        if tsquery is not None:
+            self.sql.append("words @@ CAST(:tsquery AS tsquery)")
+            self.params["tsquery"] = tsquery
+        if author:
+            self.sql.append("names @@ plainto_tsquery('forum_names', :author)")
+            self.params["author"] = author
+        if theme:
+            self.sql.append("theme_slug = :theme")
+            self.params["theme"] = theme.lower()
+        if request.date_from:
+            self.sql.append("created_at >= :start")
+            self.params["start"] = datetime.combine(request.date_from, time.min)
+        if request.date_to:
+            self.sql.append("created_at < :end")
+            self.params["end"] = datetime.combine(request.date_to + timedelta(days=1), time.min)
+
+    def __str__(self) -> str:
+        return " AND ".join(self.sql)
+
+
+@contextmanager
+def _time_limit() -> Iterator[None]:
+    """The statements inside run under the search time limit; a search past it raises SearchTimedOut."""
+    limit = str(int(current_app.config["SEARCH_STATEMENT_TIMEOUT_MS"]))
+    before = db.session.execute(text("SELECT current_setting('statement_timeout'), "
+                                     "set_config('statement_timeout', :limit, true)"), {"limit": limit}).scalar()
+    try:
+        yield
+    except OperationalError as error:
+        if getattr(error.orig, "sqlstate", None) != QUERY_CANCELED:
+            raise
+        db.session.rollback()
+        raise SearchTimedOut() from None
+    db.session.execute(text("SELECT set_config('statement_timeout', :before, true)"), {"before": before})
+
+
+def _tsquery(words: str) -> str | None:
+    """The words as tsquery text, or None when nothing of them is searchable (stop words only)."""
+    found = db.session.execute(text("SELECT CAST(websearch_to_tsquery('forum_english', :words) AS text)"),
+                               {"words": websearch_text(words)}).scalar()
+    return found or None
+
+
+def _snippet(marked: str) -> str:
+    marked = marked.replace(NOT_A_TAG, "<")
+    return html.escape(marked).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+def _opening(body: str) -> str:
+    body = body.replace(NOT_A_TAG, "<")
+    return html.escape(body[:PLAIN_CHARS] + ("…" if len(body) > PLAIN_CHARS else ""))
+
+
+def _facets_statement(where: _Where):
+    return text(f"SELECT theme_slug, year, count(*) FROM search_documents WHERE {where} "
+                "GROUP BY GROUPING SETS ((theme_slug), (year))")
+
+
+def _facets(where: _Where) -> tuple[int, dict[str, int], dict[str, int]]:
+    by_theme, by_year = {}, {}
+    for theme, year, count in db.session.execute(_facets_statement(where), where.params):
+        if theme is not None:
+            by_theme[theme] = count
+        else:
+            by_year[str(year)] = count
+    return sum(by_theme.values()), by_theme, by_year
+
+
+def _page_statement(where: _Where, ranked: bool, limit: int, offset: int):
+    params = {**where.params, "limit": limit, "offset": offset}
+    if ranked:
+        order = "rank DESC, created_at DESC, post_id DESC"
+        rank = "ts_rank(words, CAST(:tsquery AS tsquery), 1)"
+        shown = "ts_headline('forum_english', body, CAST(:tsquery AS tsquery), :options)"
+        params["options"] = HEADLINE_OPTIONS
+    else:
+        order, rank, shown = "created_at DESC, post_id DESC", "0", "body"
+    # ts_headline in the outer query: it runs for the page's rows only.
+    return text(f"SELECT post_id, {shown} FROM (SELECT post_id, body, created_at, {rank} AS rank "
+                f"FROM search_documents WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset) AS page "
+                f"ORDER BY {order}"), params
+
+
+def _page(where: _Where, ranked: bool, limit: int, offset: int) -> list[Hit]:
+    rows = db.session.execute(*_page_statement(where, ranked, limit, offset))
+    return [Hit(post_id, _snippet(marked) if ranked else _opening(marked)) for post_id, marked in rows]
+
+
+def run(request: SearchRequest) -> SearchResults:
+    words, _, _ = extract_fields(request.text)
+    with _time_limit():
+        tsquery = _tsquery(words) if words else None
+        where = _Where(request, tsquery)
+        if not where.sql:
+            return SearchResults()
+        page = min(max(request.page, 1), MAX_PAGE)
+        total, by_theme, by_year = _facets(where)
+        ranked = tsquery is not None and not request.newest_first
+        hits = _page(where, ranked, PER_PAGE, (page - 1) * PER_PAGE) if total > (page - 1) * PER_PAGE else []
+        results = SearchResults(
+            hits=hits, total=total, page=page, pages=min(MAX_PAGE, -(-total // PER_PAGE)),
+            by_theme=sorted(by_theme.items(), key=lambda item: (-item[1], item[0])),
+            by_year=sorted(by_year.items(), reverse=True),
+        )
+        if total == 0 and words:
+            results.suggestion = suggest(words, finds=_finds, known=_known)
+    return results
+
+
+def _finds(words: str) -> bool:
+    """Whether these words, with none of the request's filters, find anything."""
+    tsquery = _tsquery(words)
+    return tsquery is not None and db.session.execute(text(
+        "SELECT EXISTS (SELECT 1 FROM search_documents WHERE words @@ CAST(:tsquery AS tsquery))"),
+        {"tsquery": tsquery}).scalar()
+
+
+def _known(word: str) -> bool:
+    """A word to leave as typed: one that finds something, or a stop word that searches nothing."""
+    return _tsquery(word) is None or _finds(word)
+
+
+@contextmanager
+def bare(request: SearchRequest) -> Iterator:
+    """For the benchmark: a function sending this search's two statements and nothing else."""
+    words, _, _ = extract_fields(request.text)
+    tsquery = _tsquery(words) if words else None
+    where = _Where(request, tsquery)
+    page = min(max(request.page, 1), MAX_PAGE)
+    statements = [(_facets_statement(where), where.params),
+                  _page_statement(where, tsquery is not None and not request.newest_first,
+                                  PER_PAGE, (page - 1) * PER_PAGE)]
+    connection = db.session.connection()
+
+    def run() -> None:
+        for statement, params in statements:
+            connection.execute(statement, params).all()
+    yield run

@@ -1,0 +1,136 @@
+"""Keeping search_documents in step with the posts: in the writer's own transaction.
+
+forum.indexing calls apply_rows() just before a transaction that wrote
+outbox rows commits, so a post and its search document commit together
+and can never disagree. rebuild() rewrites every document a batch at a
+time (each batch its own short transaction, its posts held FOR SHARE so
+an edit waits for the batch instead of being overwritten by it).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime, timezone
+from typing import Callable
+
+from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy.dialects.postgresql import ARRAY, INTEGER, TEXT
+
+from forum.extensions import db
+from forum.models import SearchOutbox
+
+from .. import documents, outbox
+
+# Bump when what goes into a document changes: `init-db` rebuilds when the
+# version search_built records is another.
+VERSION = "1"
+
+_UPSERT = text("""
+    INSERT INTO search_documents (post_id, thread_id, theme_slug, year, created_at,
+                                  author_name, asked_by, thread_title, body)
+    VALUES (:post_id, :thread_id, :theme_slug, :year, :created_at,
+            :author_name, :asked_by, :thread_title, :body)
+    ON CONFLICT (post_id) DO UPDATE SET
+        thread_id = excluded.thread_id, theme_slug = excluded.theme_slug, year = excluded.year,
+        created_at = excluded.created_at, author_name = excluded.author_name,
+        asked_by = excluded.asked_by, thread_title = excluded.thread_title, body = excluded.body
+""")
+# Sorted, so two writers adding the same new words take their row locks in
+# the same order and never wait for each other in a circle.
+_ADD_WORDS = text("""
+    INSERT INTO search_words (word) SELECT word FROM unnest(:words) AS word ORDER BY word
+    ON CONFLICT DO NOTHING
+""").bindparams(bindparam("words", type_=ARRAY(TEXT)))
+_DROP = text("DELETE FROM search_documents WHERE post_id = ANY(:ids)").bindparams(
+    bindparam("ids", type_=ARRAY(INTEGER)))
+# PostgreSQL's text parser reads "<word ...>" as an HTML tag and skips it,
+# but documents are plain text, where "<script>" is words someone wrote.
+# Stored text has this character (which the parser takes for a space)
+# instead of "<"; showing it turns it back (querying.py).
+NOT_A_TAG = "\ue002"
+# A word for suggestions: letters only, as people spell them, accents folded.
+_SPELLED = re.compile(r"[^\W\d_]{3,30}")
+
+
+def _folded(words: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", words) if not unicodedata.combining(c)).lower()
+
+
+def _stored(words: str) -> str:
+    return words.replace("<", NOT_A_TAG)
+
+
+def _row(doc: dict) -> dict:
+    return {"post_id": int(doc["post_id"]), "thread_id": doc["thread_id"], "theme_slug": doc["theme"],
+            "year": int(doc["year"]), "created_at": doc["created"], "author_name": doc["author"],
+            "asked_by": _stored(doc["asked_by"]), "thread_title": _stored(doc["thread_title"]),
+            "body": _stored(doc["body"])}
+
+
+def write(docs: list[dict], dropped: list[int]) -> None:
+    """Store these documents and drop these posts' documents, in the session's transaction."""
+    if dropped:
+        db.session.execute(_DROP, {"ids": sorted(dropped)})
+    if not docs:
+        return
+    db.session.execute(_UPSERT, sorted((_row(doc) for doc in docs), key=lambda row: row["post_id"]))
+    words = set()
+    for doc in docs:
+        words.update(_SPELLED.findall(_folded(f"{doc['thread_title']} {doc['body']}")))
+    db.session.execute(_ADD_WORDS, {"words": sorted(words)})
+
+
+def apply_rows(rows: list[SearchOutbox]) -> None:
+    """Index what these outbox rows name and delete them, in the session's transaction."""
+    if not rows:
+        return
+    write(*outbox.changes(outbox.post_ids_for(rows)))
+    db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_([row.id for row in rows])))
+
+
+def apply_pending(timeout: float = 5.0) -> int:
+    """Rows no transaction applied (written while Whoosh was the engine, say); returns how many."""
+    applied = 0
+    while True:
+        # SKIP LOCKED: two workers share the rows instead of waiting for each other.
+        rows = db.session.scalars(select(SearchOutbox).order_by(SearchOutbox.id).limit(outbox.BATCH)
+                                  .with_for_update(skip_locked=True)).all()
+        if not rows:
+            db.session.rollback()
+            return applied
+        apply_rows(rows)
+        db.session.commit()
+        applied += len(rows)
+
+
+def rebuild(progress: Callable[[int], None] | None = None, batch_size: int = 2000) -> int:
+    """Write every post's document again; returns how many posts are searchable.
+
+    Searches keep answering meanwhile, from documents old and new.
+    """
+    db.session.execute(text("DELETE FROM search_words"))
+    db.session.commit()
+    count, last_id = 0, 0
+    while posts := documents.posts_after(last_id, batch_size, locked=True):
+        docs = documents.documents(posts)
+        shown = [int(doc["post_id"]) for doc in docs]
+        # Documents of this batch's posts that may no longer be shown.
+        db.session.execute(text("DELETE FROM search_documents WHERE post_id > :low AND post_id <= :high "
+                                "AND NOT (post_id = ANY(:shown))").bindparams(bindparam("shown", type_=ARRAY(INTEGER))),
+                           {"low": last_id, "high": posts[-1].id, "shown": shown})
+        write(docs, [])
+        last_id = posts[-1].id
+        db.session.commit()
+        db.session.expunge_all()
+        count += len(docs)
+        if progress:
+            progress(len(posts))
+    db.session.execute(text("DELETE FROM search_built"))
+    db.session.execute(text("INSERT INTO search_built (version, built_at) VALUES (:version, :at)"),
+                       {"version": VERSION, "at": datetime.now(timezone.utc).replace(tzinfo=None)})
+    db.session.commit()
+    return count
+
+
+def is_built() -> bool:
+    return db.session.scalar(text("SELECT version FROM search_built")) == VERSION
