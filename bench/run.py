@@ -74,8 +74,9 @@ def timed(function, repeat: int) -> list[float]:
     return samples
 
 
-# The search engine of the run (--search).
-SEARCH = {"backend": "whoosh"}
+# The search engines of the run (--search), and the one being measured now.
+SEARCH = {"backends": ["whoosh"], "backend": "whoosh"}
+ENGINE_NAMES = {"whoosh": "Whoosh", "postgres": "PostgreSQL full-text search"}
 # The PostgreSQL server the run uses (--database postgresql), else None: SQLite.
 POSTGRES: dict[str, str] = {}
 
@@ -156,6 +157,7 @@ def load(size: int, workdir: Path) -> dict:
         raise SystemExit(f"{workdir} holds {loaded['posts']:,} posts, not {size:,}")
     workdir.mkdir(parents=True, exist_ok=True)
     archive = workdir / "archive.json"
+    SEARCH["backend"] = SEARCH["backends"][0]
     env = environment(workdir)
     gen_seconds, _, _ = measured([PYTHON, "-m", "bench.generate_archive", "--posts", str(size),
                                   "--out", str(archive)], env)
@@ -163,11 +165,14 @@ def load(size: int, workdir: Path) -> dict:
     measured([PYTHON, "-m", "flask", "--app", "app", "db", "upgrade"], env)
     import_seconds, import_mb, _ = measured([PYTHON, "-m", "flask", "--app", "app", "archive", "import",
                                              str(archive)], env)
-    rebuild_seconds, rebuild_mb, _ = measured([PYTHON, "-m", "flask", "--app", "app", "search", "rebuild"],
-                                              env)
+    rebuilt = {}
+    for backend in SEARCH["backends"]:  # every engine's index, each built the same way
+        SEARCH["backend"] = backend
+        seconds, peak_mb, _ = measured([PYTHON, "-m", "flask", "--app", "app", "search", "rebuild"],
+                                       environment(workdir))
+        rebuilt[backend] = {"rebuild_s": seconds, "rebuild_mb": peak_mb}
     loaded = {"posts": size, "file_mb": archive.stat().st_size / 1e6, "generate_s": gen_seconds,
-              "import_s": import_seconds, "import_mb": import_mb,
-              "rebuild_s": rebuild_seconds, "rebuild_mb": rebuild_mb}
+              "import_s": import_seconds, "import_mb": import_mb, "rebuilt": rebuilt}
     figures.write_text(json.dumps(loaded))
     return loaded
 
@@ -339,6 +344,26 @@ def search_part(app, repeat: int) -> list[list]:
     return rows
 
 
+def search_tables(size: int, workdir: Path, repeat: int) -> str:
+    """One table per engine, then (with two) the p95 of each query side by side."""
+    out, p95 = [], {}
+    for backend in SEARCH["backends"]:
+        SEARCH["backend"] = backend
+        engine = ENGINE_NAMES[backend]
+        print(f"[{size:,} posts] search on {engine}", flush=True)
+        rows = search_part(make_app(workdir), repeat)
+        p95[backend] = {row[0]: (row[1], row[3]) for row in rows}
+        out.append(table(f"Search at {size:,} posts on {engine} (end to end beside {engine} alone)",
+                         ["query", "matches", "/search p50 ms", "/search p95 ms", "first time p50 ms",
+                          f"{engine} p50 ms", f"{engine} p95 ms", "p95 ratio"], rows))
+    if len(p95) > 1:
+        queries = list(next(iter(p95.values())))
+        out.append(table(f"Search at {size:,} posts, the engines side by side (/search p95 ms, matches)",
+                         ["query", *(ENGINE_NAMES[b] for b in p95)],
+                         [[q, *(f"{p95[b][q][1]} ({p95[b][q][0]})" for b in p95)] for q in queries]))
+    return "\n".join(out)
+
+
 # 4. Writing -----------------------------------------------------------------------
 
 def writing_part(app, workdir: Path, seconds: float) -> list[list]:
@@ -496,8 +521,8 @@ def digest_part(app, workdir: Path, members: int = DIGEST_MEMBERS) -> list[list]
 # The run ------------------------------------------------------------------------
 
 def run(sizes: list[int], repeat: int, keep: bool, data: Path | None) -> str:
-    engine = {"whoosh": "Whoosh", "postgres": "PostgreSQL full-text search"}[SEARCH["backend"]]
-    database = f"{'PostgreSQL (durable settings)' if POSTGRES else 'SQLite'}, search on {engine}"
+    engines = " and ".join(ENGINE_NAMES[backend] for backend in SEARCH["backends"])
+    database = f"{'PostgreSQL (durable settings)' if POSTGRES else 'SQLite'}, search on {engines}"
     out = [f"# Benchmark results\n\nRun on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {machine()}; "
            f"{database}.\n"
            "Produced by `bench/run.py`; re-run with `make bench` (10,000 posts) or "
@@ -507,9 +532,12 @@ def run(sizes: list[int], repeat: int, keep: bool, data: Path | None) -> str:
         workdir = data / str(size) if data else Path(tempfile.mkdtemp(prefix=f"bench-{size}-"))
         print(f"[{size:,} posts] generating and importing in {workdir}", flush=True)
         loaded = load(size, workdir)
-        bulk_rows.append([f"{size:,}", f"{loaded['file_mb']:.0f}", f"{loaded['import_s']:.1f}",
-                          f"{size / loaded['import_s']:.0f}", loaded["import_mb"],
-                          f"{loaded['rebuild_s']:.1f}", f"{size / loaded['rebuild_s']:.0f}", loaded["rebuild_mb"]])
+        for backend, rebuilt in loaded["rebuilt"].items():
+            bulk_rows.append([f"{size:,}", f"{loaded['file_mb']:.0f}", f"{loaded['import_s']:.1f}",
+                              f"{size / loaded['import_s']:.0f}", loaded["import_mb"], ENGINE_NAMES[backend],
+                              f"{rebuilt['rebuild_s']:.1f}", f"{size / rebuilt['rebuild_s']:.0f}",
+                              rebuilt["rebuild_mb"]])
+        SEARCH["backend"] = SEARCH["backends"][0]
         app = make_app(workdir)
 
         print(f"[{size:,} posts] thread pages", flush=True)
@@ -525,16 +553,16 @@ def run(sizes: list[int], repeat: int, keep: bool, data: Path | None) -> str:
                          ["thread posts", "posts on page 1", "SQL queries", "server p50 ms", "server p95 ms",
                           "req/s gunicorn ×2", "ceiling p50 ms", "ours/ceiling throughput", "KB"], rows))
 
-        print(f"[{size:,} posts] search", flush=True)
-        out.append(table(f"Search at {size:,} posts (end to end beside {engine} alone)",
-                         ["query", "matches", "/search p50 ms", "/search p95 ms", "first time p50 ms",
-                          f"{engine} p50 ms", f"{engine} p95 ms", "p95 ratio"],
-                         search_part(app, repeat)))
-
-        print(f"[{size:,} posts] writing", flush=True)
-        out.append(table(f"Writing at {size:,} posts (HTTP replies; the worker keeps the index in step)",
-                         ["gunicorn workers", "replies/s", "findable p50 ms", "findable p95 ms", "samples"],
-                         writing_part(app, workdir, seconds=8.0)))
+        out.append(search_tables(size, workdir, repeat))
+        for backend in SEARCH["backends"]:
+            SEARCH["backend"] = backend
+            print(f"[{size:,} posts] writing, search on {ENGINE_NAMES[backend]}", flush=True)
+            how = "the worker keeps the index in step" if backend == "whoosh" else \
+                "each reply's search document is written in its own transaction"
+            out.append(table(f"Writing at {size:,} posts, search on {ENGINE_NAMES[backend]} (HTTP replies; {how})",
+                             ["gunicorn workers", "replies/s", "findable p50 ms", "findable p95 ms", "samples"],
+                             writing_part(make_app(workdir), workdir, seconds=8.0)))
+        SEARCH["backend"] = SEARCH["backends"][0]
 
         print(f"[{size:,} posts] a weekly digest to {DIGEST_MEMBERS:,} members", flush=True)
         out.append(table(f"A weekly digest at {size:,} posts (composed into the outbox, then written out as .eml)",
@@ -543,7 +571,7 @@ def run(sizes: list[int], repeat: int, keep: bool, data: Path | None) -> str:
         if not keep and not data:
             shutil.rmtree(workdir, ignore_errors=True)
     out.append(table("Bulk: archive import (search index built once at the end) and search rebuild",
-                     ["posts", "file MB", "import s", "import posts/s", "import peak MB",
+                     ["posts", "file MB", "import s", "import posts/s", "import peak MB", "engine",
                       "rebuild s", "rebuild posts/s", "rebuild peak MB"], bulk_rows))
     return "\n".join(out)
 
@@ -562,12 +590,14 @@ def main() -> None:
                         "at --database-url")
     parser.add_argument("--database-url", help="a PostgreSQL server whose user may create databases, "
                         "e.g. postgresql+psycopg://bench@127.0.0.1/postgres")
-    parser.add_argument("--search", choices=["whoosh", "postgres"], default="whoosh",
-                        help="the search engine (postgres needs --database postgresql)")
+    parser.add_argument("--search", choices=sorted(ENGINE_NAMES), action="append",
+                        help="a search engine to measure (default whoosh); repeat for both, side by side "
+                        "(postgres needs --database postgresql)")
     args = parser.parse_args()
-    if args.search == "postgres" and args.database != "postgresql":
+    backends = list(dict.fromkeys(args.search or ["whoosh"]))
+    if "postgres" in backends and args.database != "postgresql":
         parser.error("--search postgres searches the forum's PostgreSQL database: add --database postgresql")
-    SEARCH["backend"] = args.search
+    SEARCH["backends"] = backends
     with contextlib.ExitStack() as stack:
         if args.database == "postgresql":
             if args.data and not args.database_url:
