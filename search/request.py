@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Callable
 
 MAX_QUERY_LENGTH = 200
 PER_PAGE = 20
@@ -86,6 +87,29 @@ def extract_fields(text: str) -> tuple[str, str, str]:
 
     rest = _FIELD_TOKEN.sub(take, text)
     return " ".join(rest.split()), " ".join(author), " ".join(theme)
+
+
+# Words that are operators in what people type, on every engine.
+OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
+_TYPED_WORD = re.compile(r'"[^"]*"|\S+')
+
+
+def respell(text: str, known: Callable[[str], bool], nearest: Callable[[str], str | None]) -> str | None:
+    """The typed words with each unknown one replaced by its nearest known spelling, or None if none was.
+
+    Phrases and operators stay as typed; `known(word)` says a word needs no
+    correction (it finds something, or searches nothing, as a stop word);
+    `nearest(word)` gives the engine's closest spelling of a lower-cased word.
+    """
+    changed, words = False, []
+    for word in _TYPED_WORD.findall(text):
+        bare = word.lstrip("+-()").rstrip("()")
+        better = None
+        if not (word.startswith('"') or word in OPERATORS or not bare or known(bare)):
+            better = nearest(bare.lower())
+        words.append(word.replace(bare, better) if better else word)
+        changed = changed or bool(better)
+    return " ".join(words) if changed else None
 
 
 class SearchTimedOut(Exception):

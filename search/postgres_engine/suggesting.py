@@ -7,15 +7,14 @@ is only offered when it finds something.
 """
 from __future__ import annotations
 
-import re
 from typing import Callable
 
 from sqlalchemy import text
 
 from forum.extensions import db
 
-_TOKEN = re.compile(r'"[^"]*"|\S+')
-_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+from ..request import respell
+
 MAX_EDITS = 2
 CANDIDATES = 12
 
@@ -41,20 +40,6 @@ def _nearest(word: str) -> str | None:
 
 
 def suggest(typed: str, finds: Callable[[str], bool], known: Callable[[str], bool]) -> str | None:
-    """The typed words with unknown ones corrected, if that finds anything; phrases and operators kept."""
-    changed, words = False, []
-    for word in _TOKEN.findall(typed):
-        bare = word.lstrip("+-()").rstrip("()")
-        if word.startswith('"') or word in _OPERATORS or not bare or known(bare):
-            words.append(word)
-            continue
-        better = _nearest(bare.lower())
-        if better:
-            words.append(word.replace(bare, better))
-            changed = True
-        else:
-            words.append(word)
-    if not changed:
-        return None
-    suggestion = " ".join(words)
-    return suggestion if finds(suggestion) else None
+    """The typed words with unknown ones corrected, if that finds anything."""
+    suggestion = respell(typed, known, _nearest)
+    return suggestion if suggestion and finds(suggestion) else None

@@ -12,7 +12,8 @@ from datetime import date, datetime, time, timedelta
 from whoosh import qparser, query as wq
 from whoosh.qparser import syntax
 
-from ..request import EARLIEST, PER_PAGE, MAX_PAGE, Hit, SearchRequest, SearchResults, extract_fields
+from ..request import (EARLIEST, MAX_PAGE, OPERATORS, PER_PAGE, Hit, SearchRequest, SearchResults,
+                       extract_fields, respell)
 from . import docsets, newest, snippets
 from .index import name_analyzer
 
@@ -26,9 +27,8 @@ def _parser(schema) -> qparser.QueryParser:
     return parser
 
 
-_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 # Operator words and signs, for searching a query Whoosh's parser can't read as words alone.
-_OPERATOR_SYNTAX = re.compile(r"\b(?:" + "|".join(sorted(_OPERATORS)) + r")\b|[()+\-]")
+_OPERATOR_SYNTAX = re.compile(r"\b(?:" + "|".join(sorted(OPERATORS)) + r")\b|[()+\-]")
 
 
 def _words(searcher, text: str):
@@ -168,15 +168,12 @@ def run(searcher, request: SearchRequest, bodies) -> SearchResults:
     return out
 
 
-_WORD = re.compile(r'"[^"]*"|\S+')
-
-
 def suggest(searcher, request: SearchRequest) -> str | None:
     """A corrected query that has results, for "Did you mean".
 
     Each word whose stem the index doesn't know is replaced by the closest
     word from the unstemmed spelling field, so suggestions are real words
-    ("schedule"), not stems ("schedul"). Phrases and operators stay as typed.
+    ("schedule"), not stems ("schedul").
     """
     text, _, _ = extract_fields(request.text)
     if not text:
@@ -184,25 +181,17 @@ def suggest(searcher, request: SearchRequest) -> str | None:
     reader = searcher.reader()
     corrector = searcher.corrector("body")
     analyzer = searcher.schema["body"].analyzer
-    changed = False
-    words = []
-    for word in _WORD.findall(text):
-        bare = word.lstrip("+-()").rstrip("()")
-        stems = [token.text for token in analyzer(bare)]
-        if (word.startswith('"') or word in _OPERATORS or not stems
-                or all(reader.doc_frequency("body", stem) for stem in stems)):
-            words.append(word)
-            continue
-        options = corrector.suggest(bare.lower(), limit=1, maxdist=2, prefix=1)
-        if options:
-            words.append(word.replace(bare, options[0]))
-            changed = True
-        else:
-            words.append(word)
-    if not changed:
-        return None
-    suggestion = " ".join(words)
-    corrected = build_query(searcher, SearchRequest(text=suggestion))
+
+    def known(word: str) -> bool:
+        stems = [token.text for token in analyzer(word)]
+        return all(reader.doc_frequency("body", stem) for stem in stems)  # no stems: a stop word
+
+    def nearest(word: str) -> str | None:
+        options = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
+        return options[0] if options else None
+
+    suggestion = respell(text, known, nearest)
+    corrected = build_query(searcher, SearchRequest(text=suggestion)) if suggestion else None
     if corrected is None:
         return None
     # Whether anything matches, not what: a scored search of a common word cost 60 ms.
