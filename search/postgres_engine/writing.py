@@ -34,6 +34,13 @@ _UPSERT = text("""
         thread_id = excluded.thread_id, theme_slug = excluded.theme_slug, year = excluded.year,
         created_at = excluded.created_at, author_name = excluded.author_name,
         asked_by = excluded.asked_by, thread_title = excluded.thread_title, body = excluded.body
+    -- A document that has not changed is not rewritten: a rebuild of a million
+    -- unchanged posts left the table twice its size in dead rows.
+    WHERE (search_documents.thread_id, search_documents.theme_slug, search_documents.year,
+           search_documents.created_at, search_documents.author_name, search_documents.asked_by,
+           search_documents.thread_title, search_documents.body)
+          IS DISTINCT FROM (excluded.thread_id, excluded.theme_slug, excluded.year, excluded.created_at,
+                            excluded.author_name, excluded.asked_by, excluded.thread_title, excluded.body)
 """)
 # Sorted, so two writers adding the same new words take their row locks in
 # the same order and never wait for each other in a circle.
