@@ -53,8 +53,12 @@ def _email(email: str) -> str:
     return email.strip().lower()[:254]
 
 
+def _address(ip: str | None) -> str:
+    return ip or "unknown"
+
+
 def _keys(email: str, ip: str | None) -> tuple[str, str, str]:
-    address = ip or "unknown"
+    address = _address(ip)
     return f"login-account:{_email(email)}", f"login-pair:{address}|{_email(email)}", f"login-ip:{address}"
 
 
@@ -115,8 +119,8 @@ def reset_request_allowed(email: str, ip: str | None) -> bool:
     """
     config, window = current_app.config, timedelta(seconds=current_app.config["RESET_WINDOW_SECONDS"])
     return (_count(f"reset-account:{_email(email)}", window) < config["RESET_REQUESTS_PER_ACCOUNT"]
-            and _count(f"reset-ip:{ip or 'unknown'}", window) < config["RESET_REQUESTS_PER_IP"])
+            and _count(f"reset-ip:{_address(ip)}", window) < config["RESET_REQUESTS_PER_IP"])
 
 
 def record_reset_request(email: str, ip: str | None) -> None:
-    _add(f"reset-account:{_email(email)}", f"reset-ip:{ip or 'unknown'}")
+    _add(f"reset-account:{_email(email)}", f"reset-ip:{_address(ip)}")

@@ -16,9 +16,17 @@ from . import documents
 BATCH = 500
 
 
-def waiting(limit: int = BATCH) -> list[SearchOutbox]:
-    """The oldest rows not applied yet."""
-    return db.session.scalars(select(SearchOutbox).order_by(SearchOutbox.id).limit(limit)).all()
+def waiting(limit: int = BATCH, *, claim: bool = False) -> list[SearchOutbox]:
+    """The oldest rows not applied yet.
+
+    `claim` locks them until the commit, skipping rows another process has
+    claimed, so two workers share the rows instead of waiting for each
+    other (PostgreSQL; SQLite has one writer at a time anyway).
+    """
+    stmt = select(SearchOutbox).order_by(SearchOutbox.id).limit(limit)
+    if claim:
+        stmt = stmt.with_for_update(skip_locked=True)
+    return db.session.scalars(stmt).all()
 
 
 def post_ids_for(rows: list[SearchOutbox]) -> set[int]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Iterator
 
@@ -47,10 +48,10 @@ def websearch_text(words: str) -> str:
 class _Where:
     """The conditions of one search, as SQL with bound parameters (never typed text in the SQL)."""
 
-    def __init__(self, request: SearchRequest, tsquery: str | None):
+    def __init__(self, request: SearchRequest, typed_author: str, typed_theme: str, tsquery: str | None):
         self.sql, self.params = [], {}
-        author = " ".join(filter(None, [request.author, extract_fields(request.text)[1]]))
-        theme = request.theme or extract_fields(request.text)[2]
+        author = " ".join(filter(None, [request.author, typed_author]))
+        theme = request.theme or typed_theme
         if tsquery is not None:
             self.sql.append("words @@ CAST(:tsquery AS tsquery)")
             self.params["tsquery"] = tsquery
@@ -69,6 +70,26 @@ class _Where:
 
     def __str__(self) -> str:
         return " AND ".join(self.sql)
+
+
+@dataclass
+class _Plan:
+    """A request made ready to run: its words, their tsquery, its conditions and its page."""
+
+    words: str
+    where: _Where
+    ranked: bool  # by rank, or newest first
+    offset: int
+    page: int
+
+    @classmethod
+    def of(cls, request: SearchRequest) -> _Plan:
+        words, typed_author, typed_theme = extract_fields(request.text)
+        tsquery = _tsquery(words) if words else None
+        page = min(max(request.page, 1), MAX_PAGE)
+        return cls(words, _Where(request, typed_author, typed_theme, tsquery),
+                   ranked=tsquery is not None and not request.newest_first, offset=(page - 1) * PER_PAGE,
+                   page=page)
 
 
 @contextmanager
@@ -160,31 +181,23 @@ def _page(where: _Where, ranked: bool, limit: int, offset: int) -> list[Hit]:
 
 
 def run(request: SearchRequest) -> SearchResults:
-    words, _, _ = extract_fields(request.text)
     with _time_limit():
-        tsquery = _tsquery(words) if words else None
-        where = _Where(request, tsquery)
-        if not where.sql:
+        plan = _Plan.of(request)
+        if not plan.where.sql:
             return SearchResults()
-        page = min(max(request.page, 1), MAX_PAGE)
-        total, by_theme, by_year = _facets(where)
-        ranked = tsquery is not None and not request.newest_first
-        hits = _page(where, ranked, PER_PAGE, (page - 1) * PER_PAGE) if total > (page - 1) * PER_PAGE else []
+        total, by_theme, by_year = _facets(plan.where)
+        hits = _page(plan.where, plan.ranked, PER_PAGE, plan.offset) if total > plan.offset else []
         results = SearchResults(
-            hits=hits, total=total, page=page, pages=min(MAX_PAGE, -(-total // PER_PAGE)),
+            hits=hits, total=total, page=plan.page, pages=min(MAX_PAGE, -(-total // PER_PAGE)),
             by_theme=sorted(by_theme.items(), key=lambda item: (-item[1], item[0])),
             by_year=sorted(by_year.items(), reverse=True),
         )
-        if total == 0 and words:
-            results.suggestion = suggest(words, finds=_finds, known=_known)
+        if total == 0 and plan.words:
+            results.suggestion = suggest(plan.words, finds=_finds, known=_known)
     return results
 
 
-def _finds(words: str) -> bool:
-    """Whether these words, with none of the request's filters, find anything."""
-    tsquery = _tsquery(words)
-    if tsquery is None:
-        return False
+def _matches(tsquery: str) -> bool:
     # Asked whether a word absent from the index matches, the planner expects
     # an early hit and scans the whole table: 0.5 to 3 s at a million posts.
     # The GIN index answers in a millisecond.
@@ -196,23 +209,26 @@ def _finds(words: str) -> bool:
     return found
 
 
+def _finds(words: str) -> bool:
+    """Whether these words, with none of the request's filters, find anything."""
+    tsquery = _tsquery(words)
+    return tsquery is not None and _matches(tsquery)
+
+
 def _known(word: str) -> bool:
     """A word to leave as typed: one that finds something, or a stop word that searches nothing."""
-    return _tsquery(word) is None or _finds(word)
+    tsquery = _tsquery(word)
+    return tsquery is None or _matches(tsquery)
 
 
 @contextmanager
 def bare(request: SearchRequest) -> Iterator:
     """For the benchmark: a function sending this search's two statements and nothing else,
     under the same session settings as a search."""
-    words, _, _ = extract_fields(request.text)
     with _time_limit():
-        tsquery = _tsquery(words) if words else None
-        where = _Where(request, tsquery)
-        page = min(max(request.page, 1), MAX_PAGE)
-        statements = [(_facets_statement(where), where.params),
-                      _page_statement(where, tsquery is not None and not request.newest_first,
-                                      PER_PAGE, (page - 1) * PER_PAGE)]
+        plan = _Plan.of(request)
+        statements = [(_facets_statement(plan.where), plan.where.params),
+                      _page_statement(plan.where, plan.ranked, PER_PAGE, plan.offset)]
         connection = db.session.connection()
 
         def run() -> None:

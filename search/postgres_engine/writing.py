@@ -13,7 +13,7 @@ import unicodedata
 from datetime import datetime, timezone
 from typing import Callable
 
-from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy import bindparam, delete, text
 from sqlalchemy.dialects.postgresql import ARRAY, INTEGER, TEXT
 
 from forum.extensions import db
@@ -50,6 +50,9 @@ _ADD_WORDS = text("""
 """).bindparams(bindparam("words", type_=ARRAY(TEXT)))
 _DROP = text("DELETE FROM search_documents WHERE post_id = ANY(:ids)").bindparams(
     bindparam("ids", type_=ARRAY(INTEGER)))
+# In a rebuild: the documents of a batch's posts that are no longer shown.
+_DROP_UNSHOWN = text("DELETE FROM search_documents WHERE post_id > :low AND post_id <= :high "
+                     "AND NOT (post_id = ANY(:shown))").bindparams(bindparam("shown", type_=ARRAY(INTEGER)))
 # PostgreSQL's text parser reads "<word ...>" as an HTML tag and skips it,
 # but documents are plain text, where "<script>" is words someone wrote.
 # Stored text has this character (which the parser takes for a space)
@@ -99,9 +102,7 @@ def apply_pending(timeout: float = 5.0) -> int:
     """Rows no transaction applied (written while Whoosh was the engine, say); returns how many."""
     applied = 0
     while True:
-        # SKIP LOCKED: two workers share the rows instead of waiting for each other.
-        rows = db.session.scalars(select(SearchOutbox).order_by(SearchOutbox.id).limit(outbox.BATCH)
-                                  .with_for_update(skip_locked=True)).all()
+        rows = outbox.waiting(claim=True)
         if not rows:
             db.session.rollback()
             return applied
@@ -121,10 +122,7 @@ def rebuild(progress: Callable[[int], None] | None = None, batch_size: int = 200
     while posts := documents.posts_after(last_id, batch_size, locked=True):
         docs = documents.documents(posts)
         shown = [int(doc["post_id"]) for doc in docs]
-        # Documents of this batch's posts that may no longer be shown.
-        db.session.execute(text("DELETE FROM search_documents WHERE post_id > :low AND post_id <= :high "
-                                "AND NOT (post_id = ANY(:shown))").bindparams(bindparam("shown", type_=ARRAY(INTEGER))),
-                           {"low": last_id, "high": posts[-1].id, "shown": shown})
+        db.session.execute(_DROP_UNSHOWN, {"low": last_id, "high": posts[-1].id, "shown": shown})
         write(docs, [])
         last_id = posts[-1].id
         db.session.commit()

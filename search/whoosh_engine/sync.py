@@ -21,8 +21,8 @@ from forum.models import Post, SearchOutbox
 
 from .. import documents, outbox
 from . import docsets
-from .index import (WRITER_SETTINGS, create_generation, open_or_create,
-                           remove_old_generations, swap_in, writer)
+from .index import (WRITER_SETTINGS, create_generation, open_or_create, remove_old_generations, swap_in,
+                    writer)
 
 REBUILDING = "rebuilding"
 STALE_REBUILD_SECONDS = 6 * 3600
