@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
+from .analysis import ACRONYMS, fold
+
 MAX_QUERY_LENGTH = 200
 PER_PAGE = 20
 EARLIEST = date(1990, 1, 1)
@@ -54,7 +56,7 @@ class SearchResults:
 def tidy(text: str) -> tuple[str, list[str]]:
     """The query as we will run it, and what we changed, said for people."""
     notices = []
-    text = _CONTROL.sub(" ", text or "")
+    text = _CONTROL.sub(" ", fold(text or ""))
     if len(text) > MAX_QUERY_LENGTH:
         text = text[:MAX_QUERY_LENGTH]
         notices.append(f"Your search was long, so only its first {MAX_QUERY_LENGTH} characters were used.")
@@ -97,7 +99,8 @@ _TYPED_WORD = re.compile(r'"[^"]*"|\S+')
 def respell(text: str, known: Callable[[str], bool], nearest: Callable[[str], str | None]) -> str | None:
     """The typed words with each unknown one replaced by its nearest known spelling, or None if none was.
 
-    Phrases and operators stay as typed; `known(word)` says a word needs no
+    Phrases and operators stay as typed, and so do the community's acronyms
+    ("CER" is not a misspelt "cover"); `known(word)` says a word needs no
     correction (it finds something, or searches nothing, as a stop word);
     `nearest(word)` gives the engine's closest spelling of a lower-cased word.
     """
@@ -105,7 +108,8 @@ def respell(text: str, known: Callable[[str], bool], nearest: Callable[[str], st
     for word in _TYPED_WORD.findall(text):
         bare = word.lstrip("+-()").rstrip("()")
         better = None
-        if not (word.startswith('"') or word in OPERATORS or not bare or known(bare)):
+        if not (word.startswith('"') or word in OPERATORS or not bare or bare.lower() in ACRONYMS
+                or known(bare)):
             better = nearest(bare.lower())
         words.append(word.replace(bare, better) if better else word)
         changed = changed or bool(better)

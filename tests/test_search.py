@@ -505,7 +505,7 @@ def test_counts_from_bitmaps_agree_with_whoosh_across_segments_and_deletions(app
         counts, segments = {}, 0
         with app.app_context(), searchers.using(index_root()) as searcher:
             for text in COUNTED_QUERIES:
-                query = querying.build_query(searcher, querying.SearchRequest(text=text))
+                query = querying.build_query(querying.SearchRequest(text=text))
                 bits = docsets.query_bits(searcher, query)
                 docnums = list(searcher.docs_for_query(query))
                 counts[text] = len(docnums)
@@ -622,7 +622,7 @@ def test_ranking_with_kept_lengths_scores_exactly_as_whoosh_bm25f(app, client, a
         assert len(ours.reader().leaf_readers()) > 1
         with ours._ix.searcher(weighting=BM25F()) as whooshs:
             for text in COUNTED_QUERIES + ["makerspace time coaching", "collaborate OR schedule"]:
-                query = querying.build_query(ours, querying.SearchRequest(text=text))
+                query = querying.build_query(querying.SearchRequest(text=text))
                 if query is None:
                     continue
                 mine = [(hit.docnum, hit.score) for hit in ours.search(query, limit=None)]

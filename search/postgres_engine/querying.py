@@ -1,16 +1,13 @@
 """Running a search on PostgreSQL: one grouped query for totals and facets, one for the page.
 
-What people type becomes websearch_to_tsquery's language, which already
-reads "phrases", OR and -word; the words Whoosh's parser also knows (AND,
-NOT, ANDNOT) are turned into it first, and parentheses are dropped
-(websearch_to_tsquery has no grouping). Author, theme and dates narrow
-without changing the rank. Every statement runs under
-SEARCH_STATEMENT_TIMEOUT_MS, so no query can hold a connection for long.
+What people type is parsed by search.parsing, as for Whoosh, and written
+as a tsquery of our own terms (the documents hold the same terms, see
+writing.py). Author, theme and dates narrow without changing the rank.
+Every statement runs under SEARCH_STATEMENT_TIMEOUT_MS, so no query can
+hold a connection for long.
 """
 from __future__ import annotations
 
-import html
-import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -22,27 +19,26 @@ from sqlalchemy.exc import OperationalError
 
 from forum.extensions import db
 
+from .. import parsing, snippets
 from ..request import MAX_PAGE, PER_PAGE, Hit, SearchRequest, SearchResults, SearchTimedOut, extract_fields
 from .suggesting import suggest
-from .writing import NOT_A_TAG
+from .writing import quoted
 
-_NOT = re.compile(r"(?<!\S)(?:NOT|ANDNOT)\s+(?=\S)")
-_AND = re.compile(r"(?<!\S)(?:AND|ANDMAYBE)(?!\S)")
-_GROUPING = re.compile(r"[()+]")
-# ts_headline marks matches with these (characters no post contains), so
-# the text can be escaped first and the marks turned into <mark> after.
-MARK_START, MARK_END = "\ue000", "\ue001"
-HEADLINE_OPTIONS = (f"StartSel={MARK_START}, StopSel={MARK_END}, MaxFragments=2, MaxWords=32, MinWords=12, "
-                    "ShortWord=2, FragmentDelimiter=\" … \"")
-PLAIN_CHARS = 240  # the opening shown when a search has no words to mark
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement stopped by statement_timeout
 
 
-def websearch_text(words: str) -> str:
-    """The typed words in websearch_to_tsquery's language."""
-    words = _NOT.sub("-", words)
-    words = _AND.sub(" ", words)
-    return " ".join(_GROUPING.sub(" ", words).split())
+def tsquery(node: parsing.Node | None) -> str | None:
+    """A parsed search as tsquery text, or None when it looks for nothing."""
+    if node is None:
+        return None
+    if isinstance(node, parsing.Word):
+        return quoted(node.term)
+    if isinstance(node, parsing.Phrase):
+        return "(" + " <-> ".join(quoted(term) for term in node.terms) + ")"
+    if isinstance(node, parsing.Without):
+        return f"({tsquery(node.wanted)}) & !({tsquery(node.unwanted)})"
+    joiner = " & " if isinstance(node, parsing.All) else " | "
+    return "(" + joiner.join(tsquery(part) for part in node.parts) + ")"
 
 
 class _Where:
@@ -77,6 +73,7 @@ class _Plan:
     """A request made ready to run: its words, their tsquery, its conditions and its page."""
 
     words: str
+    node: parsing.Node | None
     where: _Where
     ranked: bool  # by rank, or newest first
     offset: int
@@ -85,10 +82,11 @@ class _Plan:
     @classmethod
     def of(cls, request: SearchRequest) -> _Plan:
         words, typed_author, typed_theme = extract_fields(request.text)
-        tsquery = _tsquery(words) if words else None
+        node = parsing.parse(words)
+        found = tsquery(node)
         page = min(max(request.page, 1), MAX_PAGE)
-        return cls(words, _Where(request, typed_author, typed_theme, tsquery),
-                   ranked=tsquery is not None and not request.newest_first, offset=(page - 1) * PER_PAGE,
+        return cls(words, node, _Where(request, typed_author, typed_theme, found),
+                   ranked=found is not None and not request.newest_first, offset=(page - 1) * PER_PAGE,
                    page=page)
 
 
@@ -127,23 +125,6 @@ def _set(settings: dict[str, str]) -> dict[str, str]:
     return {name: row[2 * n] for n, name in enumerate(names)}
 
 
-def _tsquery(words: str) -> str | None:
-    """The words as tsquery text, or None when nothing of them is searchable (stop words only)."""
-    found = db.session.execute(text("SELECT CAST(websearch_to_tsquery('forum_english', :words) AS text)"),
-                               {"words": websearch_text(words)}).scalar()
-    return found or None
-
-
-def _snippet(marked: str) -> str:
-    marked = marked.replace(NOT_A_TAG, "<")
-    return html.escape(marked).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
-
-
-def _opening(body: str) -> str:
-    body = body.replace(NOT_A_TAG, "<")
-    return html.escape(body[:PLAIN_CHARS] + ("…" if len(body) > PLAIN_CHARS else ""))
-
-
 def _facets_statement(where: _Where):
     # By (theme, year) pairs, added up here: PostgreSQL runs a plain GROUP BY
     # in parallel but not GROUPING SETS (300 ms against 570 for a third of a
@@ -165,19 +146,16 @@ def _page_statement(where: _Where, ranked: bool, limit: int, offset: int):
     if ranked:
         order = "rank DESC, created_at DESC, post_id DESC"
         rank = "ts_rank(words, CAST(:tsquery AS tsquery), 1)"
-        shown = "ts_headline('forum_english', body, CAST(:tsquery AS tsquery), :options)"
-        params["options"] = HEADLINE_OPTIONS
     else:
-        order, rank, shown = "created_at DESC, post_id DESC", "0", "body"
-    # ts_headline in the outer query: it runs for the page's rows only.
-    return text(f"SELECT post_id, {shown} FROM (SELECT post_id, body, created_at, {rank} AS rank "
-                f"FROM search_documents WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset) AS page "
-                f"ORDER BY {order}"), params
+        order, rank = "created_at DESC, post_id DESC", "0"
+    return text(f"SELECT post_id, body, {rank} AS rank FROM search_documents WHERE {where} "
+                f"ORDER BY {order} LIMIT :limit OFFSET :offset"), params
 
 
-def _page(where: _Where, ranked: bool, limit: int, offset: int) -> list[Hit]:
-    rows = db.session.execute(*_page_statement(where, ranked, limit, offset))
-    return [Hit(post_id, _snippet(marked) if ranked else _opening(marked)) for post_id, marked in rows]
+def _page(plan: _Plan, limit: int) -> list[Hit]:
+    rows = db.session.execute(*_page_statement(plan.where, plan.ranked, limit, plan.offset))
+    marked = parsing.wanted_terms(plan.node)
+    return [Hit(post_id, snippets.snippet(body, marked)) for post_id, body, _ in rows]
 
 
 def run(request: SearchRequest) -> SearchResults:
@@ -186,7 +164,7 @@ def run(request: SearchRequest) -> SearchResults:
         if not plan.where.sql:
             return SearchResults()
         total, by_theme, by_year = _facets(plan.where)
-        hits = _page(plan.where, plan.ranked, PER_PAGE, plan.offset) if total > plan.offset else []
+        hits = _page(plan, PER_PAGE) if total > plan.offset else []
         results = SearchResults(
             hits=hits, total=total, page=plan.page, pages=min(MAX_PAGE, -(-total // PER_PAGE)),
             by_theme=sorted(by_theme.items(), key=lambda item: (-item[1], item[0])),
@@ -211,14 +189,14 @@ def _matches(tsquery: str) -> bool:
 
 def _finds(words: str) -> bool:
     """Whether these words, with none of the request's filters, find anything."""
-    tsquery = _tsquery(words)
-    return tsquery is not None and _matches(tsquery)
+    found = tsquery(parsing.parse(words))
+    return found is not None and _matches(found)
 
 
 def _known(word: str) -> bool:
     """A word to leave as typed: one that finds something, or a stop word that searches nothing."""
-    tsquery = _tsquery(word)
-    return tsquery is None or _matches(tsquery)
+    found = tsquery(parsing.parse(word))
+    return found is None or _matches(found)
 
 
 @contextmanager

@@ -8,8 +8,6 @@ an edit waits for the batch instead of being overwritten by it).
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -19,28 +17,30 @@ from sqlalchemy.dialects.postgresql import ARRAY, INTEGER, TEXT
 from forum.extensions import db
 from forum.models import SearchOutbox
 
-from .. import documents, outbox
+from .. import analysis, documents, outbox
 
 # Bump when what goes into a document changes: `init-db` rebuilds when the
-# version search_built records is another.
-VERSION = "1"
+# version search_built records is another (so does a new analyser).
+VERSION = f"2.{analysis.VERSION}"
 
 _UPSERT = text("""
     INSERT INTO search_documents (post_id, thread_id, theme_slug, year, created_at,
-                                  author_name, asked_by, thread_title, body)
+                                  author_name, asked_by, thread_title, body, words)
     VALUES (:post_id, :thread_id, :theme_slug, :year, :created_at,
-            :author_name, :asked_by, :thread_title, :body)
+            :author_name, :asked_by, :thread_title, :body, CAST(:words AS tsvector))
     ON CONFLICT (post_id) DO UPDATE SET
         thread_id = excluded.thread_id, theme_slug = excluded.theme_slug, year = excluded.year,
         created_at = excluded.created_at, author_name = excluded.author_name,
-        asked_by = excluded.asked_by, thread_title = excluded.thread_title, body = excluded.body
+        asked_by = excluded.asked_by, thread_title = excluded.thread_title, body = excluded.body,
+        words = excluded.words
     -- A document that has not changed is not rewritten: a rebuild of a million
     -- unchanged posts left the table twice its size in dead rows.
     WHERE (search_documents.thread_id, search_documents.theme_slug, search_documents.year,
            search_documents.created_at, search_documents.author_name, search_documents.asked_by,
-           search_documents.thread_title, search_documents.body)
+           search_documents.thread_title, search_documents.body, search_documents.words)
           IS DISTINCT FROM (excluded.thread_id, excluded.theme_slug, excluded.year, excluded.created_at,
-                            excluded.author_name, excluded.asked_by, excluded.thread_title, excluded.body)
+                            excluded.author_name, excluded.asked_by, excluded.thread_title, excluded.body,
+                            excluded.words)
 """)
 # Sorted, so two writers adding the same new words take their row locks in
 # the same order and never wait for each other in a circle.
@@ -53,28 +53,44 @@ _DROP = text("DELETE FROM search_documents WHERE post_id = ANY(:ids)").bindparam
 # In a rebuild: the documents of a batch's posts that are no longer shown.
 _DROP_UNSHOWN = text("DELETE FROM search_documents WHERE post_id > :low AND post_id <= :high "
                      "AND NOT (post_id = ANY(:shown))").bindparams(bindparam("shown", type_=ARRAY(INTEGER)))
-# PostgreSQL's text parser reads "<word ...>" as an HTML tag and skips it,
-# but documents are plain text, where "<script>" is words someone wrote.
-# Stored text has this character (which the parser takes for a space)
-# instead of "<"; showing it turns it back (querying.py).
-NOT_A_TAG = "\ue002"
-# A word for suggestions: letters only, as people spell them, accents folded.
-_SPELLED = re.compile(r"[^\W\d_]{3,30}")
+# tsvector's limits: later positions count as the last, and a term keeps
+# its first 256 positions.
+LAST_POSITION = 16383
+POSITIONS_PER_TERM = 256
+# Where each field's words go, and their weight in ts_rank: the thread's
+# title above the body, above who asked a panel question.
+WEIGHTED_FIELDS = (("asked_by", "C"), ("thread_title", "A"), ("body", "B"))
 
 
-def _folded(words: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", words) if not unicodedata.combining(c)).lower()
+def tsvector(doc: dict) -> str:
+    """A document's terms (search.analysis) as tsvector text, each with its places and weight.
+
+    Each field starts one place after the last one ends, so no phrase
+    matches across the end of a title and the start of a body.
+    """
+    places: dict[str, dict[int, str]] = {}
+    offset = 1
+    for name, weight in WEIGHTED_FIELDS:
+        tokens = analysis.analyse(doc[name])
+        for token in tokens:
+            places.setdefault(token.term, {}).setdefault(min(offset + token.position, LAST_POSITION), weight)
+        if tokens:
+            offset += tokens[-1].position + 2
+    return " ".join(f"{quoted(term)}:" + ",".join(f"{place}{weight}" for place, weight in
+                                                  sorted(at.items())[:POSITIONS_PER_TERM])
+                    for term, at in places.items())
 
 
-def _stored(words: str) -> str:
-    return words.replace("<", NOT_A_TAG)
+def quoted(term: str) -> str:
+    """A term as a tsvector or tsquery lexeme: quoted, so no character in it is syntax."""
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def _row(doc: dict) -> dict:
     return {"post_id": int(doc["post_id"]), "thread_id": doc["thread_id"], "theme_slug": doc["theme"],
             "year": int(doc["year"]), "created_at": doc["created"], "author_name": doc["author"],
-            "asked_by": _stored(doc["asked_by"]), "thread_title": _stored(doc["thread_title"]),
-            "body": _stored(doc["body"])}
+            "asked_by": doc["asked_by"], "thread_title": doc["thread_title"], "body": doc["body"],
+            "words": tsvector(doc)}
 
 
 def write(docs: list[dict], dropped: list[int]) -> None:
@@ -86,7 +102,7 @@ def write(docs: list[dict], dropped: list[int]) -> None:
     db.session.execute(_UPSERT, sorted((_row(doc) for doc in docs), key=lambda row: row["post_id"]))
     words = set()
     for doc in docs:
-        words.update(_SPELLED.findall(_folded(f"{doc['thread_title']} {doc['body']}")))
+        words.update(analysis.spellings(f"{doc['thread_title']} {doc['body']}"))
     db.session.execute(_ADD_WORDS, {"words": sorted(words)})
 
 

@@ -43,7 +43,7 @@ def query(request, bodies):
 def bare(request) -> Iterator:
     """For the benchmark: a function running this search on a Whoosh searcher, with nothing of ours."""
     with searchers.using(index_root()) as searcher:
-        words, filters = querying.build_parts(searcher, request)
+        words, filters = querying.build_parts(request)
         yield lambda: searcher.search(
             words if words is not None else Every(), filter=filters, limit=request.page * PER_PAGE,
             sortedby="created" if request.newest_first else None, reverse=request.newest_first)

@@ -23,27 +23,47 @@ from typing import Iterator
 from whoosh import index as whoosh_index
 from whoosh.reading import MultiReader, SegmentReader
 from whoosh.searching import Searcher
-from whoosh.analysis import (CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter,
-                             StopFilter)
+from whoosh.analysis import CharsetFilter, Composable, LowercaseFilter, RegexTokenizer, Token
 from whoosh.fields import BOOLEAN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
+from .. import analysis
 from .scoring import KeptLengthsBM25F
 
 CURRENT = "current"
 RANKING = KeptLengthsBM25F()
 # Bump when the schema or what goes into documents changes: `init-db`
 # (and so `make run`) rebuilds an index of another version.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = f"3.{analysis.VERSION}"
 VERSION_FILE = "schema-version"
 _GEN = re.compile(r"^gen-(\d{6})$")
 WRITER_SETTINGS = {"limitmb": 128}
 
 
-def text_analyzer():
-    """Words, lower-cased, accents folded, stop words dropped, stemmed."""
-    return (RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
-            | StopFilter() | StemFilter())
+class ForumAnalyzer(Composable):
+    """search.analysis as a Whoosh analyzer, so the index holds the same terms as every query.
+
+    Whoosh asks with no_morph=True (its writer) or nomorph=True (its
+    spelling field) for the words of its spelling field ("did you mean"):
+    they are the words as people spell them.
+    """
+
+    is_morph = True
+
+    def __call__(self, value, mode="", no_morph=False, nomorph=False, **kwargs):
+        if no_morph or nomorph:
+            for word in sorted(analysis.spellings(value)):
+                yield self._token(word, 0, 0, 0, mode)
+            return
+        for found in analysis.analyse(value):
+            yield self._token(found.term, found.position, found.start, found.end, mode)
+
+    @staticmethod
+    def _token(text: str, position: int, start: int, end: int, mode: str) -> Token:
+        token = Token(positions=True, chars=True, mode=mode)
+        token.text, token.pos, token.startchar, token.endchar = text, position, start, end
+        token.boost, token.stopped = 1.0, False
+        return token
 
 
 def name_analyzer():
@@ -55,16 +75,16 @@ def make_schema() -> Schema:
     return Schema(
         post_id=ID(stored=True, unique=True),
         thread_id=NUMERIC(stored=True),
-        thread_title=TEXT(analyzer=text_analyzer(), field_boost=1.5),
+        thread_title=TEXT(analyzer=ForumAnalyzer(), field_boost=1.5),
         theme=ID(stored=True, sortable=True),  # the theme's slug
         month=ID(sortable=True),  # "2019-12", when the post was written: fast date filters
         year=ID(stored=True, sortable=True),
         author_id=ID(stored=True),
         author=TEXT(analyzer=name_analyzer()),
-        body=TEXT(analyzer=text_analyzer(), spelling=True),
+        body=TEXT(analyzer=ForumAnalyzer(), spelling=True),
         created=DATETIME(stored=True, sortable=True),
         is_question=BOOLEAN(stored=True),
-        asked_by=TEXT(analyzer=name_analyzer(), stored=True),
+        asked_by=TEXT(analyzer=ForumAnalyzer(), stored=True),
         reply=STORED(),
     )
 

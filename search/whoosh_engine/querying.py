@@ -6,46 +6,30 @@ or `s*` made Whoosh work for seconds at 100k posts.
 """
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 
-from whoosh import qparser, query as wq
-from whoosh.qparser import syntax
+from whoosh import query as wq
 
-from ..request import (EARLIEST, MAX_PAGE, OPERATORS, PER_PAGE, Hit, SearchRequest, SearchResults,
-                       extract_fields, respell)
-from . import docsets, newest, snippets
+from .. import parsing, snippets
+from ..request import EARLIEST, MAX_PAGE, PER_PAGE, Hit, SearchRequest, SearchResults, extract_fields, respell
+from . import docsets, newest
 from .index import name_analyzer
 
-def _parser(schema) -> qparser.QueryParser:
-    parser = qparser.MultifieldParser(["body", "thread_title", "asked_by"], schema, group=syntax.AndGroup)
-    for plugin in (qparser.WildcardPlugin, qparser.FieldsPlugin, qparser.RangePlugin,
-                   qparser.BoostPlugin, qparser.FuzzyTermPlugin, qparser.RegexPlugin,
-                   qparser.GtLtPlugin):
-        parser.remove_plugin_class(plugin)
-    parser.add_plugin(qparser.PlusMinusPlugin())
-    return parser
+FIELDS = ("body", "thread_title", "asked_by")  # what words are looked for in
 
 
-# Operator words and signs, for searching a query Whoosh's parser can't read as words alone.
-_OPERATOR_SYNTAX = re.compile(r"\b(?:" + "|".join(sorted(OPERATORS)) + r")\b|[()+\-]")
-
-
-def _words(searcher, text: str):
-    """The typed words as a query; the words alone when the operators make no sense.
-
-    Whoosh's parser raises on some operator-only queries ("NOT NOT x",
-    "NOT OR x", "a (b -)": about 3% of random operator strings), with
-    IndexError, AssertionError or NotImplementedError from deep inside it.
-    Such a query is searched as its plain words instead of failing.
-    """
-    parser = _parser(searcher.schema)
-    try:
-        parsed = parser.parse(text).normalize()
-    except (IndexError, AssertionError, NotImplementedError):
-        plain = " ".join(_OPERATOR_SYNTAX.sub(" ", text).split())
-        parsed = parser.parse(plain).normalize() if plain else wq.NullQuery
-    return None if parsed == wq.NullQuery else parsed
+def compiled(node: parsing.Node | None):
+    """A parsed search as Whoosh's query objects: each word or phrase in any of FIELDS."""
+    if node is None:
+        return None
+    if isinstance(node, parsing.Word):
+        return wq.Or([wq.Term(name, node.term) for name in FIELDS])
+    if isinstance(node, parsing.Phrase):
+        return wq.Or([wq.Phrase(name, list(node.terms)) for name in FIELDS])
+    if isinstance(node, parsing.Without):
+        return wq.AndNot(compiled(node.wanted), compiled(node.unwanted))
+    kind = wq.And if isinstance(node, parsing.All) else wq.Or
+    return kind([compiled(part) for part in node.parts])
 
 
 def _name_query(fieldname: str, words: str):
@@ -93,14 +77,14 @@ def _combine(parts: list):
     return wq.And(parts).normalize() if len(parts) > 1 else parts[0].normalize()
 
 
-def build_parts(searcher, request: SearchRequest):
+def build_parts(request: SearchRequest, node: parsing.Node | None = None):
     """(words, filters): what ranks the results, and what only narrows them.
 
     Filters (author, theme, dates) never add to a post's score, so
     narrowing a search doesn't reorder what is left.
     """
     text, author_in_text, theme_in_text = extract_fields(request.text)
-    words = _words(searcher, text) if text else None
+    words = compiled(node if node is not None else parsing.parse(text))
     filters = []
     author = " ".join(filter(None, [request.author, author_in_text]))
     if author:
@@ -116,9 +100,9 @@ def build_parts(searcher, request: SearchRequest):
     return words, _combine(filters)
 
 
-def build_query(searcher, request: SearchRequest):
+def build_query(request: SearchRequest):
     """Everything a request asks for as one query (for counting), or None when it asks nothing."""
-    words, filters = build_parts(searcher, request)
+    words, filters = build_parts(request)
     return _combine([part for part in (words, filters) if part is not None])
 
 
@@ -142,7 +126,8 @@ def _search(searcher, words, filters, limit: int, newest_first: bool) -> tuple[l
 
 def run(searcher, request: SearchRequest, bodies) -> SearchResults:
     """Search; `bodies(post_ids)` gives the plain text of posts for snippets."""
-    words, filters = build_parts(searcher, request)
+    node = parsing.parse(extract_fields(request.text)[0])
+    words, filters = build_parts(request, node)
     if words is None and filters is None:
         return SearchResults()
     page = min(max(request.page, 1), MAX_PAGE)
@@ -155,7 +140,7 @@ def run(searcher, request: SearchRequest, bodies) -> SearchResults:
     by_year = docsets.counts_by_term(searcher, every, "year") if total else {}
     ids = [int(searcher.stored_fields(docnum)["post_id"]) for docnum in ranked[(page - 1) * PER_PAGE: limit]]
     texts = bodies(ids)
-    marked = snippets.query_words(words)
+    marked = parsing.wanted_terms(node)
     hits = [Hit(post_id, snippets.snippet(texts.get(post_id, ""), marked)) for post_id in ids]
     out = SearchResults(
         hits=hits, total=total, page=page,
@@ -178,20 +163,18 @@ def suggest(searcher, request: SearchRequest) -> str | None:
     text, _, _ = extract_fields(request.text)
     if not text:
         return None
-    reader = searcher.reader()
     corrector = searcher.corrector("body")
-    analyzer = searcher.schema["body"].analyzer
 
     def known(word: str) -> bool:
-        stems = [token.text for token in analyzer(word)]
-        return all(reader.doc_frequency("body", stem) for stem in stems)  # no stems: a stop word
+        found = compiled(parsing.parse(word))
+        return found is None or bool(docsets.query_bits(searcher, found))  # None: a stop word
 
     def nearest(word: str) -> str | None:
         options = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
         return options[0] if options else None
 
     suggestion = respell(text, known, nearest)
-    corrected = build_query(searcher, SearchRequest(text=suggestion)) if suggestion else None
+    corrected = build_query(SearchRequest(text=suggestion)) if suggestion else None
     if corrected is None:
         return None
     # Whether anything matches, not what: a scored search of a common word cost 60 ms.
