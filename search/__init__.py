@@ -6,9 +6,12 @@ in the forum's own database, for deployments past one machine). Views,
 commands and the worker call only what is here; nothing outside search/
 imports an engine or Whoosh.
 
-- query(request, bodies) -> SearchResults: run a search; `bodies(post_ids)
-  -> {id: plain text}` lets an engine that keeps no text make snippets.
-  Raises SearchTimedOut when the engine stops a search past its time limit.
+- resolve(request) -> Scope: author: and theme: as members and themes
+  (search.filters), with what they named for the page to say.
+- query(request, bodies) -> SearchResults: run a search (resolving it
+  first if resolve() has not); `bodies(post_ids) -> {id: plain text}`
+  lets an engine that keeps no text make snippets. Raises SearchTimedOut
+  when the engine stops a search past its time limit.
 - apply_in_transaction(rows): for an engine that indexes inside the
   writer's transaction (applies_in_transaction()), index these outbox rows now.
 - apply_pending() -> int: bring the index in step with the outbox.
@@ -22,12 +25,13 @@ import sys
 
 from flask import Flask, current_app
 
+from . import filters
 from .request import (MAX_PAGE, MAX_QUERY_LENGTH, PER_PAGE, Hit, SearchRequest, SearchResults, SearchTimedOut,
                       tidy)
 
 __all__ = ["MAX_PAGE", "MAX_QUERY_LENGTH", "PER_PAGE", "Hit", "SearchRequest", "SearchResults", "SearchTimedOut",
            "applies_in_transaction", "apply_in_transaction", "apply_pending", "close", "index_exists",
-           "init_app", "query", "rebuild", "tidy"]
+           "init_app", "query", "rebuild", "resolve", "tidy"]
 
 ENGINES = {"whoosh": "search.whoosh_engine", "postgres": "search.postgres_engine"}
 
@@ -49,7 +53,13 @@ def _engine():
     return current_app.extensions["search"]
 
 
+def resolve(request: SearchRequest) -> filters.Scope:
+    return filters.resolve(request)
+
+
 def query(request: SearchRequest, bodies) -> SearchResults:
+    if not request.resolved:
+        request = resolve(request).request
     return _engine().query(request, bodies)
 
 
@@ -73,6 +83,8 @@ def applies_in_transaction() -> bool:
 def bare(request: SearchRequest):
     """For the benchmark: a context manager giving a function that runs the engine's own part of
     this search (the same query, without parsing, snippets or anything else of ours)."""
+    if not request.resolved:
+        request = resolve(request).request
     return _engine().bare(request)
 
 

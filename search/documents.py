@@ -44,7 +44,6 @@ def to_document(post: Post, asked_by: str | None = None) -> dict:
         "month": post.created_at.strftime("%Y-%m"),  # when it was written, for date filters
         "year": post.created_at.strftime("%Y"),
         "author_id": str(post.author_id),
-        "author": post.author.display_name,
         "body": plain_text(post.html),
         "created": post.created_at.replace(tzinfo=None),
         "is_question": asked_by is not None,

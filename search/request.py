@@ -4,7 +4,8 @@ People type a few words, not a query language. Supported: words (all
 must match, with stemming), "quoted phrases", OR, NOT or a leading
 minus, parentheses, and author:/theme: in the query. Field names other
 than those two are plain words; wildcards are taken out with a message.
-tidy() and extract_fields() prepare the text once, before any engine.
+tidy() prepares the text once, and search.filters resolves author: and
+theme:, before any engine.
 """
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ MAX_QUERY_LENGTH = 200
 PER_PAGE = 20
 EARLIEST = date(1990, 1, 1)
 MAX_PAGE = 50  # 1,000 results deep is as far as anyone reads; deeper costs the server
-_FIELD_TOKEN = re.compile(r'(?<![\w-])(author|theme):("([^"]*)"|\S+)', re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _WILDCARDS = re.compile(r"[*?~^]")
 _OTHER_FIELD = re.compile(r"(?<![\w:])(?!(?:author|theme):)([A-Za-z_]\w*):(?=\S)", re.IGNORECASE)
@@ -28,12 +28,17 @@ _OTHER_FIELD = re.compile(r"(?<![\w:])(?!(?:author|theme):)([A-Za-z_]\w*):(?=\S)
 @dataclass
 class SearchRequest:
     text: str = ""
-    theme: str = ""  # a theme's slug
-    author: str = ""  # words of an author's name
+    theme: str = ""  # as chosen or typed: a slug, a word of a title, a month
+    author: str = ""  # as typed: a name or part of one
     date_from: date | None = None
     date_to: date | None = None
     newest_first: bool = False
     page: int = 1
+    # Set by search.filters.resolve(), which engines' requests have been
+    # through: `text` is then words only, and the filters are these.
+    resolved: bool = False
+    author_ids: tuple[int, ...] | None = None
+    theme_slugs: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -76,19 +81,6 @@ def tidy(text: str) -> tuple[str, list[str]]:
         text = text.replace("(", " ").replace(")", " ")
         notices.append("A parenthesis was unmatched, so parentheses were ignored.")
     return " ".join(text.split()), notices
-
-
-def extract_fields(text: str) -> tuple[str, str, str]:
-    """Pull author: and theme: out of the typed text."""
-    author, theme = [], []
-
-    def take(match: re.Match) -> str:
-        value = match.group(3) if match.group(3) is not None else match.group(2)
-        (author if match.group(1).lower() == "author" else theme).append(value)
-        return " "
-
-    rest = _FIELD_TOKEN.sub(take, text)
-    return " ".join(rest.split()), " ".join(author), " ".join(theme)
 
 
 # Words that are operators in what people type, on every engine.

@@ -113,10 +113,11 @@ def test_a_search_past_its_time_limit_is_stopped_with_a_message(app, client, mak
             "created_at, '' FROM posts CROSS JOIN generate_series(1, 30000) WHERE id = :opening"),
             {"opening": opening})
         db.session.execute(db.text(
-            "INSERT INTO search_documents (post_id, thread_id, theme_slug, year, created_at, author_name, "
-            "asked_by, thread_title, body) SELECT id, thread_id, 'finding-time', 2026, created_at, 'Maria Lopez', "
-            "'', 'Planning', 'common planning time for every team number ' || id FROM posts WHERE id > :opening"),
-            {"opening": opening})
+            "INSERT INTO search_documents (post_id, thread_id, theme_slug, year, created_at, author_id, "
+            "asked_by, thread_title, body, words) SELECT id, thread_id, 'finding-time', 2026, created_at, "
+            "author_id, '', 'Planning', 'common planning time for every team number ' || id, "
+            "CAST(:words AS tsvector) FROM posts WHERE id > :opening"),
+            {"opening": opening, "words": "'common':1B 'plan':2B 'time':3B 'team':4B"})
         db.session.commit()
     app.config["SEARCH_STATEMENT_TIMEOUT_MS"] = 1
     response = client.get("/search", query_string={"q": "planning OR team OR common"})

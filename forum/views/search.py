@@ -123,9 +123,11 @@ def search_page():
 
     searching = bool(text or wanted.theme or wanted.author or wanted.date_from or wanted.date_to)
     results = search.SearchResults()
-    if searching:
+    scope = search.resolve(wanted) if searching else None
+    if searching and (scope.request.text or scope.request.author_ids or scope.request.theme_slugs
+                      or wanted.date_from or wanted.date_to):
         try:
-            results = search.query(wanted, bodies)
+            results = search.query(scope.request, bodies)
         except search.SearchTimedOut:
             notices.append("This search took too long and was stopped. Try fewer words or alternatives "
                            "(OR), or narrow it by theme, author or dates.")
@@ -138,7 +140,9 @@ def search_page():
     themes = db.session.execute(select(Theme.slug, Theme.title).order_by(Theme.month.desc())).all()
     return render_template(
         "search/search.html", wanted=wanted, raw_q=request.args.get("q", "")[:search.MAX_QUERY_LENGTH * 2],
-        results=results, posts=posts, searching=searching, notices=notices + problems,
+        results=results, posts=posts, searching=searching, notices=notices + problems, scope=scope,
+        chosen_themes=set(scope.request.theme_slugs or ()) if scope else set(),
+        choices=search.filters.CHOICES,
         theme_facets=results.by_theme[:THEME_FACETS], more_themes=max(0, len(results.by_theme) - THEME_FACETS),
         theme_titles=dict(themes), recent_themes=_recent_themes() if not searching else [],
         themes=themes, narrow=_Narrowing(),

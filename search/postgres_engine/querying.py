@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 from forum.extensions import db
 
 from .. import parsing, snippets
-from ..request import MAX_PAGE, PER_PAGE, Hit, SearchRequest, SearchResults, SearchTimedOut, extract_fields
+from ..request import MAX_PAGE, PER_PAGE, Hit, SearchRequest, SearchResults, SearchTimedOut
 from .suggesting import suggest
 from .writing import quoted
 
@@ -44,19 +44,17 @@ def tsquery(node: parsing.Node | None) -> str | None:
 class _Where:
     """The conditions of one search, as SQL with bound parameters (never typed text in the SQL)."""
 
-    def __init__(self, request: SearchRequest, typed_author: str, typed_theme: str, tsquery: str | None):
+    def __init__(self, request: SearchRequest, tsquery: str | None):
         self.sql, self.params = [], {}
-        author = " ".join(filter(None, [request.author, typed_author]))
-        theme = request.theme or typed_theme
         if tsquery is not None:
             self.sql.append("words @@ CAST(:tsquery AS tsquery)")
             self.params["tsquery"] = tsquery
-        if author:
-            self.sql.append("names @@ plainto_tsquery('forum_names', :author)")
-            self.params["author"] = author
-        if theme:
-            self.sql.append("theme_slug = :theme")
-            self.params["theme"] = theme.lower()
+        if request.author_ids:
+            self.sql.append("author_id = ANY(:authors)")
+            self.params["authors"] = list(request.author_ids)
+        if request.theme_slugs:
+            self.sql.append("theme_slug = ANY(:themes)")
+            self.params["themes"] = list(request.theme_slugs)
         if request.date_from:
             self.sql.append("created_at >= :start")
             self.params["start"] = datetime.combine(request.date_from, time.min)
@@ -81,11 +79,10 @@ class _Plan:
 
     @classmethod
     def of(cls, request: SearchRequest) -> _Plan:
-        words, typed_author, typed_theme = extract_fields(request.text)
-        node = parsing.parse(words)
+        node = parsing.parse(request.text)
         found = tsquery(node)
         page = min(max(request.page, 1), MAX_PAGE)
-        return cls(words, node, _Where(request, typed_author, typed_theme, found),
+        return cls(request.text, node, _Where(request, found),
                    ranked=found is not None and not request.newest_first, offset=(page - 1) * PER_PAGE,
                    page=page)
 

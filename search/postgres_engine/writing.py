@@ -25,21 +25,21 @@ VERSION = f"2.{analysis.VERSION}"
 
 _UPSERT = text("""
     INSERT INTO search_documents (post_id, thread_id, theme_slug, year, created_at,
-                                  author_name, asked_by, thread_title, body, words)
+                                  author_id, asked_by, thread_title, body, words)
     VALUES (:post_id, :thread_id, :theme_slug, :year, :created_at,
-            :author_name, :asked_by, :thread_title, :body, CAST(:words AS tsvector))
+            :author_id, :asked_by, :thread_title, :body, CAST(:words AS tsvector))
     ON CONFLICT (post_id) DO UPDATE SET
         thread_id = excluded.thread_id, theme_slug = excluded.theme_slug, year = excluded.year,
-        created_at = excluded.created_at, author_name = excluded.author_name,
+        created_at = excluded.created_at, author_id = excluded.author_id,
         asked_by = excluded.asked_by, thread_title = excluded.thread_title, body = excluded.body,
         words = excluded.words
     -- A document that has not changed is not rewritten: a rebuild of a million
     -- unchanged posts left the table twice its size in dead rows.
     WHERE (search_documents.thread_id, search_documents.theme_slug, search_documents.year,
-           search_documents.created_at, search_documents.author_name, search_documents.asked_by,
+           search_documents.created_at, search_documents.author_id, search_documents.asked_by,
            search_documents.thread_title, search_documents.body, search_documents.words)
           IS DISTINCT FROM (excluded.thread_id, excluded.theme_slug, excluded.year, excluded.created_at,
-                            excluded.author_name, excluded.asked_by, excluded.thread_title, excluded.body,
+                            excluded.author_id, excluded.asked_by, excluded.thread_title, excluded.body,
                             excluded.words)
 """)
 # Sorted, so two writers adding the same new words take their row locks in
@@ -88,7 +88,7 @@ def quoted(term: str) -> str:
 
 def _row(doc: dict) -> dict:
     return {"post_id": int(doc["post_id"]), "thread_id": doc["thread_id"], "theme_slug": doc["theme"],
-            "year": int(doc["year"]), "created_at": doc["created"], "author_name": doc["author"],
+            "year": int(doc["year"]), "created_at": doc["created"], "author_id": int(doc["author_id"]),
             "asked_by": doc["asked_by"], "thread_title": doc["thread_title"], "body": doc["body"],
             "words": tsvector(doc)}
 

@@ -23,9 +23,8 @@ from typing import Iterator
 from whoosh import index as whoosh_index
 from whoosh.reading import MultiReader, SegmentReader
 from whoosh.searching import Searcher
-from whoosh.analysis import CharsetFilter, Composable, LowercaseFilter, RegexTokenizer, Token
+from whoosh.analysis import Composable, Token
 from whoosh.fields import BOOLEAN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.support.charset import accent_map
 
 from .. import analysis
 from .scoring import KeptLengthsBM25F
@@ -34,7 +33,7 @@ CURRENT = "current"
 RANKING = KeptLengthsBM25F()
 # Bump when the schema or what goes into documents changes: `init-db`
 # (and so `make run`) rebuilds an index of another version.
-SCHEMA_VERSION = f"3.{analysis.VERSION}"
+SCHEMA_VERSION = f"4.{analysis.VERSION}"
 VERSION_FILE = "schema-version"
 _GEN = re.compile(r"^gen-(\d{6})$")
 WRITER_SETTINGS = {"limitmb": 128}
@@ -66,11 +65,6 @@ class ForumAnalyzer(Composable):
         return token
 
 
-def name_analyzer():
-    """Names match word by word, without stemming: "julie" finds "Julie Ortiz"."""
-    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
-
-
 def make_schema() -> Schema:
     return Schema(
         post_id=ID(stored=True, unique=True),
@@ -80,7 +74,6 @@ def make_schema() -> Schema:
         month=ID(sortable=True),  # "2019-12", when the post was written: fast date filters
         year=ID(stored=True, sortable=True),
         author_id=ID(stored=True),
-        author=TEXT(analyzer=name_analyzer()),
         body=TEXT(analyzer=ForumAnalyzer(), spelling=True),
         created=DATETIME(stored=True, sortable=True),
         is_question=BOOLEAN(stored=True),

@@ -11,9 +11,8 @@ from datetime import date, datetime, time, timedelta
 from whoosh import query as wq
 
 from .. import parsing, snippets
-from ..request import EARLIEST, MAX_PAGE, PER_PAGE, Hit, SearchRequest, SearchResults, extract_fields, respell
+from ..request import EARLIEST, MAX_PAGE, PER_PAGE, Hit, SearchRequest, SearchResults, respell
 from . import docsets, newest
-from .index import name_analyzer
 
 FIELDS = ("body", "thread_title", "asked_by")  # what words are looked for in
 
@@ -30,11 +29,6 @@ def compiled(node: parsing.Node | None):
         return wq.AndNot(compiled(node.wanted), compiled(node.unwanted))
     kind = wq.And if isinstance(node, parsing.All) else wq.Or
     return kind([compiled(part) for part in node.parts])
-
-
-def _name_query(fieldname: str, words: str):
-    terms = [token.text for token in name_analyzer()(words)]
-    return wq.And([wq.Term(fieldname, t) for t in terms]) if terms else None
 
 
 def _months_between(first: date, last: date) -> list[str]:
@@ -83,17 +77,12 @@ def build_parts(request: SearchRequest, node: parsing.Node | None = None):
     Filters (author, theme, dates) never add to a post's score, so
     narrowing a search doesn't reorder what is left.
     """
-    text, author_in_text, theme_in_text = extract_fields(request.text)
-    words = compiled(node if node is not None else parsing.parse(text))
+    words = compiled(node if node is not None else parsing.parse(request.text))
     filters = []
-    author = " ".join(filter(None, [request.author, author_in_text]))
-    if author:
-        named = _name_query("author", author)
-        if named is not None:
-            filters.append(named)
-    theme = request.theme or theme_in_text
-    if theme:
-        filters.append(wq.Term("theme", theme.lower()))
+    if request.author_ids:
+        filters.append(wq.Or([wq.Term("author_id", str(member)) for member in request.author_ids]))
+    if request.theme_slugs:
+        filters.append(wq.Or([wq.Term("theme", slug) for slug in request.theme_slugs]))
     dates = _date_filter(request)
     if dates is not None:
         filters.append(dates)
@@ -126,7 +115,7 @@ def _search(searcher, words, filters, limit: int, newest_first: bool) -> tuple[l
 
 def run(searcher, request: SearchRequest, bodies) -> SearchResults:
     """Search; `bodies(post_ids)` gives the plain text of posts for snippets."""
-    node = parsing.parse(extract_fields(request.text)[0])
+    node = parsing.parse(request.text)
     words, filters = build_parts(request, node)
     if words is None and filters is None:
         return SearchResults()
@@ -160,7 +149,7 @@ def suggest(searcher, request: SearchRequest) -> str | None:
     word from the unstemmed spelling field, so suggestions are real words
     ("schedule"), not stems ("schedul").
     """
-    text, _, _ = extract_fields(request.text)
+    text = request.text
     if not text:
         return None
     corrector = searcher.corrector("body")
