@@ -12,6 +12,8 @@ imports an engine or Whoosh.
   first if resolve() has not); `bodies(post_ids) -> {id: plain text}`
   lets an engine that keeps no text make snippets. Raises SearchTimedOut
   when the engine stops a search past its time limit.
+- words_to_mark(typed, texts): the words a search matched in these
+  texts, as written, for the page a result leads to.
 - apply_in_transaction(rows): for an engine that indexes inside the
   writer's transaction (applies_in_transaction()), index these outbox rows now.
 - apply_pending() -> int: bring the index in step with the outbox.
@@ -25,13 +27,13 @@ import sys
 
 from flask import Flask, current_app
 
-from . import filters
+from . import filters, parsing, snippets
 from .request import (MAX_PAGE, MAX_QUERY_LENGTH, PER_PAGE, Hit, SearchRequest, SearchResults, SearchTimedOut,
                       tidy)
 
 __all__ = ["MAX_PAGE", "MAX_QUERY_LENGTH", "PER_PAGE", "Hit", "SearchRequest", "SearchResults", "SearchTimedOut",
            "applies_in_transaction", "apply_in_transaction", "apply_pending", "close", "index_exists",
-           "init_app", "query", "rebuild", "resolve", "tidy"]
+           "init_app", "query", "rebuild", "resolve", "tidy", "words_to_mark"]
 
 ENGINES = {"whoosh": "search.whoosh_engine", "postgres": "search.postgres_engine"}
 
@@ -61,6 +63,11 @@ def query(request: SearchRequest, bodies) -> SearchResults:
     if not request.resolved:
         request = resolve(request).request
     return _engine().query(request, bodies)
+
+
+def words_to_mark(typed: str, texts) -> list[str]:
+    """The words of these texts (as written) that a search for `typed` matched, to mark on a page."""
+    return snippets.matched_words(texts, parsing.wanted_terms(parsing.parse(typed)))
 
 
 def apply_pending(timeout: float = 5.0) -> int:

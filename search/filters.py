@@ -21,8 +21,9 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.mentions import name_key
-from forum.models import Theme, User
+from forum.models import Post, Theme, User
 from forum.models.themes import month_label
+from forum.themes import visible_posts
 
 from .analysis import iter_terms
 from .request import OPERATORS, SearchRequest
@@ -77,17 +78,21 @@ def _words_of(name: str) -> list[str]:
     return [key for key in (name_key(word) for word in name.split()) if key]
 
 
-def members_named(typed: str) -> list[Member]:
-    """Members whose names the typed words begin (every word), or the one named exactly."""
+def members_named(typed: str, *, authors_only: bool = False) -> list[Member]:
+    """Members whose names the typed words begin (every word), or the one named exactly.
+
+    `authors_only`: members with a post anyone may read (names a visitor
+    can already see), for suggesting names as someone types.
+    """
     typed_words = _words_of(typed)
     if not typed_words:
         return []
     whole = "".join(typed_words)
     longest = max(typed_words, key=len)
-    rows = db.session.execute(
-        select(User.id, User.display_name, User.name_key)
-        .where(User.name_key.contains(longest, autoescape=True))
-        .order_by(User.name_key, User.id).limit(CANDIDATES)).all()
+    stmt = select(User.id, User.display_name, User.name_key).where(User.name_key.contains(longest, autoescape=True))
+    if authors_only:
+        stmt = stmt.where(select(Post.id).where(Post.author_id == User.id, *visible_posts()).exists())
+    rows = db.session.execute(stmt.order_by(User.name_key, User.id).limit(CANDIDATES)).all()
     exact = [Member(member_id, name) for member_id, name, key in rows if key == whole]
     if exact:
         return exact

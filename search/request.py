@@ -30,6 +30,7 @@ class SearchRequest:
     text: str = ""
     theme: str = ""  # as chosen or typed: a slug, a word of a title, a month
     author: str = ""  # as typed: a name or part of one
+    thread_id: int | None = None  # "find in this discussion"
     date_from: date | None = None
     date_to: date | None = None
     newest_first: bool = False

@@ -35,6 +35,17 @@ def _matches(text: str, words: frozenset[str]) -> list[tuple[int, int, str]]:
     return found
 
 
+def matched_words(texts, words: frozenset[str], limit: int = 50) -> list[str]:
+    """The words as written in these texts that a search's terms match ("Makerspaces", "K–2"), for marking
+    them on the page a result leads to."""
+    found: set[str] = set()
+    for text in texts:
+        found.update(text[start:end] for start, end, _ in _matches(text, words))
+        if len(found) >= limit:
+            break
+    return sorted(found)[:limit]
+
+
 def snippet(text: str, words: frozenset[str]) -> str:
     """HTML: escaped passages of the text with <mark> around the matched words."""
     matches = _matches(text, words) if words else []

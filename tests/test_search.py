@@ -85,7 +85,7 @@ def archive(app):
 def results(client, **params):
     html = client.get("/search", query_string=params).get_data(as_text=True)
     block = re.search(r'<ol id="results"[^>]*>(.*?)</ol>', html, re.S)
-    ids = [int(i) for i in re.findall(r'href="/posts/(\d+)"', block.group(1))] if block else []
+    ids = [int(i) for i in re.findall(r'href="/posts/(\d+)[?"]', block.group(1))] if block else []
     return ids, html
 
 

@@ -1,6 +1,8 @@
 """author: and theme: as members type them, through /search, on every engine."""
 from __future__ import annotations
 
+import html
+import json
 import re
 
 import pytest
@@ -58,7 +60,7 @@ def test_a_name_several_members_share_offers_the_choice(app, client, archive):
                  for href, name in re.findall(r'<a href="([^"]+)">([^<]+)</a>', choices))
     assert set(links) == {"Julie Ortiz", "Julie Park"}
     one = client.get(links["Julie Park"]).get_data(as_text=True)
-    found = [int(i) for i in re.findall(r'href="/posts/(\d+)"', one)]
+    found = [int(i) for i in re.findall(r'href="/posts/(\d+)[?"]', one)]
     assert found and authors_of(app, found) == {"Julie Park"}
     assert "author-choices" not in one
 
@@ -101,3 +103,47 @@ def test_themes_sharing_a_word_offer_the_choice(app, client, archive):
     ids, page = results(client, q="theme:makerspaces budget")
     assert ids and "“makerspaces” matches 2 themes" in page
     assert 'href="/search?q=budget&amp;theme=makers-again"' in page
+
+
+def test_a_theme_page_searches_its_own_theme(app, client, archive):
+    page = client.get("/themes/makers").get_data(as_text=True)
+    form = re.search(r'<form[^>]*class="theme-search".*?</form>', page, re.S).group(0)
+    assert 'name="theme" value="makers"' in form and 'name="q"' in form
+    ids, _ = results(client, q="students", theme="makers")
+    everywhere, _ = results(client, q="students")
+    assert ids and set(ids) < set(everywhere) and themes_of(app, ids) == {"makers"}
+
+
+def test_find_in_this_discussion(app, client, archive):
+    with app.app_context():
+        thread_id = db.session.get(Post, archive[4]).thread_id  # "Starting a makerspace"
+    page = client.get(f"/threads/{thread_id}").get_data(as_text=True)
+    assert f'name="thread" value="{thread_id}"' in page
+    ids, page = results(client, q="makerspace", thread=thread_id)
+    assert set(ids) == {archive[4], archive[5]}
+    assert "In the discussion “<a" in page and "Starting a makerspace" in page
+    everywhere, page = results(client, q="makerspace", thread=999999)
+    assert "That discussion isn’t one you can search" in page and set(everywhere) >= set(ids)
+
+
+def test_a_result_leads_to_its_post_with_the_searched_words_marked(app, client, archive):
+    page = client.get("/search", query_string={"q": "makerspaces budget theme:makers"}).get_data(as_text=True)
+    link = re.search(rf'href="(/posts/{archive[5]}\?hl=[^"]+)"', page).group(1).replace("&amp;", "&")
+    assert "theme" not in link  # the filter is not a word to mark
+    landed = client.get(link)
+    assert landed.status_code == 302 and "hl=makerspaces+budget" in landed.location
+    thread_page = client.get(landed.location).get_data(as_text=True)
+    marked = re.search(r"data-mark-words='([^']*)'", thread_page).group(1)
+    assert json.loads(html.unescape(marked)) == ["Makerspaces", "budget", "makerspace"]
+    plain = client.get(landed.location.split("?")[0]).get_data(as_text=True)
+    assert "data-mark-words" not in plain
+
+
+def test_author_names_are_suggested_as_one_types(app, client, archive):
+    with app.test_request_context():
+        db.session.add(User(email="quiet@example.org", display_name="Julia Quiet"))  # no posts: not offered
+        db.session.commit()
+    assert client.get("/search/authors", query_string={"q": "ju"}).json == {"names": ["Julie Ortiz"]}
+    assert client.get("/search/authors", query_string={"q": "ortiz j"}).json == {"names": ["Julie Ortiz"]}
+    assert client.get("/search/authors", query_string={"q": "j"}).json == {"names": []}
+    assert client.get("/search/authors", query_string={"q": "%_"}).json == {"names": []}

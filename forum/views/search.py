@@ -6,18 +6,20 @@ from datetime import date, datetime
 from functools import cache
 from urllib.parse import quote_plus
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, jsonify, render_template, request
+from flask_login import current_user
 from sqlalchemy import bindparam, case, select
 from sqlalchemy.orm import aliased
 
 import search
 from search.documents import plain_text
 
-from .. import indexing
+from .. import indexing, reading
 from ..extensions import db
 from ..models import Post, Theme, Thread, User
 from ..models.themes import month_label
 from ..pagination import page_arg
+from ..permissions import may
 from ..themes import visible_posts
 
 bp = Blueprint("search", __name__)
@@ -101,10 +103,12 @@ def search_page():
     """Search the archive: words, "phrases", OR, -word, author: and theme:."""
     problems: list[str] = []
     text, notices = search.tidy(request.args.get("q", ""))
+    discussion = _discussion(request.args.get("thread", type=int), problems)
     wanted = search.SearchRequest(
         text=text,
         theme=request.args.get("theme", "").strip()[:80],
         author=" ".join(request.args.get("author", "").split())[:80],
+        thread_id=discussion.id if discussion else None,
         date_from=_date_arg("from", problems),
         date_to=_date_arg("to", problems),
         newest_first=request.args.get("sort") == "newest",
@@ -121,11 +125,11 @@ def search_page():
         posts.update(_load_posts(post_ids))
         return {pid: plain_text(post.html) for pid, post in posts.items()}
 
-    searching = bool(text or wanted.theme or wanted.author or wanted.date_from or wanted.date_to)
+    searching = bool(text or wanted.theme or wanted.author or wanted.date_from or wanted.date_to or discussion)
     results = search.SearchResults()
     scope = search.resolve(wanted) if searching else None
     if searching and (scope.request.text or scope.request.author_ids or scope.request.theme_slugs
-                      or wanted.date_from or wanted.date_to):
+                      or wanted.date_from or wanted.date_to or discussion):
         try:
             results = search.query(scope.request, bodies)
         except search.SearchTimedOut:
@@ -141,12 +145,24 @@ def search_page():
     return render_template(
         "search/search.html", wanted=wanted, raw_q=request.args.get("q", "")[:search.MAX_QUERY_LENGTH * 2],
         results=results, posts=posts, searching=searching, notices=notices + problems, scope=scope,
+        discussion=discussion, marked_words=scope.request.text if scope else "",
         chosen_themes=set(scope.request.theme_slugs or ()) if scope else set(),
         choices=search.filters.CHOICES,
         theme_facets=results.by_theme[:THEME_FACETS], more_themes=max(0, len(results.by_theme) - THEME_FACETS),
         theme_titles=dict(themes), recent_themes=_recent_themes() if not searching else [],
         themes=themes, narrow=_Narrowing(),
     )
+
+
+AUTHOR_SUGGESTIONS = 8
+
+
+@bp.route("/search/authors")
+def author_suggestions():
+    """Names of members with posts that what was typed begins: for the author field, as one types."""
+    typed = " ".join(request.args.get("q", "").split())[:80]
+    found = search.filters.members_named(typed, authors_only=True) if len(typed) >= 2 else []
+    return jsonify(names=sorted({member.name for member in found})[:AUTHOR_SUGGESTIONS])
 
 
 class _Narrowing:
@@ -166,6 +182,17 @@ class _Narrowing:
             encoded[key] = f"{quote_plus(key)}={quote_plus(str(value))}" if value else ""
         query = "&".join(pair for pair in encoded.values() if pair)
         return f"{request.path}?{query}" if query else request.path
+
+
+def _discussion(thread_id: int | None, problems: list[str]) -> Thread | None:
+    """The thread a search is limited to ("find in this discussion"), if the visitor may read it."""
+    if thread_id is None:
+        return None
+    thread = reading.load_thread(thread_id)
+    if thread is None or not may(current_user, "view_thread", thread):
+        problems.append("That discussion isn’t one you can search, so every discussion was searched.")
+        return None
+    return thread
 
 
 def _recent_themes() -> list[Theme]:

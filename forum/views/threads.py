@@ -5,6 +5,9 @@ from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, 
                    url_for)
 from flask_login import current_user, login_required
 
+import search
+from search.documents import plain_text
+
 from .. import moderating, panel, posting, reading, throttle, tracking, watching
 from ..database import id_from
 from ..extensions import db
@@ -21,14 +24,15 @@ bp = Blueprint("threads", __name__)
 
 
 @bp.app_template_global()
-def thread_url(thread: Thread, page: int = 1, anchor: str | None = None) -> str:
+def thread_url(thread: Thread, page: int = 1, anchor: str | None = None, marked: str | None = None) -> str:
+    """`marked`: the words of a search that led here, marked on the page."""
     return url_for("threads.show", thread_id=thread.id, slug=slugify(thread.title),
-                   page=page if page > 1 else None, _anchor=anchor)
+                   page=page if page > 1 else None, hl=marked or None, _anchor=anchor)
 
 
-def post_url(post: Post) -> str:
+def post_url(post: Post, marked: str | None = None) -> str:
     """Where a post is seen: its thread, on the right page, at the post."""
-    return thread_url(post.thread, reading.page_of_post(post), f"post-{post.id}")
+    return thread_url(post.thread, reading.page_of_post(post), f"post-{post.id}", marked)
 
 
 def get_thread_or_404(thread_id: int) -> Thread:
@@ -86,7 +90,22 @@ def thread_page_context(thread: Thread, view: reading.ThreadPage, moderator: boo
         watch_level=watching.thread_level(member, thread) if member else None,
         watch_form=WatchForm(formdata=None) if member else None,
         watch_labels=watching.LABELS, watch_help=watching.THREAD_HELP,
+        marked_words=_words_to_mark(view),
     )
+
+
+def _words_to_mark(view: reading.ThreadPage) -> list[str]:
+    """The words a search that led here matched in the page's posts, for the page script to mark."""
+    typed = _marked_arg()
+    if not typed:
+        return []
+    posts, todo = [], ([view.opening] if view.opening else []) + list(view.branches)
+    while todo:
+        node = todo.pop()
+        if not node.placeholder:
+            posts.append(node.post)
+        todo.extend(node.children)
+    return search.words_to_mark(typed, [plain_text(post.html) for post in posts])
 
 
 def _ids_on_page(view: reading.ThreadPage) -> set[int]:
@@ -171,8 +190,13 @@ def render_preview(body: str | None) -> str:
 
 @bp.route("/posts/<int:post_id>")
 def permalink(post_id: int):
-    """The permanent address of a post: on to its thread, page and place."""
-    return redirect(post_url(get_post_or_404(post_id)))
+    """The permanent address of a post: on to its thread, page and place (with a search's words, from a result)."""
+    return redirect(post_url(get_post_or_404(post_id), _marked_arg()))
+
+
+def _marked_arg() -> str:
+    """The words of the search a reader came from (?hl=), cut to a search's length."""
+    return " ".join(request.args.get("hl", "").split())[:search.MAX_QUERY_LENGTH]
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])

@@ -55,6 +55,9 @@ class _Where:
         if request.theme_slugs:
             self.sql.append("theme_slug = ANY(:themes)")
             self.params["themes"] = list(request.theme_slugs)
+        if request.thread_id is not None:
+            self.sql.append("thread_id = :thread")
+            self.params["thread"] = request.thread_id
         if request.date_from:
             self.sql.append("created_at >= :start")
             self.params["start"] = datetime.combine(request.date_from, time.min)

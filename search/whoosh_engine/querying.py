@@ -10,11 +10,12 @@ from datetime import date, datetime, time, timedelta
 
 from whoosh import query as wq
 
-from .. import parsing, snippets
+from .. import parsing, snippets, spelling
 from ..request import EARLIEST, MAX_PAGE, PER_PAGE, Hit, SearchRequest, SearchResults, respell
 from . import docsets, newest
 
 FIELDS = ("body", "thread_title", "asked_by")  # what words are looked for in
+CANDIDATES = 12  # spellings offered to search.spelling for "did you mean"
 
 
 def compiled(node: parsing.Node | None):
@@ -83,6 +84,8 @@ def build_parts(request: SearchRequest, node: parsing.Node | None = None):
         filters.append(wq.Or([wq.Term("author_id", str(member)) for member in request.author_ids]))
     if request.theme_slugs:
         filters.append(wq.Or([wq.Term("theme", slug) for slug in request.theme_slugs]))
+    if request.thread_id is not None:
+        filters.append(wq.Term("thread_id", request.thread_id))
     dates = _date_filter(request)
     if dates is not None:
         filters.append(dates)
@@ -159,8 +162,7 @@ def suggest(searcher, request: SearchRequest) -> str | None:
         return found is None or bool(docsets.query_bits(searcher, found))  # None: a stop word
 
     def nearest(word: str) -> str | None:
-        options = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
-        return options[0] if options else None
+        return spelling.nearest(word, corrector.suggest(word, limit=CANDIDATES, maxdist=2, prefix=1))
 
     suggestion = respell(text, known, nearest)
     corrected = build_query(SearchRequest(text=suggestion)) if suggestion else None

@@ -228,4 +228,63 @@
       if (document.visibilityState === "hidden") sendRead();
     });
   }
+
+  // The search form's author field: names of members with posts, offered as one types.
+  var authorField = document.querySelector("[data-suggest-names]");
+  if (authorField) {
+    var namesTimer = null;
+    authorField.addEventListener("input", function () {
+      clearTimeout(namesTimer);
+      var typed = authorField.value.trim();
+      if (typed.length < 2) { return; }
+      namesTimer = setTimeout(function () {
+        fetch(authorField.getAttribute("data-suggest-names") + "?q=" + encodeURIComponent(typed),
+              { credentials: "same-origin" })
+          .then(function (response) { return response.ok ? response.json() : { names: [] }; })
+          .then(function (json) {
+            var list = document.getElementById(authorField.getAttribute("list"));
+            list.textContent = "";
+            json.names.forEach(function (name) {
+              var option = document.createElement("option");
+              option.value = name;
+              list.appendChild(option);
+            });
+          })
+          .catch(function () {});
+      }, 150);
+    });
+  }
+
+  // A search result leads here: mark the words it matched (the server lists them as written).
+  var marking = document.getElementById("marked-words");
+  if (marking) {
+    var words = JSON.parse(marking.getAttribute("data-mark-words") || "[]");
+    if (words.length) {
+      words.sort(function (a, b) { return b.length - a.length; });  // "K-2" before "K"
+      var escaped = words.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
+      var pattern = new RegExp("(?<![\\p{L}\\p{N}])(?:" + escaped.join("|") + ")(?![\\p{L}\\p{N}])", "gu");
+      Array.prototype.forEach.call(document.querySelectorAll(".post__body"), function (body) {
+        var walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+        var texts = [];
+        while (walker.nextNode()) { texts.push(walker.currentNode); }
+        texts.forEach(function (node) {
+          var text = node.nodeValue, last = 0, match, pieces = document.createDocumentFragment(), found = false;
+          pattern.lastIndex = 0;
+          while ((match = pattern.exec(text)) !== null) {
+            found = true;
+            pieces.appendChild(document.createTextNode(text.slice(last, match.index)));
+            var mark = document.createElement("mark");
+            mark.className = "search-mark";
+            mark.textContent = match[0];
+            pieces.appendChild(mark);
+            last = match.index + match[0].length;
+          }
+          if (found) {
+            pieces.appendChild(document.createTextNode(text.slice(last)));
+            node.parentNode.replaceChild(pieces, node);
+          }
+        });
+      });
+    }
+  }
 })();

@@ -23,4 +23,41 @@ def test_search_from_header_opens_the_highlighted_post(page, discussion, live_ap
     assert page.evaluate("location.hash") == target
     background = page.locator(target).evaluate("e => getComputedStyle(e).backgroundColor")
     assert background == "rgb(255, 244, 194)"  # --highlight
+    # The searched words are marked where they are written, in every post of the page.
+    assert page.locator(f"{target} .post__body mark.search-mark").all_inner_texts() == ["nested", "answer"]
+    assert page.locator(f"#post-{discussion['first']} mark.search-mark").all_inner_texts() == ["answer"]
+    assert page.js_errors == []
+
+
+def test_find_in_this_discussion_searches_only_the_thread(page, discussion, live_app):
+    from forum import posting
+    from forum.extensions import db
+    from forum.models import Thread, User
+
+    with live_app.test_request_context():
+        thread = db.session.get(Thread, discussion["thread"])
+        posting.start_thread(thread.theme, db.session.get(User, 1), "Another thread", "Another answer here")
+        db.session.commit()
+        search.apply_pending()
+    page.goto(f"/threads/{discussion['thread']}")
+    box = page.get_by_role("searchbox", name="Find in this discussion")
+    box.fill("answer")
+    box.press("Enter")
+    assert page.locator("#in-discussion").is_visible()
+    links = page.locator("#results .result__title")
+    assert links.count() == 2
+    assert all("Where does the time come from?" == text for text in links.all_inner_texts())
+    page.locator("#in-discussion").get_by_role("link", name="Search every discussion").click()
+    assert page.locator("#results .result").count() == 3
+    assert page.js_errors == []
+
+
+def test_the_author_field_offers_names_as_one_types(page, discussion):
+    from playwright.sync_api import expect  # here: without Playwright, the page fixture skips first
+
+    page.goto("/search?q=answer")
+    page.locator("summary", has_text="More options").click()
+    page.get_by_label("Author").press_sequentially("mar")
+    expect(page.locator("#author-names option")).to_have_count(1)
+    assert page.locator("#author-names option").get_attribute("value") == "Maria Lopez"
     assert page.js_errors == []
