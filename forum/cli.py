@@ -156,8 +156,11 @@ def search_rebuild():
 
     total = db.session.scalar(select(func.count(Post.id)))
     # click draws the bar only on a terminal; under cron or CI it stays quiet.
-    with click.progressbar(length=total, label="Indexing posts") as bar:
-        count = search.rebuild(progress=bar.update)
+    try:
+        with click.progressbar(length=total, label="Indexing posts") as bar:
+            count = search.rebuild(progress=bar.update)
+    except search.RebuildRunning as running:
+        raise click.ClickException(str(running)) from None
     click.echo(f"Indexed {count} visible posts of {total}.")
 
 

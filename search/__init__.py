@@ -17,7 +17,9 @@ imports an engine or Whoosh.
 - apply_in_transaction(rows): for an engine that indexes inside the
   writer's transaction (applies_in_transaction()), index these outbox rows now.
 - apply_pending() -> int: bring the index in step with the outbox.
-- rebuild(progress) -> int: a fresh index from the database.
+- rebuild(progress) -> int: a fresh index from the database, swapped in
+  when complete (searches answer from the old one until then); raises
+  RebuildRunning while another process rebuilds.
 - index_exists() -> bool: whether searches can be answered yet.
 """
 from __future__ import annotations
@@ -28,11 +30,11 @@ import sys
 from flask import Flask, current_app
 
 from . import filters, parsing, snippets
-from .request import (MAX_PAGE, MAX_QUERY_LENGTH, PER_PAGE, Hit, SearchRequest, SearchResults, SearchTimedOut,
-                      tidy)
+from .request import (MAX_PAGE, MAX_QUERY_LENGTH, PER_PAGE, Hit, RebuildRunning, SearchRequest, SearchResults,
+                      SearchTimedOut, tidy)
 
-__all__ = ["MAX_PAGE", "MAX_QUERY_LENGTH", "PER_PAGE", "Hit", "SearchRequest", "SearchResults", "SearchTimedOut",
-           "applies_in_transaction", "apply_in_transaction", "apply_pending", "close", "index_exists",
+__all__ = ["MAX_PAGE", "MAX_QUERY_LENGTH", "PER_PAGE", "Hit", "RebuildRunning", "SearchRequest", "SearchResults",
+           "SearchTimedOut", "applies_in_transaction", "apply_in_transaction", "apply_pending", "close", "index_exists",
            "init_app", "query", "rebuild", "resolve", "tidy", "words_to_mark"]
 
 ENGINES = {"whoosh": "search.whoosh_engine", "postgres": "search.postgres_engine"}

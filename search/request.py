@@ -111,3 +111,7 @@ def respell(text: str, known: Callable[[str], bool], nearest: Callable[[str], st
 
 class SearchTimedOut(Exception):
     """The engine stopped a search that ran past its time limit."""
+
+
+class RebuildRunning(RuntimeError):
+    """Another process is rebuilding the index."""

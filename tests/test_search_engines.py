@@ -129,22 +129,70 @@ def test_a_search_past_its_time_limit_is_stopped_with_a_message(app, client, mak
 
 
 @pytest.mark.postgres_only
-def test_a_rebuild_rewrites_only_the_documents_that_changed(app, runner, make_user, make_theme, make_thread):
-    """Rewriting every unchanged row left the table twice its size in dead rows after a rebuild."""
+def test_a_rebuild_swaps_in_new_documents_while_search_answers_from_the_old(app, client, runner, make_user,
+                                                                           make_theme, make_thread):
+    """Old and new terms don't mix (an analyser change): searches use the old documents until the swap,
+    and what members write meanwhile reaches both."""
+    from forum import posting
     from forum.extensions import db
-    from forum.models import Post
+    from forum.models import Post, Theme, User
+    from search.postgres_engine import writing
 
     make_user()
     make_theme()
-    _, kept = make_thread("finding-time", 1, title="Kept as it is", body="Unchanged words")
     _, edited = make_thread("finding-time", 1, title="Edited behind search's back", body="Old words")
-    versions = "SELECT post_id, xmin::text FROM search_documents ORDER BY post_id"
+    shape = ("SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('search_documents', 'search_words') "
+             "ORDER BY indexname")
     with app.app_context():
-        before = dict(db.session.execute(db.text(versions)).all())
+        before = db.session.execute(db.text(shape)).all()
         db.session.get(Post, edited).html = "<p>New words</p>"  # no outbox row: only a rebuild finds it
         db.session.commit()
-    assert runner.invoke(args=["search", "rebuild"]).exit_code == 0
+    seen = []
+
+    def meanwhile(_count):
+        if seen:
+            return
+        seen.append(client.get("/search", query_string={"q": "old"}).get_data(as_text=True))
+        with app.test_request_context():
+            theme = db.session.scalar(db.select(Theme))
+            posting.start_thread(theme, db.session.get(User, 1), "Written during the rebuild", "Kiln schedules")
+            db.session.commit()
+
     with app.app_context():
-        after = dict(db.session.execute(db.text(versions)).all())
-    assert after[kept] == before[kept]
-    assert after[edited] != before[edited]
+        writing.rebuild(progress=meanwhile, batch_size=1)
+        after = db.session.execute(db.text(shape)).all()
+        valid = db.session.scalar(db.text("SELECT convalidated FROM pg_constraint WHERE conname = :name"),
+                                  {"name": writing.DOCUMENT_POST_KEY})
+        assert writing.is_built()
+    assert "1 post found" in seen[0]  # the old documents, mid-rebuild
+    assert "No posts found" in client.get("/search", query_string={"q": "old"}).get_data(as_text=True)
+    assert "1 post found" in client.get("/search", query_string={"q": "new"}).get_data(as_text=True)
+    assert "1 post found" in client.get("/search", query_string={"q": "kiln"}).get_data(as_text=True)
+    assert after == before and valid is True  # same indexes, same names, same foreign key
+    # The documents still go when their post does (the key came back with the swap).
+    with app.app_context():
+        db.session.execute(db.text("DELETE FROM posts WHERE id = :id"), {"id": edited})
+        db.session.commit()
+        assert db.session.scalar(db.text("SELECT count(*) FROM search_documents WHERE post_id = :id"),
+                                 {"id": edited}) == 0
+
+
+@pytest.mark.postgres_only
+def test_one_rebuild_at_a_time(app, runner, make_user, make_theme, make_thread):
+    from forum.database import read_transaction
+    from forum.extensions import db
+    from search.postgres_engine import writing
+
+    make_user()
+    make_theme()
+    make_thread("finding-time", 1)
+    with app.app_context(), db.engine.connect() as other:
+        with read_transaction():  # another machine's rebuild, between its batches
+            assert other.scalar(db.text("SELECT pg_try_advisory_lock(:key)"), {"key": writing.REBUILD_LOCK_KEY})
+            other.commit()
+        result = runner.invoke(args=["search", "rebuild"])
+        with read_transaction():
+            other.execute(db.text("SELECT pg_advisory_unlock(:key)"), {"key": writing.REBUILD_LOCK_KEY})
+            other.commit()
+    assert result.exit_code != 0 and "Another `search rebuild` is running" in result.output
+    assert runner.invoke(args=["search", "rebuild"]).exit_code == 0

@@ -2,29 +2,41 @@
 
 forum.indexing calls apply_rows() just before a transaction that wrote
 outbox rows commits, so a post and its search document commit together
-and can never disagree. rebuild() rewrites every document a batch at a
-time (each batch its own short transaction, its posts held FOR SHARE so
-an edit waits for the batch instead of being overwritten by it).
+and can never disagree.
+
+rebuild() writes every document into new tables beside the live ones
+(search_documents_next, search_words_next), a batch at a time, builds
+their indexes, then swaps them in with renames in one short transaction:
+searches answer from the old documents until then, which matters when
+the analyser changed and old and new terms don't mix. While the new
+tables exist, every writer writes to them too (write() checks after
+writing the live table; see _start_next for why that order closes the
+gap), and each batch holds its posts FOR SHARE, so an edit waits for
+the batch instead of being overwritten by it.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
+from functools import cache
 from typing import Callable
 
 from sqlalchemy import bindparam, delete, text
 from sqlalchemy.dialects.postgresql import ARRAY, INTEGER, TEXT
 
+from forum.database import read_transaction
 from forum.extensions import db
 from forum.models import SearchOutbox
 
 from .. import analysis, documents, outbox
+from ..request import RebuildRunning
 
 # Bump when what goes into a document changes: `init-db` rebuilds when the
 # version search_built records is another (so does a new analyser).
 VERSION = f"2.{analysis.VERSION}"
 
-_UPSERT = text("""
-    INSERT INTO search_documents (post_id, thread_id, theme_slug, year, created_at,
+_UPSERT = """
+    INSERT INTO {documents} (post_id, thread_id, theme_slug, year, created_at,
                                   author_id, asked_by, thread_title, body, words)
     VALUES (:post_id, :thread_id, :theme_slug, :year, :created_at,
             :author_id, :asked_by, :thread_title, :body, CAST(:words AS tsvector))
@@ -35,24 +47,24 @@ _UPSERT = text("""
         words = excluded.words
     -- A document that has not changed is not rewritten: a rebuild of a million
     -- unchanged posts left the table twice its size in dead rows.
-    WHERE (search_documents.thread_id, search_documents.theme_slug, search_documents.year,
-           search_documents.created_at, search_documents.author_id, search_documents.asked_by,
-           search_documents.thread_title, search_documents.body, search_documents.words)
+    WHERE ({documents}.thread_id, {documents}.theme_slug, {documents}.year, {documents}.created_at,
+           {documents}.author_id, {documents}.asked_by, {documents}.thread_title, {documents}.body,
+           {documents}.words)
           IS DISTINCT FROM (excluded.thread_id, excluded.theme_slug, excluded.year, excluded.created_at,
                             excluded.author_id, excluded.asked_by, excluded.thread_title, excluded.body,
                             excluded.words)
-""")
+"""
 # Sorted, so two writers adding the same new words take their row locks in
 # the same order and never wait for each other in a circle.
-_ADD_WORDS = text("""
-    INSERT INTO search_words (word) SELECT word FROM unnest(:words) AS word ORDER BY word
+_ADD_WORDS = """
+    INSERT INTO {words} (word) SELECT word FROM unnest(:words) AS word ORDER BY word
     ON CONFLICT DO NOTHING
-""").bindparams(bindparam("words", type_=ARRAY(TEXT)))
-_DROP = text("DELETE FROM search_documents WHERE post_id = ANY(:ids)").bindparams(
-    bindparam("ids", type_=ARRAY(INTEGER)))
-# In a rebuild: the documents of a batch's posts that are no longer shown.
-_DROP_UNSHOWN = text("DELETE FROM search_documents WHERE post_id > :low AND post_id <= :high "
-                     "AND NOT (post_id = ANY(:shown))").bindparams(bindparam("shown", type_=ARRAY(INTEGER)))
+"""
+_DROP = "DELETE FROM {documents} WHERE post_id = ANY(:ids)"
+LIVE = {"documents": "search_documents", "words": "search_words"}
+NEXT = {"documents": "search_documents_next", "words": "search_words_next"}
+REBUILD_LOCK_KEY = 0x666F72756E  # one rebuild at a time, across machines
+DOCUMENT_POST_KEY = "search_documents_post_id_fkey"  # the name migration 0009 gave it
 # tsvector's limits: later positions count as the last, and a term keeps
 # its first 256 positions.
 LAST_POSITION = 16383
@@ -93,17 +105,40 @@ def _row(doc: dict) -> dict:
             "words": tsvector(doc)}
 
 
-def write(docs: list[dict], dropped: list[int]) -> None:
-    """Store these documents and drop these posts' documents, in the session's transaction."""
+@cache
+def _statements(tables: tuple[tuple[str, str], ...]):
+    names = dict(tables)
+    return (text(_DROP.format(**names)).bindparams(bindparam("ids", type_=ARRAY(INTEGER))),
+            text(_UPSERT.format(**names)),
+            text(_ADD_WORDS.format(**names)).bindparams(bindparam("words", type_=ARRAY(TEXT))))
+
+
+def _write_into(tables: dict[str, str], rows: list[dict], dropped: list[int], words: list[str]) -> None:
+    drop, upsert, add_words = _statements(tuple(sorted(tables.items())))
     if dropped:
-        db.session.execute(_DROP, {"ids": sorted(dropped)})
-    if not docs:
-        return
-    db.session.execute(_UPSERT, sorted((_row(doc) for doc in docs), key=lambda row: row["post_id"]))
+        db.session.execute(drop, {"ids": dropped})
+    if rows:
+        db.session.execute(upsert, rows)
+        db.session.execute(add_words, {"words": words})
+
+
+def write(docs: list[dict], dropped: list[int], *, into: dict[str, str] | None = None) -> None:
+    """Store these documents and drop these posts' documents, in the session's transaction.
+
+    Into the live tables, and into a rebuild's new ones while they exist;
+    `into` names the tables for a rebuild's own batches.
+    """
+    rows = sorted((_row(doc) for doc in docs), key=lambda row: row["post_id"])
     words = set()
     for doc in docs:
         words.update(analysis.spellings(f"{doc['thread_title']} {doc['body']}"))
-    db.session.execute(_ADD_WORDS, {"words": sorted(words)})
+    if into is not None:
+        _write_into(into, rows, sorted(dropped), sorted(words))
+        return
+    _write_into(LIVE, rows, sorted(dropped), sorted(words))
+    # Only after the live table is written: see _start_next.
+    if db.session.scalar(text("SELECT to_regclass('search_documents_next') IS NOT NULL")):
+        _write_into(NEXT, rows, sorted(dropped), sorted(words))
 
 
 def apply_rows(rows: list[SearchOutbox]) -> None:
@@ -128,29 +163,94 @@ def apply_pending(timeout: float = 5.0) -> int:
 
 
 def rebuild(progress: Callable[[int], None] | None = None, batch_size: int = 2000) -> int:
-    """Write every post's document again; returns how many posts are searchable.
+    """Write every post's document into new tables and swap them in; returns how many posts are searchable.
 
-    Searches keep answering meanwhile, from documents old and new.
+    Searches keep answering from the old documents until the swap.
     """
-    db.session.execute(text("DELETE FROM search_words"))
+    with db.engine.connect() as holder:  # a session-level lock needs one connection throughout
+        # The holder only reads: were it to begin as a writer it would hold
+        # forum's write lock (forum.database) that every batch below waits for.
+        with read_transaction():
+            taken = holder.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": REBUILD_LOCK_KEY})
+            holder.commit()
+        if not taken:
+            raise RebuildRunning("Another `search rebuild` is running; let it finish.")
+        try:
+            _start_next()
+            count, last_id = 0, 0
+            while posts := documents.posts_after(last_id, batch_size, locked=True):
+                docs = documents.documents(posts)
+                write(docs, [], into=NEXT)
+                last_id = posts[-1].id
+                db.session.commit()
+                db.session.expunge_all()
+                count += len(docs)
+                if progress:
+                    progress(len(posts))
+            _index_next()
+            _swap_in_next()
+        finally:
+            with read_transaction():
+                holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": REBUILD_LOCK_KEY})
+                holder.commit()
+    return count
+
+
+def _start_next() -> None:
+    """Empty new tables shaped like the live ones, which writers then fill too.
+
+    The SHARE lock waits for every transaction that has written the live
+    table and not yet committed, and holds off new ones until the new
+    tables are committed. A writer checks for them only after writing the
+    live table, so it either committed its post before this (and a batch
+    reads it) or sees the new tables and writes them too.
+    """
+    db.session.execute(text("LOCK TABLE search_documents IN SHARE MODE"))
+    for live, new in ((LIVE["documents"], NEXT["documents"]), (LIVE["words"], NEXT["words"])):
+        db.session.execute(text(f"DROP TABLE IF EXISTS {new}"))  # left by a rebuild that stopped
+        db.session.execute(text(f"CREATE TABLE {new} (LIKE {live} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"))
+        key = "post_id" if live == LIVE["documents"] else "word"
+        db.session.execute(text(f"ALTER TABLE {new} ADD CONSTRAINT {new}_pkey PRIMARY KEY ({key})"))
     db.session.commit()
-    count, last_id = 0, 0
-    while posts := documents.posts_after(last_id, batch_size, locked=True):
-        docs = documents.documents(posts)
-        shown = [int(doc["post_id"]) for doc in docs]
-        db.session.execute(_DROP_UNSHOWN, {"low": last_id, "high": posts[-1].id, "shown": shown})
-        write(docs, [])
-        last_id = posts[-1].id
-        db.session.commit()
-        db.session.expunge_all()
-        count += len(docs)
-        if progress:
-            progress(len(posts))
+
+
+def _other_indexes(table: str) -> list[tuple[str, str]]:
+    """(name, definition) of a table's indexes other than its primary key's."""
+    return db.session.execute(text(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+        "AND tablename = :table AND indexname <> :table || '_pkey' ORDER BY indexname"), {"table": table}).all()
+
+
+def _index_next() -> None:
+    """The live tables' indexes on the new ones, built once they are full (faster than kept up row by row)."""
+    for live, new in ((LIVE["documents"], NEXT["documents"]), (LIVE["words"], NEXT["words"])):
+        for name, definition in _other_indexes(live):
+            made = re.sub(rf"^CREATE (UNIQUE )?INDEX {name} ON (\S+\.)?{live} ",
+                          lambda m: f"CREATE {m.group(1) or ''}INDEX {name}_next ON {new} ", definition)
+            db.session.execute(text(made))
+        db.session.execute(text(f"ANALYZE {new}"))
+    db.session.commit()
+
+
+def _swap_in_next() -> None:
+    """The new tables take the live ones' names, indexes and foreign key, in one short transaction."""
+    db.session.execute(text("LOCK TABLE search_documents, search_words IN ACCESS EXCLUSIVE MODE"))
+    for live, new in ((LIVE["documents"], NEXT["documents"]), (LIVE["words"], NEXT["words"])):
+        names = [name for name, _ in _other_indexes(live)]
+        db.session.execute(text(f"DROP TABLE {live}"))
+        db.session.execute(text(f"ALTER TABLE {new} RENAME TO {live}"))
+        db.session.execute(text(f"ALTER TABLE {live} RENAME CONSTRAINT {new}_pkey TO {live}_pkey"))
+        for name in names:
+            db.session.execute(text(f"ALTER INDEX {name}_next RENAME TO {name}"))
+    # NOT VALID: checking every row would hold the lock; it is checked just after.
+    db.session.execute(text(f"ALTER TABLE {LIVE['documents']} ADD CONSTRAINT {DOCUMENT_POST_KEY} FOREIGN KEY "
+                            "(post_id) REFERENCES posts (id) ON DELETE CASCADE NOT VALID"))
     db.session.execute(text("DELETE FROM search_built"))
     db.session.execute(text("INSERT INTO search_built (version, built_at) VALUES (:version, :at)"),
                        {"version": VERSION, "at": datetime.now(timezone.utc).replace(tzinfo=None)})
     db.session.commit()
-    return count
+    db.session.execute(text(f"ALTER TABLE {LIVE['documents']} VALIDATE CONSTRAINT {DOCUMENT_POST_KEY}"))
+    db.session.commit()
 
 
 def is_built() -> bool:
