@@ -97,6 +97,8 @@ def run(stop: threading.Event) -> None:
     """Work until `stop` is set; between passes, sleep until the next job is due."""
     todo = jobs()
     current_app.logger.info("worker started: %s", ", ".join(job.name for job in todo))
+    if not search.index_exists():
+        current_app.logger.warning("worker: %s", search.REBUILD_NEEDED)
     while not stop.is_set():
         now = time.monotonic()
         if run_due(todo, now):

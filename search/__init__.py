@@ -33,11 +33,14 @@ from . import filters, parsing, snippets
 from .request import (MAX_PAGE, MAX_QUERY_LENGTH, PER_PAGE, Hit, RebuildRunning, SearchRequest, SearchResults,
                       SearchTimedOut, tidy)
 
-__all__ = ["MAX_PAGE", "MAX_QUERY_LENGTH", "PER_PAGE", "Hit", "RebuildRunning", "SearchRequest", "SearchResults",
+__all__ = ["MAX_PAGE", "MAX_QUERY_LENGTH", "PER_PAGE", "REBUILD_NEEDED", "Hit", "RebuildRunning", "SearchRequest", "SearchResults",
            "SearchTimedOut", "applies_in_transaction", "apply_in_transaction", "apply_pending", "close", "index_exists",
            "init_app", "query", "rebuild", "resolve", "tidy", "words_to_mark"]
 
 ENGINES = {"whoosh": "search.whoosh_engine", "postgres": "search.postgres_engine"}
+# Said by the worker at start-up and on the search page to admins.
+REBUILD_NEEDED = ("The search index is missing or was built by an earlier version of the search analyser: "
+                  "run `flask --app app search rebuild`. Searches answer from the old index until it finishes.")
 
 
 class SearchConfigError(RuntimeError):

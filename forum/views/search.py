@@ -141,6 +141,9 @@ def search_page():
     if searching and indexing.changes_waiting():
         notices.append("The newest posts are still being added to search; if one is missing, "
                        "search again in a moment.")
+    if searching and current_user.is_authenticated and may(current_user, "view_admin") \
+            and not search.index_exists():
+        notices.append(search.REBUILD_NEEDED)
     themes = db.session.execute(select(Theme.slug, Theme.title).order_by(Theme.month.desc())).all()
     return render_template(
         "search/search.html", wanted=wanted, raw_q=request.args.get("q", "")[:search.MAX_QUERY_LENGTH * 2],
