@@ -1,6 +1,7 @@
 """The benchmark's fixed search queries, and each as the SearchRequest /search makes of it."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 QUERIES = [
@@ -16,15 +17,30 @@ QUERIES = [
     {"q": "collaboration", "sort": "newest"},       # newest first
     {"q": "colaboraton"},                           # misspelling
     {"q": "students", "page": "40"},                # far down the results
+    # The words teachers type (issue 16): search.analysis and search.filters.
+    {"q": "K-2"},                                   # grade band
+    {"q": "CER"},                                   # acronym, never "corrected"
+    {"q": "assessment author:{member}"},            # author by display name, unquoted
+    {"q": "feedback theme:{title word}"},           # theme by a word of its title
+    {"q": "HS-LS1-1"},                              # standards code
 ]
 
 
-def with_theme_slug(params: dict, slugs: list[str]) -> dict:
-    """The generator names themes "theme-010-<subject>", the subject drawn by size: find it."""
-    if "theme" not in params:
-        return params
-    found = next((slug for slug in sorted(slugs) if slug.startswith(params["theme"] + "-")), params["theme"])
-    return {**params, "theme": found}
+def named(params: dict, themes: dict[str, str], member: str) -> dict:
+    """Names the generator drew, put where a query asks for them.
+
+    A theme is "theme-010-<subject>", its subject drawn by size: `theme`
+    names it by its number. `{member}` is a member's display name, and
+    `{title word}` the longest word of the eleventh theme's title, as a
+    member would remember it (other themes may share it).
+    """
+    slug = next((slug for slug in sorted(themes) if slug.startswith("theme-010-")), "theme-010")
+    if "theme" in params:
+        params = {**params, "theme": slug if params["theme"] == "theme-010" else params["theme"]}
+    title = themes.get(slug, "").split(" (")[0]  # not the "(December 2019)" every title ends with
+    title_words = re.findall(r"[A-Za-z]+", title) or ["feedback"]
+    text = params["q"].replace("{member}", member).replace("{title word}", max(title_words, key=len).lower())
+    return {**params, "q": text}
 
 
 def search_request(params: dict):

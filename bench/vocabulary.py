@@ -19,6 +19,7 @@ pathways CTE dual enrollment scholarship alumni rural urban suburban alternative
 magnet elementary middle high school kindergarten primary secondary cohort retention burnout
 workload wellbeing recognition compensation union contract evaluation credibility trust
 Opportunity Culture hybrid role multi classroom teacher leader facilitator network webinar
+K-2 K-5 6-8 9-12 K-12 HS-LS1-1 MS-PS3-4 MS-ESS2-2 HS-PS2-1 CER IEP ELL AP co-teaching
 """.split()
 
 GLUE = """
