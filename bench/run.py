@@ -177,6 +177,18 @@ def load(size: int, workdir: Path) -> dict:
     return loaded
 
 
+def index_mb(workdir: Path, backend: str) -> float:
+    """The engine's live index on disk (Whoosh's files; PostgreSQL's tables with their indexes)."""
+    import search
+
+    SEARCH["backend"], chosen = backend, SEARCH["backend"]
+    try:
+        with make_app(workdir).app_context():
+            return search.index_bytes() / 1e6
+    finally:
+        SEARCH["backend"] = chosen
+
+
 def make_app(workdir: Path):
     from forum import create_app
 
@@ -539,7 +551,7 @@ def run(sizes: list[int], repeat: int, keep: bool, data: Path | None) -> str:
             bulk_rows.append([f"{size:,}", f"{loaded['file_mb']:.0f}", f"{loaded['import_s']:.1f}",
                               f"{size / loaded['import_s']:.0f}", loaded["import_mb"], ENGINE_NAMES[backend],
                               f"{rebuilt['rebuild_s']:.1f}", f"{size / rebuilt['rebuild_s']:.0f}",
-                              rebuilt["rebuild_mb"]])
+                              rebuilt["rebuild_mb"], f"{index_mb(workdir, backend):.1f}"])
         SEARCH["backend"] = SEARCH["backends"][0]
         app = make_app(workdir)
 
@@ -575,7 +587,7 @@ def run(sizes: list[int], repeat: int, keep: bool, data: Path | None) -> str:
             shutil.rmtree(workdir, ignore_errors=True)
     out.append(table("Bulk: archive import (search index built once at the end) and search rebuild",
                      ["posts", "file MB", "import s", "import posts/s", "import peak MB", "engine",
-                      "rebuild s", "rebuild posts/s", "rebuild peak MB"], bulk_rows))
+                      "rebuild s", "rebuild posts/s", "rebuild peak MB", "index MB"], bulk_rows))
     return "\n".join(out)
 
 

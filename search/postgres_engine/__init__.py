@@ -14,7 +14,7 @@ from flask import Flask
 from . import querying, writing
 from .writing import apply_pending, rebuild
 
-__all__ = ["apply_pending", "close", "index_exists", "init_app", "query", "rebuild"]
+__all__ = ["apply_pending", "close", "index_bytes", "index_exists", "init_app", "query", "rebuild"]
 
 APPLIES_IN_TRANSACTION = True
 
@@ -34,6 +34,10 @@ def init_app(app: Flask) -> None:
 
 def index_exists() -> bool:
     return writing.is_built()
+
+
+def index_bytes() -> int:
+    return writing.table_bytes()
 
 
 def query(request, bodies=None):

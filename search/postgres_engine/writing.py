@@ -253,5 +253,11 @@ def _swap_in_next() -> None:
     db.session.commit()
 
 
+def table_bytes() -> int:
+    """The live tables with their indexes and TOAST: what the documents cost on disk."""
+    return db.session.scalar(text(
+        "SELECT pg_total_relation_size('search_documents') + pg_total_relation_size('search_words')"))
+
+
 def is_built() -> bool:
     return db.session.scalar(text("SELECT version FROM search_built")) == VERSION

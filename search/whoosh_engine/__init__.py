@@ -18,7 +18,7 @@ from . import docsets, patches, querying
 from .index import current_dir, is_current_version, searchers
 from .sync import apply_pending, index_root, rebuild
 
-__all__ = ["apply_pending", "close", "index_exists", "init_app", "query", "rebuild"]
+__all__ = ["apply_pending", "close", "index_bytes", "index_exists", "init_app", "query", "rebuild"]
 
 # Outbox rows wait for the worker: applying them means taking the index's write lock.
 APPLIES_IN_TRANSACTION = False
@@ -32,6 +32,11 @@ def index_exists() -> bool:
     """True when there is a live index built with today's schema."""
     live = current_dir(index_root())
     return live is not None and is_current_version(live)
+
+
+def index_bytes() -> int:
+    live = current_dir(index_root())
+    return sum(path.stat().st_size for path in live.iterdir() if path.is_file()) if live else 0
 
 
 def query(request, bodies):
