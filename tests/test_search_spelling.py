@@ -9,14 +9,10 @@ for the record and held to a floor.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
 
 import pytest
 
 import search
-from forum import posting
-from forum.extensions import db
-from forum.models import Theme, User
 
 pytestmark = pytest.mark.every_search_backend
 
@@ -82,17 +78,12 @@ FLOOR_RIGHT = 0.9  # of misspellings corrected to the word meant
 
 
 @pytest.fixture
-def written(app):
-    with app.test_request_context():
-        opens = datetime(2025, 3, 1, tzinfo=timezone.utc)
-        theme = Theme(slug="words", title="Words", month="2025-03", opens_at=opens,
-                      closes_at=opens + timedelta(days=28))
-        author = User(email="speller@example.org", display_name="Pat Speller")
-        db.session.add_all([theme, author])
-        db.session.commit()
-        for n, body in enumerate(POSTS):
-            posting.start_thread(theme, author, f"Notes {n + 1}", body)
-        db.session.commit()
+def written(app, make_user, make_theme, make_thread):
+    author = make_user(email="speller@example.org", display_name="Pat Speller")
+    make_theme(slug="words", title="Words", state="archived")
+    for n, body in enumerate(POSTS):
+        make_thread("words", author, f"Notes {n + 1}", body)
+    with app.app_context():
         search.apply_pending()
 
 

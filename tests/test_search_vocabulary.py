@@ -7,14 +7,10 @@ one forum, each its own thread, and every query runs through /search.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
 
 import pytest
 
 import search
-from forum import posting
-from forum.extensions import db
-from forum.models import Theme, User
 
 pytestmark = pytest.mark.every_search_backend
 
@@ -88,23 +84,14 @@ PAIRS = [
 
 
 @pytest.fixture
-def vocabulary(app):
+def vocabulary(app, make_user, make_theme, make_thread):
     """One thread per distinct text; returns {text: post id}."""
-    texts = sorted({text for _, text, _ in PAIRS})
-    with app.test_request_context():
-        opens = datetime(2025, 1, 1, tzinfo=timezone.utc)
-        theme = Theme(slug="vocabulary", title="Words we use", month="2025-01", opens_at=opens,
-                      closes_at=opens + timedelta(days=28))
-        author = User(email="writer@example.org", display_name="Rae Writer")
-        db.session.add_all([theme, author])
-        db.session.commit()
-        ids = {}
-        for text in texts:
-            thread = posting.start_thread(theme, author, "Entry", text)
-            ids[text] = posting.opening_post(thread).id
-        db.session.commit()
+    author = make_user(email="writer@example.org", display_name="Rae Writer")
+    make_theme(slug="vocabulary", title="Words we use", state="archived")
+    ids = {text: make_thread("vocabulary", author, "Entry", text)[1] for text in sorted({t for _, t, _ in PAIRS})}
+    with app.app_context():
         search.apply_pending()
-        return ids
+    return ids
 
 
 def found_ids(client, query: str) -> set[int]:
