@@ -634,6 +634,24 @@ def test_ranking_with_kept_lengths_scores_exactly_as_whoosh_bm25f(app, client, a
     assert ranked_by_length >= 5  # scores that differ: lengths were read, not all alike
 
 
+@pytest.mark.whoosh_only
+def test_phrases_rank_without_positions_as_whoosh_ranks_them_with(app, archive):
+    """A phrase's ranking pass scores its words alone, filtered to the exact matches: Whoosh's own scores."""
+    from search.whoosh_engine import docsets, index_root, querying, searchers
+
+    with app.app_context(), searchers.using(index_root()) as searcher:
+        for text in ['"lesson study"', '"common planning time"', '"release time" substitutes', "multi-classroom",
+                     '"master schedule" OR "lesson study"', '"planning time" -protocol']:
+            exact = querying.build_query(search.resolve(querying.SearchRequest(text=text)).request)
+            relaxed = querying.ranked_without_positions(exact)
+            assert relaxed is not exact, text
+            matches = docsets.query_bits(searcher, exact)
+            theirs = [(hit.docnum, hit.score) for hit in searcher.search(exact, limit=None)]
+            mine = [(hit.docnum, hit.score)
+                    for hit in searcher.search(relaxed, limit=None, filter=docsets.BitmapSet(matches))]
+            assert theirs and mine == theirs, text
+
+
 def test_term_bitmaps_read_whole_posting_blocks_correctly(tmp_path):
     """Bitmaps are read a posting block at a time: long postings (many blocks), two segments, deletions."""
     from whoosh import index as whoosh_index
