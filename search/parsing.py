@@ -70,6 +70,11 @@ def _typed(text: str) -> Node | None:
             nodes.append(Word(chunk.joined.term))
         elif len(parts) == 1:  # "hands-on": the "on" is a stop word
             nodes.append(Either((Word(chunk.joined.term), Word(parts[0]))))
+        elif any(len(part) == 1 or part.isdigit() for part in parts):
+            # K-2, 3-D, 6-8, HS-LS1-1: written apart ("K 2") they rarely mean the
+            # compound, and as a phrase of such common parts they cost ten times
+            # a word; every way of writing them joined gives the joined term.
+            nodes.append(Word(chunk.joined.term))
         else:
             nodes.append(Either((Word(chunk.joined.term), Phrase(parts))))
     return _all(nodes)

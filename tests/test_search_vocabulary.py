@@ -26,6 +26,7 @@ PAIRS = [
     ("K-12", "A K-12 district with one STEM coordinator.", True),
     ("K-12", "Our K-2 teachers meet on Fridays.", False),
     ("K-2", "A K-12 district with one STEM coordinator.", False),
+    ("K-2", "The spare key is in room K 2.", False),  # apart, it is not the grade band
     (f"6{NDASH}8", "Middle school (grades 6-8) science fair judging.", True),
     ("6-8", "Middle school (grades 6-8) science fair judging.", True),
     ("6-8", "We surveyed 68 teachers about lab time.", False),
