@@ -535,7 +535,25 @@ def digest_part(app, workdir: Path, members: int = DIGEST_MEMBERS) -> list[list]
 
 # The run ------------------------------------------------------------------------
 
-def run(sizes: list[int], repeat: int, keep: bool, data: Path | None) -> str:
+def thread_tables(size: int, app, workdir: Path, repeat: int) -> str:
+    print(f"[{size:,} posts] thread pages", flush=True)
+    rows, tool = [], ""
+    for thread_id, posts in pick_threads(app):
+        page = thread_page(app, thread_id, repeat)
+        with gunicorn(workdir, 2) as base:
+            rps, tool = requests_per_second(f"{base}/threads/{thread_id}")
+        rows.append([f"{posts:,}", page["shown"], page["queries"], f"{page['p50']:.1f}", f"{page['p95']:.1f}",
+                     f"{rps:.0f}", f"{page['ceiling_p50']:.1f}", f"{page['ceiling_p50'] / page['p50']:.2f}",
+                     f"{page['bytes'] // 1024}"])
+    return table(f"Thread page at {size:,} posts (load: {tool})",
+                 ["thread posts", "posts on page 1", "SQL queries", "server p50 ms", "server p95 ms",
+                  "req/s gunicorn ×2", "ceiling p50 ms", "ours/ceiling throughput", "KB"], rows)
+
+
+PARTS = ("threads", "search", "writing", "digest")
+
+
+def run(sizes: list[int], repeat: int, keep: bool, data: Path | None, parts: tuple[str, ...] = PARTS) -> str:
     engines = " and ".join(ENGINE_NAMES[backend] for backend in SEARCH["backends"])
     database = f"{'PostgreSQL (durable settings)' if POSTGRES else 'SQLite'}, search on {engines}"
     out = [f"# Benchmark results\n\nRun on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {machine()}; "
@@ -554,35 +572,27 @@ def run(sizes: list[int], repeat: int, keep: bool, data: Path | None) -> str:
                               rebuilt["rebuild_mb"], f"{index_mb(workdir, backend):.1f}"])
         SEARCH["backend"] = SEARCH["backends"][0]
         app = make_app(workdir)
-
-        print(f"[{size:,} posts] thread pages", flush=True)
-        rows, tool = [], ""
-        for thread_id, posts in pick_threads(app):
-            page = thread_page(app, thread_id, repeat)
-            with gunicorn(workdir, 2) as base:
-                rps, tool = requests_per_second(f"{base}/threads/{thread_id}")
-            rows.append([f"{posts:,}", page["shown"], page["queries"], f"{page['p50']:.1f}", f"{page['p95']:.1f}",
-                         f"{rps:.0f}", f"{page['ceiling_p50']:.1f}", f"{page['ceiling_p50'] / page['p50']:.2f}",
-                         f"{page['bytes'] // 1024}"])
-        out.append(table(f"Thread page at {size:,} posts (load: {tool})",
-                         ["thread posts", "posts on page 1", "SQL queries", "server p50 ms", "server p95 ms",
-                          "req/s gunicorn ×2", "ceiling p50 ms", "ours/ceiling throughput", "KB"], rows))
-
-        out.append(search_tables(size, workdir, repeat))
-        for backend in SEARCH["backends"]:
-            SEARCH["backend"] = backend
-            print(f"[{size:,} posts] writing, search on {ENGINE_NAMES[backend]}", flush=True)
-            how = "the worker keeps the index in step" if backend == "whoosh" else \
-                "each reply's search document is written in its own transaction"
-            out.append(table(f"Writing at {size:,} posts, search on {ENGINE_NAMES[backend]} (HTTP replies; {how})",
-                             ["gunicorn workers", "replies/s", "findable p50 ms", "findable p95 ms", "samples"],
-                             writing_part(make_app(workdir), workdir, seconds=8.0)))
-        SEARCH["backend"] = SEARCH["backends"][0]
-
-        print(f"[{size:,} posts] a weekly digest to {DIGEST_MEMBERS:,} members", flush=True)
-        out.append(table(f"A weekly digest at {size:,} posts (composed into the outbox, then written out as .eml)",
-                         ["members with weekly digests", "messages composed", "compose s", "composed/s",
-                          "messages sent", "send s", "sent/s"], digest_part(app, workdir)))
+        if "threads" in parts:
+            out.append(thread_tables(size, app, workdir, repeat))
+        if "search" in parts:
+            out.append(search_tables(size, workdir, repeat))
+        if "writing" in parts:
+            for backend in SEARCH["backends"]:
+                SEARCH["backend"] = backend
+                print(f"[{size:,} posts] writing, search on {ENGINE_NAMES[backend]}", flush=True)
+                how = "the worker keeps the index in step" if backend == "whoosh" else \
+                    "each reply's search document is written in its own transaction"
+                out.append(table(
+                    f"Writing at {size:,} posts, search on {ENGINE_NAMES[backend]} (HTTP replies; {how})",
+                    ["gunicorn workers", "replies/s", "findable p50 ms", "findable p95 ms", "samples"],
+                    writing_part(make_app(workdir), workdir, seconds=8.0)))
+            SEARCH["backend"] = SEARCH["backends"][0]
+        if "digest" in parts:
+            print(f"[{size:,} posts] a weekly digest to {DIGEST_MEMBERS:,} members", flush=True)
+            out.append(table(
+                f"A weekly digest at {size:,} posts (composed into the outbox, then written out as .eml)",
+                ["members with weekly digests", "messages composed", "compose s", "composed/s",
+                 "messages sent", "send s", "sent/s"], digest_part(app, workdir)))
         if not keep and not data:
             shutil.rmtree(workdir, ignore_errors=True)
     out.append(table("Bulk: archive import (search index built once at the end) and search rebuild",
@@ -599,6 +609,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, help="keep each size's database and index in DATA/<posts>, "
                         "and measure one already loaded there again without loading it")
     parser.add_argument("--load-only", action="store_true", help="generate and load, measure nothing")
+    parser.add_argument("--parts", default=",".join(PARTS),
+                        help=f"what to measure, comma-separated, of {','.join(PARTS)} (the bulk table always)")
     parser.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"))
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite",
                         help="postgresql: on a throwaway cluster (Debian's postgresql), or the server "
@@ -642,7 +654,11 @@ def measure(parser, args) -> None:
         for size in args.posts or [10_000]:
             print(json.dumps(load(size, args.data / str(size))), flush=True)
         return
-    report = run(args.posts or [10_000], args.repeat, args.keep, args.data)
+    parts = tuple(part.strip() for part in args.parts.split(",") if part.strip())
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        parser.error(f"--parts: unknown {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}")
+    report = run(args.posts or [10_000], args.repeat, args.keep, args.data, parts)
     Path(args.results).write_text(report)
     print(report)
 
