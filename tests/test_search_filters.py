@@ -35,6 +35,19 @@ def test_a_name_as_shown_without_quotes_is_the_author(app, client, archive):
     assert "No member" not in page
 
 
+def test_a_full_name_is_found_among_many_members_sharing_its_surname(app, client, archive):
+    """More members share the surname than are ever compared, and all sort before the one meant."""
+    with app.test_request_context():
+        db.session.add_all([User(email=f"abe{n}@example.org", display_name="Abe Ortiz")
+                            for n in range(search.filters.CANDIDATES + 5)])
+        db.session.commit()
+    ids, page = results(client, q="author:Julie Ortiz alternative")
+    assert ids and authors_of(app, ids) == {"Julie Ortiz"}
+    assert "No member" not in page and "author-choices" not in page
+    part, page = results(client, q="author:jul ortiz alternative")
+    assert part == ids and "Posts by <bdi>Julie Ortiz</bdi>." in page
+
+
 def test_part_of_a_name_finds_the_member_and_says_who(app, client, archive):
     ids, page = results(client, q="author:ortiz")
     assert ids and authors_of(app, ids) == {"Julie Ortiz"}
