@@ -30,8 +30,8 @@ def init_db_command():
     except SchemaError as problem:
         raise click.ClickException(str(problem)) from None
     if not search.index_exists():
-        click.echo("The search index is missing or was built by an earlier version of the search "
-                   "analyser: building it now (searches answer from the old one until it is swapped in).")
+        click.echo("Building the search index: there is none yet, or an earlier version of the forum "
+                   "built it (an old one keeps answering searches until the new one is swapped in).")
         count = search.rebuild()
         click.echo(f"Search index created ({count} posts).")
     click.echo("Database ready.")
