@@ -34,10 +34,12 @@ def named(params: dict, themes: dict[str, str], member: str) -> dict:
     `{title word}` the longest word of the eleventh theme's title, as a
     member would remember it (other themes may share it).
     """
-    slug = next((slug for slug in sorted(themes) if slug.startswith("theme-010-")), "theme-010")
+    def slug(number: str) -> str:
+        return next((slug for slug in sorted(themes) if slug.startswith(number + "-")), number)
+
     if "theme" in params:
-        params = {**params, "theme": slug if params["theme"] == "theme-010" else params["theme"]}
-    title = themes.get(slug, "").split(" (")[0]  # not the "(December 2019)" every title ends with
+        params = {**params, "theme": slug(params["theme"])}
+    title = themes.get(slug("theme-010"), "").split(" (")[0]  # not the "(December 2019)" every title ends with
     title_words = re.findall(r"[A-Za-z]+", title) or ["feedback"]
     text = params["q"].replace("{member}", member).replace("{title word}", max(title_words, key=len).lower())
     return {**params, "q": text}

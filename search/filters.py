@@ -87,18 +87,21 @@ def members_named(typed: str, *, authors_only: bool = False) -> list[Member]:
     typed_words = _words_of(typed)
     if not typed_words:
         return []
-    stmt = select(User.id, User.display_name).order_by(User.name_key, User.id).limit(CANDIDATES)
+    whole = "".join(typed_words)
+    # Every typed word in the key, not only the longest: with a common surname,
+    # the member meant could sort past the first CANDIDATES that share it. An
+    # exact name holds every word too, and sorts first.
+    stmt = select(User.id, User.display_name, User.name_key).where(
+        *(User.name_key.contains(word, autoescape=True) for word in typed_words)
+    ).order_by(User.name_key != whole, User.name_key, User.id).limit(CANDIDATES)
     if authors_only:
         stmt = stmt.where(select(Post.id).where(Post.author_id == User.id, *visible_posts()).exists())
-    exact = db.session.execute(stmt.where(User.name_key == "".join(typed_words))).all()
+    rows = db.session.execute(stmt).all()
+    exact = [Member(member_id, name) for member_id, name, key in rows if key == whole]
     if exact:
-        return [Member(*row) for row in exact]
-    # Every typed word in the key, not only the longest: with a common surname,
-    # the member meant could sort past the first CANDIDATES that share it.
-    rows = db.session.execute(stmt.where(*(User.name_key.contains(word, autoescape=True)
-                                           for word in typed_words))).all()
+        return exact
     found = []
-    for member_id, name in rows:
+    for member_id, name, _ in rows:
         name_words = _words_of(name)
         if all(any(word.startswith(typed_word) for word in name_words) for typed_word in typed_words):
             found.append(Member(member_id, name))

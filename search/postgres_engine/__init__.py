@@ -41,7 +41,7 @@ def index_bytes() -> int:
 
 
 def query(request, bodies=None):
-    """Snippets come from the stored text (ts_headline), so `bodies` is not needed."""
+    """Snippets come from the stored text (search/snippets.py), so `bodies` is not needed."""
     return querying.run(request)
 
 

@@ -62,7 +62,9 @@ _ADD_WORDS = """
 """
 _DROP = "DELETE FROM {documents} WHERE post_id = ANY(:ids)"
 LIVE = {"documents": "search_documents", "words": "search_words"}
-NEXT = {"documents": "search_documents_next", "words": "search_words_next"}
+NEXT = {kind: f"{table}_next" for kind, table in LIVE.items()}
+KEYS = {"documents": "post_id", "words": "word"}  # each table's primary key
+_TABLES = tuple((kind, LIVE[kind], NEXT[kind]) for kind in LIVE)  # (kind, live name, rebuild's name)
 REBUILD_LOCK_KEY = 0x666F72756E  # one rebuild at a time, across machines
 DOCUMENT_POST_KEY = "search_documents_post_id_fkey"  # the name migration 0009 gave it
 # tsvector's limits: later positions count as the last, and a term keeps
@@ -106,15 +108,14 @@ def _row(doc: dict) -> dict:
 
 
 @cache
-def _statements(tables: tuple[tuple[str, str], ...]):
-    names = dict(tables)
-    return (text(_DROP.format(**names)).bindparams(bindparam("ids", type_=ARRAY(INTEGER))),
-            text(_UPSERT.format(**names)),
-            text(_ADD_WORDS.format(**names)).bindparams(bindparam("words", type_=ARRAY(TEXT))))
+def _statements(documents: str, words: str):
+    return (text(_DROP.format(documents=documents)).bindparams(bindparam("ids", type_=ARRAY(INTEGER))),
+            text(_UPSERT.format(documents=documents)),
+            text(_ADD_WORDS.format(words=words)).bindparams(bindparam("words", type_=ARRAY(TEXT))))
 
 
 def _write_into(tables: dict[str, str], rows: list[dict], dropped: list[int], words: list[str]) -> None:
-    drop, upsert, add_words = _statements(tuple(sorted(tables.items())))
+    drop, upsert, add_words = _statements(tables["documents"], tables["words"])
     if dropped:
         db.session.execute(drop, {"ids": dropped})
     if rows:
@@ -132,13 +133,12 @@ def write(docs: list[dict], dropped: list[int], *, into: dict[str, str] | None =
     words = set()
     for doc in docs:
         words.update(analysis.spellings(f"{doc['thread_title']} {doc['body']}"))
-    if into is not None:
-        _write_into(into, rows, sorted(dropped), sorted(words))
-        return
-    _write_into(LIVE, rows, sorted(dropped), sorted(words))
+    change = (rows, sorted(dropped), sorted(words))
+    _write_into(into or LIVE, *change)
     # Only after the live table is written: see _start_next.
-    if db.session.scalar(text("SELECT to_regclass('search_documents_next') IS NOT NULL")):
-        _write_into(NEXT, rows, sorted(dropped), sorted(words))
+    if into is None and db.session.scalar(text("SELECT to_regclass(:next) IS NOT NULL"),
+                                          {"next": NEXT["documents"]}):
+        _write_into(NEXT, *change)
 
 
 def apply_rows(rows: list[SearchOutbox]) -> None:
@@ -205,12 +205,11 @@ def _start_next() -> None:
     live table, so it either committed its post before this (and a batch
     reads it) or sees the new tables and writes them too.
     """
-    db.session.execute(text("LOCK TABLE search_documents IN SHARE MODE"))
-    for live, new in ((LIVE["documents"], NEXT["documents"]), (LIVE["words"], NEXT["words"])):
+    db.session.execute(text(f"LOCK TABLE {LIVE['documents']} IN SHARE MODE"))
+    for kind, live, new in _TABLES:
         db.session.execute(text(f"DROP TABLE IF EXISTS {new}"))  # left by a rebuild that stopped
         db.session.execute(text(f"CREATE TABLE {new} (LIKE {live} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"))
-        key = "post_id" if live == LIVE["documents"] else "word"
-        db.session.execute(text(f"ALTER TABLE {new} ADD CONSTRAINT {new}_pkey PRIMARY KEY ({key})"))
+        db.session.execute(text(f"ALTER TABLE {new} ADD CONSTRAINT {new}_pkey PRIMARY KEY ({KEYS[kind]})"))
     db.session.commit()
 
 
@@ -223,7 +222,7 @@ def _other_indexes(table: str) -> list[tuple[str, str]]:
 
 def _index_next() -> None:
     """The live tables' indexes on the new ones, built once they are full (faster than kept up row by row)."""
-    for live, new in ((LIVE["documents"], NEXT["documents"]), (LIVE["words"], NEXT["words"])):
+    for _, live, new in _TABLES:
         for name, definition in _other_indexes(live):
             made = re.sub(rf"^CREATE (UNIQUE )?INDEX {name} ON (\S+\.)?{live} ",
                           lambda m: f"CREATE {m.group(1) or ''}INDEX {name}_next ON {new} ", definition)
@@ -234,8 +233,8 @@ def _index_next() -> None:
 
 def _swap_in_next() -> None:
     """The new tables take the live ones' names, indexes and foreign key, in one short transaction."""
-    db.session.execute(text("LOCK TABLE search_documents, search_words IN ACCESS EXCLUSIVE MODE"))
-    for live, new in ((LIVE["documents"], NEXT["documents"]), (LIVE["words"], NEXT["words"])):
+    db.session.execute(text(f"LOCK TABLE {', '.join(LIVE.values())} IN ACCESS EXCLUSIVE MODE"))
+    for _, live, new in _TABLES:
         names = [name for name, _ in _other_indexes(live)]
         db.session.execute(text(f"DROP TABLE {live}"))
         db.session.execute(text(f"ALTER TABLE {new} RENAME TO {live}"))
@@ -255,8 +254,8 @@ def _swap_in_next() -> None:
 
 def table_bytes() -> int:
     """The live tables with their indexes and TOAST: what the documents cost on disk."""
-    return db.session.scalar(text(
-        "SELECT pg_total_relation_size('search_documents') + pg_total_relation_size('search_words')"))
+    return sum(db.session.scalar(text("SELECT pg_total_relation_size(:table)"), {"table": table})
+               for table in LIVE.values())
 
 
 def is_built() -> bool:
