@@ -7,7 +7,7 @@ from flask import Flask
 
 import search
 
-from . import cli, errors, indexing, schema, security, timefmt
+from . import cli, errors, freshness, indexing, page_cache, schema, security, timefmt
 from .config import load_config
 from .database import IdConverter, configure_database
 from .extensions import db, login_manager
@@ -38,7 +38,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     search.init_app(app)
+    freshness.init_app(app)  # before indexing: see forum.freshness
     indexing.init_app(app)
+    page_cache.init_app(app)
     _register_blueprints(app)
     _init_templates(app)
     timefmt.init_app(app)

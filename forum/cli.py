@@ -299,6 +299,19 @@ def archive_import(file: str):
                f"search index {indexing:.1f} s.")
 
 
+cache_group = AppGroup("cache", help="The page cache for visitors (forum/page_cache.py).")
+
+
+@cache_group.command("clear")
+def cache_clear():
+    """Empty the page cache. Never needed for pages to be right: a change gives pages new keys."""
+    from .page_cache import cache
+
+    cache.clear()
+    click.echo("The page cache is empty.")
+
+
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, users, demo, archive, posts, search_group, panel, mail, worker_command):
+    for command in (init_db_command, users, demo, archive, posts, search_group, cache_group, panel, mail,
+                    worker_command):
         app.cli.add_command(command)

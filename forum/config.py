@@ -37,6 +37,18 @@ def default_config(instance_path: str) -> dict:
         "SEARCH_INDEX_IN_REQUEST": False,
         # How often an idle worker looks for new outbox rows.
         "WORKER_POLL_SECONDS": 0.25,
+        # Touched by a running worker; page views leave due panel questions to it (forum/heartbeat.py).
+        "WORKER_HEARTBEAT_FILE": str(instance / "worker.alive"),
+        # Pages for visitors who are not signed in (forum/page_cache.py), kept
+        # by Flask-Caching: "FileSystemCache" in CACHE_DIR on one machine;
+        # "RedisCache" with CACHE_REDIS_URL, or "MemcachedCache", to share
+        # between servers; "NullCache" to keep nothing.
+        "CACHE_TYPE": "FileSystemCache",
+        "CACHE_DIR": str(instance / "page-cache"),
+        "CACHE_THRESHOLD": 2000,  # pages kept on disk at most; the oldest go first
+        "CACHE_DEFAULT_TIMEOUT": 24 * 3600,  # a changed page is never read again: this only frees room
+        # How long browsers and shared proxies may keep such a page without asking again.
+        "PAGE_CACHE_PUBLIC_SECONDS": 60,
         # Werkzeug's default scrypt cost is below what ASVS 5.0 asks for.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:600000",
         "PASSWORD_MIN_LENGTH": 10,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from . import audit, indexing, notify
+from . import audit, freshness, indexing, notify
 from .database import utcnow
 from .extensions import db
 from .models import Post, Theme, Thread, User
@@ -23,6 +23,8 @@ def _set_flag(thread: Thread, column, value: bool) -> bool:
         .values({column: value})
         .execution_options(synchronize_session=False)
     ).rowcount
+    if changed:
+        freshness.thread_changed(thread)  # a bulk UPDATE: the session cannot see it
     db.session.expire(thread)
     return bool(changed)
 

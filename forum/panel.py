@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
-from . import audit, mailings, posting, theme_editing
+from . import audit, heartbeat, mailings, posting, theme_editing
 from .database import utcnow, write_transaction
 from .extensions import db
 from .markup import escape_markdown
@@ -336,7 +336,10 @@ def publish_due_on_view(theme_id: int) -> int:
     """publish_due for a page view, which shows the page even if the database stays busy.
 
     A question not published now is published by the next view or the cron job.
+    Nothing to do, not even a query, while a worker on this machine publishes them.
     """
+    if heartbeat.worker_alive():
+        return 0
     try:
         return publish_due(theme_id)
     except OperationalError as error:  # "database is locked" past the busy timeout

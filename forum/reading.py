@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import bindparam, func, over, select
 from sqlalchemy.orm import joinedload
 
+from . import notify, tracking, watching
 from .extensions import db
 from .models import Post, Thread, User
 from .models.discussions import PostState
@@ -58,6 +59,10 @@ class Node:
     children: list["Node"] = field(default_factory=list)
     placeholder: str | None = None
     parent: "Node | None" = None
+    # Set by the thread page for its viewer, once per post in Python (cheaper than in the template):
+    gone: bool = False  # shown as a placeholder to this viewer
+    new: bool = False  # posted since the member last read the thread
+    time_tag: str = ""
 
 
 @dataclass
@@ -75,9 +80,31 @@ def branches_per_page() -> int:
 
 
 def load_thread(thread_id: int) -> Thread | None:
-    return db.session.scalar(
-        select(Thread).options(joinedload(Thread.theme)).where(Thread.id == thread_id)
-    )
+    return db.session.scalar(_thread_with_theme(), {"thread_id": thread_id})
+
+
+@cache
+def _thread_with_theme():
+    return select(Thread).options(joinedload(Thread.theme)).where(Thread.id == bindparam("thread_id"))
+
+
+@dataclass(frozen=True, slots=True)
+class MemberState:
+    """What a thread page shows one member alone."""
+
+    last_read: int | None  # the newest post they had seen; None before their first visit
+    first_new: int | None  # the first post after it by someone else
+    watch_level: str
+
+
+def member_state(user: User, thread: Thread) -> MemberState:
+    """The member's place in the thread, how closely they follow it and the bell's
+    count, in one query: each is a scalar subquery of its own module."""
+    row = db.session.execute(select(
+        *tracking.reading_state_columns(user, thread), *watching.thread_level_columns(user, thread),
+        notify.unread_count_column(user))).one()
+    notify.unread_known(row.unread)
+    return MemberState(row.last_read, row.first_new, watching.level_of(row.thread_watch, row.theme_watch))
 
 
 @cache

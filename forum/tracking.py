@@ -26,12 +26,15 @@ def _new_to(user: User):
     return (Post.id > ThreadRead.last_read_post_id, Post.author_id != user.id, *visible_posts())
 
 
-def reading_state(user: User, thread: Thread) -> tuple[int | None, int | None]:
-    """(the member's marker, the first post after it that is new to them), in one query."""
-    first_new = select(func.min(Post.id)).where(Post.thread_id == thread.id, *_new_to(user)).scalar_subquery()
-    row = db.session.execute(select(ThreadRead.last_read_post_id, first_new).where(
-        ThreadRead.user_id == user.id, ThreadRead.thread_id == thread.id)).first()
-    return (row[0], row[1]) if row else (None, None)
+def reading_state_columns(user: User, thread: Thread):
+    """(the member's marker, the first post after it that is new to them) as scalar
+    subqueries, for a page that asks more in the same query; both NULL before their first visit."""
+    marker = select(ThreadRead.last_read_post_id).where(
+        ThreadRead.user_id == user.id, ThreadRead.thread_id == thread.id).scalar_subquery()
+    first_new = select(func.min(Post.id)).where(
+        Post.thread_id == thread.id, Post.id > marker, Post.author_id != user.id, *visible_posts()
+    ).scalar_subquery()
+    return marker.label("last_read"), first_new.label("first_new")
 
 
 def new_counts(user: User, thread_ids: list[int]) -> dict[int, int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .database import utcnow
@@ -50,16 +50,19 @@ def theme_level(user: User, theme: Theme) -> str:
     return TRACKING if theme.is_open() else NORMAL
 
 
-def thread_level(user: User, thread: Thread) -> str:
-    """One query: the member's choices for the thread and for its theme."""
-    chosen = dict(db.session.execute(
-        select(Watch.thread_id.is_not(None), Watch.level)
-        .where(Watch.user_id == user.id,
-               or_(Watch.thread_id == thread.id, Watch.theme_id == thread.theme_id))).all())
-    if True in chosen:
-        return chosen[True]
-    theme = chosen.get(False)
-    return theme if theme in (WATCHING, MUTED) else NORMAL
+def thread_level_columns(user: User, thread: Thread):
+    """The member's choice for the thread and for its theme (NULL where none), as
+    scalar subqueries for a page that asks more in the same query; level_of() reads them."""
+    chosen = select(Watch.level).where(Watch.user_id == user.id)
+    return (chosen.where(Watch.thread_id == thread.id).scalar_subquery().label("thread_watch"),
+            chosen.where(Watch.theme_id == thread.theme_id).scalar_subquery().label("theme_watch"))
+
+
+def level_of(thread_choice: str | None, theme_choice: str | None) -> str:
+    """A thread's level: the member's own choice for it, else watching or muting its theme carries over."""
+    if thread_choice is not None:
+        return thread_choice
+    return theme_choice if theme_choice in (WATCHING, MUTED) else NORMAL
 
 
 def set_level(user: User, level: str, *, thread: Thread | None = None, theme: Theme | None = None) -> None:

@@ -110,6 +110,8 @@ def app(tmp_path, database_uri, search_backend):
             "SQLALCHEMY_DATABASE_URI": database_uri,
             "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
             "MAIL_FOLDER": str(tmp_path / "mail"),
+            "CACHE_DIR": str(tmp_path / "page-cache"),
+            "WORKER_HEARTBEAT_FILE": str(tmp_path / "worker.alive"),
             "PASSWORD_HASH_METHOD": FAST_HASH,
             # Most tests search right after posting; tests/test_worker.py covers the worker.
             "SEARCH_INDEX_IN_REQUEST": True,

@@ -161,6 +161,16 @@ def test_import_loads_everything_with_threading_and_counters(app, runner, tmp_pa
         assert db.session.scalar(select(func.count(SearchOutbox.id))) == 0  # the index is rebuilt once instead
 
 
+def test_an_import_shows_to_visitors_whose_pages_were_cached(app, runner, tmp_path, make_theme):
+    """Rows inserted in bulk, out of the session's sight: every page's version is raised."""
+    make_theme()
+    visitor = app.test_client()
+    assert "Makerspaces in every grade" not in visitor.get("/themes").get_data(as_text=True)
+    assert "Makerspaces in every grade" not in visitor.get("/themes").get_data(as_text=True)  # from the cache
+    assert import_file(runner, write(tmp_path, archive())).exit_code == 0
+    assert "Makerspaces in every grade" in visitor.get("/themes").get_data(as_text=True)
+
+
 def test_imported_posts_are_searchable_and_hidden_ones_are_not(app, runner, client, tmp_path):
     assert import_file(runner, write(tmp_path, archive())).exit_code == 0
     with app.app_context():

@@ -87,6 +87,8 @@ def test_writers_readers_and_sigkill(app, make_user, make_theme, make_thread, tm
            "FLASK_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
            "FLASK_SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"],
            "FLASK_MAIL_FOLDER": str(tmp_path / "mail"),
+           "FLASK_WORKER_HEARTBEAT_FILE": app.config["WORKER_HEARTBEAT_FILE"],
+           "FLASK_CACHE_DIR": app.config["CACHE_DIR"],
            "FLASK_SECRET_KEY": app.config["SECRET_KEY"],
            "FLASK_PASSWORD_HASH_METHOD": app.config["PASSWORD_HASH_METHOD"],
            # Twenty writers post far faster than any member may.

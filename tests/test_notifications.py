@@ -332,7 +332,9 @@ def test_a_worker_killed_between_sending_and_recording_loses_and_doubles_nothing
            "FLASK_SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"],
            "FLASK_SECRET_KEY": app.config["SECRET_KEY"],
            "FLASK_MAIL_SERVER": "127.0.0.1", "FLASK_MAIL_PORT": str(mail_server.port),
-           "FLASK_MAIL_FOLDER": str(tmp_path / "mail")}
+           "FLASK_MAIL_FOLDER": str(tmp_path / "mail"),
+           "FLASK_WORKER_HEARTBEAT_FILE": app.config["WORKER_HEARTBEAT_FILE"],
+           "FLASK_CACHE_DIR": app.config["CACHE_DIR"]}
     command = [sys.executable, "-m", "flask", "--app", "app", "worker"]
     root = Path(__file__).parent.parent
     process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -100,6 +100,8 @@ def test_a_running_worker_indexes_new_replies_and_stops_on_sigterm(worker_app, c
            "FLASK_SEARCH_INDEX_DIR": worker_app.config["SEARCH_INDEX_DIR"],
            "FLASK_SECRET_KEY": worker_app.config["SECRET_KEY"],
            "FLASK_MAIL_FOLDER": worker_app.config["MAIL_FOLDER"],
+           "FLASK_WORKER_HEARTBEAT_FILE": worker_app.config["WORKER_HEARTBEAT_FILE"],
+           "FLASK_CACHE_DIR": worker_app.config["CACHE_DIR"],
            "FLASK_WORKER_POLL_SECONDS": "0.05"}
     log = (tmp_path / "worker.log").open("w+")
     process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker"],

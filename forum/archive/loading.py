@@ -16,6 +16,7 @@ from typing import Callable
 
 from sqlalchemy import func, insert, select
 
+from .. import freshness
 from ..database import continue_ids_after_explicit_ones, defer_foreign_keys, utcnow
 from ..extensions import db
 from ..markup import MARKUP_VERSION, render_markdown
@@ -208,6 +209,7 @@ def load(path: str, facts: Facts, progress: Callable[[int], None] | None = None)
             raise ArchiveInvalid(loader.problems)
         loader.finish()
         continue_ids_after_explicit_ones(*(model.__tablename__ for model in loader.next_id))
+        freshness.everything_changed()  # rows were inserted in bulk, out of the session's sight
         db.session.commit()
     except BaseException:
         db.session.rollback()

@@ -23,6 +23,15 @@ def month_label(month: str) -> str:
     return datetime.strptime(month, "%Y-%m").strftime("%B %Y")
 
 
+def theme_state(opens_at: datetime, closes_at: datetime, now: datetime | None = None) -> str:
+    now = now or utcnow()
+    if now < opens_at:
+        return UPCOMING
+    if now < closes_at:
+        return OPEN
+    return ARCHIVED
+
+
 class Theme(db.Model):
     __tablename__ = "themes"
 
@@ -39,6 +48,10 @@ class Theme(db.Model):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Raised by forum.freshness when the theme or any of its threads changes.
+    # One counter for the whole forum, so the highest is the forum's version
+    # (the front page's and the archive's).
+    page_version: Mapped[int] = mapped_column(default=0, index=True)
 
     panelists: Mapped[list[Panelist]] = relationship(
         back_populates="theme", order_by="Panelist.position, Panelist.id",
@@ -52,12 +65,7 @@ class Theme(db.Model):
 
     def state(self, now: datetime | None = None) -> str:
         """Upcoming, open or archived, from the clock: never stored."""
-        now = now or utcnow()
-        if now < self.opens_at:
-            return UPCOMING
-        if now < self.closes_at:
-            return OPEN
-        return ARCHIVED
+        return theme_state(self.opens_at, self.closes_at, now)
 
     def is_open(self, now: datetime | None = None) -> bool:
         return self.state(now) == OPEN

@@ -17,10 +17,13 @@ CACHE_CONTROL = "public, max-age=300"
 
 
 def _respond(feed: feeds.Feed):
-    response = make_response(render_template(
-        "feeds/atom.xml", feed=feed, entry_updated=feeds.entry_updated,
-        permalink=lambda post: absolute_url("threads.permalink", post_id=post.id)))
-    response.mimetype = "application/atom+xml"
+    if feed.etag in request.if_none_match:  # asked again, nothing new: not even rendered
+        response = current_app.response_class(status=304)
+    else:
+        response = make_response(render_template(
+            "feeds/atom.xml", feed=feed, entry_updated=feeds.entry_updated,
+            permalink=lambda post: absolute_url("threads.permalink", post_id=post.id)))
+        response.mimetype = "application/atom+xml"
     response.set_etag(feed.etag)
     response.last_modified = feed.updated
     response.headers["Cache-Control"] = CACHE_CONTROL

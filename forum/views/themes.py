@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import panel, posting, themes, throttle, tracking, watching
+from .. import freshness, panel, posting, themes, throttle, tracking, watching
 from ..forms.discussions import ThreadForm
-from ..forms.notifications import WatchForm
+from ..page_cache import cached_page
 from ..permissions import may, why_not
 from ..security import form_checks_csrf
 from .threads import POSTING_TOO_FAST, render_preview, thread_url
@@ -15,6 +15,7 @@ bp = Blueprint("themes", __name__)
 
 
 @bp.route("/")
+@cached_page(lambda: freshness.forum_pages(panel.publish_due_on_view))
 def home():
     """This month's theme, what comes next, and recent activity."""
     current = themes.current_theme()
@@ -41,6 +42,7 @@ def _new_counts(threads) -> dict[int, int]:
 
 
 @bp.route("/themes")
+@cached_page(lambda: freshness.forum_pages(lambda _theme_id: 0))
 def archive():
     """Every theme by year and month, with how much was said."""
     return render_template("themes/archive.html", years=themes.themes_by_year(),
@@ -55,6 +57,7 @@ def get_theme_or_404(slug: str):
 
 
 @bp.route("/themes/<slug>")
+@cached_page(lambda slug: freshness.theme_page(slug, panel.publish_due_on_view))
 def show(slug: str):
     """A theme: its panel, resources, blog post and threads."""
     theme = get_theme_or_404(slug)
@@ -66,13 +69,14 @@ def show(slug: str):
 def _render_theme(theme, form: ThreadForm | None = None, preview: str | None = None,
                   status: int = 200):
     threads = [t for t in themes.threads_of(theme) if may(current_user, "view_thread", t)]
+    start_refusal = why_not(current_user, "start_thread", theme)
+    if form is None and start_refusal is None:
+        form = ThreadForm(formdata=None)  # its CSRF token writes the session: only for who may start one
     return render_template(
         "themes/show.html", theme=theme, threads=threads, new_counts=_new_counts(threads),
         stats=themes.theme_stats([theme.id]).get(theme.id, themes.ThemeStats()),
-        form=form or ThreadForm(formdata=None), preview=preview,
-        start_refusal=why_not(current_user, "start_thread", theme),
+        form=form, preview=preview, start_refusal=start_refusal,
         watch_level=watching.theme_level(current_user, theme) if current_user.is_authenticated else None,
-        watch_form=WatchForm(formdata=None) if current_user.is_authenticated else None,
         watch_labels=watching.LABELS, watch_help=watching.THEME_HELP,
     ), status
 

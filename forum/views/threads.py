@@ -8,13 +8,13 @@ from flask_login import current_user, login_required
 import search
 from search.documents import plain_text
 
-from .. import moderating, panel, posting, reading, throttle, tracking, watching
+from .. import freshness, moderating, panel, posting, reading, throttle, timefmt, tracking, watching
 from ..database import id_from
 from ..extensions import db
 from ..forms.discussions import EditForm, ReplyForm
 from ..forms.moderation import HideForm
-from ..forms.notifications import WatchForm
 from ..models import Post, Thread
+from ..page_cache import cached_page
 from ..pagination import page_arg
 from ..permissions import may, require, why_not
 from ..security import form_checks_csrf
@@ -72,23 +72,26 @@ def thread_page_context(thread: Thread, view: reading.ThreadPage, moderator: boo
     from posts already in memory (its "ceiling").
     """
     member = current_user if current_user.is_authenticated else None
-    last_read, first_new = tracking.reading_state(member, thread) if member else (None, None)
-    on_page = _ids_on_page(view) if member else set()  # only a member's page marks what is new
+    state = reading.member_state(member, thread) if member else None
+    last_read, first_new = (state.last_read, state.first_new) if state else (None, None)
+    on_page = _prepare_posts(view, moderator, member.id if member else None, last_read)
+    reply_refusal = why_not(current_user, "reply", thread)
+    # A form makes a CSRF token, which writes the session: only for those who may reply.
+    can_reply = reply_refusal is None
     return dict(
         # The highest post id the page shows: how far a member has read once they saw it.
         last_read=last_read, first_new=first_new, newest_on_page=max(on_page, default=None),
         first_new_here=first_new in on_page,
-        thread=thread, theme=thread.theme, view=view, form=form or ReplyForm(formdata=None),
-        blank=ReplyForm(formdata=None), reply_to=reply_to, preview=preview, refusal=refusal,
-        reply_refusal=why_not(current_user, "reply", thread),
+        thread=thread, theme=thread.theme, view=view,
+        form=(form or ReplyForm(formdata=None)) if can_reply else None,
+        blank=ReplyForm(formdata=None) if can_reply else None,
+        reply_to=reply_to, preview=preview, refusal=refusal, reply_refusal=reply_refusal,
         viewer_id=current_user.id if current_user.is_authenticated else None,
         moderator=moderator, page_url=lambda p: thread_url(thread, p),
         # Moderators' tools: one more query, for the themes a thread can move to.
         move_targets=moderating.move_targets(thread) if moderator else None,
         hide_form=HideForm(formdata=None) if moderator else None,
-        # Members only: how closely they follow this thread (one or two queries).
-        watch_level=watching.thread_level(member, thread) if member else None,
-        watch_form=WatchForm(formdata=None) if member else None,
+        watch_level=state.watch_level if state else None,
         watch_labels=watching.LABELS, watch_help=watching.THREAD_HELP,
         marked_words=_words_to_mark(view),
     )
@@ -99,26 +102,37 @@ def _words_to_mark(view: reading.ThreadPage) -> list[str]:
     typed = _marked_arg()
     if not typed:
         return []
-    posts, todo = [], ([view.opening] if view.opening else []) + list(view.branches)
-    while todo:
-        node = todo.pop()
-        if not node.placeholder:
-            posts.append(node.post)
-        todo.extend(node.children)
-    return search.words_to_mark(typed, [plain_text(post.html) for post in posts])
+    return search.words_to_mark(typed, [plain_text(node.post.html) for node in _nodes(view) if not node.placeholder])
 
 
-def _ids_on_page(view: reading.ThreadPage) -> set[int]:
-    ids, todo = set(), ([view.opening] if view.opening else []) + list(view.branches)
+def _nodes(view: reading.ThreadPage):
+    todo = ([view.opening] if view.opening else []) + list(view.branches)
     while todo:
         node = todo.pop()
-        ids.add(node.post.id)
+        yield node
         todo.extend(node.children)
-    return ids
+
+
+def _prepare_posts(view: reading.ThreadPage, moderator: bool, viewer_id: int | None,
+                   last_read: int | None) -> set[int]:
+    """What each post shows this viewer, worked out once in Python; the ids on the
+    page when the viewer is a member (only a member's page marks what is new)."""
+    clock = timefmt.Clock()
+    on_page = set()
+    for node in _nodes(view):
+        post = node.post
+        node.gone = node.placeholder == "deleted" or (node.placeholder == "hidden" and not moderator)
+        node.new = last_read is not None and post.id > last_read and post.author_id != viewer_id \
+            and not node.gone
+        node.time_tag = clock.time_tag(post.created_at)
+        if viewer_id is not None:
+            on_page.add(post.id)
+    return on_page
 
 
 @bp.route("/threads/<int:thread_id>")
 @bp.route("/threads/<int:thread_id>/<slug>")
+@cached_page(lambda thread_id, slug=None: freshness.thread_page(thread_id, panel.publish_due_on_view))
 def show(thread_id: int, slug: str | None = None):
     """A thread: the opening post and the reply tree, one page of branches."""
     thread = get_thread_or_404(thread_id)

@@ -1,0 +1,227 @@
+"""Page versions: what changed, in the transaction that changed it.
+
+A cached page and an ETag are keyed by the versions of what the page
+shows (see forum.page_cache). Each commit that changes a post, a thread,
+a theme or a name on a page raises those versions before it commits, so
+the next request after the commit reads a new key and can never be
+answered with the old page, on any server or worker.
+
+Most changes are found by looking at the session as it flushes: posts,
+threads, themes and their panel and resources, members' names, and the
+search outbox rows every change of a post's text or visibility writes.
+Writers that change rows with a bulk UPDATE (pin and lock) call
+thread_changed() themselves.
+
+The counter is one for the whole forum: each raise takes the highest
+theme version plus one, so the highest theme version is the version of
+the forum (the front page, the archive) and changes with every change.
+Writers are already one at a time (forum.database), so the counter has
+no race.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy.orm import Session
+
+from .database import utcnow
+from .extensions import db
+from .models import Panelist, Post, Resource, Theme, Thread, User
+from .models.panel import PanelQuestion
+from .models.search import SearchOutbox
+from .models.themes import UPCOMING, theme_state
+from .page_cache import dates_span
+
+_KEY = "page_changes"
+# A member's name and position are shown beside each of their posts.
+_SHOWN_OF_A_MEMBER = ("display_name", "position")
+# Rows whose every change shows on a thread or theme page.
+_SHOWN = (Post, Thread, Theme, Panelist, Resource, PanelQuestion)
+# Past this many rows changed at once (the demo, an import), every page's version is raised.
+_MANY = 500
+
+
+class _Changes:
+    """Ids gathered through one transaction, resolved to threads and themes at commit."""
+
+    def __init__(self) -> None:
+        self.threads: set[int] = set()
+        self.themes: set[int] = set()
+        self.posts: set[int] = set()
+        self.members: set[int] = set()
+        self.objects: list = []  # new rows whose ids exist only after the flush
+        self.everything = False
+
+    def __bool__(self) -> bool:
+        return bool(self.threads or self.themes or self.posts or self.members or self.objects or self.everything)
+
+
+def _changes(session: Session) -> _Changes:
+    found = session.info.get(_KEY)
+    if found is None:
+        found = session.info[_KEY] = _Changes()
+    return found
+
+
+def thread_changed(thread: Thread) -> None:
+    """For writers that UPDATE a thread in bulk (the session cannot see it)."""
+    _changes(db.session()).threads.add(thread.id)
+
+
+def everything_changed() -> None:
+    """After an archive import or the demo: every page may differ."""
+    _changes(db.session()).everything = True
+
+
+def _note(session: Session, _flush_context, _instances) -> None:
+    noted = session.info.get(_KEY)
+    if noted is not None and noted.everything:
+        return
+    changes = _Changes()
+    # The outbox rows a writer adds; the worker's deletions of them change nothing shown.
+    changes.objects.extend(obj for obj in session.new if isinstance(obj, SearchOutbox))
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, _SHOWN):
+            if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+                continue  # only a relationship list changed (a parent given a reply)
+            changes.objects.append(obj)
+            if isinstance(obj, Thread):  # moved: the theme it left lists it no more
+                changes.themes.update(filter(None, inspect(obj).attrs.theme_id.history.deleted))
+        elif isinstance(obj, User) and obj in session.dirty:
+            state = inspect(obj)
+            if any(state.attrs[name].history.has_changes() for name in _SHOWN_OF_A_MEMBER):
+                changes.members.add(obj.id)
+    if changes:
+        _merge(_changes(session), changes)
+
+
+def _merge(into: _Changes, found: _Changes) -> None:
+    into.objects.extend(found.objects)
+    into.themes |= found.themes
+    into.members |= found.members
+    if len(into.objects) > _MANY:
+        into.everything, into.objects = True, []
+
+
+def _resolve(changes: _Changes) -> None:
+    """Turn the objects noted at each flush into ids, now that they all have one."""
+    for obj in changes.objects:
+        if isinstance(obj, Post):
+            changes.threads.add(obj.thread_id)
+        elif isinstance(obj, Thread):
+            changes.threads.add(obj.id)
+        elif isinstance(obj, Theme):
+            changes.themes.add(obj.id)
+        elif isinstance(obj, (Panelist, Resource, PanelQuestion)):
+            changes.themes.add(obj.theme_id)
+        elif obj.kind == "post":  # a SearchOutbox row
+            changes.posts.add(obj.ref_id)
+        elif obj.kind == "thread":
+            changes.threads.add(obj.ref_id)
+        elif obj.kind == "theme":
+            changes.themes.add(obj.ref_id)
+    changes.objects.clear()
+    changes.threads.discard(None)
+    changes.themes.discard(None)
+
+
+def _raise_versions(session: Session) -> None:
+    # The commit flushes only after this hook: flush now, so _note sees every change.
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    changes = session.info.pop(_KEY, None)
+    if not changes:
+        return
+    _resolve(changes)
+    connection = session.connection()
+    version = (connection.scalar(select(func.max(Theme.page_version))) or 0) + 1
+    if changes.everything:
+        connection.execute(update(Thread).values(page_version=version))
+        connection.execute(update(Theme).values(page_version=version))
+        return
+    thread_ids = select(Thread.id).where(Thread.id.in_(changes.threads))
+    if changes.posts:
+        thread_ids = thread_ids.union(select(Post.thread_id).where(Post.id.in_(changes.posts)))
+    if changes.members:
+        thread_ids = thread_ids.union(select(Post.thread_id).where(Post.author_id.in_(changes.members)))
+    connection.execute(update(Thread).where(Thread.id.in_(thread_ids)).values(page_version=version))
+    # A thread's theme lists it (counts, last post, starter): it changes too.
+    connection.execute(
+        update(Theme).where(Theme.id.in_(changes.themes)
+                            | Theme.id.in_(select(Thread.theme_id).where(Thread.id.in_(thread_ids))))
+        .values(page_version=version))
+
+
+def _forget(session: Session, _previous=None) -> None:
+    session.info.pop(_KEY, None)
+
+
+_listening = False
+
+
+def init_app(_app) -> None:
+    """Session events are global: attached once per process, before forum.indexing's,
+    so the flush here hands its search outbox rows to the engine's own hook."""
+    global _listening
+    if not _listening:
+        event.listen(Session, "before_flush", _note)
+        event.listen(Session, "before_commit", _raise_versions)
+        event.listen(Session, "after_soft_rollback", _forget)
+        event.listen(Session, "after_commit", _forget)
+        _listening = True
+
+
+# What each cached page shows, read with one indexed query -------------------------
+# Each returns the page's versions as a tuple (see forum.page_cache), or
+# None when visitors get no such page. `publish_due` runs first where the
+# page shows panel questions: it publishes any whose time has come unless
+# the worker does it.
+
+def thread_page(thread_id: int, publish_due: Callable[[int], int]) -> tuple | None:
+    row = _thread_row(thread_id)
+    if row is not None and publish_due(row.theme_id):
+        row = _thread_row(thread_id)
+    if row is None:
+        return None
+    state = theme_state(row.opens_at, row.closes_at)
+    if row.facilitated and state == UPCOMING:
+        return None  # not shown to visitors before the theme opens: the view says 404
+    return ("thread", row.page_version, row.title, row.slug, row.month, state, dates_span(row.last_post_at))
+
+
+def _thread_row(thread_id: int):
+    return db.session.execute(
+        select(Thread.page_version, Thread.last_post_at, Thread.facilitated, Thread.theme_id,
+               Theme.title, Theme.slug, Theme.month, Theme.opens_at, Theme.closes_at)
+        .join(Theme, Theme.id == Thread.theme_id).where(Thread.id == thread_id)
+    ).first()
+
+
+def theme_page(slug: str, publish_due: Callable[[int], int]) -> tuple | None:
+    row = _theme_row(slug)
+    if row is not None and publish_due(row.id):
+        row = _theme_row(slug)
+    if row is None:
+        return None
+    return ("theme", row.page_version, theme_state(row.opens_at, row.closes_at), dates_span(row.latest))
+
+
+def _theme_row(slug: str):
+    latest = select(func.max(Thread.last_post_at)).where(Thread.theme_id == Theme.id).scalar_subquery()
+    return db.session.execute(
+        select(Theme.id, Theme.page_version, Theme.opens_at, Theme.closes_at, latest.label("latest"))
+        .where(Theme.slug == slug)
+    ).first()
+
+
+def forum_pages(publish_due: Callable[[int], int]) -> tuple:
+    """The front page and the archive: any change anywhere, and the minute
+    (which theme is open and how long ago posts were made change with the clock)."""
+    now = utcnow()
+    current = (select(Theme.id).where(Theme.opens_at <= now, Theme.closes_at > now)
+               .order_by(Theme.opens_at.desc()).limit(1).scalar_subquery())
+    row = db.session.execute(select(func.max(Theme.page_version).label("version"), current.label("current"))).one()
+    if row.current is not None and publish_due(row.current):
+        return forum_pages(lambda _theme_id: 0)
+    return ("forum", row.version, dates_span(now, now))

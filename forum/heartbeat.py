@@ -1,0 +1,36 @@
+"""The worker's sign of life: a file (in the instance folder) it touches while it runs.
+
+Page views publish due panel questions only while no worker is alive on
+this machine (a forum run without one still publishes them on time),
+and read that from the file's age: no query, no write.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from flask import current_app
+
+BEAT_SECONDS = 10.0
+# A worker whose last beat is older than this is taken for gone.
+ALIVE_SECONDS = 3 * BEAT_SECONDS
+
+
+def _path() -> Path:
+    return Path(current_app.config["WORKER_HEARTBEAT_FILE"])
+
+
+def beat() -> None:
+    _path().touch()
+
+
+def stop() -> None:
+    _path().unlink(missing_ok=True)
+
+
+def worker_alive() -> bool:
+    try:
+        return time.time() - os.stat(_path()).st_mtime < ALIVE_SECONDS
+    except FileNotFoundError:
+        return False
