@@ -127,14 +127,14 @@ def _write_notifications(told: dict[tuple[int, int], str], posts: dict[int, Post
 def unread_count(user: User) -> int:
     """The bell's number: one indexed query, once per request (none when a page asked it already)."""
     if "unread_notifications" not in g:
-        g.unread_notifications = db.session.scalar(select(unread_count_column(user)))
+        g.unread_notifications = db.session.scalar(select(unread_count_column(user.id)))
     return g.unread_notifications
 
 
-def unread_count_column(user: User):
+def unread_count_column(user_id):
     """unread_count as a scalar subquery, for a page that asks it with more; pass the answer to unread_known()."""
     return (select(func.count()).select_from(Notification)
-            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
             .scalar_subquery().label("unread"))
 
 

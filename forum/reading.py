@@ -88,6 +88,14 @@ def _thread_with_theme():
     return select(Thread).options(joinedload(Thread.theme)).where(Thread.id == bindparam("thread_id"))
 
 
+@cache
+def _member_state():
+    user_id, thread_id = bindparam("user_id"), bindparam("thread_id")
+    return select(*tracking.reading_state_columns(user_id, thread_id),
+                  *watching.thread_level_columns(user_id, thread_id, bindparam("theme_id")),
+                  notify.unread_count_column(user_id))
+
+
 @dataclass(frozen=True, slots=True)
 class MemberState:
     """What a thread page shows one member alone."""
@@ -100,9 +108,8 @@ class MemberState:
 def member_state(user: User, thread: Thread) -> MemberState:
     """The member's place in the thread, how closely they follow it and the bell's
     count, in one query: each is a scalar subquery of its own module."""
-    row = db.session.execute(select(
-        *tracking.reading_state_columns(user, thread), *watching.thread_level_columns(user, thread),
-        notify.unread_count_column(user))).one()
+    row = db.session.execute(_member_state(), {"user_id": user.id, "thread_id": thread.id,
+                                                "theme_id": thread.theme_id}).one()
     notify.unread_known(row.unread)
     return MemberState(row.last_read, row.first_new, watching.level_of(row.thread_watch, row.theme_watch))
 

@@ -26,13 +26,14 @@ def _new_to(user: User):
     return (Post.id > ThreadRead.last_read_post_id, Post.author_id != user.id, *visible_posts())
 
 
-def reading_state_columns(user: User, thread: Thread):
+def reading_state_columns(user_id, thread_id):
     """(the member's marker, the first post after it that is new to them) as scalar
-    subqueries, for a page that asks more in the same query; both NULL before their first visit."""
+    subqueries, for a page that asks more in the same query; both NULL before their
+    first visit. The ids may be bound parameters, so the statement is built once."""
     marker = select(ThreadRead.last_read_post_id).where(
-        ThreadRead.user_id == user.id, ThreadRead.thread_id == thread.id).scalar_subquery()
+        ThreadRead.user_id == user_id, ThreadRead.thread_id == thread_id).scalar_subquery()
     first_new = select(func.min(Post.id)).where(
-        Post.thread_id == thread.id, Post.id > marker, Post.author_id != user.id, *visible_posts()
+        Post.thread_id == thread_id, Post.id > marker, Post.author_id != user_id, *visible_posts()
     ).scalar_subquery()
     return marker.label("last_read"), first_new.label("first_new")
 

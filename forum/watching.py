@@ -50,12 +50,12 @@ def theme_level(user: User, theme: Theme) -> str:
     return TRACKING if theme.is_open() else NORMAL
 
 
-def thread_level_columns(user: User, thread: Thread):
+def thread_level_columns(user_id, thread_id, theme_id):
     """The member's choice for the thread and for its theme (NULL where none), as
     scalar subqueries for a page that asks more in the same query; level_of() reads them."""
-    chosen = select(Watch.level).where(Watch.user_id == user.id)
-    return (chosen.where(Watch.thread_id == thread.id).scalar_subquery().label("thread_watch"),
-            chosen.where(Watch.theme_id == thread.theme_id).scalar_subquery().label("theme_watch"))
+    chosen = select(Watch.level).where(Watch.user_id == user_id)
+    return (chosen.where(Watch.thread_id == thread_id).scalar_subquery().label("thread_watch"),
+            chosen.where(Watch.theme_id == theme_id).scalar_subquery().label("theme_watch"))
 
 
 def level_of(thread_choice: str | None, theme_choice: str | None) -> str:

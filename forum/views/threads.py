@@ -78,13 +78,13 @@ def thread_page_context(thread: Thread, view: reading.ThreadPage, moderator: boo
     reply_refusal = why_not(current_user, "reply", thread)
     # A form makes a CSRF token, which writes the session: only for those who may reply.
     can_reply = reply_refusal is None
+    blank = ReplyForm(formdata=None) if can_reply else None
     return dict(
         # The highest post id the page shows: how far a member has read once they saw it.
         last_read=last_read, first_new=first_new, newest_on_page=max(on_page, default=None),
         first_new_here=first_new in on_page,
         thread=thread, theme=thread.theme, view=view,
-        form=(form or ReplyForm(formdata=None)) if can_reply else None,
-        blank=ReplyForm(formdata=None) if can_reply else None,
+        form=(form or blank) if can_reply else None, blank=blank,
         reply_to=reply_to, preview=preview, refusal=refusal, reply_refusal=reply_refusal,
         viewer_id=current_user.id if current_user.is_authenticated else None,
         moderator=moderator, page_url=lambda p: thread_url(thread, p),

@@ -61,6 +61,8 @@ def live_app(tmp_path, database_uri):
             "SQLALCHEMY_DATABASE_URI": database_uri,
             "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
             "MAIL_FOLDER": str(tmp_path / "mail"),
+            "CACHE_DIR": str(tmp_path / "page-cache"),
+            "WORKER_HEARTBEAT_FILE": str(tmp_path / "worker.alive"),
             "PASSWORD_HASH_METHOD": FAST_HASH,
             "SEARCH_INDEX_IN_REQUEST": True,
         }

@@ -93,3 +93,39 @@ def test_no_xss_payload_runs(page, discussion, live_app):
     assert dialogs == []
     assert page.evaluate("window.__xss") is None
     assert page.locator(".post__body script, .post__body iframe, .post__body svg, .post__body img").count() == 0
+
+
+def test_a_visitor_s_cached_page_gives_way_to_their_own_once_they_log_in(page, discussion):
+    """Visitors share one cached page; once signed in, the same address is the member's own page again."""
+    from playwright.sync_api import expect
+
+    url = f"/threads/{discussion['thread']}"
+    for _ in range(2):  # the second view comes from the page cache
+        page.goto(url)
+        expect(page.get_by_role("link", name="Log in").first).to_be_visible()
+    page.locator(".site-nav").get_by_role("link", name="Log in").click()
+    page.get_by_label("Email").fill("maria@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(url)
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect(page.get_by_role("heading", name="Add to the discussion")).to_be_visible()
+    page.get_by_role("button", name="Log out").click()
+    page.goto(url)
+    expect(page.get_by_role("button", name="Log out")).to_have_count(0)
+
+
+def test_a_post_hidden_while_a_visitor_reads_is_gone_when_they_reload(page, discussion, live_app):
+    from playwright.sync_api import expect
+
+    from forum import moderating
+
+    page.goto(f"/threads/{discussion['thread']}")
+    expect(page.get_by_text("A nested answer")).to_be_visible()
+    with live_app.test_request_context():
+        moderator = User(email="rosa@example.org", display_name="Rosa Delgado", role="moderator")
+        db.session.add(moderator)
+        db.session.commit()
+        moderating.hide(db.session.get(Post, discussion["nested"]), moderator, "Off topic")
+    page.reload()
+    expect(page.get_by_text("A nested answer")).to_have_count(0)
