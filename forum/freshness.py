@@ -16,13 +16,16 @@ The counter is one for the whole forum: each raise takes the highest
 theme version plus one, so the highest theme version is the version of
 the forum (the front page, the archive) and changes with every change.
 Writers are already one at a time (forum.database), so the counter has
-no race.
+no race. It never goes down because themes are never deleted (the forum
+has no such action): one that ever is would need a counter of its own,
+or an older front page could be found again under its old key.
 """
 from __future__ import annotations
 
+from functools import cache
 from typing import Callable
 
-from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy import bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from .database import utcnow
@@ -191,11 +194,15 @@ def thread_page(thread_id: int, publish_due: Callable[[int], int]) -> tuple | No
 
 
 def _thread_row(thread_id: int):
-    return db.session.execute(
-        select(Thread.page_version, Thread.last_post_at, Thread.facilitated, Thread.theme_id,
-               Theme.title, Theme.slug, Theme.month, Theme.opens_at, Theme.closes_at)
-        .join(Theme, Theme.id == Thread.theme_id).where(Thread.id == thread_id)
-    ).first()
+    return db.session.execute(_thread_versions(), {"thread_id": thread_id}).first()
+
+
+# The statements are built once: building one costs about as much as running it.
+@cache
+def _thread_versions():
+    return (select(Thread.page_version, Thread.last_post_at, Thread.facilitated, Thread.theme_id,
+                   Theme.title, Theme.slug, Theme.month, Theme.opens_at, Theme.closes_at)
+            .join(Theme, Theme.id == Thread.theme_id).where(Thread.id == bindparam("thread_id")))
 
 
 def theme_page(slug: str, publish_due: Callable[[int], int]) -> tuple | None:
@@ -208,20 +215,29 @@ def theme_page(slug: str, publish_due: Callable[[int], int]) -> tuple | None:
 
 
 def _theme_row(slug: str):
+    return db.session.execute(_theme_versions(), {"slug": slug}).first()
+
+
+@cache
+def _theme_versions():
     latest = select(func.max(Thread.last_post_at)).where(Thread.theme_id == Theme.id).scalar_subquery()
-    return db.session.execute(
-        select(Theme.id, Theme.page_version, Theme.opens_at, Theme.closes_at, latest.label("latest"))
-        .where(Theme.slug == slug)
-    ).first()
+    return (select(Theme.id, Theme.page_version, Theme.opens_at, Theme.closes_at, latest.label("latest"))
+            .where(Theme.slug == bindparam("slug")))
 
 
 def forum_pages(publish_due: Callable[[int], int]) -> tuple:
     """The front page and the archive: any change anywhere, and the minute
     (which theme is open and how long ago posts were made change with the clock)."""
     now = utcnow()
-    current = (select(Theme.id).where(Theme.opens_at <= now, Theme.closes_at > now)
-               .order_by(Theme.opens_at.desc()).limit(1).scalar_subquery())
-    row = db.session.execute(select(func.max(Theme.page_version).label("version"), current.label("current"))).one()
+    row = db.session.execute(_forum_versions(), {"now": now}).one()
     if row.current is not None and publish_due(row.current):
         return forum_pages(lambda _theme_id: 0)
     return ("forum", row.version, dates_span(now, now))
+
+
+@cache
+def _forum_versions():
+    now = bindparam("now", type_=Theme.opens_at.type)
+    current = (select(Theme.id).where(Theme.opens_at <= now, Theme.closes_at > now)
+               .order_by(Theme.opens_at.desc()).limit(1).scalar_subquery())
+    return select(func.max(Theme.page_version).label("version"), current.label("current"))

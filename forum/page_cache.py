@@ -80,17 +80,19 @@ def anonymous_reader() -> bool:
             and current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") not in request.cookies)
 
 
-def cached_page(versions: Callable[..., tuple | None]):
+def cached_page(versions: Callable[..., tuple | None], args: tuple[str, ...] = ()):
     """Serve a GET view's page to visitors from the cache or as 304 Not Modified.
 
     `versions(**view_args)` answers with one indexed query what the page
     shows, as a tuple (None when there is no such page, or not for every
-    visitor: the view then answers as usual).
+    visitor: the view then answers as usual). `args`: the query string
+    arguments the page reads. An address with any other is made as usual
+    and not kept, so made-up query strings cannot fill the cache.
     """
     def decorate(view):
         @wraps(view)
         def answer(**view_args):
-            if not anonymous_reader():
+            if not anonymous_reader() or not set(request.args) <= set(args):
                 response = make_response(view(**view_args))
                 response.headers.setdefault("Cache-Control", "private, no-cache")
                 response.vary.add("Cookie")

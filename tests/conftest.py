@@ -284,7 +284,8 @@ def make_due_question(app):
 
     def make(question="How do you protect planning time?"):
         with app.app_context():
-            db.session.add(PanelQuestion(theme=db.session.scalar(db.select(Theme)), question=question,
+            db.session.add(PanelQuestion(theme=db.session.scalar(db.select(Theme).order_by(Theme.id).limit(1)),
+                                         question=question,
                                          asked_by="A. Guest", status="scheduled",
                                          publish_at=utcnow() - timedelta(minutes=1)))
             db.session.commit()

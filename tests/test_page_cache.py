@@ -290,3 +290,11 @@ def test_a_cache_that_fails_costs_speed_never_a_page(app, discussion, visitor, m
     monkeypatch.setattr(page_cache.cache, "get", broken)
     monkeypatch.setattr(page_cache.cache, "set", broken)
     assert "We trade duties" in look(visitor, f"/threads/{discussion['thread']}")
+
+
+def test_made_up_query_strings_are_answered_but_never_kept(app, discussion, visitor, worker_running):
+    url = f"/threads/{discussion['thread']}?utm_source=newsletter"
+    look(visitor, url)
+    response, statements = queries(app, visitor, url)
+    assert response.status_code == 200 and len(statements) > 1
+    assert "ETag" not in response.headers and "public" not in response.headers["Cache-Control"]

@@ -132,7 +132,8 @@ def _prepare_posts(view: reading.ThreadPage, moderator: bool, viewer_id: int | N
 
 @bp.route("/threads/<int:thread_id>")
 @bp.route("/threads/<int:thread_id>/<slug>")
-@cached_page(lambda thread_id, slug=None: freshness.thread_page(thread_id, panel.publish_due_on_view))
+@cached_page(lambda thread_id, slug=None: freshness.thread_page(thread_id, panel.publish_due_on_view),
+             args=("page", "hl"))
 def show(thread_id: int, slug: str | None = None):
     """A thread: the opening post and the reply tree, one page of branches."""
     thread = get_thread_or_404(thread_id)
