@@ -181,10 +181,16 @@ def init_app(_app) -> None:
 # page shows panel questions: it publishes any whose time has come unless
 # the worker does it.
 
+def _read_after_publishing(read: Callable, key, theme_of: Callable, publish_due: Callable[[int], int]):
+    """The page's row, read again when a panel question it shows was just published."""
+    row = read(key)
+    if row is not None and publish_due(theme_of(row)):
+        row = read(key)
+    return row
+
+
 def thread_page(thread_id: int, publish_due: Callable[[int], int]) -> tuple | None:
-    row = _thread_row(thread_id)
-    if row is not None and publish_due(row.theme_id):
-        row = _thread_row(thread_id)
+    row = _read_after_publishing(_thread_row, thread_id, lambda found: found.theme_id, publish_due)
     if row is None:
         return None
     state = theme_state(row.opens_at, row.closes_at)
@@ -206,9 +212,7 @@ def _thread_versions():
 
 
 def theme_page(slug: str, publish_due: Callable[[int], int]) -> tuple | None:
-    row = _theme_row(slug)
-    if row is not None and publish_due(row.id):
-        row = _theme_row(slug)
+    row = _read_after_publishing(_theme_row, slug, lambda found: found.id, publish_due)
     if row is None:
         return None
     return ("theme", row.page_version, theme_state(row.opens_at, row.closes_at), dates_span(row.latest))
