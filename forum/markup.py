@@ -143,19 +143,3 @@ def escape_markdown(text: str) -> str:
     shown as itself, so it can't pass for something else.)
     """
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def sanitise_html(html: str) -> str:
-    """Run HTML from elsewhere (an import, say) through the same allow-list."""
-    return _cleaner().clean(html)
-
-
-def plain_text(source: str) -> str:
-    """Markdown source reduced to words: for search and excerpts."""
-    html = render_markdown(source)
-    text = bleach.clean(html, tags=set(), strip=True)
-    text = re.sub(r"\s+", " ", text)
-    return (
-        text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-        .replace("&quot;", '"').replace("&#39;", "'").strip()
-    )

@@ -221,6 +221,3 @@ def page_of_post(post: Post) -> int:
     return before // branches_per_page() + 1
 
 
-def descendant_count(node: Node) -> int:
-    return sum(1 + descendant_count(child) for child in node.children)
-

@@ -29,9 +29,6 @@ def path_segment(post_id: int) -> str:
     return "".join(reversed(digits)).rjust(SEGMENT_WIDTH, "0")
 
 
-def segment_id(segment: str) -> int:
-    return int(segment, 36)
-
 
 class Thread(db.Model):
     __tablename__ = "threads"
