@@ -1,1 +1,1 @@
-"""Benchmarks: generated communities and measurements (see bench/README.md)."""
+"""Benchmarks: generated communities and measurements (the Benchmark section of the README; results in bench/RESULTS.md)."""

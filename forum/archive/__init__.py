@@ -1,4 +1,4 @@
-"""Import and export of the archive format (DESIGN.md, section 3): a community as one JSON document.
+"""Import and export of the archive format (docs/archive-format.md): a community as one JSON document.
 
 - export(out, with_password_hashes=False): write the whole forum, deterministically.
 - check(path, progress) -> Facts: pass 1 of an import; finds every problem, changes nothing.
