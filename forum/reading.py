@@ -6,7 +6,7 @@ finds its post whole, in context, on one page.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cache
 
@@ -49,6 +49,11 @@ class PagePost(PostState):
     hidden_at: datetime | None
     hidden_reason: str
     author: PageAuthor
+
+
+# The select list of a page's posts is made from PagePost's fields, so a row
+# maps onto one by position without a column ever landing in the wrong field.
+_PAGE_POST_COLUMNS = tuple(found.name for found in fields(PagePost) if found.name != "author")
 
 
 @dataclass(slots=True)
@@ -140,9 +145,7 @@ def _page_posts(with_branches: bool):
     else:
         wanted = Post.depth == 0
     return (
-        select(Post.id, Post.parent_id, Post.author_id, Post.depth, Post.html, Post.created_at,
-               Post.edited_at, Post.deleted_at, Post.hidden_at, Post.hidden_reason,
-               User.display_name, User.position)
+        select(*(getattr(Post, name) for name in _PAGE_POST_COLUMNS), User.display_name, User.position)
         .join(User, User.id == Post.author_id)
         .where(Post.thread_id == bindparam("thread_id"), wanted)
         .order_by(Post.path)
@@ -169,7 +172,7 @@ def load_page(thread: Thread, page: int, show_hidden: bool) -> ThreadPage:
         author = authors.get(row.author_id)
         if author is None:
             author = authors[row.author_id] = PageAuthor(row.display_name, row.position)
-        posts.append(PagePost(*row[:-2], author))
+        posts.append(PagePost(*row[:-2], author))  # the columns are PagePost's fields, in order
     opening, branches = _build_tree(posts, show_hidden)
     return ThreadPage(thread, opening, branches, page, pages, branch_count)
 

@@ -73,9 +73,12 @@ def _result_rows():
     """The statement of _load_posts, built once: building it took longer than running it."""
     parent, parent_author = aliased(Post), aliased(User)
     return (
-        select(Post.id, Post.html, Post.created_at, User.display_name,
-               case((Post.depth > 1, parent_author.display_name), else_=None),
-               Thread.title, Theme.slug, Theme.title, Theme.month)
+        # Labelled with ResultPost's fields: rows become results by name.
+        select(Post.id.label("id"), Post.html.label("html"), Post.created_at.label("created_at"),
+               User.display_name.label("author_name"),
+               case((Post.depth > 1, parent_author.display_name), else_=None).label("replying_to"),
+               Thread.title.label("thread_title"), Theme.slug.label("theme_slug"),
+               Theme.title.label("theme_title"), Theme.month.label("theme_month"))
         .join(User, User.id == Post.author_id)
         .join(Thread, Thread.id == Post.thread_id)
         .join(Theme, Theme.id == Thread.theme_id)
@@ -95,7 +98,7 @@ def _load_posts(post_ids: list[int]) -> dict[int, ResultPost]:
     if not post_ids:
         return {}
     rows = db.session.execute(_result_rows(), {"post_ids": post_ids})
-    return {row[0]: ResultPost(*row) for row in rows}
+    return {row.id: ResultPost(**row._mapping) for row in rows}
 
 
 @bp.route("/search")
