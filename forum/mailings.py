@@ -161,18 +161,18 @@ def _content(mailing: Mailing) -> Content | None:
 
 def _digest(mailing: Mailing) -> Content | None:
     start, end = mailing.period_start, mailing.period_end
-    in_period = (Post.created_at >= start, Post.created_at < end, *themes.visible_posts())
+    in_period = (Post.created_at >= start, Post.created_at < end, Post.is_visible)
     opening = aliased(Post)
     new_threads = db.session.scalars(
         select(Thread).join(opening, (opening.thread_id == Thread.id) & opening.parent_id.is_(None))
-        .where(Thread.created_at >= start, Thread.created_at < end, *themes.visible_posts(opening))
+        .where(Thread.created_at >= start, Thread.created_at < end, opening.is_visible)
         .options(joinedload(Thread.theme), joinedload(Thread.author))
         .order_by(Thread.reply_count.desc(), Thread.id).limit(DIGEST_ITEMS)).all()
     reply = aliased(Post)
     busiest = db.session.execute(
         select(Post, func.count(reply.id).label("replies")).join(reply, reply.parent_id == Post.id)
-        .where(Post.depth > 0, *themes.visible_posts(), reply.created_at >= start, reply.created_at < end,
-               *themes.visible_posts(reply))
+        .where(Post.depth > 0, Post.is_visible, reply.created_at >= start, reply.created_at < end,
+               reply.is_visible)
         .options(joinedload(Post.author), joinedload(Post.thread))
         .group_by(Post.id).order_by(func.count(reply.id).desc(), Post.id).limit(5)).all()
     questions = db.session.scalars(
@@ -249,10 +249,10 @@ def _question(question: PanelQuestion | None) -> Content | None:
 
 def _closing(theme: Theme) -> Content | None:
     reply = aliased(Post)
-    answered = select(reply.id).where(reply.parent_id == PanelQuestion.post_id, *themes.visible_posts(reply)).exists()
+    answered = select(reply.id).where(reply.parent_id == PanelQuestion.post_id, reply.is_visible).exists()
     unanswered = db.session.execute(
         select(PanelQuestion.question, PanelQuestion.post_id).join(Post, Post.id == PanelQuestion.post_id)
-        .where(PanelQuestion.theme_id == theme.id, PanelQuestion.status == PUBLISHED, *themes.visible_posts(),
+        .where(PanelQuestion.theme_id == theme.id, PanelQuestion.status == PUBLISHED, Post.is_visible,
                ~answered)
         .order_by(PanelQuestion.published_at)).all()
     quiet = db.session.scalars(select(Thread).where(Thread.theme_id == theme.id, Thread.reply_count == 0,

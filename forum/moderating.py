@@ -60,7 +60,7 @@ def hide(post: Post, moderator: User, reason: str) -> bool:
     """Hide a post from members, with a reason kept for moderators; commit."""
     changed = db.session.execute(
         update(Post)
-        .where(Post.id == post.id, Post.hidden_at.is_(None), Post.deleted_at.is_(None))
+        .where(Post.id == post.id, Post.is_visible)
         .values(hidden_at=utcnow(), hidden_reason=reason[:REASON_MAX], hidden_by_id=moderator.id)
         .execution_options(synchronize_session=False)
     ).rowcount

@@ -17,17 +17,12 @@ class ThemeStats:
     participants: int = 0
 
 
-def visible_posts(post=Post):
-    """Posts everyone may see: not deleted, not hidden (of `post`, an alias of Post if given)."""
-    return (post.deleted_at.is_(None), post.hidden_at.is_(None))
-
-
 def theme_stats(theme_ids: list[int] | None = None) -> dict[int, ThemeStats]:
     """Visible post and participant counts per theme, in one query."""
     stmt = (
         select(Thread.theme_id, func.count(Post.id), func.count(distinct(Post.author_id)))
         .join(Post, Post.thread_id == Thread.id)
-        .where(*visible_posts())
+        .where(Post.is_visible)
         .group_by(Thread.theme_id)
     )
     if theme_ids is not None:
@@ -85,7 +80,7 @@ def recent_posts(limit: int = 8, author: User | None = None) -> list[Post]:
     stmt = (
         select(Post)
         .options(joinedload(Post.author), joinedload(Post.thread).joinedload(Thread.theme))
-        .where(*visible_posts())
+        .where(Post.is_visible)
         .order_by(Post.created_at.desc(), Post.id.desc())
         .limit(limit)
     )
@@ -96,7 +91,7 @@ def recent_posts(limit: int = 8, author: User | None = None) -> list[Post]:
 
 def post_count_of(member: User) -> int:
     return db.session.scalar(
-        select(func.count(Post.id)).where(Post.author_id == member.id, *visible_posts())
+        select(func.count(Post.id)).where(Post.author_id == member.id, Post.is_visible)
     )
 
 

@@ -12,7 +12,6 @@ from sqlalchemy import func, select, update
 from .database import utcnow
 from .extensions import db
 from .models import Post, Thread, ThreadRead, User
-from .themes import visible_posts
 
 
 def last_read(user: User, thread: Thread) -> int | None:
@@ -23,7 +22,7 @@ def last_read(user: User, thread: Thread) -> int | None:
 
 def _new_to(user: User):
     """Posts after the member's marker (ThreadRead, joined by the caller), by others, that members see."""
-    return (Post.id > ThreadRead.last_read_post_id, Post.author_id != user.id, *visible_posts())
+    return (Post.id > ThreadRead.last_read_post_id, Post.author_id != user.id, Post.is_visible)
 
 
 def reading_state_columns(user_id, thread_id):
@@ -33,7 +32,7 @@ def reading_state_columns(user_id, thread_id):
     marker = select(ThreadRead.last_read_post_id).where(
         ThreadRead.user_id == user_id, ThreadRead.thread_id == thread_id).scalar_subquery()
     first_new = select(func.min(Post.id)).where(
-        Post.thread_id == thread_id, Post.id > marker, Post.author_id != user_id, *visible_posts()
+        Post.thread_id == thread_id, Post.id > marker, Post.author_id != user_id, Post.is_visible
     ).scalar_subquery()
     return marker.label("last_read"), first_new.label("first_new")
 

@@ -27,7 +27,7 @@ def is_searchable(post: Post) -> bool:
     (forum.permissions); the worker marks the theme for indexing then
     (forum.mailings.schedule).
     """
-    if post.deleted_at is not None or post.hidden_at is not None:
+    if not post.is_visible:
         return False
     thread = post.thread
     return not (thread.facilitated and thread.theme.state() == UPCOMING)

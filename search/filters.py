@@ -23,7 +23,6 @@ from forum.extensions import db
 from forum.mentions import name_key
 from forum.models import Post, Theme, User
 from forum.models.themes import month_label
-from forum.themes import visible_posts
 
 from .analysis import iter_terms
 from .request import OPERATORS, SearchRequest
@@ -95,7 +94,7 @@ def members_named(typed: str, *, authors_only: bool = False) -> list[Member]:
         *(User.name_key.contains(word, autoescape=True) for word in typed_words)
     ).order_by(User.name_key != whole, User.name_key, User.id).limit(CANDIDATES)
     if authors_only:
-        stmt = stmt.where(select(Post.id).where(Post.author_id == User.id, *visible_posts()).exists())
+        stmt = stmt.where(select(Post.id).where(Post.author_id == User.id, Post.is_visible).exists())
     rows = db.session.execute(stmt).all()
     exact = [Member(member_id, name) for member_id, name, key in rows if key == whole]
     if exact:

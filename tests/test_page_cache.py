@@ -36,10 +36,17 @@ def visitor(app):
 
 
 @pytest.fixture
-def worker_running(app):
-    """As deployed: a worker publishes due panel questions, so page views don't look for them."""
+def worker_running(app, monkeypatch):
+    """As deployed: a worker publishes due panel questions, so page views don't look for them.
+
+    The clock of the keys stands still too: the posts are minutes old, so a
+    page's key changes with the minute, and a test must not straddle one.
+    """
     with app.app_context():
         heartbeat.beat()
+    now = utcnow()
+    for module in (page_cache, freshness):
+        monkeypatch.setattr(module, "utcnow", lambda: now)
 
 
 def look(client, url: str) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Index, String, Text
+from sqlalchemy import Boolean, Index, String, Text, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, reference, utcnow
@@ -80,7 +81,7 @@ class PostState:
 
     @property
     def is_visible(self) -> bool:
-        """What every member may read: neither deleted nor hidden (forum.themes.visible_posts in SQL)."""
+        """What every member may read: neither deleted nor hidden (Post.is_visible is the same rule in SQL)."""
         return self.deleted_at is None and self.hidden_at is None
 
 
@@ -111,6 +112,20 @@ class Post(PostState, db.Model):
     thread: Mapped[Thread] = relationship(back_populates="posts")
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     parent: Mapped[Post | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+
+    @hybrid_property
+    def is_visible(self) -> bool:
+        """The one rule of what every member may read: a post neither deleted nor hidden.
+
+        On a post, a bool; on the class (or an alias of it), the same rule
+        as an SQL condition: `.where(Post.is_visible)`.
+        """
+        return self.deleted_at is None and self.hidden_at is None
+
+    @is_visible.inplace.expression
+    @classmethod
+    def _is_visible_expression(cls):
+        return and_(cls.deleted_at.is_(None), cls.hidden_at.is_(None))
 
     def place_under(self, parent: Post | None) -> None:
         """Set path and depth once the id is known (after a flush)."""

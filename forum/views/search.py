@@ -20,7 +20,6 @@ from ..models import Post, Theme, Thread, User
 from ..models.themes import month_label
 from ..pagination import page_arg
 from ..permissions import may
-from ..themes import visible_posts
 
 bp = Blueprint("search", __name__)
 # The themes with the most matches are listed to narrow by; the rest are in
@@ -84,7 +83,7 @@ def _result_rows():
         .join(Theme, Theme.id == Thread.theme_id)
         .outerjoin(parent, parent.id == Post.parent_id)
         .outerjoin(parent_author, parent_author.id == parent.author_id)
-        .where(Post.id.in_(bindparam("post_ids", expanding=True)), *visible_posts())
+        .where(Post.id.in_(bindparam("post_ids", expanding=True)), Post.is_visible)
     )
 
 
