@@ -405,7 +405,7 @@ def test_hostile_markdown_answers_promptly(client, auth, forms, open_thread):
                  "".join("  " * (i % 40) + "- x\n" for i in range(1500))[:19900]]:
         started = time.monotonic()
         response = reply(forms, open_thread["thread"], body)
-        assert response.status_code in (200, 302)
+        assert response.status_code == 302  # posted: every one of these renders to something
         assert time.monotonic() - started < 10  # a hang, not a benchmark: generous on purpose
 
 
