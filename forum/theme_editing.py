@@ -1,10 +1,6 @@
 """Creating and changing themes, panelists and resources (moderators only)."""
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from flask import current_app
 from sqlalchemy import select
 
 from . import audit, indexing
@@ -14,25 +10,11 @@ from .markup import render_markdown
 from .models import Theme, Thread, User
 from .posting import new_post
 from .slugs import slugify
+from .timefmt import to_utc
 
 
 class SlugTaken(ValueError):
     pass
-
-
-def to_utc(local_naive: datetime | None) -> datetime | None:
-    """A time typed in the community's time zone, as UTC."""
-    if local_naive is None:
-        return None
-    zone = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
-    return local_naive.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
-
-
-def to_local_naive(moment: datetime | None) -> datetime | None:
-    """The reverse, for filling a datetime-local input."""
-    if moment is None:
-        return None
-    return moment.astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).replace(tzinfo=None)
 
 
 def _unique_slug(wanted: str, theme: Theme | None) -> str:

@@ -111,6 +111,20 @@ def date_and_time(moment: datetime | None) -> str:
     return f"{_day(moment)} {moment.year}, {_clock(moment)} {moment.tzname()}"
 
 
+def to_utc(local_naive: datetime | None) -> datetime | None:
+    """A time typed in the community's time zone (a datetime-local input), as UTC."""
+    if local_naive is None:
+        return None
+    return local_naive.replace(tzinfo=_zone()).astimezone(ZoneInfo("UTC"))
+
+
+def to_local_naive(moment: datetime | None) -> datetime | None:
+    """The reverse, for filling a datetime-local input."""
+    if moment is None:
+        return None
+    return moment.astimezone(_zone()).replace(tzinfo=None)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         human_time=human_time, exact_time=exact_time, date_only=date_only,

@@ -6,7 +6,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import audit, moderating, panel, theme_editing, themes
+from .. import audit, moderating, panel, theme_editing, themes, timefmt
 from ..database import READ_ONLY_METHODS, utcnow
 from ..extensions import db, login_manager
 from ..forms.members import EmptyForm
@@ -100,7 +100,7 @@ def _theme_page(theme: Theme, form: ThemeForm, panelist_form=None, resource_form
 
 
 def _theme_data(theme: Theme) -> dict:
-    to_local = theme_editing.to_local_naive
+    to_local = timefmt.to_local_naive
     return {
         "title": theme.title, "slug": theme.slug, "month": theme.month, "summary": theme.summary,
         "blog_post": theme.blog_post, "panel_title": theme.panel_title,
@@ -190,12 +190,12 @@ def _queue_url(question: PanelQuestion) -> str:
 
 
 def _question_data(form: QuestionForm) -> dict:
-    return {**form.data, "publish_at": theme_editing.to_utc(form.publish_at.data)}
+    return {**form.data, "publish_at": timefmt.to_utc(form.publish_at.data)}
 
 
 def _publish_time_fits(form: QuestionForm, theme: Theme) -> bool:
     """False, with a message on the field, when the publish time is outside the discussion window."""
-    moment = theme_editing.to_utc(form.publish_at.data)
+    moment = timefmt.to_utc(form.publish_at.data)
     problem = panel.window_problem(theme, moment) if moment else None
     if problem:
         form.publish_at.errors.append(problem)
@@ -205,7 +205,7 @@ def _publish_time_fits(form: QuestionForm, theme: Theme) -> bool:
 def _default_start(theme: Theme):
     """Now, or the opening of a discussion still to come, to the minute, as a form shows it."""
     start = max(utcnow(), theme.opens_at)
-    return theme_editing.to_local_naive(start).replace(second=0, microsecond=0)
+    return timefmt.to_local_naive(start).replace(second=0, microsecond=0)
 
 
 def _questions_page(theme: Theme, question_form=None, paste_form=None, pasted=None, spread_form=None):
@@ -267,7 +267,7 @@ def schedule_questions(slug: str):
     theme = _theme_or_404(slug)
     form = SpreadForm()
     if form.validate_on_submit():
-        start = theme_editing.to_utc(form.start_at.data)
+        start = timefmt.to_utc(form.start_at.data)
         try:
             count = panel.schedule_queue(theme, _moderator(), start, form.every_days.data)
         except panel.SchedulingError as error:
@@ -287,7 +287,7 @@ def edit_question(question_id: int):
     if request.method == "POST":
         form = QuestionForm()
     else:
-        form = QuestionForm(obj=question, publish_at=theme_editing.to_local_naive(question.publish_at))
+        form = QuestionForm(obj=question, publish_at=timefmt.to_local_naive(question.publish_at))
     if form.validate_on_submit() and _publish_time_fits(form, question.theme):
         panel.edit(question, _moderator(), _question_data(form))
         flash("The question is saved.", "success")
