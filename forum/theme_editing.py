@@ -7,7 +7,7 @@ from . import audit, indexing
 from .database import utcnow
 from .extensions import db
 from .markup import render_markdown
-from .models import Theme, Thread, User
+from .models import Panelist, Resource, Theme, Thread, User
 from .posting import new_post
 from .slugs import slugify
 from .timefmt import to_utc
@@ -52,6 +52,57 @@ def create_theme(data: dict, moderator: User) -> Theme:
     audit.record(moderator, "theme.create", theme, theme.title)
     db.session.commit()
     return theme
+
+
+def save_theme(theme: Theme, data: dict, moderator: User) -> Theme:
+    """Edit a theme from validated form data, audited; commit. SlugTaken when its slug is another's (rolled back)."""
+    try:
+        apply_theme_form(theme, data)
+    except SlugTaken:
+        db.session.rollback()
+        raise
+    audit.record(moderator, "theme.edit", theme, theme.title)
+    db.session.commit()
+    return theme
+
+
+def add_panelist(theme: Theme, name: str, bio: str, moderator: User) -> Panelist:
+    """A panelist at the end of the theme's expert panel, audited; commit."""
+    panelist = Panelist(name=name, bio=bio, position=len(theme.panelists))
+    theme.panelists.append(panelist)
+    audit.record(moderator, "panelist.add", panelist, f"{panelist.name} in “{theme.title}”")
+    db.session.commit()
+    return panelist
+
+
+def add_resource(theme: Theme, moderator: User, **fields) -> Resource:
+    """A resource at the end of the theme's list (title, url, kind, note), audited; commit."""
+    resource = Resource(**fields, position=len(theme.resources))
+    theme.resources.append(resource)
+    audit.record(moderator, "resource.add", resource, f"{resource.title} in “{theme.title}”")
+    db.session.commit()
+    return resource
+
+
+def item_label(item: Panelist | Resource) -> str:
+    return f"{getattr(item, 'name', None) or item.title} in “{item.theme.title}”"
+
+
+def item_edited(item: Panelist | Resource, moderator: User) -> None:
+    """A panelist or resource the caller changed, audited; commit."""
+    audit.record(moderator, f"{_item_kind(item)}.edit", item, item_label(item))
+    db.session.commit()
+
+
+def remove_item(item: Panelist | Resource, moderator: User) -> None:
+    """Take a panelist or resource off its theme, audited; commit."""
+    audit.record(moderator, f"{_item_kind(item)}.remove", item, item_label(item))
+    db.session.delete(item)
+    db.session.commit()
+
+
+def _item_kind(item: Panelist | Resource) -> str:
+    return "panelist" if isinstance(item, Panelist) else "resource"
 
 
 def start_facilitated_thread(theme: Theme, moderator: User, body: str) -> Thread:

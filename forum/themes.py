@@ -30,6 +30,11 @@ def theme_stats(theme_ids: list[int] | None = None) -> dict[int, ThemeStats]:
     return {theme_id: ThemeStats(posts, people) for theme_id, posts, people in db.session.execute(stmt)}
 
 
+def newest_first(limit: int | None = None) -> list[Theme]:
+    """Themes by month, the newest first (all, or the first `limit`)."""
+    return db.session.scalars(select(Theme).order_by(Theme.month.desc()).limit(limit)).all()
+
+
 def current_theme() -> Theme | None:
     """The theme whose discussion is open now (the latest to open, if several)."""
     now = utcnow()

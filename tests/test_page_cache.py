@@ -147,7 +147,7 @@ def test_pinning_locking_moving_and_renaming_show_at_once(app, discussion, visit
     _, forms = signed_in_as(app, ROSA)
     forms.post(f"/moderate/threads/{discussion['thread']}/lock", {}, page=thread_url)
     assert "Locked</span>" in look(visitor, thread_url)
-    forms.post(f"/moderate/themes/finding-time/edit", {
+    forms.post("/moderate/themes/finding-time/edit", {
         "title": "Finding time, revisited", "slug": "finding-time", "month": utcnow().strftime("%Y-%m"),
         "opens_at": (utcnow() - timedelta(days=5)).strftime("%Y-%m-%dT%H:%M"),
         "closes_at": (utcnow() + timedelta(days=20)).strftime("%Y-%m-%dT%H:%M")})

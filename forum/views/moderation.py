@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
 from flask_login import current_user
-from sqlalchemy import select
 
 from .. import audit, moderating, panel, theme_editing, themes, timefmt
 from ..database import READ_ONLY_METHODS, utcnow
@@ -46,21 +45,16 @@ def _theme_or_404(slug: str) -> Theme:
 @bp.route("/")
 def index():
     """Every theme, with links to edit it."""
-    all_themes = db.session.scalars(select(Theme).order_by(Theme.month.desc())).all()
-    return render_template("moderation/index.html", themes=all_themes)
+    return render_template("moderation/index.html", themes=themes.newest_first())
 
 
 def _save_theme(form: ThemeForm, theme: Theme | None):
     """Create or update from a validated form; None when the slug is taken."""
     try:
         if theme is None:
-            return theme_editing.create_theme(form.data, current_user._get_current_object())
-        theme_editing.apply_theme_form(theme, form.data)
-        audit.record(_moderator(), "theme.edit", theme, theme.title)
-        db.session.commit()
-        return theme
+            return theme_editing.create_theme(form.data, _moderator())
+        return theme_editing.save_theme(theme, form.data, _moderator())
     except theme_editing.SlugTaken:
-        db.session.rollback()
         form.slug.errors.append("Another theme already uses this address. Choose another slug.")
         return None
 
@@ -117,10 +111,7 @@ def add_panelist(slug: str):
     form = PanelistForm()
     if not form.validate_on_submit():
         return _theme_page(theme, ThemeForm(formdata=None, data=_theme_data(theme)), panelist_form=form)
-    panelist = Panelist(name=form.name.data, bio=form.bio.data or "", position=len(theme.panelists))
-    theme.panelists.append(panelist)
-    audit.record(_moderator(), "panelist.add", panelist, f"{panelist.name} in “{theme.title}”")
-    db.session.commit()
+    theme_editing.add_panelist(theme, form.name.data, form.bio.data or "", _moderator())
     flash(f"{form.name.data} is added to the panel.", "success")
     return redirect(url_for("moderation.edit_theme", slug=slug, _anchor="panelists"))
 
@@ -133,20 +124,13 @@ def add_resource(slug: str):
     form = ResourceForm()
     if not form.validate_on_submit():
         return _theme_page(theme, ThemeForm(formdata=None, data=_theme_data(theme)), resource_form=form)
-    resource = Resource(title=form.title.data, url=form.url.data, kind=form.kind.data,
-                        note=form.note.data or "", position=len(theme.resources))
-    theme.resources.append(resource)
-    audit.record(_moderator(), "resource.add", resource, f"{resource.title} in “{theme.title}”")
-    db.session.commit()
+    theme_editing.add_resource(theme, _moderator(), title=form.title.data, url=form.url.data,
+                               kind=form.kind.data, note=form.note.data or "")
     flash(f"“{form.title.data}” is added to the resources.", "success")
     return redirect(url_for("moderation.edit_theme", slug=slug, _anchor="resources"))
 
 
 ITEMS = {"panelists": (Panelist, PanelistForm), "resources": (Resource, ResourceForm)}
-
-
-def _item_label(item) -> str:
-    return f"{getattr(item, 'name', None) or item.title} in “{item.theme.title}”"
 
 
 def _item_or_404(kind: str, item_id: int):
@@ -164,8 +148,7 @@ def edit_item(kind: str, item_id: int):
     form = form_class(obj=item)
     if form.validate_on_submit():
         form.populate_obj(item)
-        audit.record(_moderator(), f"{kind[:-1]}.edit", item, _item_label(item))
-        db.session.commit()
+        theme_editing.item_edited(item, _moderator())
         flash("Saved.", "success")
         return redirect(url_for("moderation.edit_theme", slug=item.theme.slug, _anchor=kind))
     return render_template("moderation/item_form.html", form=form, item=item, kind=kind)
@@ -176,9 +159,7 @@ def delete_item(kind: str, item_id: int):
     """Remove a panelist or resource."""
     item = _item_or_404(kind, item_id)
     slug = item.theme.slug
-    audit.record(_moderator(), f"{kind[:-1]}.remove", item, _item_label(item))
-    db.session.delete(item)
-    db.session.commit()
+    theme_editing.remove_item(item, _moderator())
     flash("Removed.", "success")
     return redirect(url_for("moderation.edit_theme", slug=slug, _anchor=kind))
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 import search
 from search.documents import plain_text
 
-from .. import indexing, reading
+from .. import indexing, reading, themes
 from ..extensions import db
 from ..models import Post, Theme, Thread, User
 from ..models.themes import month_label
@@ -146,7 +146,7 @@ def search_page():
     if searching and current_user.is_authenticated and may(current_user, "view_admin") \
             and not search.index_exists():
         notices.append(search.REBUILD_NEEDED)
-    themes = db.session.execute(select(Theme.slug, Theme.title).order_by(Theme.month.desc())).all()
+    theme_menu = db.session.execute(select(Theme.slug, Theme.title).order_by(Theme.month.desc())).all()
     return render_template(
         "search/search.html", wanted=wanted, raw_q=request.args.get("q", "")[:search.MAX_QUERY_LENGTH * 2],
         results=results, posts=posts, searching=searching, notices=notices + problems, scope=scope,
@@ -154,8 +154,8 @@ def search_page():
         chosen_themes=set(scope.request.theme_slugs or ()) if scope else set(),
         choices=search.filters.CHOICES,
         theme_facets=results.by_theme[:THEME_FACETS], more_themes=max(0, len(results.by_theme) - THEME_FACETS),
-        theme_titles=dict(themes), recent_themes=_recent_themes() if not searching else [],
-        themes=themes, narrow=_Narrowing(),
+        theme_titles=dict(theme_menu), recent_themes=_recent_themes() if not searching else [],
+        themes=theme_menu, narrow=_Narrowing(),
     )
 
 
@@ -201,4 +201,4 @@ def _discussion(thread_id: int | None, problems: list[str]) -> Thread | None:
 
 
 def _recent_themes() -> list[Theme]:
-    return db.session.scalars(select(Theme).order_by(Theme.month.desc()).limit(6)).all()
+    return themes.newest_first(6)
