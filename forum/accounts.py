@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from flask import session
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from . import audit, emails, security, throttle, tokens
@@ -16,6 +17,10 @@ from .passwords import hash_password, needs_rehash, verify_password
 
 class EmailTaken(Exception):
     """Another account already uses this email address."""
+
+
+class LastAdmin(Exception):
+    """The site needs at least one admin: the only one cannot step down."""
 
 
 @dataclass
@@ -166,3 +171,16 @@ def change_email(user: User, new_email: str) -> None:
     except IntegrityError:
         db.session.rollback()
         raise EmailTaken(new_email) from None
+
+
+def change_role(member: User, role: str, admin: User) -> None:
+    """Give a member another role, audited; commit. LastAdmin when it would leave no admin."""
+    if member.role == "admin" and role != "admin" and _admin_count() <= 1:
+        raise LastAdmin()
+    audit.record(admin, "user.role", member, f"{member.display_name}: {member.role} → {role}")
+    member.role = role
+    db.session.commit()
+
+
+def _admin_count() -> int:
+    return db.session.scalar(select(func.count(User.id)).where(User.role == "admin"))

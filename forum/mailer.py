@@ -18,7 +18,7 @@ from email.utils import format_datetime, parseaddr
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from .database import utcnow
 from .extensions import db
@@ -191,3 +191,17 @@ def _postpone(ids: list[int], error: str) -> None:
             OutgoingMail.id.in_(ids), OutgoingMail.status == PENDING)):
         _record(mail, _Outcome(False, error=error))
     db.session.commit()
+
+
+# What admins see at /admin/mail.
+
+def in_trouble(limit: int = 200) -> list[OutgoingMail]:
+    """Mail given up on, or waiting for another try: the newest first."""
+    return db.session.scalars(
+        select(OutgoingMail).where(or_(OutgoingMail.status == FAILED,
+                                       (OutgoingMail.status == PENDING) & (OutgoingMail.attempts > 0)))
+        .order_by(OutgoingMail.id.desc()).limit(limit)).all()
+
+
+def counts_by_status() -> dict[str, int]:
+    return dict(db.session.execute(select(OutgoingMail.status, func.count()).group_by(OutgoingMail.status)).all())

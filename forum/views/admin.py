@@ -3,13 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
-
-from .. import audit, emails, tokens
+from .. import accounts, audit, emails, mailer, tokens
 from ..extensions import db
 from ..forms.members import RoleForm
-from ..models import OutgoingMail, User
-from ..models.notifications import FAILED, PENDING
+from ..models import User
 from ..pagination import page_arg
 from ..permissions import require
 from .members import searched_members
@@ -39,19 +36,14 @@ def change_role(user_id: int):
     form = RoleForm(prefix=f"m{member.id}")
     if not form.validate():
         flash("Choose one of the listed roles.", "error")
-    elif member.role == "admin" and form.role.data != "admin" and _admin_count() <= 1:
-        flash("The site needs at least one admin: make someone else admin first.", "error")
     else:
-        audit.record(current_user._get_current_object(), "user.role", member,
-                     f"{member.display_name}: {member.role} → {form.role.data}")
-        member.role = form.role.data
-        db.session.commit()
-        flash(f"{member.display_name} is now {form.role.data}.", "success")
+        try:
+            accounts.change_role(member, form.role.data, current_user._get_current_object())
+        except accounts.LastAdmin:
+            flash("The site needs at least one admin: make someone else admin first.", "error")
+        else:
+            flash(f"{member.display_name} is now {form.role.data}.", "success")
     return redirect(url_for("admin.members", q=request.args.get("q") or None))
-
-
-def _admin_count() -> int:
-    return db.session.scalar(select(func.count(User.id)).where(User.role == "admin"))
 
 
 @bp.route("/members/<int:user_id>/password-link", methods=["POST"])
@@ -71,13 +63,7 @@ def send_password_link(user_id: int):
 @bp.route("/mail")
 def mail():
     """Mail that waits for a retry or was given up on, with the server's last answer."""
-    trouble = db.session.scalars(
-        select(OutgoingMail).where(or_(OutgoingMail.status == FAILED,
-                                       (OutgoingMail.status == PENDING) & (OutgoingMail.attempts > 0)))
-        .order_by(OutgoingMail.id.desc()).limit(200)).all()
-    counts = dict(db.session.execute(
-        select(OutgoingMail.status, func.count()).group_by(OutgoingMail.status)).all())
-    return render_template("admin/mail.html", trouble=trouble, counts=counts)
+    return render_template("admin/mail.html", trouble=mailer.in_trouble(), counts=mailer.counts_by_status())
 
 
 @bp.route("/activity")
