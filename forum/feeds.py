@@ -60,3 +60,13 @@ def latest_posts(*conditions) -> list[Post]:
 def question_posts() -> list[Post]:
     """The posts published panel questions became."""
     return latest_posts(Post.id.in_(select(PanelQuestion.post_id).where(PanelQuestion.post_id.is_not(None))))
+
+
+def theme_posts(theme) -> list[Post]:
+    """The newest visible posts of one theme's threads."""
+    return latest_posts(Post.thread_id.in_(select(Thread.id).where(Thread.theme_id == theme.id)))
+
+
+def thread_posts(thread) -> list[Post]:
+    """The newest visible posts of one thread."""
+    return latest_posts(Post.thread_id == thread.id)

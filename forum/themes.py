@@ -35,6 +35,11 @@ def newest_first(limit: int | None = None) -> list[Theme]:
     return db.session.scalars(select(Theme).order_by(Theme.month.desc()).limit(limit)).all()
 
 
+def menu() -> list[tuple[str, str]]:
+    """Every theme as (slug, title), the newest month first: for choosing one in a form."""
+    return db.session.execute(select(Theme.slug, Theme.title).order_by(Theme.month.desc())).all()
+
+
 def current_theme() -> Theme | None:
     """The theme whose discussion is open now (the latest to open, if several)."""
     now = utcnow()

@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, make_response, render_template, request
-from sqlalchemy import select
 
 from .. import feeds
 from ..emails import absolute_url
-from ..models import Post, Thread
 from .themes import get_theme_or_404
 from .threads import get_thread_or_404
 
@@ -53,7 +51,7 @@ def theme(slug: str):
     return _respond(feeds.Feed(
         f"{found.title} · {_community()}", absolute_url("themes.show", slug=found.slug),
         absolute_url("feeds.theme", slug=found.slug),
-        feeds.latest_posts(Post.thread_id.in_(select(Thread.id).where(Thread.theme_id == found.id))),
+        feeds.theme_posts(found),
         found.created_at))
 
 
@@ -64,7 +62,7 @@ def thread(thread_id: int):
     return _respond(feeds.Feed(
         f"{found.title} · {_community()}", absolute_url("threads.show", thread_id=found.id),
         absolute_url("feeds.thread", thread_id=found.id),
-        feeds.latest_posts(Post.thread_id == found.id), found.created_at))
+        feeds.thread_posts(found), found.created_at))
 
 
 def _community() -> str:

@@ -1,23 +1,17 @@
 """The search page: what people type in, results in rank order with snippets and facets."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
-from functools import cache
+from datetime import date
 from urllib.parse import quote_plus
 
 from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user
-from sqlalchemy import bindparam, case, select
-from sqlalchemy.orm import aliased
 
 import search
 from search.documents import plain_text
 
 from .. import indexing, reading, themes
-from ..extensions import db
-from ..models import Post, Theme, Thread, User
-from ..models.themes import month_label
+from ..models import Theme, Thread
 from ..pagination import page_arg
 from ..permissions import may
 
@@ -48,58 +42,6 @@ def _date_arg(name: str, problems: list[str]) -> date | None:
     return value
 
 
-@dataclass(frozen=True)
-class ResultPost:
-    """What a search result shows of its post."""
-
-    id: int
-    html: str
-    created_at: datetime
-    author_name: str
-    replying_to: str | None  # the parent post's author, for a reply to a reply
-    thread_title: str
-    theme_slug: str
-    theme_title: str
-    theme_month: str
-
-    @property
-    def month_label(self) -> str:
-        return month_label(self.theme_month)
-
-
-@cache
-def _result_rows():
-    """The statement of _load_posts, built once: building it took longer than running it."""
-    parent, parent_author = aliased(Post), aliased(User)
-    return (
-        # Labelled with ResultPost's fields: rows become results by name.
-        select(Post.id.label("id"), Post.html.label("html"), Post.created_at.label("created_at"),
-               User.display_name.label("author_name"),
-               case((Post.depth > 1, parent_author.display_name), else_=None).label("replying_to"),
-               Thread.title.label("thread_title"), Theme.slug.label("theme_slug"),
-               Theme.title.label("theme_title"), Theme.month.label("theme_month"))
-        .join(User, User.id == Post.author_id)
-        .join(Thread, Thread.id == Post.thread_id)
-        .join(Theme, Theme.id == Thread.theme_id)
-        .outerjoin(parent, parent.id == Post.parent_id)
-        .outerjoin(parent_author, parent_author.id == parent.author_id)
-        .where(Post.id.in_(bindparam("post_ids", expanding=True)), Post.is_visible)
-    )
-
-
-def _load_posts(post_ids: list[int]) -> dict[int, ResultPost]:
-    """The result posts with what a result shows, in one query; hidden ones dropped.
-
-    Plain rows, not ORM objects: building twenty posts with their author,
-    thread, theme and parent as objects took more time than the search
-    on a small archive.
-    """
-    if not post_ids:
-        return {}
-    rows = db.session.execute(_result_rows(), {"post_ids": post_ids})
-    return {row.id: ResultPost(**row._mapping) for row in rows}
-
-
 @bp.route("/search")
 def search_page():
     """Search the archive: words, "phrases", OR, -word, author: and theme:."""
@@ -121,10 +63,10 @@ def search_page():
         notices.append("The end date was before the start date, so the two were swapped.")
     if wanted.page > search.MAX_PAGE:
         notices.append(f"Results stop at page {search.MAX_PAGE}; add words to narrow the search.")
-    posts: dict[int, ResultPost] = {}
+    posts: dict[int, reading.ResultPost] = {}
 
     def bodies(post_ids: list[int]) -> dict[int, str]:
-        posts.update(_load_posts(post_ids))
+        posts.update(reading.result_posts(post_ids))
         return {pid: plain_text(post.html) for pid, post in posts.items()}
 
     searching = bool(text or wanted.theme or wanted.author or wanted.date_from or wanted.date_to or discussion)
@@ -139,14 +81,14 @@ def search_page():
                            "(OR), or narrow it by theme, author or dates.")
         # An engine that keeps the text makes its own snippets and never asks for bodies.
         missing = [hit.post_id for hit in results.hits if hit.post_id not in posts]
-        posts.update(_load_posts(missing))
+        posts.update(reading.result_posts(missing))
     if searching and indexing.changes_waiting():
         notices.append("The newest posts are still being added to search; if one is missing, "
                        "search again in a moment.")
     if searching and current_user.is_authenticated and may(current_user, "view_admin") \
             and not search.index_exists():
         notices.append(search.REBUILD_NEEDED)
-    theme_menu = db.session.execute(select(Theme.slug, Theme.title).order_by(Theme.month.desc())).all()
+    theme_menu = themes.menu()
     return render_template(
         "search/search.html", wanted=wanted, raw_q=request.args.get("q", "")[:search.MAX_QUERY_LENGTH * 2],
         results=results, posts=posts, searching=searching, notices=notices + problems, scope=scope,
