@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import or_
 
-from .. import accounts, mentions, themes, throttle, tokens, watching
+from .. import accounts, directory_search, themes, throttle, tokens, watching
 from ..extensions import db
 from ..forms.members import EmailChangeForm, EmptyForm, PasswordForm, ProfileForm
 from ..forms.notifications import EmailSettingsForm
 from ..models import User
-from ..models.users import display_name_sort_key
 from ..passwords import verify_password
 from ..pagination import page_arg
 from ..security import form_checks_csrf
@@ -19,23 +17,10 @@ from ..text import clean_line
 bp = Blueprint("members", __name__)
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def search_members(query: str):
-    """Members whose name contains the query, alphabetically."""
-    stmt = db.select(User).order_by(display_name_sort_key(), User.id)
-    if query:
-        stmt = stmt.where(User.display_name.ilike(_like_pattern(query), escape="\\"))
-    return stmt
-
-
 def searched_members():
     """The name typed in `q`, and the page of members it finds."""
     query = clean_line(request.args.get("q", ""))[:80]
-    page = db.paginate(search_members(query), page=page_arg(),
+    page = db.paginate(directory_search.members_named(query), page=page_arg(),
                        per_page=current_app.config["MEMBERS_PER_PAGE"], error_out=False)
     return query, page
 
@@ -54,15 +39,7 @@ SUGGESTIONS = 8
 @login_required
 def suggest():
     """Members whose name starts (or has a word starting) with what was typed after @: for the reply box."""
-    typed = clean_line(request.args.get("q", ""))[:80]
-    key = mentions.name_key(typed)
-    if not key:
-        return jsonify(members=[])
-    pattern = _like_pattern(typed)[1:]  # "typed%": no leading wildcard
-    found = db.session.scalars(
-        db.select(User).where(or_(User.name_key.startswith(key, autoescape=True),
-                                  User.display_name.ilike(f"% {pattern}", escape="\\")))
-        .order_by(display_name_sort_key(), User.id).limit(SUGGESTIONS)).all()
+    found = directory_search.suggestions(clean_line(request.args.get("q", ""))[:80], SUGGESTIONS)
     return jsonify(members=[{"id": m.id, "name": m.display_name, "position": m.position} for m in found])
 
 
