@@ -27,6 +27,7 @@ from typing import Callable
 
 from flask import Flask, current_app, g, make_response, request, session
 from flask_caching import Cache
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from .database import utcnow
 from .timefmt import local
@@ -77,7 +78,7 @@ def anonymous_reader() -> bool:
     loading a member.
     """
     return ("_user_id" not in session and "_flashes" not in session
-            and current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") not in request.cookies)
+            and current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE) not in request.cookies)
 
 
 def cached_page(versions: Callable[..., tuple | None], args: tuple[str, ...] = ()):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
@@ -336,10 +336,13 @@ def publish_due_on_view(theme_id: int) -> int:
     """publish_due for a page view, which shows the page even if the database stays busy.
 
     A question not published now is published by the next view or the cron job.
-    Nothing to do, not even a query, while a worker on this machine publishes them.
+    Nothing to do, not even a query, while a worker on this machine publishes them;
+    looked for once per theme and request (a page's version check and its view both ask).
     """
-    if heartbeat.worker_alive():
+    checked = g.setdefault("due_questions_checked", set())
+    if heartbeat.worker_alive() or theme_id in checked:
         return 0
+    checked.add(theme_id)
     try:
         return publish_due(theme_id)
     except OperationalError as error:  # "database is locked" past the busy timeout

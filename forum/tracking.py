@@ -20,9 +20,10 @@ def last_read(user: User, thread: Thread) -> int | None:
         ThreadRead.user_id == user.id, ThreadRead.thread_id == thread.id))
 
 
-def _new_to(user: User):
-    """Posts after the member's marker (ThreadRead, joined by the caller), by others, that members see."""
-    return (Post.id > ThreadRead.last_read_post_id, Post.author_id != user.id, Post.is_visible)
+def _new_to(user_id, marker=ThreadRead.last_read_post_id):
+    """Posts after the member's marker (ThreadRead joined by the caller, or a subquery), by others,
+    that members see."""
+    return (Post.id > marker, Post.author_id != user_id, Post.is_visible)
 
 
 def reading_state_columns(user_id, thread_id):
@@ -31,9 +32,7 @@ def reading_state_columns(user_id, thread_id):
     first visit. The ids may be bound parameters, so the statement is built once."""
     marker = select(ThreadRead.last_read_post_id).where(
         ThreadRead.user_id == user_id, ThreadRead.thread_id == thread_id).scalar_subquery()
-    first_new = select(func.min(Post.id)).where(
-        Post.thread_id == thread_id, Post.id > marker, Post.author_id != user_id, Post.is_visible
-    ).scalar_subquery()
+    first_new = select(func.min(Post.id)).where(Post.thread_id == thread_id, *_new_to(user_id, marker)).scalar_subquery()
     return marker.label("last_read"), first_new.label("first_new")
 
 
@@ -43,7 +42,7 @@ def new_counts(user: User, thread_ids: list[int]) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         select(Post.thread_id, func.count(Post.id)).join(ThreadRead, Post.thread_id == ThreadRead.thread_id)
-        .where(ThreadRead.user_id == user.id, Post.thread_id.in_(thread_ids), *_new_to(user))
+        .where(ThreadRead.user_id == user.id, Post.thread_id.in_(thread_ids), *_new_to(user.id))
         .group_by(Post.thread_id)).all()
     return dict(rows)
 

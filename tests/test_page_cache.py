@@ -305,3 +305,9 @@ def test_made_up_query_strings_are_answered_but_never_kept(app, discussion, visi
     response, statements = queries(app, visitor, url)
     assert response.status_code == 200 and len(statements) > 1
     assert "ETag" not in response.headers and "public" not in response.headers["Cache-Control"]
+
+
+def test_without_a_worker_a_first_view_looks_for_due_questions_once(app, discussion, visitor):
+    """The version check and the view both ask; the question is asked of the database once."""
+    _, statements = queries(app, visitor, f"/threads/{discussion['thread']}")
+    assert len([statement for statement in statements if "FROM panel_questions" in statement]) == 1
