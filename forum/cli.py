@@ -123,9 +123,8 @@ def load_demo(if_empty: bool):
         if if_empty:
             return
         raise click.ClickException("The forum already has themes; the demo loads only into an empty one.")
-    counts = demo_data.load()
-    click.echo(f"Loaded {counts['members']} members, {counts['themes']} themes and "
-               f"{counts['posts']} posts.")
+    loaded = demo_data.load()
+    click.echo(f"Loaded {loaded.users} members, {loaded.themes} themes and {loaded.posts} posts.")
     click.echo(f"Every demo account's password is {demo_data.DEMO_PASSWORD!r}; e.g. log in as "
                "rosa.delgado@example.org (moderator) or siobhan.brennan@example.org (admin).")
 

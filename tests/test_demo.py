@@ -1,0 +1,53 @@
+"""The demo community: an archive file, dated from the day it is loaded."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from forum import demo
+from forum.extensions import db
+from forum.models import Post, Theme
+
+
+def test_loaded_on_the_day_it_was_recorded_the_demo_exports_as_its_own_file(app, runner):
+    with app.app_context():
+        demo.load(demo.RECORDED_ON + timedelta(hours=15))
+    result = runner.invoke(args=["archive", "export", "-"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == demo.COMMUNITY.read_text(encoding="utf-8")
+
+
+def test_every_time_moves_with_the_day_the_demo_is_loaded(app):
+    recorded = json.loads(demo.COMMUNITY.read_text(encoding="utf-8"))
+    today = datetime(2031, 7, 9, 16, 30, tzinfo=timezone.utc)
+    shift = datetime(2031, 7, 9, tzinfo=timezone.utc) - demo.RECORDED_ON
+    with app.app_context():
+        demo.load(today)
+        themes = db.session.scalars(select(Theme).order_by(Theme.opens_at)).all()
+        posts = db.session.scalars(select(Post.created_at).order_by(Post.id)).all()
+    for theme, written in zip(themes, recorded["themes"], strict=True):
+        opens = datetime.fromisoformat(written["opens_at"]) + shift
+        assert theme.opens_at.replace(tzinfo=timezone.utc) == opens
+        assert theme.month == opens.strftime("%Y-%m")  # named after its new opening month
+    written_times = sorted(datetime.fromisoformat(post["created_at"])
+                           for theme in recorded["themes"] for thread in theme["threads"]
+                           for post in [thread, *thread["posts"]])
+    assert sorted(at.replace(tzinfo=timezone.utc) for at in posts) == [at + shift for at in written_times]
+
+
+def test_make_run_s_demo_shows_an_open_month_and_signs_members_in(app, runner, client, auth):
+    result = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "Loaded 14 members, 4 themes and 100 posts." in result.output
+    assert runner.invoke(args=["demo", "load", "--if-empty"]).output == ""  # a second run leaves it be
+    refused = runner.invoke(args=["demo", "load"])
+    assert refused.exit_code == 1 and "already has themes" in refused.output
+
+    home = client.get("/").get_data(as_text=True)
+    assert "Finding time to collaborate" in home  # the month open on the recorded day is open today
+    assert client.get("/themes/finding-time-to-collaborate").status_code == 200
+    login = auth.login("rosa.delgado@example.org", demo.DEMO_PASSWORD)
+    assert login.status_code == 302
+    assert ">Moderate</a>" in client.get("/").get_data(as_text=True)
