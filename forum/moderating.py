@@ -48,7 +48,7 @@ def set_thread_flag(thread: Thread, action: str, moderator: User) -> bool:
 
 
 def _count_change(post: Post, delta: int) -> None:
-    # reply_count counts the replies members can see, as forum.posting keeps it.
+    # reply_count counts the replies members can see (post_rows.counts_as_reply).
     if post.parent_id is not None:
         db.session.execute(
             update(Thread).where(Thread.id == post.thread_id)

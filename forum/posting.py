@@ -14,6 +14,7 @@ from .database import utcnow
 from .extensions import db
 from .markup import MARKUP_VERSION, render_markdown
 from .models import Post, Theme, Thread, User
+from .post_rows import post_row
 from .text import clean_line, clean_text
 
 TITLE_MAX = 200
@@ -57,15 +58,8 @@ def render(body: str) -> str:
 
 
 def new_post(thread: Thread, author: User, body: str, parent: Post | None) -> Post:
-    post = Post(
-        thread=thread,
-        author=author,
-        parent=parent,
-        body=body,
-        html=render(body),
-        markup_version=MARKUP_VERSION,
-        created_at=utcnow(),
-    )
+    post = Post(thread=thread, author=author, parent=parent,
+                **post_row(body=body, created_at=utcnow(), mentions=mentions.find(body)))
     db.session.add(post)
     db.session.flush()  # the id is part of the path
     post.place_under(parent)
@@ -97,7 +91,7 @@ def add_reply(thread: Thread, author: User, body: str, parent: Post | None = Non
     db.session.execute(
         update(Thread)
         .where(Thread.id == thread.id)
-        .values(reply_count=Thread.reply_count + 1, last_post_at=post.created_at)
+        .values(reply_count=Thread.reply_count + 1, last_post_at=post.created_at)  # see post_rows.ThreadCounters
     )
     return post
 

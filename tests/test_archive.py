@@ -540,7 +540,7 @@ def test_a_file_changed_between_the_passes_is_not_imported(app, tmp_path, make_u
 
 
 def test_a_failure_while_inserting_leaves_nothing_behind(app, tmp_path, make_user, monkeypatch):
-    from forum import archive as archive_io
+    from forum import archive as archive_io, post_rows
     from forum.archive import loading
 
     make_user()
@@ -548,13 +548,13 @@ def test_a_failure_while_inserting_leaves_nothing_behind(app, tmp_path, make_use
     before = counts(app)
     rendered = []
 
-    def render_then_fail(body):
+    def render_then_fail(body, mentions=None):
         rendered.append(body)
         if len(rendered) == 4:
             raise OSError("disk full")
         return f"<p>{body}</p>"
 
-    monkeypatch.setattr(loading, "render_markdown", render_then_fail)
+    monkeypatch.setattr(post_rows, "render_markdown", render_then_fail)
     monkeypatch.setattr(loading, "BATCH", 2)  # some rows are already inserted when it fails
     with app.app_context():
         facts = archive_io.check(path)

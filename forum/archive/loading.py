@@ -19,10 +19,11 @@ from sqlalchemy import func, insert, select
 from .. import freshness
 from ..database import continue_ids_after_explicit_ones, defer_foreign_keys, utcnow
 from ..extensions import db
-from ..markup import MARKUP_VERSION, render_markdown
+from ..markup import render_markdown
 from ..models import PanelQuestion, Panelist, Post, Resource, Theme, Thread, User
 from ..models.discussions import path_segment
 from ..models.users import new_session_token
+from ..post_rows import ThreadCounters, post_row
 from . import records
 from .checking import ArchiveInvalid, Facts
 from .fields import Problems
@@ -117,48 +118,46 @@ class Loader:
         thread_id = self.take_id(Thread)
         opening_id = self.post_id(thread["key"])
         opening = (opening_id, path_segment(opening_id), 0)  # (id, path, depth)
-        self.post(thread, opening, thread_id, None)
         placed = {thread["key"]: opening} if thread["key"] else {}
-        visible_replies, last = 0, thread["created_at"]
+        counters = ThreadCounters()
+        counters.add(self.post(thread, opening, thread_id, None))
         # In this order every parent comes before its replies: pass 1 made sure.
         for post in sorted(thread["posts"], key=lambda post: (post["created_at"], post["index"])):
             parent = placed[post["parent"]] if post["parent"] else opening
             post_id = self.post_id(post["key"])
             placed[post["key"]] = (post_id, f"{parent[1]}.{path_segment(post_id)}", parent[2] + 1)
-            self.post(post, placed[post["key"]], thread_id, parent[0])
-            visible_replies += not (post["deleted"] or post["hidden"])
-            last = max(last, post["created_at"])
+            counters.add(self.post(post, placed[post["key"]], thread_id, parent[0]))
         self.add(Thread, {
             "id": thread_id, "theme_id": self.theme_base + theme_index, "title": thread["title"],
             "author_id": self.users[thread["author"]], "created_at": thread["created_at"],
             "facilitated": thread["facilitated"], "pinned": thread["pinned"], "locked": thread["locked"],
-            # As forum.posting and forum.moderating keep them: replies members can see, newest post.
-            "reply_count": visible_replies, "last_post_at": last,
+            **counters.columns(),
         })
         self.loaded.threads += 1
 
     def post_id(self, key: str | None) -> int:
         return int(key[1:]) if self.loaded.ids_kept else self.take_id(Post)
 
-    def post(self, post: dict, place: tuple[int, str, int], thread_id: int, parent_id: int | None) -> None:
-        """One post (a thread's opening post, or a reply) at its place in the tree."""
+    def post(self, post: dict, place: tuple[int, str, int], thread_id: int, parent_id: int | None) -> dict:
+        """One post (a thread's opening post, or a reply) at its place in the tree; its row."""
         (post_id, path, depth), author_id = place, self.users[post["author"]]
         # The format carries no time for deleting or hiding: the last known
         # time of the post stands in (edited, else written).
         gone_at = post["edited_at"] or post["created_at"]
-        started = time.perf_counter()
-        html = render_markdown(post["body"])
-        self.loaded.seconds["markdown"] += time.perf_counter() - started
-        self.add(Post, {
+        started = time.perf_counter()  # nearly all of it Markdown
+        row = {
             "id": post_id, "thread_id": thread_id, "parent_id": parent_id, "author_id": author_id,
-            "path": path, "depth": depth, "body": post["body"], "html": html,
-            "markup_version": MARKUP_VERSION, "created_at": post["created_at"],
-            "edited_at": post["edited_at"], "deleted_at": gone_at if post["deleted"] else None,
-            "hidden_at": gone_at if post["hidden"] else None, "hidden_reason": "", "hidden_by_id": None,
-        })
+            "path": path, "depth": depth,
+            **post_row(body=post["body"], created_at=post["created_at"], edited_at=post["edited_at"],
+                       deleted_at=gone_at if post["deleted"] else None,
+                       hidden_at=gone_at if post["hidden"] else None),
+        }
+        self.loaded.seconds["markdown"] += time.perf_counter() - started
+        self.add(Post, row)
         if post["key"] in self.facts.wanted_keys:
             self.found_posts[post["key"]] = (post_id, post["created_at"], author_id)
         self.loaded.posts += 1
+        return row
 
     def finish(self) -> None:
         for question in self.questions:
