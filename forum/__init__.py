@@ -13,6 +13,7 @@ from .database import IdConverter, configure_database
 from .extensions import db, login_manager
 from .models import User
 from .permissions import may
+from .urls import thread_url
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -82,6 +83,7 @@ def _init_templates(app: Flask) -> None:
     endpoints = frozenset(app.view_functions)
     app.jinja_env.globals.update(
         may=may,
+        thread_url=thread_url,
         app_endpoints=endpoints,
         nav_items=[(e, label) for e, label in NAVIGATION if e in endpoints],
     )

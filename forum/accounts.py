@@ -147,6 +147,44 @@ def request_password_reset(email: str, ip: str | None) -> bool:
     return True
 
 
+PROFILE_FIELDS = ("display_name", "position", "organisation", "location", "bio")
+EMAIL_SETTINGS = ("email_notifications", "digest", "month_emails")
+
+
+def save_profile(user: User, values: dict) -> None:
+    """A member's profile as they wrote it (checked by forms.members.ProfileForm); commit."""
+    for name in PROFILE_FIELDS:
+        setattr(user, name, values[name])
+    db.session.commit()
+
+
+def save_email_settings(user: User, values: dict) -> None:
+    """Which emails a member gets (forms.notifications.EmailSettingsForm); commit."""
+    for name in EMAIL_SETTINGS:
+        setattr(user, name, values[name])
+    db.session.commit()
+
+
+def current_password_matches(user: User, password: str) -> bool:
+    """Whether `password` is the member's own, asked before a change; a wrong one is counted
+    (the "current-password" limit) and committed, so guessing stays slow."""
+    if verify_password(user.password_hash, password):
+        return True
+    throttle.count("current-password", user.id)
+    db.session.commit()
+    return False
+
+
+def send_password_link(member: User, admin: User) -> str:
+    """An admin sends a member a link to choose a password: a reset, or an invitation when they
+    have none yet (tokens.RESET or tokens.INVITATION, returned). Audited; commit."""
+    purpose = tokens.RESET if member.can_log_in else tokens.INVITATION
+    emails.queue_password_link(member, purpose)
+    audit.record(admin, f"user.{purpose}", member, member.display_name)
+    db.session.commit()
+    return purpose
+
+
 def request_email_change(user: User, new_email: str) -> None:
     """Send a confirmation link to the new address; nothing changes until it is followed. Commit."""
     new_email = User.normalise_email(new_email)

@@ -146,11 +146,23 @@ def _move_thread(user, thread) -> str | None:
     return None
 
 
+_MODERATOR = _role("moderator", MODERATORS_ONLY)
+
+# Every moderator route asks its own rule, on top of the /moderate guard
+# ("moderate"), so that a rule can later grow conditions (a theme's own
+# facilitators, say) in this file alone.
 RULES: dict[str, Callable[[Any, Any], str | None]] = {
     "edit_profile": _edit_profile,
     "view_admin": _role("admin", "Only admins can manage members."),
     "change_role": _role("admin", "Only admins can change roles."),
-    "moderate": _role("moderator", MODERATORS_ONLY),
+    "moderate": _MODERATOR,
+    "view_audit": _MODERATOR,
+    "edit_theme": _MODERATOR,  # a theme, its panelists and resources (None: a new theme)
+    "manage_questions": _MODERATOR,  # a theme's queue: add, paste, schedule
+    "change_question_status": _MODERATOR,
+    "pin_thread": _MODERATOR,
+    "lock_thread": _MODERATOR,
+    "unhide_post": _MODERATOR,
     "edit_question": _moderator(_edit_question),
     "publish_question": _moderator(_publish_question),
     "reorder_question": _moderator(_reorder_question),

@@ -106,6 +106,14 @@ def take(action: str, who: str) -> bool:
     return True
 
 
+def take_at_once(action: str, who: str) -> bool:
+    """take(), committed now: for a limit checked before slow work (a password hash, rendering
+    Markdown), so that the count stands whatever follows and no lock is held across that work."""
+    taken = take(action, who)
+    db.session.commit()
+    return taken
+
+
 def retry_after(action: str) -> int:
     """Seconds to suggest in a Retry-After header: the action's window."""
     return _limits()[action][1]

@@ -65,8 +65,8 @@ def level_of(thread_choice: str | None, theme_choice: str | None) -> str:
     return theme_choice if theme_choice in (WATCHING, MUTED) else NORMAL
 
 
-def set_level(user: User, level: str, *, thread: Thread | None = None, theme: Theme | None = None) -> None:
-    """Record a member's choice for one thread or theme; no commit."""
+def choose(user: User, level: str, *, thread: Thread | None = None, theme: Theme | None = None) -> None:
+    """Record a member's choice for one thread or theme; commit."""
     if level not in WATCH_LEVELS:
         raise ValueError(f"unknown watch level {level!r}")
     chosen = _chosen(user.id, thread_id=thread.id if thread else None, theme_id=theme.id if theme else None)
@@ -75,6 +75,7 @@ def set_level(user: User, level: str, *, thread: Thread | None = None, theme: Th
                              theme_id=theme.id if theme else None, level=level))
     elif chosen.level != level:
         chosen.level, chosen.created_at = level, utcnow()
+    db.session.commit()
 
 
 def watch_after_posting(user: User, thread: Thread) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from forum import indexing
+from forum import indexing, permissions
 from forum.extensions import db
 from forum.models import AuditEntry, PanelQuestion, Panelist, Post, Resource, Theme, Thread, User
 from tests.conftest import audit_actions, csrf_from
@@ -121,6 +121,41 @@ def test_moderators_and_admins_are_let_in(app, client, auth, make_user, discussi
     token = csrf_from(client.get("/").get_data(as_text=True))
     response = _request(client, method, url, token)
     assert response.status_code == answered
+
+
+# The rule of forum.permissions each /moderate URL asks for itself, beyond
+# the blueprint's guard ("moderate"): refusing that one rule refuses the URL.
+RULE_OF = {
+    "/moderate/": "edit_theme", "/moderate/audit": "view_audit", "/moderate/themes/new": "edit_theme",
+    "/moderate/themes/finding-time/edit": "edit_theme", "/moderate/themes/finding-time/panelists": "edit_theme",
+    "/moderate/themes/finding-time/resources": "edit_theme", "/moderate/panelists/1/edit": "edit_theme",
+    "/moderate/resources/1/delete": "edit_theme",
+    "/moderate/themes/finding-time/questions": "manage_questions",
+    "/moderate/themes/finding-time/questions/paste": "manage_questions",
+    "/moderate/themes/finding-time/questions/schedule": "manage_questions",
+    "/moderate/questions/1/edit": "edit_question", "/moderate/questions/1/reorder": "reorder_question",
+    "/moderate/questions/1/dismiss": "change_question_status",
+    "/moderate/questions/1/answered-live": "change_question_status",
+    "/moderate/questions/1/requeue": "change_question_status",
+    "/moderate/questions/1/publish": "manage_questions",
+    "/moderate/threads/1/pin": "pin_thread", "/moderate/threads/1/unpin": "pin_thread",
+    "/moderate/threads/1/lock": "lock_thread", "/moderate/threads/1/unlock": "lock_thread",
+    "/moderate/threads/1/move": "move_thread",
+    "/moderate/posts/2/hide": "hide_post", "/moderate/posts/2/unhide": "unhide_post",
+}
+
+
+@pytest.mark.parametrize("method, url", [(method, url) for method, url, _, _ in MODERATION_URLS])
+def test_each_moderator_url_asks_its_own_named_rule(app, client, auth, discussion, monkeypatch, method, url):
+    monkeypatch.setitem(permissions.RULES, RULE_OF[url], lambda user, obj: "Refused by the test's rule.")
+    as_moderator(auth)
+    token = csrf_from(client.get("/").get_data(as_text=True))
+    response = _request(client, method, url, token)
+    assert response.status_code == 403
+    assert "Refused by the test&#39;s rule." in response.get_data(as_text=True)
+    assert audit_actions(app) == []
+    with app.app_context():
+        assert db.session.get(PanelQuestion, 1).status == "queued"
 
 
 def test_moderators_cannot_change_roles(app, client, auth, forms, discussion, make_user):

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from .. import accounts, audit, emails, mailer, tokens
+from .. import accounts, audit, mailer, tokens
 from ..extensions import db
 from ..forms.members import RoleForm
 from ..models import User
 from ..pagination import page_arg
 from ..permissions import require
-from .members import searched_members
+from .lookups import searched_members
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -51,10 +51,7 @@ def send_password_link(user_id: int):
     """Email a member a link to choose a password (an invitation when they have none yet)."""
     member = db.get_or_404(User, user_id)
     require(current_user, "change_role", member)
-    purpose = tokens.RESET if member.can_log_in else tokens.INVITATION
-    emails.queue_password_link(member, purpose)
-    audit.record(current_user._get_current_object(), f"user.{purpose}", member, member.display_name)
-    db.session.commit()
+    purpose = accounts.send_password_link(member, current_user._get_current_object())
     what = "a password reset link" if purpose == tokens.RESET else "an invitation to choose a password"
     flash(f"{member.display_name} will receive {what} at {member.email} within a minute.", "success")
     return redirect(url_for("admin.members", q=request.args.get("q") or None))

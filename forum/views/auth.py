@@ -5,7 +5,6 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user
 
 from .. import accounts, throttle, tokens
-from ..extensions import db
 from ..forms.auth import ForgotPasswordForm, JoinForm, LoginForm
 from ..forms.members import NewPasswordForm
 from ..forms.fields import check_password_strength
@@ -35,9 +34,7 @@ def join():
     form = JoinForm()
     status = 200
     if form.validate_on_submit():
-        taken = throttle.take("join", request.remote_addr)
-        db.session.commit()  # before the slow password hash: never held across it
-        if not taken:
+        if not throttle.take_at_once("join", request.remote_addr):  # before the slow password hash
             form.form_errors.append(JOIN_THROTTLED)
             status = 429
         else:

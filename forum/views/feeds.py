@@ -5,8 +5,7 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 
 from .. import feeds
 from ..emails import absolute_url
-from .themes import get_theme_or_404
-from .threads import get_thread_or_404
+from .lookups import get_theme_or_404, get_thread_or_404
 
 bp = Blueprint("feeds", __name__)
 

@@ -1,7 +1,7 @@
 """The member directory, profiles, and a member's own settings."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import accounts, directory_search, themes, throttle, tokens, watching
@@ -10,19 +10,11 @@ from ..forms.members import EmailChangeForm, EmptyForm, PasswordForm, ProfileFor
 from ..forms.notifications import EmailSettingsForm
 from ..models import User
 from ..passwords import verify_password
-from ..pagination import page_arg
 from ..security import form_checks_csrf
+from .lookups import searched_members
 from ..text import clean_line
 
 bp = Blueprint("members", __name__)
-
-
-def searched_members():
-    """The name typed in `q`, and the page of members it finds."""
-    query = clean_line(request.args.get("q", ""))[:80]
-    page = db.paginate(directory_search.members_named(query), page=page_arg(),
-                       per_page=current_app.config["MEMBERS_PER_PAGE"], error_out=False)
-    return query, page
 
 
 @bp.route("/members")
@@ -60,8 +52,7 @@ def settings():
     """Edit one's own profile."""
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        form.populate_obj(current_user)
-        db.session.commit()
+        accounts.save_profile(current_user._get_current_object(), form.data)
         flash("Your profile is saved.", "success")
         return redirect(url_for("members.settings"))
     return _settings_page(profile_form=form)
@@ -78,9 +69,7 @@ def change_password():
             form.current_password.errors.append("Too many wrong current passwords: wait a quarter of an hour, "
                                                 "or log out and use “Forgot your password?”.")
             return _settings_page(password_form=form), 429
-        if not verify_password(current_user.password_hash, form.current_password.data):
-            throttle.count("current-password", current_user.id)
-            db.session.commit()
+        if not accounts.current_password_matches(current_user._get_current_object(), form.current_password.data):
             form.current_password.errors.append("That isn't your current password.")
         else:
             user = current_user._get_current_object()
@@ -108,8 +97,7 @@ def email_settings():
     """Choose which emails to get: notifications, a digest, the month's emails."""
     form = EmailSettingsForm()
     if form.validate():
-        form.populate_obj(current_user)
-        db.session.commit()
+        accounts.save_email_settings(current_user._get_current_object(), form.data)
         flash("Your email settings are saved.", "success")
     else:
         flash("Choose one of the listed digest options.", "error")

@@ -18,7 +18,7 @@ from ..pagination import page_arg
 from ..panel_paste import digest
 from ..permissions import require
 from ..security import form_checks_csrf
-from .threads import post_url, thread_url
+from ..urls import post_url, thread_url
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderate")
 
@@ -35,16 +35,19 @@ def _moderator() -> User:
     return current_user._get_current_object()
 
 
-def _theme_or_404(slug: str) -> Theme:
+def _theme_or_404(slug: str, action: str) -> Theme:
+    """The theme, once the moderator may do `action` to it (a rule of forum.permissions)."""
     theme = themes.get_by_slug(slug)
     if theme is None:
         abort(404)
+    require(current_user, action, theme)
     return theme
 
 
 @bp.route("/")
 def index():
     """Every theme, with links to edit it."""
+    require(current_user, "edit_theme")
     return render_template("moderation/index.html", themes=themes.newest_first())
 
 
@@ -63,6 +66,7 @@ def _save_theme(form: ThemeForm, theme: Theme | None):
 @form_checks_csrf
 def new_theme():
     """Create next month's theme."""
+    require(current_user, "edit_theme")
     form = NewThemeForm()
     if form.validate_on_submit():
         theme = _save_theme(form, None)
@@ -76,7 +80,7 @@ def new_theme():
 @form_checks_csrf
 def edit_theme(slug: str):
     """Edit a theme, and manage its panelists and resources."""
-    theme = _theme_or_404(slug)
+    theme = _theme_or_404(slug, "edit_theme")
     form = ThemeForm() if request.method == "POST" else ThemeForm(data=_theme_data(theme))
     if form.validate_on_submit() and _save_theme(form, theme) is not None:
         flash("The theme is saved.", "success")
@@ -107,7 +111,7 @@ def _theme_data(theme: Theme) -> dict:
 @form_checks_csrf
 def add_panelist(slug: str):
     """Add a panelist to a theme's expert panel."""
-    theme = _theme_or_404(slug)
+    theme = _theme_or_404(slug, "edit_theme")
     form = PanelistForm()
     if not form.validate_on_submit():
         return _theme_page(theme, ThemeForm(formdata=None, data=_theme_data(theme)), panelist_form=form)
@@ -120,7 +124,7 @@ def add_panelist(slug: str):
 @form_checks_csrf
 def add_resource(slug: str):
     """Add a resource to a theme."""
-    theme = _theme_or_404(slug)
+    theme = _theme_or_404(slug, "edit_theme")
     form = ResourceForm()
     if not form.validate_on_submit():
         return _theme_page(theme, ThemeForm(formdata=None, data=_theme_data(theme)), resource_form=form)
@@ -134,9 +138,12 @@ ITEMS = {"panelists": (Panelist, PanelistForm), "resources": (Resource, Resource
 
 
 def _item_or_404(kind: str, item_id: int):
+    """A panelist or resource, once the moderator may edit its theme."""
     if kind not in ITEMS:
         abort(404)
-    return db.get_or_404(ITEMS[kind][0], item_id)
+    item = db.get_or_404(ITEMS[kind][0], item_id)
+    require(current_user, "edit_theme", item.theme)
+    return item
 
 
 @bp.route("/<kind>/<int:item_id>/edit", methods=["GET", "POST"])
@@ -204,7 +211,7 @@ def _questions_page(theme: Theme, question_form=None, paste_form=None, pasted=No
 @form_checks_csrf
 def questions(slug: str):
     """A theme's panel questions, by status, and a form to add one."""
-    theme = _theme_or_404(slug)
+    theme = _theme_or_404(slug, "manage_questions")
     if request.method == "GET":
         panel.publish_due_on_view(theme.id)
     form = QuestionForm()
@@ -220,7 +227,7 @@ def questions(slug: str):
 @form_checks_csrf
 def paste_questions(slug: str):
     """Many questions at once from a webinar tool's export: preview, then save those kept."""
-    theme = _theme_or_404(slug)
+    theme = _theme_or_404(slug, "manage_questions")
     form = PasteForm()
     if not form.validate_on_submit():
         return _questions_page(theme, paste_form=form)
@@ -245,7 +252,7 @@ def paste_questions(slug: str):
 @form_checks_csrf
 def schedule_questions(slug: str):
     """Schedule every queued question, evenly spaced from a start time."""
-    theme = _theme_or_404(slug)
+    theme = _theme_or_404(slug, "manage_questions")
     form = SpreadForm()
     if form.validate_on_submit():
         start = timefmt.to_utc(form.start_at.data)
@@ -302,6 +309,7 @@ STATUS_ACTIONS = {
 def change_question_status(question_id: int, action: str):
     """Dismiss a question, mark it answered live during the panel, or return it to the queue."""
     question = db.get_or_404(PanelQuestion, question_id)
+    require(current_user, "change_question_status", question)
     name, done = STATUS_ACTIONS[action]
     if panel.change_status(question, name, _moderator()):
         flash(f"{done}: {panel.summary(question)}", "success")
@@ -314,7 +322,8 @@ def change_question_status(question_id: int, action: str):
 def publish_question(question_id: int):
     """Post a question into the theme's facilitated discussion now; once, however often clicked."""
     question = db.get_or_404(PanelQuestion, question_id)
-    if question.status == PUBLISHED:
+    require(current_user, "manage_questions", question.theme)  # who may, before what state it is in
+    if question.status == PUBLISHED:  # a second click: done already, not refused
         flash("This question was already published.", "info")
         return redirect(_queue_url(question))
     require(current_user, "publish_question", question)
@@ -339,6 +348,7 @@ THREAD_ACTIONS = {
 def thread_flag(thread_id: int, action: str):
     """Pin or unpin, lock or unlock a thread."""
     thread = db.get_or_404(Thread, thread_id)
+    require(current_user, "pin_thread" if action in ("pin", "unpin") else "lock_thread", thread)
     changed = moderating.set_thread_flag(thread, action, _moderator())
     flash(THREAD_ACTIONS[action] if changed else "Nothing changed: it already was.",
           "success" if changed else "info")
@@ -376,6 +386,7 @@ def hide_post(post_id: int):
 def unhide_post(post_id: int):
     """Show a hidden post to members again."""
     post = db.get_or_404(Post, post_id)
+    require(current_user, "unhide_post", post)
     if moderating.unhide(post, _moderator()):
         flash("The post is visible to members again.", "success")
     return redirect(post_url(post))
@@ -386,6 +397,7 @@ def unhide_post(post_id: int):
 @bp.route("/audit")
 def audit_log():
     """Every moderator action, newest first."""
+    require(current_user, "view_audit")
     entries = db.paginate(audit.entries(), page=page_arg(),
                           per_page=current_app.config["AUDIT_ENTRIES_PER_PAGE"], error_out=False)
     return render_template("moderation/audit.html", entries=entries, actions=audit.ACTIONS)

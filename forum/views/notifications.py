@@ -12,8 +12,8 @@ from ..forms.notifications import WatchForm
 from ..models import Notification
 from ..pagination import page_arg
 from ..security import safe_next, signed_link
-from .themes import get_theme_or_404
-from .threads import get_thread_or_404, thread_url
+from ..urls import thread_url
+from .lookups import get_theme_or_404, get_thread_or_404
 
 bp = Blueprint("notifications", __name__)
 
@@ -78,8 +78,7 @@ def watch_thread(thread_id: int):
     """Choose how closely to follow a thread."""
     thread = get_thread_or_404(thread_id)
     level = _level_from_form()
-    watching.set_level(current_user, level, thread=thread)
-    db.session.commit()
+    watching.choose(current_user, level, thread=thread)
     flash(f"{watching.LABELS[level]}: {watching.THREAD_HELP[level]}", "success")
     return redirect(thread_url(thread))
 
@@ -90,8 +89,7 @@ def watch_theme(slug: str):
     """Choose how closely to follow a theme."""
     theme = get_theme_or_404(slug)
     level = _level_from_form()
-    watching.set_level(current_user, level, theme=theme)
-    db.session.commit()
+    watching.choose(current_user, level, theme=theme)
     flash(f"{watching.LABELS[level]}: {watching.THEME_HELP[level]}", "success")
     return redirect(url_for("themes.show", slug=theme.slug))
 

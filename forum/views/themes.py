@@ -1,7 +1,7 @@
 """The front page, the theme archive, a theme's page and starting threads."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import freshness, panel, posting, themes, throttle, tracking, watching
@@ -9,7 +9,9 @@ from ..forms.discussions import ThreadForm
 from ..page_cache import cached_page
 from ..permissions import may, why_not
 from ..security import form_checks_csrf
-from .threads import POSTING_TOO_FAST, render_preview, thread_url
+from ..urls import thread_url
+from .composing import POSTING_TOO_FAST, render_preview
+from .lookups import get_theme_or_404
 
 bp = Blueprint("themes", __name__)
 
@@ -47,13 +49,6 @@ def archive():
     """Every theme by year and month, with how much was said."""
     return render_template("themes/archive.html", years=themes.themes_by_year(),
                            stats=themes.theme_stats())
-
-
-def get_theme_or_404(slug: str):
-    theme = themes.get_by_slug(slug)
-    if theme is None:
-        abort(404)
-    return theme
 
 
 @bp.route("/themes/<slug>")

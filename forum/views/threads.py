@@ -1,7 +1,7 @@
 """Thread pages, replies, permalinks, editing and deleting posts."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
+from flask import (Blueprint, flash, jsonify, redirect, render_template, request,
                    url_for)
 from flask_login import current_user, login_required
 
@@ -18,37 +18,11 @@ from ..page_cache import cached_page
 from ..pagination import page_arg
 from ..permissions import may, require, why_not
 from ..security import form_checks_csrf
-from ..slugs import slugify
+from ..urls import post_url, thread_url
+from .composing import POSTING_TOO_FAST, PREVIEWING_TOO_FAST, preview_allowed, preview_html, render_preview
+from .lookups import get_post_or_404, get_thread_or_404
 
 bp = Blueprint("threads", __name__)
-
-
-@bp.app_template_global()
-def thread_url(thread: Thread, page: int = 1, anchor: str | None = None, marked: str | None = None) -> str:
-    """`marked`: the words of a search that led here, marked on the page."""
-    return url_for("threads.show", thread_id=thread.id, slug=slugify(thread.title),
-                   page=page if page > 1 else None, hl=marked or None, _anchor=anchor)
-
-
-def post_url(post: Post, marked: str | None = None) -> str:
-    """Where a post is seen: its thread, on the right page, at the post."""
-    return thread_url(post.thread, reading.page_of_post(post), f"post-{post.id}", marked)
-
-
-def get_thread_or_404(thread_id: int) -> Thread:
-    """A thread the current user may see (a theme's prepared discussion waits for the theme to open)."""
-    thread = reading.load_thread(thread_id)
-    if thread is None or not may(current_user, "view_thread", thread):
-        abort(404)
-    return thread
-
-
-def get_post_or_404(post_id: int) -> Post:
-    """A post the current user may see (hidden ones don't exist for members)."""
-    post = db.session.get(Post, post_id)
-    if post is None or not may(current_user, "view_post", post) or not may(current_user, "view_thread", post.thread):
-        abort(404)
-    return post
 
 
 def render_thread(thread: Thread, page: int = 1, form: ReplyForm | None = None,
@@ -179,30 +153,6 @@ def reply(thread_id: int):
     return redirect(post_url(post))
 
 
-POSTING_TOO_FAST = ("You have posted a lot in the last few minutes. Your text is kept below: "
-                    "please wait a few minutes, then post it.")
-PREVIEWING_TOO_FAST = "Too many previews in a minute: wait a moment, then preview again."
-
-
-def _take_preview() -> bool:
-    """Count a preview for the member; False when they asked for too many (rendering costs the server)."""
-    taken = throttle.take("preview", current_user.id)
-    db.session.commit()
-    return taken
-
-
-def _preview_html(body: str | None) -> str:
-    try:
-        return posting.render(posting.clean_body(body))
-    except posting.PostingError as error:
-        return f"<p class=\"muted\">{error.message}</p>"
-
-
-def render_preview(body: str | None) -> str:
-    """The body as it will look, within the member's preview limit."""
-    return _preview_html(body) if _take_preview() else f"<p class=\"muted\">{PREVIEWING_TOO_FAST}</p>"
-
-
 @bp.route("/posts/<int:post_id>")
 def permalink(post_id: int):
     """The permanent address of a post: on to its thread, page and place (with a search's words, from a result)."""
@@ -265,8 +215,8 @@ def mark_read(thread_id: int):
 @login_required
 def preview():
     """Markdown rendered as it will be posted, for the live preview."""
-    if not _take_preview():
+    if not preview_allowed():
         response = jsonify(html=f"<p class=\"muted\">{PREVIEWING_TOO_FAST}</p>")
         response.status_code, response.headers["Retry-After"] = 429, str(throttle.retry_after("preview"))
         return response
-    return jsonify(html=_preview_html(request.form.get("body", "")))
+    return jsonify(html=preview_html(request.form.get("body", "")))

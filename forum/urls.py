@@ -1,0 +1,23 @@
+"""Addresses of threads and posts, for views, templates (as globals) and redirects.
+
+A thread's address carries its title as a slug and, past the first
+page, the page; a post's is its thread's page with the post's anchor.
+"""
+from __future__ import annotations
+
+from flask import url_for
+
+from . import reading
+from .models import Post, Thread
+from .slugs import slugify
+
+
+def thread_url(thread: Thread, page: int = 1, anchor: str | None = None, marked: str | None = None) -> str:
+    """`marked`: the words of a search that led here, marked on the page."""
+    return url_for("threads.show", thread_id=thread.id, slug=slugify(thread.title),
+                   page=page if page > 1 else None, hl=marked or None, _anchor=anchor)
+
+
+def post_url(post: Post, marked: str | None = None) -> str:
+    """Where a post is seen: its thread, on the right page, at the post."""
+    return thread_url(post.thread, reading.page_of_post(post), f"post-{post.id}", marked)

@@ -1,0 +1,29 @@
+"""What the forms that write posts share (a new thread, a reply, an edit): the preview and
+the posting limit's message. Not a blueprint."""
+from __future__ import annotations
+
+from flask_login import current_user
+
+from .. import posting, throttle
+
+POSTING_TOO_FAST = ("You have posted a lot in the last few minutes. Your text is kept below: "
+                    "please wait a few minutes, then post it.")
+PREVIEWING_TOO_FAST = "Too many previews in a minute: wait a moment, then preview again."
+
+
+def preview_allowed() -> bool:
+    """Counts a preview for the member; False when they asked for too many in a minute."""
+    return throttle.take_at_once("preview", current_user.id)
+
+
+def preview_html(body: str | None) -> str:
+    """The body as it will be posted, or why it can't be."""
+    try:
+        return posting.render(posting.clean_body(body))
+    except posting.PostingError as error:
+        return f"<p class=\"muted\">{error.message}</p>"
+
+
+def render_preview(body: str | None) -> str:
+    """The body as it will look, within the member's preview limit (rendering costs the server)."""
+    return preview_html(body) if preview_allowed() else f"<p class=\"muted\">{PREVIEWING_TOO_FAST}</p>"

@@ -1,0 +1,46 @@
+"""The objects a request names, as the viewer may see them (else 404), for every blueprint.
+
+Not a blueprint: views import this module, never one another.
+"""
+from __future__ import annotations
+
+from flask import abort, current_app, request
+from flask_login import current_user
+
+from .. import directory_search, reading, themes
+from ..extensions import db
+from ..models import Post, Theme, Thread
+from ..pagination import page_arg
+from ..permissions import may
+from ..text import clean_line
+
+
+def get_theme_or_404(slug: str) -> Theme:
+    theme = themes.get_by_slug(slug)
+    if theme is None:
+        abort(404)
+    return theme
+
+
+def get_thread_or_404(thread_id: int) -> Thread:
+    """A thread the current user may see (a theme's prepared discussion waits for the theme to open)."""
+    thread = reading.load_thread(thread_id)
+    if thread is None or not may(current_user, "view_thread", thread):
+        abort(404)
+    return thread
+
+
+def get_post_or_404(post_id: int) -> Post:
+    """A post the current user may see (hidden ones don't exist for members)."""
+    post = db.session.get(Post, post_id)
+    if post is None or not may(current_user, "view_post", post) or not may(current_user, "view_thread", post.thread):
+        abort(404)
+    return post
+
+
+def searched_members():
+    """The name typed in `q`, and the page of members it finds (the directory, the admins' list)."""
+    query = clean_line(request.args.get("q", ""))[:80]
+    page = db.paginate(directory_search.members_named(query), page=page_arg(),
+                       per_page=current_app.config["MEMBERS_PER_PAGE"], error_out=False)
+    return query, page
