@@ -68,6 +68,17 @@ def backdate(app, when: datetime) -> None:
         db.session.commit()
 
 
+def month_around(app, moment: datetime) -> None:
+    """The community's themes timed around `moment` as make_theme times them around now: the
+    open one opened five days before (too long ago to announce), the next opens ten days after.
+    A test that runs the worker at a fixed time needs this, or it changes with the real date."""
+    with app.app_context():
+        for slug, opens, closes in (("finding-time", -5, 20), ("next-month", 10, 38)):
+            theme = db.session.scalar(db.select(Theme).where(Theme.slug == slug))
+            theme.opens_at, theme.closes_at = moment + timedelta(days=opens), moment + timedelta(days=closes)
+        db.session.commit()
+
+
 def text_of(message) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
 
@@ -77,6 +88,7 @@ def test_a_weekly_digest_goes_once_to_those_who_chose_it(app, mail_server, commu
     add_reply(thread, community["mod"], "We negotiated two periods a week.", opening)
     backdate(app, at("2026-11-25 10:00"))
     monday_morning = at("2026-11-30 08:00")
+    month_around(app, monday_morning)
     run(app, monday_morning)
     [weekly] = mail_server.to("weekly@example.org")
     assert weekly["Subject"] == "STEM Teacher Leaders: what happened in the week of 23 November"
@@ -92,6 +104,7 @@ def test_a_weekly_digest_goes_once_to_those_who_chose_it(app, mail_server, commu
 
 
 def test_a_period_with_nothing_new_sends_no_digest(app, mail_server, community):
+    month_around(app, at("2026-11-30 08:00"))
     run(app, at("2026-11-30 08:00"))
     assert mail_server.received == []
     with app.app_context():
@@ -102,6 +115,7 @@ def test_a_period_with_nothing_new_sends_no_digest(app, mail_server, community):
 def test_a_daily_digest_covers_yesterday(app, mail_server, community, make_thread):
     make_thread("finding-time", community["mod"], title="Yesterday's thread")
     backdate(app, at("2026-12-01 15:00"))
+    month_around(app, at("2026-12-02 07:05"))
     run(app, at("2026-12-02 07:05"))
     [daily] = mail_server.to("daily@example.org")
     assert "Tuesday 1 December" in daily["Subject"] and "Yesterday's thread" in text_of(daily)
@@ -114,6 +128,7 @@ def test_a_big_audience_is_composed_in_batches_once_each(app, mail_server, commu
         make_user(email=f"reader{n}@example.org", display_name=f"Reader {n}")
     make_thread("finding-time", community["mod"], title="Something to tell")
     backdate(app, at("2026-11-25 10:00"))
+    month_around(app, at("2026-11-30 08:00"))
     run(app, at("2026-11-30 08:00"))
     weekly = [m["To"] for m in mail_server.received]
     assert sorted(weekly) == sorted(["weekly@example.org"] + [f"reader{n}@example.org" for n in range(5)])
@@ -192,6 +207,7 @@ def test_a_week_before_closing_what_is_unanswered(app, mail_server, community, m
 def test_one_click_leaves_digests_only(app, mail_server, community, make_thread):
     make_thread("finding-time", community["mod"], title="Something")
     backdate(app, at("2026-11-25 10:00"))
+    month_around(app, at("2026-11-30 08:00"))
     run(app, at("2026-11-30 08:00"))
     [digest] = mail_server.to("weekly@example.org")
     path = urlsplit(re.fullmatch(r"<(.+)>", digest["List-Unsubscribe"]).group(1)).path
