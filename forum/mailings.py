@@ -206,7 +206,7 @@ def _upcoming() -> tuple[str, str, str] | None:
 
 
 def _theme_open(theme: Theme) -> Content:
-    from .theme_editing import facilitated_thread
+    from .themes import facilitated_thread
 
     kickoff = facilitated_thread(theme)
     opening = db.session.scalar(select(Post).where(Post.thread_id == kickoff.id, Post.parent_id.is_(None))) \

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
-from . import audit, heartbeat, mailings, posting, theme_editing
+from . import audit, heartbeat, mailings, posting, themes
 from .database import utcnow, write_transaction
 from .extensions import db
 from .markup import escape_markdown
@@ -260,9 +260,9 @@ def _claim(question: PanelQuestion, moderator: User, now: datetime) -> bool:
 def _write_post(question: PanelQuestion, moderator: User) -> Post:
     """The question as a top-level post of the theme's facilitated discussion; no commit."""
     theme = question.theme
-    thread = theme_editing.facilitated_thread(theme)
+    thread = themes.facilitated_thread(theme)
     if thread is None:
-        thread = theme_editing.start_facilitated_thread(theme, moderator, _opening_body(theme))
+        thread = themes.start_facilitated_thread(theme, moderator, _opening_body(theme))
     # The claim, the post, its counters and the link from question to post
     # land in one transaction.
     post = posting.add_reply(thread, moderator, post_body(question))
@@ -292,7 +292,7 @@ def _credited_moderator(question: PanelQuestion) -> User | None:
     questions, the facilitator of the theme's discussion, else the first moderator."""
     if question.scheduled_by or question.created_by:
         return question.scheduled_by or question.created_by
-    thread = theme_editing.facilitated_thread(question.theme)
+    thread = themes.facilitated_thread(question.theme)
     if thread is not None and thread.author.is_moderator:
         return thread.author
     return db.session.scalar(

@@ -278,3 +278,23 @@ def result_posts(post_ids: list[int]) -> dict[int, ResultPost]:
         return {}
     rows = db.session.execute(_result_rows(), {"post_ids": post_ids})
     return {row.id: ResultPost(**row._mapping) for row in rows}
+
+
+def recent_posts(limit: int = 8, author: User | None = None) -> list[Post]:
+    """The latest visible posts, across the site or by one member, with thread and theme."""
+    stmt = (
+        select(Post)
+        .options(joinedload(Post.author), joinedload(Post.thread).joinedload(Thread.theme))
+        .where(Post.is_visible)
+        .order_by(Post.created_at.desc(), Post.id.desc())
+        .limit(limit)
+    )
+    if author is not None:
+        stmt = stmt.where(Post.author_id == author.id)
+    return db.session.scalars(stmt).all()
+
+
+def post_count_of(member: User) -> int:
+    return db.session.scalar(
+        select(func.count(Post.id)).where(Post.author_id == member.id, Post.is_visible)
+    )

@@ -1,4 +1,5 @@
-"""Reading themes: the current one, what's next, the archive and activity."""
+"""Themes: the current one, what's next, the archive; creating and changing them, their
+panelists and resources (moderators only), and their facilitated discussion."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,9 +7,14 @@ from dataclasses import dataclass
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from . import audit, indexing
 from .database import utcnow
 from .extensions import db
-from .models import Post, Theme, Thread, User
+from .markup import render_markdown
+from .models import Panelist, Post, Resource, Theme, Thread, User
+from .posting import new_post
+from .slugs import slugify
+from .timefmt import to_utc
 
 
 @dataclass
@@ -85,29 +91,128 @@ def threads_of(theme: Theme) -> list[Thread]:
     ).all()
 
 
-def recent_posts(limit: int = 8, author: User | None = None) -> list[Post]:
-    """The latest visible posts, across the site or by one member, with thread and theme."""
-    stmt = (
-        select(Post)
-        .options(joinedload(Post.author), joinedload(Post.thread).joinedload(Thread.theme))
-        .where(Post.is_visible)
-        .order_by(Post.created_at.desc(), Post.id.desc())
-        .limit(limit)
-    )
-    if author is not None:
-        stmt = stmt.where(Post.author_id == author.id)
-    return db.session.scalars(stmt).all()
-
-
-def post_count_of(member: User) -> int:
-    return db.session.scalar(
-        select(func.count(Post.id)).where(Post.author_id == member.id, Post.is_visible)
-    )
-
-
 def get_by_slug(slug: str) -> Theme | None:
     return db.session.scalar(
         select(Theme)
         .options(selectinload(Theme.panelists), selectinload(Theme.resources))
         .where(Theme.slug == slug)
     )
+
+
+# Changing themes (moderators) ----------------------------------------------------
+
+class SlugTaken(ValueError):
+    pass
+
+
+def _unique_slug(wanted: str, theme: Theme | None) -> str:
+    existing = db.session.scalar(select(Theme).where(Theme.slug == wanted))
+    if existing is not None and existing is not theme:
+        raise SlugTaken(wanted)
+    return wanted
+
+
+def apply_theme_form(theme: Theme, data: dict) -> Theme:
+    """Copy validated form data onto a theme (new or existing); no commit."""
+    if theme.id is not None and (theme.title, theme.slug) != (data["title"], data["slug"] or theme.slug):
+        indexing.mark_theme(theme)  # search results show the theme's title and link
+    theme.slug = _unique_slug(data["slug"] or slugify(data["title"], 80), theme)
+    theme.title = data["title"]
+    theme.month = data["month"]
+    theme.summary = data["summary"] or ""
+    theme.blog_post = data["blog_post"] or ""
+    theme.blog_post_html = render_markdown(theme.blog_post)
+    theme.panel_title = data["panel_title"] or ""
+    theme.panel_at = to_utc(data["panel_at"])
+    theme.recording_url = data["recording_url"] or ""
+    theme.opens_at = to_utc(data["opens_at"])
+    theme.closes_at = to_utc(data["closes_at"])
+    return theme
+
+
+def create_theme(data: dict, moderator: User) -> Theme:
+    """A new theme, with its facilitated discussion when an opening post is given."""
+    theme = apply_theme_form(Theme(), data)
+    db.session.add(theme)
+    opening = (data.get("opening_post") or "").strip()
+    if opening:
+        start_facilitated_thread(theme, moderator, opening)
+    audit.record(moderator, "theme.create", theme, theme.title)
+    db.session.commit()
+    return theme
+
+
+def save_theme(theme: Theme, data: dict, moderator: User) -> Theme:
+    """Edit a theme from validated form data, audited; commit. SlugTaken when its slug is another's (rolled back)."""
+    try:
+        apply_theme_form(theme, data)
+    except SlugTaken:
+        db.session.rollback()
+        raise
+    audit.record(moderator, "theme.edit", theme, theme.title)
+    db.session.commit()
+    return theme
+
+
+def add_panelist(theme: Theme, name: str, bio: str, moderator: User) -> Panelist:
+    """A panelist at the end of the theme's expert panel, audited; commit."""
+    panelist = Panelist(name=name, bio=bio, position=len(theme.panelists))
+    theme.panelists.append(panelist)
+    audit.record(moderator, "panelist.add", panelist, f"{panelist.name} in “{theme.title}”")
+    db.session.commit()
+    return panelist
+
+
+def add_resource(theme: Theme, moderator: User, **fields) -> Resource:
+    """A resource at the end of the theme's list (title, url, kind, note), audited; commit."""
+    resource = Resource(**fields, position=len(theme.resources))
+    theme.resources.append(resource)
+    audit.record(moderator, "resource.add", resource, f"{resource.title} in “{theme.title}”")
+    db.session.commit()
+    return resource
+
+
+def item_label(item: Panelist | Resource) -> str:
+    return f"{getattr(item, 'name', None) or item.title} in “{item.theme.title}”"
+
+
+def item_edited(item: Panelist | Resource, moderator: User) -> None:
+    """A panelist or resource the caller changed, audited; commit."""
+    audit.record(moderator, f"{_item_kind(item)}.edit", item, item_label(item))
+    db.session.commit()
+
+
+def remove_item(item: Panelist | Resource, moderator: User) -> None:
+    """Take a panelist or resource off its theme, audited; commit."""
+    audit.record(moderator, f"{_item_kind(item)}.remove", item, item_label(item))
+    db.session.delete(item)
+    db.session.commit()
+
+
+def _item_kind(item: Panelist | Resource) -> str:
+    return "panelist" if isinstance(item, Panelist) else "resource"
+
+
+def start_facilitated_thread(theme: Theme, moderator: User, body: str) -> Thread:
+    """The pinned discussion moderators run; may be prepared before the theme opens."""
+    now = utcnow()
+    thread = Thread(theme=theme, author=moderator, title=f"Discussion: {theme.title}",
+                    facilitated=True, pinned=True, created_at=now, last_post_at=now)
+    db.session.add(thread)
+    new_post(thread, moderator, body, None)
+    return thread
+
+
+def facilitated_thread(theme: Theme) -> Thread | None:
+    return db.session.scalar(
+        select(Thread).where(Thread.theme_id == theme.id, Thread.facilitated.is_(True)).limit(1)
+    )
+
+
+def rerender_blog_posts() -> int:
+    themes = db.session.scalars(select(Theme)).all()
+    for theme in themes:
+        theme.blog_post_html = render_markdown(theme.blog_post)
+    db.session.commit()
+    return len(themes)
+

@@ -143,11 +143,11 @@ def test_the_opening_of_a_theme_is_announced_to_those_who_opted_in(app, mail_ser
         theme.resources = [Resource(title="Protected time, a study", url="https://example.org/study",
                                     note="What twelve schools did.")]
         db.session.commit()
-    from forum import theme_editing
+    from forum import themes
 
     with app.test_request_context():
         theme = db.session.scalar(db.select(Theme).where(Theme.slug == "finding-time"))
-        theme_editing.start_facilitated_thread(theme, db.session.get(User, community["mod"]),
+        themes.start_facilitated_thread(theme, db.session.get(User, community["mod"]),
                                                "Where does your collaboration time come from?")
         db.session.commit()
     run(app, utcnow())

@@ -74,14 +74,14 @@ def test_a_credit_line_is_plain_text(app, client, auth, make_user, make_theme):
 
 def test_an_upcoming_themes_prepared_discussion_is_for_moderators_until_it_opens(
         app, client, auth, make_user, make_theme):
-    from forum import theme_editing
+    from forum import themes
 
     moderator = make_user(email="mod@example.org", display_name="Rosa Delgado", role="moderator")
     make_user()
     make_theme(slug="next-month", state="upcoming")
     with app.test_request_context():
         theme = db.session.scalar(db.select(Theme))
-        thread = theme_editing.start_facilitated_thread(theme, db.session.get(User, moderator), "Coming soon.")
+        thread = themes.start_facilitated_thread(theme, db.session.get(User, moderator), "Coming soon.")
         db.session.commit()
         thread_id = thread.id
     assert client.get(f"/threads/{thread_id}").status_code == 404
@@ -101,13 +101,13 @@ def test_common_passwords_are_refused(app, client, forms, password):
 
 
 def test_a_prepared_discussion_is_found_by_search_only_once_its_theme_opens(app, client, make_user, make_theme):
-    from forum import mailings, theme_editing, worker
+    from forum import mailings, themes, worker
 
     moderator = make_user(email="mod@example.org", display_name="Rosa Delgado", role="moderator")
     make_theme(slug="next-month", state="upcoming")
     with app.test_request_context():
         theme = db.session.scalar(db.select(Theme))
-        theme_editing.start_facilitated_thread(theme, db.session.get(User, moderator), "Quokkas await.")
+        themes.start_facilitated_thread(theme, db.session.get(User, moderator), "Quokkas await.")
         db.session.commit()
     assert "No posts found" in client.get("/search?q=quokkas").get_data(as_text=True)
     with app.app_context():

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import accounts, directory_search, themes, throttle, tokens, watching
+from .. import accounts, directory_search, reading, throttle, tokens, watching
 from ..extensions import db
 from ..forms.members import EmailChangeForm, EmptyForm, PasswordForm, ProfileForm
 from ..forms.notifications import EmailSettingsForm
@@ -41,7 +41,7 @@ def profile(user_id: int):
     member = db.get_or_404(User, user_id)
     return render_template(
         "members/profile.html", member=member,
-        post_count=themes.post_count_of(member), recent=themes.recent_posts(author=member),
+        post_count=reading.post_count_of(member), recent=reading.recent_posts(author=member),
     )
 
 

@@ -5,7 +5,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_login import current_user
 
-from .. import audit, moderating, panel, theme_editing, themes, timefmt
+from .. import audit, moderating, panel, themes, timefmt
 from ..database import READ_ONLY_METHODS, utcnow
 from ..extensions import db, login_manager
 from ..forms.members import EmptyForm
@@ -55,9 +55,9 @@ def _save_theme(form: ThemeForm, theme: Theme | None):
     """Create or update from a validated form; None when the slug is taken."""
     try:
         if theme is None:
-            return theme_editing.create_theme(form.data, _moderator())
-        return theme_editing.save_theme(theme, form.data, _moderator())
-    except theme_editing.SlugTaken:
+            return themes.create_theme(form.data, _moderator())
+        return themes.save_theme(theme, form.data, _moderator())
+    except themes.SlugTaken:
         form.slug.errors.append("Another theme already uses this address. Choose another slug.")
         return None
 
@@ -115,7 +115,7 @@ def add_panelist(slug: str):
     form = PanelistForm()
     if not form.validate_on_submit():
         return _theme_page(theme, ThemeForm(formdata=None, data=_theme_data(theme)), panelist_form=form)
-    theme_editing.add_panelist(theme, form.name.data, form.bio.data or "", _moderator())
+    themes.add_panelist(theme, form.name.data, form.bio.data or "", _moderator())
     flash(f"{form.name.data} is added to the panel.", "success")
     return redirect(url_for("moderation.edit_theme", slug=slug, _anchor="panelists"))
 
@@ -128,7 +128,7 @@ def add_resource(slug: str):
     form = ResourceForm()
     if not form.validate_on_submit():
         return _theme_page(theme, ThemeForm(formdata=None, data=_theme_data(theme)), resource_form=form)
-    theme_editing.add_resource(theme, _moderator(), title=form.title.data, url=form.url.data,
+    themes.add_resource(theme, _moderator(), title=form.title.data, url=form.url.data,
                                kind=form.kind.data, note=form.note.data or "")
     flash(f"“{form.title.data}” is added to the resources.", "success")
     return redirect(url_for("moderation.edit_theme", slug=slug, _anchor="resources"))
@@ -155,7 +155,7 @@ def edit_item(kind: str, item_id: int):
     form = form_class(obj=item)
     if form.validate_on_submit():
         form.populate_obj(item)
-        theme_editing.item_edited(item, _moderator())
+        themes.item_edited(item, _moderator())
         flash("Saved.", "success")
         return redirect(url_for("moderation.edit_theme", slug=item.theme.slug, _anchor=kind))
     return render_template("moderation/item_form.html", form=form, item=item, kind=kind)
@@ -166,7 +166,7 @@ def delete_item(kind: str, item_id: int):
     """Remove a panelist or resource."""
     item = _item_or_404(kind, item_id)
     slug = item.theme.slug
-    theme_editing.remove_item(item, _moderator())
+    themes.remove_item(item, _moderator())
     flash("Removed.", "success")
     return redirect(url_for("moderation.edit_theme", slug=slug, _anchor=kind))
 
@@ -199,7 +199,7 @@ def _default_start(theme: Theme):
 def _questions_page(theme: Theme, question_form=None, paste_form=None, pasted=None, spread_form=None):
     return render_template(
         "moderation/questions.html", theme=theme, groups=panel.queue_of(theme),
-        facilitated=theme_editing.facilitated_thread(theme), pasted=pasted,
+        facilitated=themes.facilitated_thread(theme), pasted=pasted,
         question_form=question_form or QuestionForm(formdata=None),
         paste_form=paste_form or PasteForm(formdata=None),
         spread_form=spread_form or SpreadForm(formdata=None, start_at=_default_start(theme)),

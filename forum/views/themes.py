@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import freshness, panel, posting, themes, throttle, tracking, watching
+from .. import freshness, panel, posting, reading, themes, throttle, tracking, watching
 from ..forms.discussions import ThreadForm
 from ..page_cache import cached_page
 from ..permissions import may, why_not
@@ -32,7 +32,7 @@ def home():
         current=current, featured=featured, upcoming=upcoming,
         stats=themes.theme_stats(shown) if shown else {},
         threads=threads, new_counts=_new_counts(threads),
-        recent=themes.recent_posts(),
+        recent=reading.recent_posts(),
     )
 
 
