@@ -16,14 +16,19 @@ from typing import Mapping
 from .markup import MARKUP_VERSION, render_markdown
 
 
+def text_columns(body: str, mentions: dict[str, tuple[int, str]] | None = None) -> dict:
+    """What a post's text gives its row, when it is written, edited or re-rendered: the text as
+    written, its HTML under the current sanitising policy (`mentions`, from forum.mentions.find,
+    become links). A column worked out from the text belongs here."""
+    return {"body": body, "html": render_markdown(body, mentions), "markup_version": MARKUP_VERSION}
+
+
 def post_row(*, body: str, created_at: datetime, mentions: dict[str, tuple[int, str]] | None = None,
              edited_at: datetime | None = None, deleted_at: datetime | None = None,
              hidden_at: datetime | None = None) -> dict:
-    """Every column of a new post but its place: the text as written, its HTML under the
-    current sanitising policy (`mentions` from forum.mentions.find become links), its times."""
+    """Every column of a new post but its place: its text_columns() and its times."""
     return {
-        "body": body, "html": render_markdown(body, mentions), "markup_version": MARKUP_VERSION,
-        "created_at": created_at, "edited_at": edited_at,
+        **text_columns(body, mentions), "created_at": created_at, "edited_at": edited_at,
         "deleted_at": deleted_at, "hidden_at": hidden_at, "hidden_reason": "", "hidden_by_id": None,
     }
 

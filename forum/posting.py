@@ -14,7 +14,7 @@ from .database import utcnow
 from .extensions import db
 from .markup import MARKUP_VERSION, render_markdown
 from .models import Post, Theme, Thread, User
-from .post_rows import post_row
+from .post_rows import post_row, text_columns
 from .text import clean_line, clean_text
 
 TITLE_MAX = 200
@@ -107,9 +107,7 @@ def edit(post: Post, body: str) -> Post:
     """Replace a post's text, keeping an edited mark, and commit."""
     body = clean_body(body)
     if body != post.body:
-        post.body = body
-        post.html = render(body)
-        post.markup_version = MARKUP_VERSION
+        _set_text(post, body)
         post.edited_at = utcnow()
         indexing.mark_post(post)
         notify.post_edited(post)  # members mentioned for the first time are told
@@ -132,6 +130,11 @@ def delete(post: Post) -> None:
     db.session.commit()
 
 
+def _set_text(post: Post, body: str) -> None:
+    for name, value in text_columns(body, mentions.find(body)).items():
+        setattr(post, name, value)
+
+
 def opening_post(thread: Thread) -> Post:
     return db.session.scalar(
         db.select(Post).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
@@ -150,8 +153,7 @@ def rerender_stale(batch_size: int = 500, everything: bool = False) -> int:
         if not posts:
             return done
         for post in posts:
-            post.html = render(post.body)
-            post.markup_version = MARKUP_VERSION
+            _set_text(post, post.body)
         last_id = posts[-1].id
         done += len(posts)
         db.session.commit()

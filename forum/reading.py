@@ -7,9 +7,10 @@ finds its post whole, in context, on one page.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, make_dataclass
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import bindparam, case, func, over, select
@@ -31,31 +32,22 @@ class PageAuthor:
     position: str
 
 
-@dataclass(slots=True)
-class PagePost(PostState):
-    """What a thread page shows of a post: plain values, not an ORM object.
+# Every column of posts but those a page never shows: a column added to
+# posts reaches the thread page's template with no change here.
+_NOT_ON_PAGE = frozenset({"thread_id", "path", "body", "markup_version", "hidden_by_id"})
+_PAGE_POST_COLUMNS = tuple(column.name for column in Post.__table__.columns if column.name not in _NOT_ON_PAGE)
+
+PagePost = make_dataclass(
+    "PagePost", [*((name, Any) for name in _PAGE_POST_COLUMNS), ("author", PageAuthor)],
+    bases=(PostState,), slots=True,
+    namespace={"__doc__": """What a thread page shows of a post: plain values, not an ORM object.
 
     At a million posts, building 150 Post and User objects (with their
     identity map and attribute instrumentation) took longer than running
-    the query and rendering the page together.
-    """
-
-    id: int
-    parent_id: int | None
-    author_id: int
-    depth: int
-    html: str
-    created_at: datetime
-    edited_at: datetime | None
-    deleted_at: datetime | None
-    hidden_at: datetime | None
-    hidden_reason: str
-    author: PageAuthor
-
-
-# The select list of a page's posts is made from PagePost's fields, so a row
-# maps onto one by position without a column ever landing in the wrong field.
-_PAGE_POST_COLUMNS = tuple(found.name for found in fields(PagePost) if found.name != "author")
+    the query and rendering the page together. Its fields are the columns
+    of _PAGE_POST_COLUMNS, in the order the page's query selects them, then
+    the author."""},
+)
 
 
 @dataclass(slots=True)
@@ -174,7 +166,7 @@ def load_page(thread: Thread, page: int, show_hidden: bool) -> ThreadPage:
         author = authors.get(row.author_id)
         if author is None:
             author = authors[row.author_id] = PageAuthor(row.display_name, row.position)
-        posts.append(PagePost(*row[:-2], author))  # the columns are PagePost's fields, in order
+        posts.append(PagePost(*row[:-2], author))  # _PAGE_POST_COLUMNS, in PagePost's order
     opening, branches = _build_tree(posts, show_hidden)
     return ThreadPage(thread, opening, branches, page, pages, branch_count)
 
