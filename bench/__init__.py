@@ -1,1 +1,1 @@
-"""Benchmarks: generated communities and measurements (the Benchmark section of the README; results in bench/RESULTS.md)."""
+"""Benchmarks: generated communities and measurements (docs/benchmark.md; results in bench/RESULTS.md)."""
