@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from forum import create_app
+from forum import create_app, indexing, posting
 import search
+from forum.database import recorded_statements
 from forum.extensions import db
-from forum.models import User
+from forum.models import Post, Theme, Thread, User
 from forum.passwords import hash_password
 from tests.databases import PostgresDatabases, SQLiteDatabases
 from tests.mailserver import MailServer
@@ -317,3 +319,131 @@ def notifications_of(app, user_id: int) -> list[tuple[str, int]]:
     with app.app_context():
         return [(n.kind, n.post_id) for n in db.session.scalars(
             db.select(Notification).where(Notification.user_id == user_id).order_by(Notification.id))]
+
+
+# Helpers more than one test module uses ------------------------------------------
+
+XSS_PAYLOADS = {
+    "script tag": "<script>alert('x')</script>",
+    "script in code span escape": "`</code><script>alert(1)</script>`",
+    "event handler": '<img src=x onerror="alert(1)">',
+    "event handler on allowed tag": '<p onmouseover="alert(1)">hover</p>',
+    "javascript link": "[click](javascript:alert(1))",
+    "javascript link, entity-encoded": "[click](&#106;avascript:alert(1))",
+    "javascript link, mixed case and whitespace": "[click]( JaVaScRiPt:alert(1))",
+    "data URL link": "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "vbscript link": "[click](vbscript:msgbox(1))",
+    "autolink javascript": "<javascript:alert(1)>",
+    "svg": '<svg onload="alert(1)"><circle r="1"/></svg>',
+    "math": "<math><mtext><script>alert(1)</script></mtext></math>",
+    "style tag": "<style>body{display:none}</style>",
+    "style attribute": '<a href="https://example.org" style="position:fixed;top:0">x</a>',
+    "iframe": '<iframe src="https://evil.example/"></iframe>',
+    "form": '<form action="https://evil.example/"><input name=x></form>',
+    "noscript mXSS": '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    "malformed tag": "<<script>script>alert(1)<</script>/script>",
+    "unclosed attribute": '<a href="https://example.org" onclick="alert(1)',
+    "comment": "<!--<script>alert(1)</script>-->",
+    "entity tricks": "&lt;script&gt;alert(1)&lt;/script&gt; &#x3C;script&#x3E;",
+    "markdown image with handler": '![x" onerror="alert(1)](https://example.org/a.png)',
+    "reference link to javascript": "[x][evil]\n\n[evil]: javascript:alert(1)",
+    "html block": '<div onclick="alert(1)">block</div>',
+    "object and embed": '<object data="x.swf"></object><embed src="x.swf">',
+    "base tag": '<base href="https://evil.example/">',
+    "meta refresh": '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
+    "link with quote breakout": '[x](https://example.org/"onmouseover="alert(1))',
+}
+
+
+def count_queries(app, client, url):
+    """The SQL statements one page view runs."""
+    with app.app_context():
+        engine = db.engine
+    with recorded_statements(engine) as statements:
+        assert client.get(url).status_code == 200
+    return [statement for statement, _ in statements]
+
+
+def build_thread(app, thread_id, opening_id, authors, size):
+    """A thread of `size` replies in a realistic shape, inserted directly."""
+    from forum import posting
+    from forum.models import User
+
+    with app.test_request_context():
+        thread = db.session.get(Thread, thread_id)
+        users = [db.session.get(User, a) for a in authors]
+        parents = [db.session.get(Post, opening_id)]
+        for n in range(size):
+            parent = parents[(n * 7) % len(parents)] if n % 3 else parents[0]
+            post = posting.new_post(thread, users[n % len(users)], f"Reply number {n}", parent)
+            if post.depth < 8:
+                parents.append(post)
+        db.session.commit()
+
+
+# A small archive written for these tests: (theme, author, thread title, body).
+ARCHIVE = {
+    "themes": [
+        ("leading", "Leading without leaving the classroom", "2024-10"),
+        ("makers", "Makerspaces in every grade", "2024-11"),
+        ("time", "Finding time to collaborate", "2025-12"),
+    ],
+    "members": [
+        ("julie", "Julie Ortiz", "Alternative high school science teacher"),
+        ("brett", "Brett Criswell", "Chemistry teacher educator"),
+        ("ana", "Ana Martínez", "Principal"),
+        ("sam", "Sam Okafor", "District STEM coordinator"),
+    ],
+    "posts": [
+        ("leading", "sam", "Hybrid roles", "Our district adopted Opportunity Culture last year: multi-classroom leaders teach part time and lead a small team."),
+        ("leading", "julie", "Hybrid roles", "At an alternative school the hybrid role looks different: our students need continuity more than anything."),
+        ("leading", "brett", "Hybrid roles", "Teacher leaders who keep a classroom keep their credibility with colleagues."),
+        ("leading", "julie", "Alternative schools", "Alternative schools rarely get teacher leadership positions; we had to invent ours with a grant."),
+        ("makers", "ana", "Starting a makerspace", "We turned the old library annex into a makerspace with a laser cutter and sewing machines."),
+        ("makers", "sam", "Starting a makerspace", "Makerspaces need a maintenance budget, not just a ribbon cutting."),
+        ("makers", "brett", "Engineering design", "The engineering design cycle fits chemistry labs if you let students redesign the procedure."),
+        ("makers", "julie", "Engineering design", "My students built water filters; the design brief mattered more than the materials."),
+        ("time", "ana", "Master schedule", "I rebuilt the master schedule so every science team shares common planning time on Tuesdays."),
+        ("time", "brett", "Master schedule", "Common planning time is wasted when the agenda is announcements; protect it with a protocol."),
+        ("time", "sam", "Release time", "We pay stipends for release time and hire a pool of substitutes who know our classrooms."),
+        ("time", "julie", "Lesson study", "Lesson study took three release days a semester but changed how we plan together."),
+        ("time", "ana", "Lesson study", "Instructional rounds are a lighter way to start before committing to full lesson study."),
+        ("time", "sam", "Finding minutes", "We found twenty minutes a week by moving morning duty to the counseling team: collaboration time!"),
+    ],
+}
+
+
+@pytest.fixture
+def archive(app):
+    """Load ARCHIVE through the posting functions (outbox and all), then sync."""
+    with app.test_request_context():
+        themes = {}
+        for slug, title, month in ARCHIVE["themes"]:
+            opens = datetime.strptime(month, "%Y-%m").replace(tzinfo=timezone.utc)
+            themes[slug] = Theme(slug=slug, title=title, month=month, opens_at=opens,
+                                 closes_at=opens + timedelta(days=28))
+        people = {key: User(email=f"{key}@example.org", display_name=name, position=position)
+                  for key, name, position in ARCHIVE["members"]}
+        db.session.add_all([*themes.values(), *people.values()])
+        db.session.commit()
+        threads: dict[str, Thread] = {}
+        ids = []
+        for n, (slug, author, title, body) in enumerate(ARCHIVE["posts"]):
+            if title not in threads:
+                threads[title] = posting.start_thread(themes[slug], people[author], title, body)
+                post = posting.opening_post(threads[title])
+            else:
+                post = posting.reply(threads[title], people[author], body)
+            post.created_at = themes[slug].opens_at + timedelta(days=1, hours=n)
+            indexing.mark_post(post)  # its date changed after it was written
+            ids.append(post.id)
+        db.session.commit()
+        search.apply_pending()
+        return ids
+
+
+def results(client, **params):
+    html = client.get("/search", query_string=params).get_data(as_text=True)
+    block = re.search(r'<ol id="results"[^>]*>(.*?)</ol>', html, re.S)
+    ids = [int(i) for i in re.findall(r'href="/posts/(\d+)[?"]', block.group(1))] if block else []
+    return ids, html

@@ -6,10 +6,9 @@ import time
 
 import pytest
 
-from forum.database import recorded_statements
 from forum.extensions import db
 from forum.models import Post, Thread
-from tests.conftest import csrf_from
+from tests.conftest import build_thread, count_queries, csrf_from
 
 
 @pytest.fixture
@@ -348,32 +347,6 @@ def test_posting_requires_csrf(client, auth, open_thread):
 
 
 # Cost ------------------------------------------------------------------------
-
-def count_queries(app, client, url):
-    """The SQL statements one page view runs."""
-    with app.app_context():
-        engine = db.engine
-    with recorded_statements(engine) as statements:
-        assert client.get(url).status_code == 200
-    return [statement for statement, _ in statements]
-
-
-def build_thread(app, thread_id, opening_id, authors, size):
-    """A thread of `size` replies in a realistic shape, inserted directly."""
-    from forum import posting
-    from forum.models import User
-
-    with app.test_request_context():
-        thread = db.session.get(Thread, thread_id)
-        users = [db.session.get(User, a) for a in authors]
-        parents = [db.session.get(Post, opening_id)]
-        for n in range(size):
-            parent = parents[(n * 7) % len(parents)] if n % 3 else parents[0]
-            post = posting.new_post(thread, users[n % len(users)], f"Reply number {n}", parent)
-            if post.depth < 8:
-                parents.append(post)
-        db.session.commit()
-
 
 def test_thread_page_query_count_is_constant(app, client, auth, make_user, make_theme, make_thread):
     authors = [make_user(email=f"u{n}@example.org", display_name=f"User {n}") for n in range(12)]

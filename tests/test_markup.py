@@ -7,38 +7,10 @@ from html.parser import HTMLParser
 import pytest
 
 from forum.markup import ALLOWED_TAGS, MARKUP_VERSION, render_markdown
+from tests.conftest import XSS_PAYLOADS
 
 # Families of attack, each written for this suite.
-XSS_PAYLOADS = {
-    "script tag": "<script>alert('x')</script>",
-    "script in code span escape": "`</code><script>alert(1)</script>`",
-    "event handler": '<img src=x onerror="alert(1)">',
-    "event handler on allowed tag": '<p onmouseover="alert(1)">hover</p>',
-    "javascript link": "[click](javascript:alert(1))",
-    "javascript link, entity-encoded": "[click](&#106;avascript:alert(1))",
-    "javascript link, mixed case and whitespace": "[click]( JaVaScRiPt:alert(1))",
-    "data URL link": "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-    "vbscript link": "[click](vbscript:msgbox(1))",
-    "autolink javascript": "<javascript:alert(1)>",
-    "svg": '<svg onload="alert(1)"><circle r="1"/></svg>',
-    "math": "<math><mtext><script>alert(1)</script></mtext></math>",
-    "style tag": "<style>body{display:none}</style>",
-    "style attribute": '<a href="https://example.org" style="position:fixed;top:0">x</a>',
-    "iframe": '<iframe src="https://evil.example/"></iframe>',
-    "form": '<form action="https://evil.example/"><input name=x></form>',
-    "noscript mXSS": '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
-    "malformed tag": "<<script>script>alert(1)<</script>/script>",
-    "unclosed attribute": '<a href="https://example.org" onclick="alert(1)',
-    "comment": "<!--<script>alert(1)</script>-->",
-    "entity tricks": "&lt;script&gt;alert(1)&lt;/script&gt; &#x3C;script&#x3E;",
-    "markdown image with handler": '![x" onerror="alert(1)](https://example.org/a.png)',
-    "reference link to javascript": "[x][evil]\n\n[evil]: javascript:alert(1)",
-    "html block": '<div onclick="alert(1)">block</div>',
-    "object and embed": '<object data="x.swf"></object><embed src="x.swf">',
-    "base tag": '<base href="https://evil.example/">',
-    "meta refresh": '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
-    "link with quote breakout": '[x](https://example.org/"onmouseover="alert(1))',
-}
+
 
 class Elements(HTMLParser):
     """Every element and attribute a browser would build from the HTML."""

@@ -6,8 +6,7 @@ import pytest
 from forum import indexing, permissions
 from forum.extensions import db
 from forum.models import AuditEntry, PanelQuestion, Panelist, Post, Resource, Theme, Thread, User
-from tests.conftest import audit_actions, csrf_from
-from tests.test_discussions import build_thread, count_queries
+from tests.conftest import audit_actions, build_thread, count_queries, csrf_from
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import re
 import time
 import sqlite3
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import create_engine
@@ -13,81 +13,14 @@ from sqlalchemy.pool import NullPool
 from whoosh import query as whoosh_query
 
 import search
-from forum import indexing, posting
+from forum import posting
 from forum.database import WRITE_LOCK_KEY
 from forum.extensions import db
 from forum.models import Post, SearchOutbox, Theme, Thread, User
+from tests.conftest import results
 
 # Every test here runs on each engine (tests marked whoosh_only on Whoosh alone).
 pytestmark = pytest.mark.every_search_backend
-
-# A small archive written for these tests: (theme, author, thread title, body).
-ARCHIVE = {
-    "themes": [
-        ("leading", "Leading without leaving the classroom", "2024-10"),
-        ("makers", "Makerspaces in every grade", "2024-11"),
-        ("time", "Finding time to collaborate", "2025-12"),
-    ],
-    "members": [
-        ("julie", "Julie Ortiz", "Alternative high school science teacher"),
-        ("brett", "Brett Criswell", "Chemistry teacher educator"),
-        ("ana", "Ana Martínez", "Principal"),
-        ("sam", "Sam Okafor", "District STEM coordinator"),
-    ],
-    "posts": [
-        ("leading", "sam", "Hybrid roles", "Our district adopted Opportunity Culture last year: multi-classroom leaders teach part time and lead a small team."),
-        ("leading", "julie", "Hybrid roles", "At an alternative school the hybrid role looks different: our students need continuity more than anything."),
-        ("leading", "brett", "Hybrid roles", "Teacher leaders who keep a classroom keep their credibility with colleagues."),
-        ("leading", "julie", "Alternative schools", "Alternative schools rarely get teacher leadership positions; we had to invent ours with a grant."),
-        ("makers", "ana", "Starting a makerspace", "We turned the old library annex into a makerspace with a laser cutter and sewing machines."),
-        ("makers", "sam", "Starting a makerspace", "Makerspaces need a maintenance budget, not just a ribbon cutting."),
-        ("makers", "brett", "Engineering design", "The engineering design cycle fits chemistry labs if you let students redesign the procedure."),
-        ("makers", "julie", "Engineering design", "My students built water filters; the design brief mattered more than the materials."),
-        ("time", "ana", "Master schedule", "I rebuilt the master schedule so every science team shares common planning time on Tuesdays."),
-        ("time", "brett", "Master schedule", "Common planning time is wasted when the agenda is announcements; protect it with a protocol."),
-        ("time", "sam", "Release time", "We pay stipends for release time and hire a pool of substitutes who know our classrooms."),
-        ("time", "julie", "Lesson study", "Lesson study took three release days a semester but changed how we plan together."),
-        ("time", "ana", "Lesson study", "Instructional rounds are a lighter way to start before committing to full lesson study."),
-        ("time", "sam", "Finding minutes", "We found twenty minutes a week by moving morning duty to the counseling team: collaboration time!"),
-    ],
-}
-
-
-@pytest.fixture
-def archive(app):
-    """Load ARCHIVE through the posting functions (outbox and all), then sync."""
-    with app.test_request_context():
-        themes = {}
-        for slug, title, month in ARCHIVE["themes"]:
-            opens = datetime.strptime(month, "%Y-%m").replace(tzinfo=timezone.utc)
-            themes[slug] = Theme(slug=slug, title=title, month=month, opens_at=opens,
-                                 closes_at=opens + timedelta(days=28))
-        people = {key: User(email=f"{key}@example.org", display_name=name, position=position)
-                  for key, name, position in ARCHIVE["members"]}
-        db.session.add_all([*themes.values(), *people.values()])
-        db.session.commit()
-        threads: dict[str, Thread] = {}
-        ids = []
-        for n, (slug, author, title, body) in enumerate(ARCHIVE["posts"]):
-            if title not in threads:
-                threads[title] = posting.start_thread(themes[slug], people[author], title, body)
-                post = posting.opening_post(threads[title])
-            else:
-                post = posting.reply(threads[title], people[author], body)
-            post.created_at = themes[slug].opens_at + timedelta(days=1, hours=n)
-            indexing.mark_post(post)  # its date changed after it was written
-            ids.append(post.id)
-        db.session.commit()
-        search.apply_pending()
-        return ids
-
-
-def results(client, **params):
-    html = client.get("/search", query_string=params).get_data(as_text=True)
-    block = re.search(r'<ol id="results"[^>]*>(.*?)</ol>', html, re.S)
-    ids = [int(i) for i in re.findall(r'href="/posts/(\d+)[?"]', block.group(1))] if block else []
-    return ids, html
-
 
 def body_of(app, post_id):
     with app.app_context():

@@ -11,7 +11,7 @@ import search
 from forum import posting
 from forum.extensions import db
 from forum.models import Post, Theme, User
-from tests.test_search import archive, results  # noqa: F401 (a fixture, used by name)
+from tests.conftest import results
 
 pytestmark = pytest.mark.every_search_backend
 

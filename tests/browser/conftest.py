@@ -112,3 +112,10 @@ def discussion(live_app):
         first = posting.reply(thread, people[1], "A first answer")
         nested = posting.reply(thread, people[0], "A nested answer", first)
         return {"thread": thread.id, "first": first.id, "nested": nested.id}
+
+
+def log_in(page, email="maria@example.org"):
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()

@@ -7,16 +7,10 @@ from forum import posting
 from forum.extensions import db
 from forum.models import Post, User
 from tests.conftest import PASSWORD
-from tests.test_markup import XSS_PAYLOADS
+from tests.browser.conftest import log_in
+from tests.conftest import XSS_PAYLOADS
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, email="maria@example.org"):
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_reply_inline_to_a_nested_post(page, discussion, live_app):

@@ -9,7 +9,7 @@ from forum.database import utcnow
 from forum.extensions import db
 from forum.models import PanelQuestion, Post, Theme, User
 from forum.passwords import hash_password
-from tests.browser.test_discussions_browser import log_in
+from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
