@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import multiprocessing
 
+import pytest
+
 from forum.extensions import db
 from forum.models import Post, Thread
 from tests.conftest import FAST_HASH
@@ -26,6 +28,7 @@ def _write_replies(database_uri: str, thread_id: int, author_id: int, count: int
     return "ok"
 
 
+@pytest.mark.slow  # many writers for real, a few seconds
 def test_concurrent_writers_never_hit_database_is_locked(app, make_user, make_theme, make_thread):
     author = make_user()
     make_theme()
@@ -66,6 +69,7 @@ def _post_through_http(database_uri: str, index_dir: str, search_backend: str, t
     return "ok"
 
 
+@pytest.mark.slow  # many writers for real, a few seconds
 def test_concurrent_writers_keep_the_index_complete(app, client, make_user, make_theme, make_thread):
     authors = [make_user(email=f"w{n}@example.org", display_name=f"Writer {n}") for n in range(3)]
     make_theme()
