@@ -165,6 +165,12 @@ def save_email_settings(user: User, values: dict) -> None:
     db.session.commit()
 
 
+def save_date_settings(user: User, time_zone: str, date_order: str) -> None:
+    """A member's time zone and date order (forms.members.DatesForm); "" for the community's; commit."""
+    user.time_zone, user.date_order = time_zone or None, date_order or None
+    db.session.commit()
+
+
 def current_password_matches(user: User, password: str) -> bool:
     """Whether `password` is the member's own, asked before a change; a wrong one is counted
     (the "current-password" limit) and committed, so guessing stays slow."""

@@ -73,6 +73,9 @@ def default_config(instance_path: str) -> dict:
         "AUDIT_ENTRIES_PER_PAGE": 50,
         # Times are stored in UTC and shown in the community's time zone.
         "DISPLAY_TIMEZONE": "America/New_York",
+        # How dates read: "month-first" (December 23, 2026, as US date pickers write
+        # them) or "day-first" (23 December 2026). Members may choose their own.
+        "DATE_ORDER": "month-first",
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 512 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -132,6 +135,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config.from_mapping(test_config)
     app.config.from_prefixed_env()
     _settle_secret_key(app)
+    _check_dates(app)
     if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
         # A server restart or failover leaves dead connections in the pool;
         # test each one as it is taken so the first request after comes through.
@@ -144,6 +148,19 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         if app.config["SESSION_COOKIE_NAME"] == "session":  # Flask's default: not chosen by the operator
             app.config["SESSION_COOKIE_NAME"] = "__Host-session"
         app.config.setdefault("REMEMBER_COOKIE_NAME", "__Host-remember_token")
+
+
+def _check_dates(app: Flask) -> None:
+    """A misspelt zone or order would otherwise fail on the first page that shows a date."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(app.config["DISPLAY_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigurationError(f"DISPLAY_TIMEZONE {app.config['DISPLAY_TIMEZONE']!r} is not a time zone; "
+                                 "use a name such as America/New_York or Europe/London.") from None
+    if app.config["DATE_ORDER"] not in ("month-first", "day-first"):
+        raise ConfigurationError(f"DATE_ORDER {app.config['DATE_ORDER']!r}: use month-first or day-first.")
 
 
 def _settle_secret_key(app: Flask) -> None:

@@ -30,6 +30,7 @@ from .database import utcnow
 from .extensions import db
 from .models import Mailing, PanelQuestion, Post, Theme, Thread, User
 from .models.panel import DISMISSED, PUBLISHED
+from .timefmt import Clock
 
 DIGEST_DAILY, DIGEST_WEEKLY = "digest-daily", "digest-weekly"
 THEME_OPEN, QUESTION, CLOSING = "theme-open", "question", "closing"
@@ -180,9 +181,9 @@ def _digest(mailing: Mailing) -> Content | None:
         .options(joinedload(Post.thread).joinedload(Thread.theme)).order_by(Post.created_at)).all()
     if not (new_threads or busiest or questions):
         return None  # never an empty digest
-    local_start = start.astimezone(_zone())
-    period = (f"the week of {local_start.strftime('%-d %B')}" if mailing.kind == DIGEST_WEEKLY
-              else local_start.strftime("%A %-d %B"))
+    clock = Clock(community=True)  # one email for every member: the community's dates
+    period = (f"the week of {clock.day(start)}" if mailing.kind == DIGEST_WEEKLY
+              else clock.day(start, weekday=True))
     community = current_app.config["COMMUNITY_NAME"]
     link = lambda post: emails.absolute_url("threads.permalink", post_id=post.id)  # noqa: E731
     return Content(
@@ -201,7 +202,7 @@ def _upcoming() -> tuple[str, str, str] | None:
     theme = themes.next_theme()
     if theme is None:
         return None
-    return (theme.title, theme.opens_at.astimezone(_zone()).strftime("%-d %B"),
+    return (theme.title, Clock(community=True).day(theme.opens_at),
             emails.absolute_url("themes.show", slug=theme.slug))
 
 
@@ -214,7 +215,7 @@ def _theme_open(theme: Theme) -> Content:
     return Content(
         f"The discussion of “{theme.title}” is open", "theme-open", MONTH_MAILING, dict(
             theme=theme, theme_url=emails.absolute_url("themes.show", slug=theme.slug),
-            panel_at=theme.panel_at.astimezone(_zone()).strftime("%A %-d %B, %-I:%M %p %Z") if theme.panel_at else "",
+            panel_at=Clock(community=True).day_and_time(theme.panel_at) if theme.panel_at else "",
             panelists=[(p.name, p.bio) for p in theme.panelists],
             resources=[(r.title, r.url, r.note) for r in theme.resources],
             kickoff=notify.excerpt(opening, 600) if opening else "",
@@ -261,7 +262,7 @@ def _closing(theme: Theme) -> Content | None:
         return None
     return Content(
         f"One week left in “{theme.title}”: questions still waiting for answers", "closing", MONTH_MAILING, dict(
-            theme=theme, closes=theme.closes_at.astimezone(_zone()).strftime("%A %-d %B"),
+            theme=theme, closes=Clock(community=True).day(theme.closes_at, weekday=True),
             theme_url=emails.absolute_url("themes.show", slug=theme.slug),
             questions=[(text, emails.absolute_url("threads.permalink", post_id=post_id)) for text, post_id in unanswered],
             threads=[(t.title, emails.absolute_url("threads.show", thread_id=t.id)) for t in quiet],

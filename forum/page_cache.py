@@ -37,7 +37,7 @@ cache = Cache()
 # Which build made a page: templates and code. Computed once per process.
 _BUILD_PARTS = ("templates", "forum")
 # Settings a page shows or is laid out by.
-_SHOWN_SETTINGS = ("COMMUNITY_NAME", "COMMUNITY_TAGLINE", "DISPLAY_TIMEZONE", "THREAD_BRANCHES_PER_PAGE",
+_SHOWN_SETTINGS = ("COMMUNITY_NAME", "COMMUNITY_TAGLINE", "DISPLAY_TIMEZONE", "DATE_ORDER", "THREAD_BRANCHES_PER_PAGE",
                    "MEMBERS_PER_PAGE", "SITE_URL")
 # Past this age, every relative date on a page ("Tuesday, 3:05 pm") has become a plain date.
 _DATES_SETTLE_AFTER = timedelta(days=8)

@@ -12,6 +12,7 @@ from typing import Any, Callable
 from .errors import abort_with
 from .models import ARCHIVED, ROLES, UPCOMING
 from .models.panel import PUBLISHABLE, PUBLISHED, QUEUED
+from .timefmt import date_only
 
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 
@@ -45,8 +46,7 @@ def _edit_profile(user, member) -> str | None:
 def _theme_closed(theme) -> str | None:
     state = theme.state()
     if state == UPCOMING:
-        return (f"The discussion of “{theme.title}” opens on "
-                f"{theme.opens_at.strftime('%-d %B %Y')}.")
+        return f"The discussion of “{theme.title}” opens on {date_only(theme.opens_at)}."
     if state == ARCHIVED:
         return f"The discussion of “{theme.title}” is archived: it can be read but takes no new posts."
     return None

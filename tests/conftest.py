@@ -237,8 +237,8 @@ def make_theme(app):
             "archived": (now - timedelta(days=60), now - timedelta(days=30)),
         }[state]
         with app.app_context():
-            theme = Theme(slug=slug, title=title, month=opens.strftime("%Y-%m"), summary="A summary.",
-                          opens_at=opens, closes_at=closes, **fields)
+            theme = Theme(slug=slug, title=title, summary="A summary.", opens_at=opens, closes_at=closes,
+                          **{"month": opens.strftime("%Y-%m"), **fields})
             db.session.add(theme)
             db.session.commit()
         return slug

@@ -91,7 +91,7 @@ def test_a_weekly_digest_goes_once_to_those_who_chose_it(app, mail_server, commu
     month_around(app, monday_morning)
     run(app, monday_morning)
     [weekly] = mail_server.to("weekly@example.org")
-    assert weekly["Subject"] == "STEM Teacher Leaders: what happened in the week of 23 November"
+    assert weekly["Subject"] == "STEM Teacher Leaders: what happened in the week of November 23"
     body = text_of(weekly)
     assert "Release time for coaches, started by Rosa Delgado in Finding time to collaborate (1 reply)" in body
     assert "Assessment that teaches: the discussion opens" in body  # the upcoming theme
@@ -118,7 +118,7 @@ def test_a_daily_digest_covers_yesterday(app, mail_server, community, make_threa
     month_around(app, at("2026-12-02 07:05"))
     run(app, at("2026-12-02 07:05"))
     [daily] = mail_server.to("daily@example.org")
-    assert "Tuesday 1 December" in daily["Subject"] and "Yesterday's thread" in text_of(daily)
+    assert "Tuesday, December 1" in daily["Subject"] and "Yesterday's thread" in text_of(daily)
 
 
 def test_a_big_audience_is_composed_in_batches_once_each(app, mail_server, community, make_user, make_thread,

@@ -1,9 +1,11 @@
 """A member's own profile and password, and roles for admins."""
+from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from ..models import ROLES
+from ..timefmt import DATE_ORDERS, zone_names
 from .fields import NewPassword, display_name_field, lower_email, strip_line, strip_text
 
 
@@ -63,3 +65,19 @@ class RoleForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token, for buttons that POST."""
+
+
+class DatesForm(FlaskForm):
+    """How a member reads dates; "" keeps the community's choice, whatever it becomes."""
+
+    time_zone = SelectField("Time zone", description="Dates and times on pages are shown in this zone. "
+                                                     "Emails to everyone use the community's.")
+    date_order = SelectField("Dates read")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        config = current_app.config
+        self.time_zone.choices = [("", f"The community's: {config['DISPLAY_TIMEZONE'].replace('_', ' ')}"),
+                                  *((name, name.replace("_", " ")) for name in zone_names())]
+        self.date_order.choices = [("", f"The community's: {DATE_ORDERS[config['DATE_ORDER']]}"),
+                                   *((order, example) for order, example in DATE_ORDERS.items())]

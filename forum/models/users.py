@@ -51,6 +51,10 @@ class User(UserMixin, db.Model):
     digest: Mapped[str] = mapped_column(String(8), default="weekly")
     # The month's emails: a theme opens, a panel question is published, a week is left. Opt-in.
     month_emails: Mapped[bool] = mapped_column(default=False)
+    # How this member reads dates: a zone name (America/Chicago) and "month-first" or
+    # "day-first" (forum.timefmt); None: the community's (DISPLAY_TIMEZONE, DATE_ORDER).
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    date_order: Mapped[str | None] = mapped_column(String(16))
     # When the last notification email was composed: the next waits NOTIFICATION_EMAIL_MINUTES.
     notified_by_email_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The newest password-reset link's secret part: a new request or a use

@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import accounts, directory_search, reading, throttle, tokens, watching
+from .. import accounts, directory_search, reading, throttle, timefmt, tokens, watching
+from ..database import utcnow
 from ..extensions import db
-from ..forms.members import EmailChangeForm, EmptyForm, PasswordForm, ProfileForm
+from ..forms.members import DatesForm, EmailChangeForm, EmptyForm, PasswordForm, ProfileForm
 from ..forms.notifications import EmailSettingsForm
 from ..models import User
 from ..passwords import verify_password
@@ -91,6 +92,20 @@ def sign_out_everywhere():
     return redirect(url_for("members.settings"))
 
 
+@bp.route("/settings/dates", methods=["POST"])
+@login_required
+def date_settings():
+    """Choose a time zone and date order of one's own."""
+    form = DatesForm()
+    if form.validate():
+        accounts.save_date_settings(current_user._get_current_object(), form.time_zone.data, form.date_order.data)
+        flash("Your date settings are saved: dates now read like this, "
+              f"{timefmt.Clock().exact(utcnow())}.", "success")
+    else:
+        flash("Choose a time zone and a date order from the lists.", "error")
+    return redirect(url_for("members.settings", _anchor="dates-heading"))
+
+
 @bp.route("/settings/email", methods=["POST"])
 @login_required
 def email_settings():
@@ -150,5 +165,7 @@ def _settings_page(profile_form=None, password_form=None, email_change_form=None
         password_form=password_form or PasswordForm(formdata=None),
         sign_out_form=EmptyForm(),
         email_form=EmailSettingsForm(formdata=None, obj=current_user),
+        dates_form=DatesForm(formdata=None, time_zone=current_user.time_zone or "",
+                             date_order=current_user.date_order or ""),
         watches=watching.chosen_by(current_user), watch_labels=watching.LABELS,
     )
