@@ -8,10 +8,14 @@ PORT ?= 5000
 
 .PHONY: run test bench install install-test demo clean
 
+# DEMO=0: a real, empty forum (no demo community is loaded into it).
+DEMO ?= 1
+
 run: $(VENV)/.installed
 	@# init-db runs `flask db upgrade`, then makes the search index when it is missing.
 	$(FLASK) init-db
-	$(FLASK) demo load --if-empty
+	@if [ "$(DEMO)" = 0 ]; then echo "DEMO=0: no demo community is loaded."; \
+	else $(FLASK) demo load --if-empty; fi
 	@# The worker (search index, panel questions) runs beside the server and stops with it.
 	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
@@ -33,13 +37,16 @@ install-test: $(VENV)/.installed-test
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11 or python3 on PATH)."; exit 1; }
+	@echo "Creating a virtual environment in $(VENV)..."
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@echo "Installing the forum and its libraries into $(VENV) (a minute or two the first time)..."
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	@echo "Installing the forum with its test tools into $(VENV) (a minute or two the first time)..."
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@ $(VENV)/.installed
 

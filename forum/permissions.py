@@ -53,19 +53,20 @@ def _theme_closed(theme) -> str | None:
 
 
 def _start_thread(user, theme) -> str | None:
-    if role_of(user) is None:
-        return LOG_IN
-    return _theme_closed(theme)
+    # A closed theme is closed to everyone: "log in" would promise what nobody can do.
+    return _theme_closed(theme) or (LOG_IN if role_of(user) is None else None)
 
 
 def _reply(user, thread) -> str | None:
-    if role_of(user) is None:
-        return LOG_IN
+    # What closes a discussion to everyone comes first: a visitor asked to log in
+    # to an archived thread would find they still could not reply.
     closed = _theme_closed(thread.theme)
     if closed:
         return closed
     if thread.locked and not has_role(user, "moderator"):
         return "This thread is locked by a moderator: it takes no new replies."
+    if role_of(user) is None:
+        return LOG_IN
     return None
 
 

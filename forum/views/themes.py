@@ -1,10 +1,11 @@
 """The front page, the theme archive, a theme's page and starting threads."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import freshness, panel, posting, reading, themes, throttle, tracking, watching
+from .. import freshness, ical, panel, posting, reading, themes, throttle, tracking, watching
+from ..database import utcnow
 from ..forms.discussions import ThreadForm
 from ..page_cache import cached_page
 from ..permissions import may, why_not
@@ -74,6 +75,15 @@ def _render_theme(theme, form: ThreadForm | None = None, preview: str | None = N
         watch_level=watching.theme_level(current_user, theme) if current_user.is_authenticated else None,
         watch_labels=watching.LABELS, watch_help=watching.THEME_HELP,
     ), status
+
+
+@bp.route("/themes/<slug>/calendar.ics")
+def calendar_file(slug: str):
+    """The theme's panel and discussion window, to add to a calendar."""
+    theme = get_theme_or_404(slug)
+    response = current_app.response_class(ical.theme_calendar(theme, utcnow()), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{theme.slug}.ics"'
+    return response
 
 
 @bp.route("/themes/<slug>/threads", methods=["POST"])

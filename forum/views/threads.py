@@ -16,7 +16,7 @@ from ..forms.moderation import HideForm
 from ..models import Post, Thread
 from ..page_cache import cached_page
 from ..pagination import page_arg
-from ..permissions import may, require, why_not
+from ..permissions import LOG_IN, may, require, why_not
 from ..security import form_checks_csrf
 from ..urls import post_url, thread_url
 from .composing import POSTING_TOO_FAST, PREVIEWING_TOO_FAST, preview_allowed, preview_html, render_preview
@@ -60,6 +60,7 @@ def thread_page_context(thread: Thread, view: reading.ThreadPage, moderator: boo
         thread=thread, theme=thread.theme, view=view,
         form=(form or blank) if can_reply else None, blank=blank,
         reply_to=reply_to, preview=preview, refusal=refusal, reply_refusal=reply_refusal,
+        log_in_to_reply=reply_refusal == LOG_IN,
         viewer_id=current_user.id if current_user.is_authenticated else None,
         moderator=moderator, page_url=lambda p: thread_url(thread, p),
         # Moderators' tools: one more query, for the themes a thread can move to.
