@@ -32,10 +32,13 @@ STATUS_LABELS = {
 
 # How a post credits the question: with the asker's name, and without one.
 CREDITS = {
-    "webinar_qa": ("Posed by {name} (webinar Q&A)", "Posed during the webinar Q&A"),
-    "webinar_chat": ("From the panel chat, {name}", "From the panel chat"),
+    "webinar_qa": ("Posed by {name} (webinar Q&A)", "Posed by a webinar participant (webinar Q&A)"),
+    "webinar_chat": ("From the panel chat, {name}", "From the panel chat, a webinar participant"),
     "email": ("Sent in by email by {name}", "Sent in by email"),
 }
+# What webinar tools put where a name was not given: credited as nobody in particular.
+NO_NAME = frozenset({"anonymous", "anon", "anonymous attendee", "anonymous participant", "attendee",
+                     "participant", "guest", "unknown", "webinar participant"})
 
 # Dismissing, marking answered live and returning to the queue: (new status, from which).
 TRANSITIONS = {
@@ -235,7 +238,10 @@ def add_pasted(theme: Theme, moderator: User, questions: list[PastedQuestion], s
 def credit(question: PanelQuestion) -> str:
     named, anonymous = CREDITS[question.source]
     # Whoever asked may have typed anything as their name in the webinar chat: it stays text.
-    return named.format(name=escape_markdown(question.asked_by)) if question.asked_by else anonymous
+    asked_by = question.asked_by.strip()
+    if not asked_by or asked_by.lower().strip(" .") in NO_NAME:
+        return anonymous
+    return named.format(name=escape_markdown(asked_by))
 
 
 def post_body(question: PanelQuestion) -> str:

@@ -1,9 +1,12 @@
-"""Reading a list of questions pasted from a webinar tool, and spotting duplicates.
+"""Reading a list of questions pasted from a webinar tool, and spotting duplicates and chatter.
 
-Two shapes are understood: one question per line as "Name: question"
-(chat exports such as "19:42:10 From Jackie Wheeler to Everyone: ..."
-included), or CSV whose header row names a question column and,
-usually, a name column. Nothing here touches the database.
+Understood: one question per line as "Name: question" (chat exports such
+as "19:42:10 From Jackie Wheeler to Everyone: ..." included), a chat
+export that puts the message on the line under its name, a plain list of
+questions without names, and CSV whose header row names a question column
+and, usually, a name column. Lines that don't read as a question ("thanks
+everyone, this was great!") are kept but flagged, and start unticked.
+Nothing here touches the database.
 """
 from __future__ import annotations
 
@@ -18,8 +21,10 @@ from .text import clean_line, clean_text
 QUESTION_MAX = 4000
 ASKED_BY_MAX = 200
 MAX_QUESTIONS = 300
-# Word overlap above which two questions are probably the same one.
+# Word overlap above which two questions are probably the same one; a shorter re-ask
+# counts by its own words when it has at least this many (besides filler words).
 DUPLICATE_OVERLAP = 0.8
+SHORTER_REASK_WORDS = 3
 
 NAME_HEADERS = {"name", "asked by", "asker", "asker name", "attendee", "attendee name", "from",
                 "participant", "participant name", "user name", "username"}
@@ -35,7 +40,6 @@ _WORD = re.compile(r"\w+")
 # A "name" opening with one of these is a question with a colon in it, not a name.
 _QUESTION_WORDS = {"what", "how", "why", "when", "where", "which", "who", "is", "are", "do",
                    "does", "did", "should", "could", "would", "has", "have", "any", "anyone"}
-EXAMPLE = "“Jackie Wheeler, middle school science coach: How do you find time for …?”"
 
 
 @dataclass
@@ -44,6 +48,12 @@ class PastedQuestion:
     asked_by: str
     question: str
     duplicate: str = ""  # why it looks like a duplicate, or empty
+    chatter: str = ""  # why it doesn't read as a question, or empty
+
+    @property
+    def doubtful(self) -> bool:
+        """Left unticked in the preview: a likely duplicate, or not a question."""
+        return bool(self.duplicate or self.chatter)
 
 
 @dataclass
@@ -90,6 +100,21 @@ def _csv_header(line: str) -> dict[str, int] | None:
     return columns if "question" in columns and len(cells) > 1 else None
 
 
+# A question without a question mark still starts like one ("Please share how ...").
+_ASKING_WORDS = _QUESTION_WORDS | {"can", "will", "please", "curious", "wondering", "i wonder", "tell",
+                                   "share", "explain", "describe", "thoughts"}
+NOT_A_QUESTION = "It doesn't read as a question (no question mark): chat, perhaps."
+
+
+def _chatter(question: str) -> str:
+    if "?" in question:
+        return ""
+    first = " ".join(_WORD.findall(question.lower())[:2])
+    if first.split(" ")[0] in _ASKING_WORDS or first in _ASKING_WORDS:
+        return ""
+    return NOT_A_QUESTION
+
+
 def _checked(line: int, asked_by: str, question: str, errors: list[str]) -> PastedQuestion | None:
     question = clean_text(question)
     asked_by = clean_line(asked_by)
@@ -100,7 +125,7 @@ def _checked(line: int, asked_by: str, question: str, errors: list[str]) -> Past
     elif len(asked_by) > ASKED_BY_MAX:
         errors.append(f"Line {line}: the name is longer than {ASKED_BY_MAX} characters.")
     else:
-        return PastedQuestion(line, asked_by, question)
+        return PastedQuestion(line, asked_by, question, chatter=_chatter(question))
     return None
 
 
@@ -143,37 +168,65 @@ def _split_line(line: str) -> tuple[str, str] | None:
     return name, question
 
 
+def _looks_like_a_name(name: str) -> bool:
+    # "What is this: ..." is a question with a colon in it, not a name and a question.
+    return bool(name) and len(name) <= 120 and "?" not in name and name.split()[0].lower() not in _QUESTION_WORDS
+
+
 def _parse_lines(text: str) -> Pasted:
     questions, errors = [], []
+    waiting: tuple[int, str] | None = None  # a chat export's name line, its message still to come
     for line, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip():
             continue
         parts = _split_line(raw)
-        if parts is None:
-            errors.append(f"Line {line}: expected “Name: question”, e.g. {EXAMPLE}")
-            continue
-        name, question = parts
-        if not name:
+        if parts is not None and not parts[0]:
             errors.append(f"Line {line}: the name before the colon is missing.")
-        elif len(name) > 120 or "?" in name or name.split()[0].lower() in _QUESTION_WORDS:
-            # Most likely a question with a colon in it and no name in front.
-            errors.append(f"Line {line}: “{name[:60]}” doesn't look like a name; "
-                          f"write “Name: question”.")
+            continue
+        if parts is not None and _looks_like_a_name(parts[0]):
+            name, question = parts
+            if waiting:  # the name line before had no message under it
+                errors.append(f"Line {waiting[0]}: the question is empty.")
+                waiting = None
+            if not question.strip():
+                waiting = (line, name)  # the message follows on the next line
+                continue
+            start = line
+        elif waiting:
+            (start, name), question = waiting, raw
         else:
-            found = _checked(line, name, question, errors)
-            if found:
-                questions.append(found)
+            start, name, question = line, "", _TIMESTAMP.sub("", raw.strip())  # a plain list: no names
+        waiting = None
+        found = _checked(start, name, question, errors)
+        if found:
+            questions.append(found)
+    if waiting:
+        errors.append(f"Line {waiting[0]}: the question is empty.")
     return Pasted(questions, errors, "lines")
 
 
+# Words that carry no subject: two questions are alike by the rest.
+_FILLER = frozenset("""a an the do does did you your we our us i my me how what why when where which who whom is are
+was were be been being to of in on for and or with about at it its this that these those can could would
+should will any there have has had so if as by from into than then them they their just also more most
+some anyone everyone one""".split())
+
+
 def _words(text: str) -> frozenset[str]:
-    return frozenset(_WORD.findall(text.lower()))
+    words = frozenset(_WORD.findall(text.lower()))
+    return (words - _FILLER) or words
 
 
 def _alike(a: frozenset[str], b: frozenset[str]) -> bool:
+    """The same question: most words shared, or a shorter re-ask whose words are nearly all in
+    the other ("how do you protect planning time?" after "How do you protect common planning
+    time when the schedule keeps changing?")."""
     if not a or not b:
         return False
-    return a == b or len(a & b) / len(a | b) >= DUPLICATE_OVERLAP
+    shared = len(a & b)
+    if a == b or shared / len(a | b) >= DUPLICATE_OVERLAP:
+        return True
+    return min(len(a), len(b)) >= SHORTER_REASK_WORDS and shared / min(len(a), len(b)) >= DUPLICATE_OVERLAP
 
 
 def flag_duplicates(pasted: list[PastedQuestion], existing: list[tuple[str, str]]) -> None:

@@ -13,7 +13,7 @@ from forum import panel
 from forum.database import recorded_statements, utcnow
 from forum.extensions import db
 from forum.models import PanelQuestion, Post, Theme, Thread, User
-from forum.panel_paste import parse
+from forum.panel_paste import flag_duplicates, parse
 from tests.conftest import FAST_HASH, PASSWORD, audit_actions, csrf_from
 
 QUEUE = "/moderate/themes/finding-time/questions"
@@ -252,9 +252,9 @@ def test_paste_flags_likely_duplicates(app, client, forms, moderator):
 
 
 @pytest.mark.parametrize("text, errors", [
-    ("Jackie: One?\nno colon on this line\nBeth: Two?\nBrett:   \n", ["Line 2: expected “Name: question”",
-                                                                   "Line 4: the question is empty."]),
-    ("What is this: a question without a name?\n", ["look like a name"]),
+    ("Jackie: One?\nBeth: Two?\nBrett:   \n", ["Line 3: the question is empty."]),
+    ("Jackie:\nBeth: Two?\n", ["Line 1: the question is empty."]),
+    (": a colon and no name?\n", ["Line 1: the name before the colon is missing."]),
     ("name,question\nJackie,One?\nonly one column\n", ["Line 3: expected at least 2 columns, found 1."]),
     ("\n  \n", ["Paste at least one question."]),
 ])
@@ -288,6 +288,58 @@ def test_chat_exports_are_understood(line, asked_by, text):
     assert [(q.asked_by, q.question) for q in pasted.questions] == [(asked_by, text)]
 
 
+def test_a_chat_export_with_messages_under_names_chatter_and_a_plain_list():
+    pasted = parse("19:42:10 From Jackie Wheeler to Everyone:\n"
+                   "\tHow do you find time for lesson study?\n"
+                   "19:43:02 From Beth Heidemann to Everyone:\n"
+                   "\tthanks everyone, this was great!\n"
+                   "What about schools with no release days?\n"
+                   "What is this: a question with a colon and no name?\n"
+                   "Please share how you schedule peer observations\n")
+    assert pasted.errors == []
+    assert [(q.line, q.asked_by, q.question, bool(q.chatter)) for q in pasted.questions] == [
+        (1, "Jackie Wheeler", "How do you find time for lesson study?", False),
+        (3, "Beth Heidemann", "thanks everyone, this was great!", True),
+        (5, "", "What about schools with no release days?", False),
+        (6, "", "What is this: a question with a colon and no name?", False),
+        (7, "", "Please share how you schedule peer observations", False),
+    ]
+
+
+# Re-asks as they come in real chat exports: a shortened or reworded copy of a
+# question already in the queue or published, and near misses that are not.
+@pytest.mark.parametrize("earlier, later, alike", [
+    ("How do you protect common planning time when the master schedule keeps changing?",
+     "how do you protect planning time?", True),
+    ("What does a good coaching cycle look like for new teachers?",
+     "what does a good coaching cycle look like", True),
+    ("How do you protect time for collaboration?", "How do you protect time for collaboration", True),
+    ("Any tips for getting admin buy-in for release time?",
+     "How did you get your principal to agree to release time?", False),
+    ("How do you protect planning time?", "How do you use planning time?", False),
+    ("What about new teachers?", "What about veteran teachers?", False),
+])
+def test_likely_duplicates_include_shortened_re_asks(earlier, later, alike):
+    [pasted] = parse(f"Maria Lopez: {later}").questions
+    flag_duplicates([pasted], [(earlier, "published")])
+    assert bool(pasted.duplicate) is alike
+
+
+def test_chatter_starts_unticked_in_the_preview(app, forms, moderator):
+    html = paste(forms, "Jackie: How do you start?\nBeth: great session, thank you all\n",
+                 preview="1").get_data(as_text=True)
+    assert "doesn&#39;t read as a question" in html
+    assert 'name="keep" value="1" id="keep-1" checked' in html
+    assert 'name="keep" value="2" id="keep-2">' in html
+
+
+def test_the_add_and_paste_forms_come_before_the_lists(client, forms, moderator):
+    for n in range(3):
+        add(forms, question=f"Question number {n}?")
+    page = client.get(QUEUE).get_data(as_text=True)
+    assert page.index('id="add"') < page.index('id="paste"') < page.index('id="queue"')
+
+
 # Publishing ---------------------------------------------------------------------
 
 def test_publishing_starts_the_facilitated_discussion_with_a_credited_post(app, client, forms, moderator):
@@ -316,7 +368,9 @@ def test_publishing_starts_the_facilitated_discussion_with_a_credited_post(app, 
 @pytest.mark.parametrize("source, asked_by, credit", [
     ("webinar_chat", "Beth Heidemann", "— From the panel chat, Beth Heidemann"),
     ("email", "Brett Criswell, chemistry teacher", "— Sent in by email by Brett Criswell, chemistry teacher"),
-    ("webinar_qa", "", "— Posed during the webinar Q&amp;A"),
+    ("webinar_qa", "", "— Posed by a webinar participant (webinar Q&amp;A)"),
+    ("webinar_qa", "Anonymous", "— Posed by a webinar participant (webinar Q&amp;A)"),
+    ("webinar_chat", "attendee", "— From the panel chat, a webinar participant"),
 ])
 def test_credits_by_source(app, forms, moderator, source, asked_by, credit):
     add(forms, source=source, asked_by=asked_by)

@@ -237,7 +237,7 @@ def paste_questions(slug: str):
         if form.save.data and not pasted.errors:
             form.form_errors.append("The list changed after its preview. Check the preview below, then save.")
         form.previewed.data = fingerprint
-        form.keep.data = [item.line for item in pasted.questions if not item.duplicate]
+        form.keep.data = [item.line for item in pasted.questions if not item.doubtful]
         return _questions_page(theme, paste_form=form, pasted=pasted)
     kept = [item for item in pasted.questions if item.line in set(form.keep.data or ())]
     if not kept:
