@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app, g
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
@@ -77,7 +77,7 @@ def queue_of(theme: Theme) -> dict[str, list[PanelQuestion]]:
     groups: dict[str, list[PanelQuestion]] = {status: [] for status in STATUS_LABELS}
     for question in questions:
         groups[question.status].append(question)
-    groups[SCHEDULED].sort(key=lambda q: q.publish_at)
+    groups[SCHEDULED].sort(key=lambda q: (q.publish_at, q.id))
     groups[PUBLISHED].sort(key=lambda q: q.published_at, reverse=True)
     return groups
 
@@ -131,18 +131,26 @@ def edit(question: PanelQuestion, moderator: User, data: dict) -> None:
 
 
 def reorder(question: PanelQuestion, direction: str, moderator: User) -> bool:
-    """Swap a queued question with its neighbour "up" or "down" the queue; commit."""
-    order = PanelQuestion.position
+    """Swap a question with its neighbour "up" or "down" its list; commit. In the queue they
+    swap places; scheduled ones swap publish times, so the slots stay and nothing is unscheduled."""
+    scheduled = question.status == SCHEDULED
+    order = PanelQuestion.publish_at if scheduled else PanelQuestion.position
+    mine = question.publish_at if scheduled else question.position
     stmt = select(PanelQuestion).where(PanelQuestion.theme_id == question.theme_id,
-                                       PanelQuestion.status == QUEUED)
+                                       PanelQuestion.status == question.status)
     if direction == "up":
-        stmt = stmt.where(order < question.position).order_by(order.desc(), PanelQuestion.id.desc())
+        stmt = stmt.where(or_(order < mine, and_(order == mine, PanelQuestion.id < question.id)))
+        stmt = stmt.order_by(order.desc(), PanelQuestion.id.desc())
     else:
-        stmt = stmt.where(order > question.position).order_by(order, PanelQuestion.id)
+        stmt = stmt.where(or_(order > mine, and_(order == mine, PanelQuestion.id > question.id)))
+        stmt = stmt.order_by(order, PanelQuestion.id)
     neighbour = db.session.scalar(stmt.limit(1))
     if neighbour is None:
         return False
-    question.position, neighbour.position = neighbour.position, question.position
+    if scheduled:
+        question.publish_at, neighbour.publish_at = neighbour.publish_at, question.publish_at
+    else:
+        question.position, neighbour.position = neighbour.position, question.position
     audit.record(moderator, "question.reorder", question, f"{direction}: {summary(question)}")
     db.session.commit()
     return True

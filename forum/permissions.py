@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from .errors import abort_with
 from .models import ARCHIVED, ROLES, UPCOMING
-from .models.panel import PUBLISHABLE, PUBLISHED, QUEUED
+from .models.panel import PUBLISHABLE, PUBLISHED, QUEUED, SCHEDULED
 from .timefmt import date_only
 
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
@@ -134,7 +134,9 @@ def _publish_question(user, question) -> str | None:
 
 
 def _reorder_question(user, question) -> str | None:
-    return None if question.status == QUEUED else "Only questions in the queue can be reordered."
+    if question.status in (QUEUED, SCHEDULED):
+        return None
+    return "Only queued and scheduled questions can be reordered."
 
 
 def _hide_post(user, post) -> str | None:

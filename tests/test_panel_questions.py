@@ -340,6 +340,21 @@ def test_the_add_and_paste_forms_come_before_the_lists(client, forms, moderator)
     assert page.index('id="add"') < page.index('id="paste"') < page.index('id="queue"')
 
 
+def test_scheduled_questions_swap_times_without_leaving_the_schedule(app, client, forms, moderator):
+    first_at, second_at = utcnow() + timedelta(days=1), utcnow() + timedelta(days=3)
+    add(forms, question="Which question goes first?", publish_at=local(first_at))
+    add(forms, question="Which question goes second?", publish_at=local(second_at))
+    first, second = questions(app)
+    assert post_action(forms, second.id, "reorder", direction="up").status_code == 302
+    moved, earlier = question(app, second.id), question(app, first.id)
+    assert (moved.status, earlier.status) == ("scheduled", "scheduled")
+    assert (moved.publish_at, earlier.publish_at) == (first.publish_at, second.publish_at)
+    page = client.get(QUEUE).get_data(as_text=True)
+    scheduled = page[page.index('id="scheduled"'):page.index('id="published"')]
+    assert scheduled.index("Which question goes second?") < scheduled.index("Which question goes first?")
+    assert audit_actions(app)[-1] == "question.reorder"
+
+
 # Publishing ---------------------------------------------------------------------
 
 def test_publishing_starts_the_facilitated_discussion_with_a_credited_post(app, client, forms, moderator):

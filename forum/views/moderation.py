@@ -292,7 +292,7 @@ def reorder_question(question_id: int):
     if not form.validate():
         abort(400)
     if not panel.reorder(question, form.direction.data, _moderator()):
-        flash(f"It is already {'first' if form.direction.data == 'up' else 'last'} in the queue.", "info")
+        flash(f"It is already {'first' if form.direction.data == 'up' else 'last'}.", "info")
     return redirect(_queue_url(question))
 
 
