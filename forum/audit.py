@@ -40,6 +40,7 @@ ACTIONS = {
     "thread.move": "moved thread",
     "post.hide": "hid post",
     "post.unhide": "unhid post",
+    "post.keep": "kept a reported post up",
     "user.role": "changed role",
     "user.password-reset": "sent a password reset link to",
     "user.invitation": "sent an invitation to",

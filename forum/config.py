@@ -66,6 +66,7 @@ def default_config(instance_path: str) -> dict:
             "preview": [60, 60],            # previews a member asks for in a minute
             "post": [30, 600],              # replies and new threads a member writes in 10 minutes
             "current-password": [5, 900],   # wrong current passwords in settings, per account
+            "report": [10, 3600],           # posts a member reports in an hour
         },
         "MEMBERS_PER_PAGE": 24,
         "POST_MAX_LENGTH": 20_000,

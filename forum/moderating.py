@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from . import audit, freshness, indexing, notify
+from . import audit, freshness, indexing, notify, reports
 from .database import utcnow
 from .extensions import db
 from .models import Post, Theme, Thread, User
+from .models.reports import HIDDEN
 
 REASON_MAX = 300
 
@@ -68,6 +69,7 @@ def hide(post: Post, moderator: User, reason: str) -> bool:
         _count_change(post, -1)
         indexing.mark_post(post)  # search drops it
         notify.forget_post(post)  # and nobody is told of it
+        reports.close(post, moderator, HIDDEN)  # but whoever reported it is told it is gone
         audit.record(moderator, "post.hide", post, reason)
     db.session.commit()
     return bool(changed)

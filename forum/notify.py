@@ -19,7 +19,8 @@ from . import emails, mentions, watching
 from .database import utcnow
 from .extensions import db
 from .models import Notification, NotificationEvent, PanelQuestion, Post, Thread, User
-from .models.notifications import MENTION, MUTED, NEW_THREAD, QUESTION, REPLY, WATCHED_POST, WATCHING
+from .models.notifications import (MENTION, MUTED, NEW_THREAD, QUESTION, REPLY, REPORT_HIDDEN, REPORT_KEPT,
+                                   REPORT_OUTCOMES, WATCHED_POST, WATCHING)
 from .text import clean_line
 
 EVENTS_PER_BATCH = 100
@@ -172,7 +173,16 @@ def sentence(notification: Notification) -> str:
         NEW_THREAD: f"{who} started “{thread.title}” in {thread.theme.title}",
         QUESTION: f"A panel question is open in {thread.theme.title}",
         MENTION: f"{who} mentioned you in “{thread.title}”",
+        REPORT_HIDDEN: f"A post you reported in “{thread.title}” was hidden by a moderator. Thank you.",
+        REPORT_KEPT: f"A moderator read the post you reported in “{thread.title}” and left it up.",
     }[notification.kind]
+
+
+def link_endpoint(notification: Notification) -> tuple[str, dict]:
+    """Where a notification leads: its post, or, for a reported post that was hidden, its thread."""
+    if notification.kind == REPORT_HIDDEN:
+        return "threads.show", {"thread_id": notification.post.thread_id}
+    return "threads.permalink", {"post_id": notification.post_id}
 
 
 def excerpt(post: Post, length: int = EXCERPT_LENGTH) -> str:
@@ -204,7 +214,8 @@ def _compose_for(member: User, now) -> None:
         listing(member).where(Notification.email_pending.is_(True))).unique().all()
     for notification in pending:
         notification.email_pending = False
-    shown = [n for n in pending if n.post.is_visible]
+    # A report's outcome is told whatever became of the post; other news of a gone post is not.
+    shown = [n for n in pending if n.post.is_visible or n.kind in REPORT_OUTCOMES]
     if not shown or not member.email_notifications or not member.can_log_in:
         return
     member.notified_by_email_at = now
@@ -212,9 +223,13 @@ def _compose_for(member: User, now) -> None:
                else f"{len(shown)} new notifications in {current_app.config['COMMUNITY_NAME']}")
     emails.queue(f"notifications:{member.id}:{shown[0].id}", member, subject, "notifications",
                  unsubscribe=NOTIFICATIONS_MAILING,
-                 items=[(sentence(n), excerpt(n.post), emails.absolute_url("threads.permalink", post_id=n.post_id))
-                        for n in shown],
+                 items=[(sentence(n), excerpt(n.post), _absolute_link(n)) for n in shown],
                  notifications_url=emails.absolute_url("notifications.index"))
+
+
+def _absolute_link(notification: Notification) -> str:
+    endpoint, values = link_endpoint(notification)
+    return emails.absolute_url(endpoint, **values)
 
 
 def stop_notification_emails(user: User) -> None:

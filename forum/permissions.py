@@ -143,6 +143,16 @@ def _hide_post(user, post) -> str | None:
     return "That post was deleted by its author." if post.is_deleted else None
 
 
+def _report_post(user, post) -> str | None:
+    if role_of(user) is None:
+        return LOG_IN
+    if post.author_id == user.id:
+        return "That is your own post: edit or delete it instead."
+    if not post.is_visible:
+        return "That post is already gone from the discussion."
+    return None
+
+
 def _move_thread(user, thread) -> str | None:
     if thread.facilitated:
         return "The facilitated discussion belongs to its theme and can't be moved."
@@ -166,6 +176,8 @@ RULES: dict[str, Callable[[Any, Any], str | None]] = {
     "pin_thread": _MODERATOR,
     "lock_thread": _MODERATOR,
     "unhide_post": _MODERATOR,
+    "handle_reports": _MODERATOR,  # the queue of reported posts: hide, or keep up
+    "report_post": _report_post,
     "edit_question": _moderator(_edit_question),
     "publish_question": _moderator(_publish_question),
     "reorder_question": _moderator(_reorder_question),

@@ -47,7 +47,7 @@ def test_a_visitor_s_reply_link_comes_back_to_that_post_with_its_box_open(app, c
     thread, opening = make_thread("finding-time", member)
     reply = add_reply(thread, member, "A reply to answer.", opening)
     page = client.get(f"/threads/{thread}").get_data(as_text=True)
-    link = html.unescape(re.search(rf'<a href="([^"]+)" class="post__reply">Reply</a>', page).group(1))
+    link = html.unescape(re.search(r'<a href="([^"]+)" class="post__reply">Reply</a>', page).group(1))
     assert urlsplit(link).path == "/login"
     back = unquote(parse_qs(urlsplit(link).query)["next"][0])
     assert back.endswith(f"reply_to={reply}#reply-{reply}")  # was the thread's address alone

@@ -79,6 +79,8 @@ MODERATION_URLS = [
     ("post", "/moderate/threads/1/lock", 400, 302), ("post", "/moderate/threads/1/unlock", 400, 302),
     ("post", "/moderate/threads/1/move", 400, 302),
     ("post", "/moderate/posts/2/hide", 400, 302), ("post", "/moderate/posts/2/unhide", 400, 302),
+    ("get", "/moderate/reports", None, 200),
+    ("post", "/moderate/reports/2/hide", 400, 302), ("post", "/moderate/reports/2/keep", 400, 302),
 ]
 
 
@@ -141,6 +143,8 @@ RULE_OF = {
     "/moderate/threads/1/lock": "lock_thread", "/moderate/threads/1/unlock": "lock_thread",
     "/moderate/threads/1/move": "move_thread",
     "/moderate/posts/2/hide": "hide_post", "/moderate/posts/2/unhide": "unhide_post",
+    "/moderate/reports": "handle_reports", "/moderate/reports/2/hide": "handle_reports",
+    "/moderate/reports/2/keep": "handle_reports",
 }
 
 

@@ -1,8 +1,10 @@
 """Writing posts and threads. Bodies are Markdown; extra fields are never read."""
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
 
-from .fields import strip_line
+from ..reports import REASON_MAX
+from .fields import strip_line, strip_text
 
 
 class PostForm(FlaskForm):
@@ -24,3 +26,12 @@ class ThreadForm(PostForm):
 
 class EditForm(PostForm):
     submit = SubmitField("Save changes")
+
+
+class ReportForm(FlaskForm):
+    reason = TextAreaField(
+        "What is wrong with this post?", filters=[strip_text],
+        description="Only moderators read this; the author is not told who reported the post.",
+        validators=[DataRequired("Say what is wrong with the post, so moderators know what to look for."),
+                    Length(max=REASON_MAX, message=f"Keep it under {REASON_MAX} characters.")],
+    )

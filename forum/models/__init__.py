@@ -3,6 +3,7 @@ from .audit import AuditEntry
 from .discussions import Post, Thread
 from .notifications import Mailing, Notification, NotificationEvent, OutgoingMail, Watch
 from .panel import PanelQuestion
+from .reports import Report
 from .search import SearchOutbox
 from .security import ThrottleEvent
 from .themes import ARCHIVED, OPEN, UPCOMING, Panelist, Resource, Theme
@@ -11,6 +12,6 @@ from .users import ROLES, User
 
 __all__ = [
     "ARCHIVED", "AuditEntry", "Mailing", "Notification", "NotificationEvent", "OPEN",
-    "OutgoingMail", "Watch", "PanelQuestion", "Panelist", "Post", "ROLES",
+    "OutgoingMail", "Watch", "PanelQuestion", "Panelist", "Post", "ROLES", "Report",
     "Resource", "SearchOutbox", "Theme", "Thread", "ThreadRead", "ThrottleEvent", "UPCOMING", "User",
 ]

@@ -28,7 +28,10 @@ WATCHED_POST = "watched_post"    # a new post in a thread you watch
 MENTION = "mention"              # someone wrote @your name
 QUESTION = "question"            # a panel question was published in a theme you watch
 NEW_THREAD = "new_thread"        # a new thread in a theme you watch
-NOTIFICATION_KINDS = (REPLY, WATCHED_POST, MENTION, QUESTION, NEW_THREAD)
+REPORT_HIDDEN = "report_hidden"  # a post you reported was hidden by a moderator
+REPORT_KEPT = "report_kept"      # a moderator looked at a post you reported and left it up
+REPORT_OUTCOMES = (REPORT_HIDDEN, REPORT_KEPT)
+NOTIFICATION_KINDS = (REPLY, WATCHED_POST, MENTION, QUESTION, NEW_THREAD, *REPORT_OUTCOMES)
 
 # OutgoingMail.status
 PENDING, SENT, FAILED = "pending", "sent", "failed"

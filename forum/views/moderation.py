@@ -5,7 +5,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_login import current_user
 
-from .. import audit, moderating, panel, themes, timefmt
+from .. import audit, moderating, panel, reports, themes, timefmt
 from ..database import READ_ONLY_METHODS, utcnow
 from ..extensions import db, login_manager
 from ..forms.members import EmptyForm
@@ -48,7 +48,7 @@ def _theme_or_404(slug: str, action: str) -> Theme:
 def index():
     """Every theme, with links to edit it."""
     require(current_user, "edit_theme")
-    return render_template("moderation/index.html", themes=themes.newest_first())
+    return render_template("moderation/index.html", themes=themes.newest_first(), reported=reports.open_count())
 
 
 def _save_theme(form: ThemeForm, theme: Theme | None):
@@ -390,6 +390,40 @@ def unhide_post(post_id: int):
     if moderating.unhide(post, _moderator()):
         flash("The post is visible to members again.", "success")
     return redirect(post_url(post))
+
+
+# Reported posts -------------------------------------------------------------------
+
+@bp.route("/reports")
+def reported_posts():
+    """Posts members reported, the longest waiting first, each in its context."""
+    require(current_user, "handle_reports")
+    return render_template("moderation/reports.html", reported=reports.open_reports(), hide_form=HideForm(),
+                           empty_form=EmptyForm())
+
+
+@bp.route("/reports/<int:post_id>/hide", methods=["POST"])
+def hide_reported(post_id: int):
+    """Hide a reported post; its reporters are told."""
+    post = db.get_or_404(Post, post_id)
+    require(current_user, "handle_reports", post)
+    require(current_user, "hide_post", post)
+    form = HideForm()
+    if not form.validate():
+        flash(" ".join(form.reason.errors) or "Give a reason.", "error")
+    elif moderating.hide(post, _moderator(), form.reason.data):
+        flash("The post is hidden, and whoever reported it is told.", "success")
+    return redirect(url_for("moderation.reported_posts"))
+
+
+@bp.route("/reports/<int:post_id>/keep", methods=["POST"])
+def keep_reported(post_id: int):
+    """Leave a reported post up; its reporters are told."""
+    post = db.get_or_404(Post, post_id)
+    require(current_user, "handle_reports", post)
+    if reports.keep(post, _moderator()):
+        flash("The post stays up, and whoever reported it is told.", "success")
+    return redirect(url_for("moderation.reported_posts"))
 
 
 # The audit log -----------------------------------------------------------------

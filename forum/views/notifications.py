@@ -41,9 +41,9 @@ def open_one(notification_id: int):
     notification = db.session.get(Notification, notification_id)
     if notification is None or notification.user_id != current_user.id:
         abort(404)
-    post_id = notification.post_id
+    endpoint, values = notify.link_endpoint(notification)
     notify.mark_read(current_user, notification_id)
-    return redirect(url_for("threads.permalink", post_id=post_id))
+    return redirect(url_for(endpoint, **values))
 
 
 @bp.route("/notifications/<int:notification_id>/read", methods=["POST"])

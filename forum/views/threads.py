@@ -8,10 +8,10 @@ from flask_login import current_user, login_required
 import search
 from search.documents import plain_text
 
-from .. import freshness, moderating, panel, posting, reading, throttle, timefmt, tracking, watching
+from .. import freshness, moderating, panel, posting, reading, reports, throttle, timefmt, tracking, watching
 from ..database import id_from
 from ..extensions import db
-from ..forms.discussions import EditForm, ReplyForm
+from ..forms.discussions import EditForm, ReplyForm, ReportForm
 from ..forms.moderation import HideForm
 from ..models import Post, Thread
 from ..page_cache import cached_page
@@ -152,6 +152,32 @@ def reply(thread_id: int):
         return render_thread(thread, page, form=form, reply_to=reply_to)
     flash("Your reply is posted.", "success")
     return redirect(post_url(post))
+
+
+@bp.route("/posts/<int:post_id>/report", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def report(post_id: int):
+    """Report a post to the moderators, with what is wrong with it."""
+    post = get_post_or_404(post_id)
+    require(current_user, "report_post", post)
+    form = ReportForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            reports.report(post, current_user._get_current_object(), form.reason.data)
+        except reports.AlreadyReported:
+            flash("You reported this post already; moderators will look at it.", "info")
+        except reports.TooManyReports:
+            form.reason.errors.append("You have reported many posts in the last hour: please wait a while, "
+                                      "then report this one. What you wrote is kept below.")
+            status = 429
+        else:
+            flash("Thank you: moderators will look at the post, and you will be told what they decide.",
+                  "success")
+        if status == 200:
+            return redirect(post_url(post))
+    return render_template("threads/report.html", post=post, form=form, back=post_url(post)), status
 
 
 @bp.route("/posts/<int:post_id>")
