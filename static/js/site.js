@@ -38,6 +38,90 @@
     });
   });
 
+  // Drafts: what is typed in a post form is kept in this browser, per form and
+  // parent post, and put back after a reload or a failed send. It is forgotten
+  // once the post lands (the page after sending shows the new post), and
+  // leaving a page with unsent text asks first.
+  var DRAFT_PREFIX = "forum-draft:";
+  var sending = false;
+  function draftKey(form) {
+    var parent = form.querySelector("input[name=parent_id]");
+    return DRAFT_PREFIX + form.getAttribute("action") + "#" + (parent ? parent.value : "");
+  }
+  function draftFields(form) {
+    return { body: form.querySelector("[data-body]"), title: form.querySelector("input[name=title]") };
+  }
+  function storage() {
+    try { return window.localStorage; } catch (e) { return null; }
+  }
+  function saveDraft(form) {
+    var store = storage(), fields = draftFields(form);
+    if (!store || !fields.body) return;
+    var title = fields.title ? fields.title.value : "";
+    if (fields.body.value.trim() || title.trim()) {
+      store.setItem(draftKey(form), JSON.stringify({ body: fields.body.value, title: title, at: Date.now() }));
+    } else {
+      store.removeItem(draftKey(form));
+    }
+  }
+  function restoreDraft(form) {
+    var store = storage(), fields = draftFields(form);
+    if (!store || !fields.body || fields.body.value.trim()) return;  // the server kept what was sent
+    var saved = null;
+    try { saved = JSON.parse(store.getItem(draftKey(form)) || "null"); } catch (e) { saved = null; }
+    if (!saved || !saved.body) return;
+    fields.body.value = saved.body;
+    if (fields.title && saved.title) fields.title.value = saved.title;
+    var note = document.createElement("p");
+    note.className = "notice draft-note";
+    note.setAttribute("role", "status");
+    note.textContent = "Your unsent text is back, as you left it. ";
+    var discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "link-button";
+    discard.textContent = "Discard it";
+    discard.addEventListener("click", function () {
+      store.removeItem(draftKey(form));
+      fields.body.value = "";
+      if (fields.title) fields.title.value = "";
+      note.remove();
+      fields.body.focus();
+    });
+    note.appendChild(discard);
+    form.insertBefore(note, form.firstChild.nextSibling);
+  }
+  function forgetSentDraft() {
+    var store = storage(), sent = null;
+    try { sent = window.sessionStorage.getItem("forum-draft-sent"); window.sessionStorage.removeItem("forum-draft-sent"); }
+    catch (e) { return; }
+    if (!store || !sent) return;
+    // Landed: a reply or an edit redirects to its post, a new thread to its page.
+    var landed = location.hash.indexOf("#post-") === 0 || (sent.indexOf("/threads") > 0 && location.pathname.indexOf("/threads/") === 0);
+    if (landed && !document.querySelector(".post-form .field--error, .post-form [role=alert]")) store.removeItem(sent);
+  }
+  forgetSentDraft();
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-draft]"), restoreDraft);
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-draft]");
+    if (form) saveDraft(form);
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-draft]")) return;
+    sending = true;
+    try { window.sessionStorage.setItem("forum-draft-sent", draftKey(form)); } catch (e) { /* private mode */ }
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (sending) return;
+    var unsent = Array.prototype.some.call(document.querySelectorAll("form[data-draft] [data-body]"), function (body) {
+      return body.value.trim() && body.value !== body.defaultValue;
+    });
+    if (unsent) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
   // Inline reply: open a reply form right under the post, without a reload.
   var template = document.getElementById("reply-template");
   document.addEventListener("click", function (event) {
@@ -69,8 +153,22 @@
       link.focus();
     });
     article.insertAdjacentElement("afterend", holder);
+    restoreDraft(form);
     textarea.focus();
   });
+  // A reply being written under a post is reopened there after a reload.
+  if (template && storage()) {
+    var replyDrafts = DRAFT_PREFIX + template.content.querySelector("form").getAttribute("action") + "#";
+    var store = storage(), parents = [];
+    for (var i = 0; i < store.length; i++) {
+      var key = store.key(i);
+      if (key && key.indexOf(replyDrafts) === 0 && key.length > replyDrafts.length) parents.push(key.slice(replyDrafts.length));
+    }
+    parents.forEach(function (parentId) {
+      var replyLink = document.querySelector('[data-reply-to="' + parentId + '"]');
+      if (replyLink && !document.getElementById("reply-" + parentId)) replyLink.click();
+    });
+  }
 
   // Collapsing branches: a button on every post that has replies.
   Array.prototype.forEach.call(document.querySelectorAll(".post-node"), function (node) {

@@ -123,3 +123,36 @@ def test_a_post_hidden_while_a_visitor_reads_is_gone_when_they_reload(page, disc
         moderating.hide(db.session.get(Post, discussion["nested"]), moderator, "Off topic")
     page.reload()
     expect(page.get_by_text("A nested answer")).to_have_count(0)
+
+
+def test_a_reply_being_written_survives_a_reload_and_is_forgotten_once_sent(page, discussion, live_app):
+    log_in(page, "brett@example.org")
+    thread = f"/threads/{discussion['thread']}"
+    page.goto(thread)
+    page.locator(f"#post-{discussion['nested']}").get_by_role("link", name="Reply").click()
+    form = page.locator(f"#reply-{discussion['nested']}")
+    form.locator("textarea").click()
+    page.keyboard.type("Half a thought about release time")
+    page.reload()
+    form = page.locator(f"#reply-{discussion['nested']}")  # reopened under its post
+    assert form.locator("textarea").input_value() == "Half a thought about release time"
+    assert "Your unsent text is back" in form.inner_text()
+    form.get_by_role("button", name="Post reply").click()
+    page.wait_for_url("**#post-*")
+    page.goto(thread)
+    assert page.locator(f"#reply-{discussion['nested']}").count() == 0  # sent: nothing to put back
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('forum-draft:')).length") == 0
+    assert page.js_errors == []
+
+
+def test_leaving_a_page_with_unsent_text_asks_first(page, discussion):
+    log_in(page, "brett@example.org")
+    page.goto(f"/threads/{discussion['thread']}")
+    box = page.locator("#reply-form-body")
+    box.click()
+    page.keyboard.type("Not sent yet")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
