@@ -72,6 +72,11 @@ def thread_changed(thread: Thread) -> None:
     _changes(db.session()).threads.add(thread.id)
 
 
+def theme_changed(theme_id: int) -> None:
+    """For writers that UPDATE a theme's rows in bulk (a panel question's status)."""
+    _changes(db.session()).themes.add(theme_id)
+
+
 def everything_changed() -> None:
     """After an archive import or the demo: every page may differ."""
     _changes(db.session()).everything = True

@@ -8,6 +8,8 @@ them due (see publish_due).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from datetime import datetime, timedelta
 
 from flask import current_app, g
@@ -15,7 +17,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
-from . import audit, heartbeat, mailings, posting, themes
+from . import audit, freshness, heartbeat, mailings, posting, themes
 from .database import utcnow, write_transaction
 from .extensions import db
 from .markup import escape_markdown
@@ -80,6 +82,24 @@ def queue_of(theme: Theme) -> dict[str, list[PanelQuestion]]:
     groups[SCHEDULED].sort(key=lambda q: (q.publish_at, q.id))
     groups[PUBLISHED].sort(key=lambda q: q.published_at, reverse=True)
     return groups
+
+
+@dataclass
+class QuestionCounts:
+    """What members see of a theme's webinar questions: how many, not which."""
+
+    posted: int = 0
+    answered_live: int = 0
+    to_come: int = 0
+
+
+def question_counts(theme_id: int) -> QuestionCounts:
+    """One grouped query; dismissed questions are not counted."""
+    by_status = dict(db.session.execute(
+        select(PanelQuestion.status, func.count(PanelQuestion.id))
+        .where(PanelQuestion.theme_id == theme_id).group_by(PanelQuestion.status)).all())
+    return QuestionCounts(posted=by_status.get(PUBLISHED, 0), answered_live=by_status.get(ANSWERED_LIVE, 0),
+                          to_come=by_status.get(QUEUED, 0) + by_status.get(SCHEDULED, 0))
 
 
 def window_problem(theme: Theme, moment: datetime) -> str | None:
@@ -164,6 +184,8 @@ def _transition(question: PanelQuestion, to: str, allowed_from: tuple[str, ...],
         .values(status=to, **values)
         .execution_options(synchronize_session=False)
     ).rowcount
+    if changed:
+        freshness.theme_changed(question.theme_id)  # the theme page counts questions by status
     db.session.expire(question)  # reloaded, as the database now has it, on next use
     return bool(changed)
 

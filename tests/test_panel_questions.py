@@ -355,6 +355,20 @@ def test_scheduled_questions_swap_times_without_leaving_the_schedule(app, client
     assert audit_actions(app)[-1] == "question.reorder"
 
 
+def test_the_theme_page_counts_questions_posted_answered_live_and_to_come(app, client, forms, moderator):
+    for n in range(4):
+        add(forms, question=f"Question {n}?")
+    first, second, third, _ = questions(app)
+    post_action(forms, first.id, "publish")
+    post_action(forms, second.id, "dismiss")
+    visitor = app.test_client()
+    assert "1 question posted in the discussion · 2 still to come" in \
+        visitor.get("/themes/finding-time").get_data(as_text=True)
+    post_action(forms, third.id, "answered-live")  # a bulk UPDATE: the cached page must still change
+    page = visitor.get("/themes/finding-time").get_data(as_text=True)
+    assert "1 question posted in the discussion · 1 answered live during the panel · 1 still to come" in page
+
+
 # Publishing ---------------------------------------------------------------------
 
 def test_publishing_starts_the_facilitated_discussion_with_a_credited_post(app, client, forms, moderator):
@@ -589,7 +603,8 @@ def test_nothing_due_costs_one_indexed_query_and_no_write(app, client, forms, mo
         engine = db.engine
     with recorded_statements(engine) as statements:
         client.get("/themes/finding-time")
-    checks = [(s, p) for s, p in statements if "FROM panel_questions" in s]
+    # The due check; the page also counts the questions by status, in a grouped query.
+    checks = [(s, p) for s, p in statements if "FROM panel_questions" in s and "GROUP BY" not in s]
     assert len(checks) == 1
     assert not [s for s, _ in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
     if engine.dialect.name == "sqlite":  # PostgreSQL's planner scans a table this small

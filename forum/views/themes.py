@@ -72,6 +72,7 @@ def _render_theme(theme, form: ThreadForm | None = None, preview: str | None = N
         "themes/show.html", theme=theme, threads=threads, new_counts=_new_counts(threads),
         stats=themes.theme_stats([theme.id]).get(theme.id, themes.ThemeStats()),
         form=form, preview=preview, start_refusal=start_refusal,
+        question_counts=panel.question_counts(theme.id),
         watch_level=watching.theme_level(current_user, theme) if current_user.is_authenticated else None,
         watch_labels=watching.LABELS, watch_help=watching.THEME_HELP,
     ), status
