@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -135,3 +136,18 @@ def test_read_transaction_is_deferred_outside_requests(app):
     with app.test_request_context("/", method="GET"):
         with write_transaction():
             assert _begin_statement() == "BEGIN IMMEDIATE"
+
+
+def test_the_readme_documents_every_setting():
+    """The settings table in the README names every default of forum/config.py, and nothing else."""
+    from pathlib import Path
+
+    from forum.config import default_config
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("### Every setting"):readme.index("### A real deployment")]
+    documented = set()
+    for row in table.splitlines():
+        if row.startswith("| `"):
+            documented.update(re.findall(r"`([A-Z][A-Z_]+)`", row.split(" | ")[0]))
+    assert documented - {"SECRET_KEY"} == set(default_config("/instance"))
