@@ -38,6 +38,23 @@
     });
   });
 
+  // After a form is sent, focus lands on its result: the field with a problem, else the
+  // post the address points at (a new reply, an edit, a notification), so keyboard and
+  // screen reader users start there rather than at the top of the page.
+  (function focusTheResult() {
+    var problem = document.querySelector("form [aria-invalid=true], form .notice[role=alert]");
+    if (problem) {
+      if (!problem.matches("input, textarea, select")) problem.setAttribute("tabindex", "-1");
+      problem.focus();
+      return;
+    }
+    var target = /^#post-\d+$/.test(location.hash) && document.getElementById(location.hash.slice(1));
+    if (target) {
+      target.setAttribute("tabindex", "-1");
+      target.focus({ preventScroll: true });
+    }
+  })();
+
   // Drafts: what is typed in a post form is kept in this browser, per form and
   // parent post, and put back after a reload or a failed send. It is forgotten
   // once the post lands (the page after sending shows the new post), and

@@ -156,3 +156,19 @@ def test_leaving_a_page_with_unsent_text_asks_first(page, discussion):
     page.close(run_before_unload=True)
     page.wait_for_timeout(500)
     assert asked == ["beforeunload"]
+
+
+def test_focus_lands_on_the_result_of_a_form(page, discussion, live_app):
+    log_in(page, "brett@example.org")
+    page.goto(f"/threads/{discussion['thread']}")
+    page.locator("#reply-form").get_by_role("button", name="Post reply").click()  # nothing written
+    assert page.evaluate("document.activeElement.id") == "reply-form-body"
+    assert page.evaluate("document.activeElement.getAttribute('aria-invalid')") == "true"
+    page.locator("#reply-form-body").fill("Now with words")
+    page.locator("#reply-form").get_by_role("button", name="Post reply").click()
+    page.wait_for_url("**#post-*")
+    with live_app.app_context():
+        new_id = db.session.scalar(db.select(db.func.max(Post.id)))
+    assert page.evaluate("document.activeElement.id") == f"post-{new_id}"
+    assert page.locator(f"#post-{new_id}").get_attribute("aria-label") == "Post by Brett Criswell"
+    assert page.js_errors == []
