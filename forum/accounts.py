@@ -147,7 +147,7 @@ def request_password_reset(email: str, ip: str | None) -> bool:
     return True
 
 
-PROFILE_FIELDS = ("display_name", "position", "organisation", "location", "bio")
+PROFILE_FIELDS = ("display_name", "position", "organisation", "location", "show_affiliation", "bio")
 EMAIL_SETTINGS = ("email_notifications", "digest", "month_emails")
 
 

@@ -69,6 +69,8 @@ def default_config(instance_path: str) -> dict:
             "report": [10, 3600],           # posts a member reports in an hour
         },
         "MEMBERS_PER_PAGE": 24,
+        # The member directory and profiles: False shows them to signed-in members only.
+        "MEMBER_PAGES_PUBLIC": False,
         "POST_MAX_LENGTH": 20_000,
         "THREAD_BRANCHES_PER_PAGE": 50,
         "AUDIT_ENTRIES_PER_PAGE": 50,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from flask import current_app
+
 from .errors import abort_with
 from .models import ARCHIVED, ROLES, UPCOMING
 from .models.panel import PUBLISHABLE, PUBLISHED, QUEUED, SCHEDULED
@@ -153,6 +155,19 @@ def _report_post(user, post) -> str | None:
     return None
 
 
+def _view_members(user, _member) -> str | None:
+    if role_of(user) is None and not current_app.config["MEMBER_PAGES_PUBLIC"]:
+        return "Log in to see the members of the community."
+    return None
+
+
+def _see_affiliation(user, member) -> str | None:
+    """A member may keep their school and location to themselves (admins still see them)."""
+    if member.show_affiliation or (role_of(user) is not None and user.id == member.id) or has_role(user, "admin"):
+        return None
+    return "This member keeps their school and location to themselves."
+
+
 def _move_thread(user, thread) -> str | None:
     if thread.facilitated:
         return "The facilitated discussion belongs to its theme and can't be moved."
@@ -178,6 +193,8 @@ RULES: dict[str, Callable[[Any, Any], str | None]] = {
     "unhide_post": _MODERATOR,
     "handle_reports": _MODERATOR,  # the queue of reported posts: hide, or keep up
     "report_post": _report_post,
+    "view_members": _view_members,  # the directory and profiles (MEMBER_PAGES_PUBLIC)
+    "see_affiliation": _see_affiliation,
     "edit_question": _moderator(_edit_question),
     "publish_question": _moderator(_publish_question),
     "reorder_question": _moderator(_reorder_question),

@@ -161,6 +161,14 @@ def date_only(moment: datetime | None) -> str:
     return Clock().date(moment) if moment is not None else ""
 
 
+def month_and_year(moment: datetime | None) -> str:
+    """'March 2026'."""
+    if moment is None:
+        return ""
+    here = moment.astimezone(_zone())
+    return f"{_MONTHS[here.month - 1]} {here.year}"
+
+
 def date_and_time(moment: datetime | None) -> str:
     """'March 12, 2026, 7:05 pm EDT'."""
     if moment is None:
@@ -190,5 +198,5 @@ def to_local_naive(moment: datetime | None) -> datetime | None:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         human_time=human_time, exact_time=exact_time, date_only=date_only,
-        date_and_time=date_and_time, time_tag=time_tag,
+        date_and_time=date_and_time, time_tag=time_tag, month_and_year=month_and_year,
     )

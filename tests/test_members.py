@@ -17,7 +17,8 @@ def _user(app, user_id):
         return db.session.get(User, user_id)
 
 
-def test_profile_shows_public_fields_not_email(client, make_user):
+def test_profile_shows_public_fields_not_email(app, client, make_user):
+    app.config["MEMBER_PAGES_PUBLIC"] = True
     user_id = make_user(position="Middle school science coach", organisation="Lincoln MS",
                         location="Tulsa, OK", bio="Twenty years in classrooms.")
     html = client.get(f"/members/{user_id}").get_data(as_text=True)
@@ -27,7 +28,8 @@ def test_profile_shows_public_fields_not_email(client, make_user):
     assert "member@example.org" not in html
 
 
-def test_profile_escapes_user_text(client, make_user):
+def test_profile_escapes_user_text(app, client, make_user):
+    app.config["MEMBER_PAGES_PUBLIC"] = True
     user_id = make_user(display_name="<script>alert(1)</script>", bio="<img src=x onerror=alert(1)>")
     html = client.get(f"/members/{user_id}").get_data(as_text=True)
     assert "<script>alert(1)" not in html and "<img src=x" not in html
@@ -35,7 +37,7 @@ def test_profile_escapes_user_text(client, make_user):
 
 
 def test_directory_search_and_pagination(app, client, make_user):
-    app.config["MEMBERS_PER_PAGE"] = 5
+    app.config.update(MEMBERS_PER_PAGE=5, MEMBER_PAGES_PUBLIC=True)
     for n in range(12):
         make_user(email=f"m{n}@example.org", display_name=f"Teacher {n:02d} Smith")
     make_user(email="jw@example.org", display_name="Jackie Wheeler")
@@ -203,3 +205,39 @@ def test_cli_refuses_duplicate_email(runner, make_user):
 def test_init_db_is_repeatable(runner):
     assert runner.invoke(args=["init-db"]).exit_code == 0
     assert runner.invoke(args=["init-db"]).exit_code == 0
+
+
+def test_member_pages_are_for_members_unless_the_forum_opens_them(app, client, auth, make_user):
+    member = make_user()
+    for url in ("/members", f"/members/{member}"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
+    auth.login()
+    assert client.get(f"/members/{member}").status_code == 200
+    auth.logout()
+    app.config["MEMBER_PAGES_PUBLIC"] = True
+    assert client.get("/members").status_code == 200
+
+
+def test_a_member_may_keep_their_school_and_location_to_themselves(app, client, auth, forms, make_user):
+    member = make_user(organisation="Lincoln Middle School", location="Tulsa, OK", position="Science coach")
+    make_user(email="other@example.org", display_name="Oscar Other")
+    make_user(email="admin@example.org", display_name="Siobhan Brennan", role="admin")
+    auth.login()
+    settings = client.get("/settings").get_data(as_text=True)
+    assert '<input checked id="show_affiliation" name="show_affiliation" type="checkbox"' in settings
+    forms.post("/settings", {"display_name": "Maria Lopez", "position": "Science coach",
+                             "organisation": "Lincoln Middle School", "location": "Tulsa, OK", "bio": ""})
+    assert "Lincoln Middle School" in client.get(f"/members/{member}").get_data(as_text=True)  # still theirs
+    auth.logout()
+    auth.login(email="other@example.org")
+    for url in (f"/members/{member}", "/members"):
+        page = client.get(url).get_data(as_text=True)
+        assert "Lincoln Middle School" not in page and "Tulsa, OK" not in page
+        assert "Science coach" in page  # the position stays
+    auth.logout()
+    auth.login(email="admin@example.org")
+    assert "Tulsa, OK" in client.get(f"/members/{member}").get_data(as_text=True)
+
+    exported = app.test_cli_runner().invoke(args=["archive", "export", "-"]).stdout
+    assert exported.count('"affiliation_hidden": true') == 1

@@ -87,6 +87,8 @@ def user_record(user: User, with_password_hash: bool) -> dict:
         "position": user.position, "organisation": user.organisation, "location": user.location,
         "bio": user.bio, "joined_at": format_time(user.joined_at),
     }
+    if not user.show_affiliation:  # written only when set, so older archives read the same
+        found["affiliation_hidden"] = True
     if with_password_hash and user.password_hash:
         found["password_hash"] = user.password_hash
     return found

@@ -40,6 +40,7 @@ def user(value, path: str, problems: Problems) -> dict:
         "position": r.text("position", required=False, max_length=120),
         "organisation": r.text("organisation", required=False, max_length=120),
         "location": r.text("location", required=False, max_length=120),
+        "show_affiliation": not r.flag("affiliation_hidden"),
         "bio": r.text("bio", required=False, max_length=5000, multiline=True),
         "joined_at": r.time("joined_at", required=False),
         "password_hash": r.text("password_hash", required=False, max_length=255) or None,

@@ -1,7 +1,7 @@
 """A member's own profile and password, and roles for admins."""
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from ..models import ROLES
@@ -21,6 +21,8 @@ class ProfileForm(FlaskForm):
         "School or organisation", filters=[strip_line], validators=[Length(max=120)]
     )
     location = StringField("Location", filters=[strip_line], validators=[Length(max=120)])
+    show_affiliation = BooleanField("Show my school or organisation and location to other members",
+                                    default=True)
     bio = TextAreaField(
         "About you",
         filters=[strip_text],

@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String, Text, func
+from sqlalchemy import String, Text, func, true
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from ..database import UTCDateTime, utcnow
@@ -51,6 +51,8 @@ class User(UserMixin, db.Model):
     digest: Mapped[str] = mapped_column(String(8), default="weekly")
     # The month's emails: a theme opens, a panel question is published, a week is left. Opt-in.
     month_emails: Mapped[bool] = mapped_column(default=False)
+    # False: their school or organisation and location are shown to nobody but themselves and admins.
+    show_affiliation: Mapped[bool] = mapped_column(default=True, server_default=true())
     # How this member reads dates: a zone name (America/Chicago) and "month-first" or
     # "day-first" (forum.timefmt); None: the community's (DISPLAY_TIMEZONE, DATE_ORDER).
     time_zone: Mapped[str | None] = mapped_column(String(64))

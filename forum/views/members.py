@@ -6,11 +6,12 @@ from flask_login import current_user, login_required
 
 from .. import accounts, directory_search, reading, throttle, timefmt, tokens, watching
 from ..database import utcnow
-from ..extensions import db
+from ..extensions import db, login_manager
 from ..forms.members import DatesForm, EmailChangeForm, EmptyForm, PasswordForm, ProfileForm
 from ..forms.notifications import EmailSettingsForm
 from ..models import User
 from ..passwords import verify_password
+from ..permissions import may
 from ..security import form_checks_csrf
 from .lookups import searched_members
 from ..text import clean_line
@@ -21,6 +22,8 @@ bp = Blueprint("members", __name__)
 @bp.route("/members")
 def directory():
     """The member directory, searchable by name."""
+    if not may(current_user, "view_members"):
+        return login_manager.unauthorized()
     query, members = searched_members()
     return render_template("members/directory.html", members=members, query=query)
 
@@ -38,7 +41,9 @@ def suggest():
 
 @bp.route("/members/<int:user_id>")
 def profile(user_id: int):
-    """A member's public profile."""
+    """A member's profile."""
+    if not may(current_user, "view_members"):
+        return login_manager.unauthorized()
     member = db.get_or_404(User, user_id)
     return render_template(
         "members/profile.html", member=member,

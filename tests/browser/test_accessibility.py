@@ -15,8 +15,8 @@ pytestmark = pytest.mark.browser
 
 WIDTHS = (1280, 360)
 VISITOR_PAGES = ("/", "/themes/finding-time-to-collaborate", "/threads/1", "/search?q=planning+time",
-                 "/members", "/members/4", "/login", "/join", "/themes")
-MODERATOR_PAGES = ("/", "/threads/1", "/settings", "/notifications", "/moderate/",
+                 "/login", "/join", "/themes")
+MODERATOR_PAGES = ("/", "/threads/1", "/members", "/members/4", "/settings", "/notifications", "/moderate/",
                    "/moderate/themes/finding-time-to-collaborate/questions", "/moderate/reports")
 
 

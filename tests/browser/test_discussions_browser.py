@@ -161,7 +161,8 @@ def test_leaving_a_page_with_unsent_text_asks_first(page, discussion):
 def test_focus_lands_on_the_result_of_a_form(page, discussion, live_app):
     log_in(page, "brett@example.org")
     page.goto(f"/threads/{discussion['thread']}")
-    page.locator("#reply-form").get_by_role("button", name="Post reply").click()  # nothing written
+    with page.expect_navigation():
+        page.locator("#reply-form").get_by_role("button", name="Post reply").click()  # nothing written
     assert page.evaluate("document.activeElement.id") == "reply-form-body"
     assert page.evaluate("document.activeElement.getAttribute('aria-invalid')") == "true"
     page.locator("#reply-form-body").fill("Now with words")
