@@ -25,7 +25,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Callable
 
-from sqlalchemy import bindparam, event, func, inspect, select, update
+from sqlalchemy import bindparam, event, func, inspect, select, union, update
 from sqlalchemy.orm import Session
 
 from .database import utcnow
@@ -148,11 +148,12 @@ def _raise_versions(session: Session) -> None:
         connection.execute(update(Thread).values(page_version=version))
         connection.execute(update(Theme).values(page_version=version))
         return
-    thread_ids = select(Thread.id).where(Thread.id.in_(changes.threads))
+    parts = [select(Thread.id).where(Thread.id.in_(changes.threads))]
     if changes.posts:
-        thread_ids = thread_ids.union(select(Post.thread_id).where(Post.id.in_(changes.posts)))
-    if changes.members:
-        thread_ids = thread_ids.union(select(Post.thread_id).where(Post.author_id.in_(changes.members)))
+        parts.append(select(Post.thread_id).where(Post.id.in_(changes.posts)))
+    if changes.members:  # with posts too, a union of three (a union has no .union of its own)
+        parts.append(select(Post.thread_id).where(Post.author_id.in_(changes.members)))
+    thread_ids = union(*parts) if len(parts) > 1 else parts[0]
     connection.execute(update(Thread).where(Thread.id.in_(thread_ids)).values(page_version=version))
     # A thread's theme lists it (counts, last post, starter): it changes too.
     connection.execute(

@@ -140,6 +140,26 @@ def test_a_new_name_shows_on_every_page_of_the_member(app, discussion, visitor):
     assert "Maria L. Lopez" in page and "Physics coach" in page
 
 
+def test_a_new_name_and_an_edited_post_in_one_commit_both_show(app, discussion, visitor):
+    """Three sources of changed threads in one transaction (a thread, a post, a member) once made a
+    union of a union, which SQLAlchemy cannot build: the commit failed."""
+    from forum import indexing
+    from forum.models import Post, User
+
+    url = f"/threads/{discussion['thread']}"
+    look(visitor, url)
+    with app.app_context():
+        member = db.session.get(User, discussion["member"])
+        reply = db.session.get(Post, discussion["reply"])
+        member.display_name = "Maria L. Lopez"
+        reply.body = "We trade duties for two shared blocks."
+        indexing.mark_post(reply)
+        freshness.thread_changed(reply.thread)
+        db.session.commit()
+    page = look(visitor, url)
+    assert "Maria L. Lopez" in page
+
+
 def test_pinning_locking_moving_and_renaming_show_at_once(app, discussion, visitor):
     thread_url, theme_url = f"/threads/{discussion['thread']}", "/themes/finding-time"
     for url in (thread_url, theme_url, "/themes/assessment"):
