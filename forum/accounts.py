@@ -5,13 +5,13 @@ from dataclasses import dataclass
 
 from flask import session
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from . import audit, emails, security, throttle, tokens
+from . import audit, emails, indexing, posting, security, throttle, tokens
 from .database import utcnow
 from .extensions import db
-from .models import User
+from .models import Notification, Post, User, Watch
 from .passwords import hash_password, needs_rehash, verify_password
 
 
@@ -215,6 +215,36 @@ def change_email(user: User, new_email: str) -> None:
     except IntegrityError:
         db.session.rollback()
         raise EmailTaken(new_email) from None
+
+
+DELETED_NAME = "Deleted member"
+
+
+def delete_account(user: User, remove_posts: bool) -> None:
+    """Close a member's account for good; commit. LastAdmin when they are the only admin.
+
+    Their posts stay, credited to "Deleted member", or are deleted as their
+    author would (placeholders where others replied). Either way their name,
+    email, profile, password, watches and notifications are gone, and every
+    session of theirs ends.
+    """
+    if user.role == "admin" and _admin_count() <= 1:
+        raise LastAdmin()
+    for post in db.session.scalars(select(Post).where(Post.author_id == user.id, Post.is_visible)):
+        if remove_posts:
+            posting.mark_deleted(post)
+        else:
+            indexing.mark_post(post)  # search finds it by author no more
+    audit.record_account(user, "account.delete", "posts removed" if remove_posts else "posts kept")
+    db.session.execute(delete(Watch).where(Watch.user_id == user.id))
+    db.session.execute(delete(Notification).where(Notification.user_id == user.id))
+    user.display_name, user.email, user.role = DELETED_NAME, f"deleted-{user.id}@deleted.invalid", "member"
+    user.password_hash = user.reset_nonce = user.time_zone = user.date_order = None
+    user.position = user.organisation = user.location = user.bio = ""
+    user.show_affiliation = user.email_notifications = user.month_emails = False
+    user.digest = "none"
+    user.sign_out_everywhere()
+    db.session.commit()
 
 
 def change_role(member: User, role: str, admin: User) -> None:

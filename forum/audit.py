@@ -54,6 +54,7 @@ ACCOUNT_ACTIONS = {
     "account.password_change": "changed their password",
     "account.password_reset": "set a password from an emailed link",
     "account.sign_out_everywhere": "signed out other devices",
+    "account.delete": "deleted their account",
 }
 
 

@@ -116,7 +116,13 @@ def edit(post: Post, body: str) -> Post:
 
 
 def delete(post: Post) -> None:
-    """Mark a post deleted; it stays as a placeholder while it has replies."""
+    """Mark a post deleted; it stays as a placeholder while it has replies. Commit."""
+    mark_deleted(post)
+    db.session.commit()
+
+
+def mark_deleted(post: Post) -> None:
+    """Delete a post as its author does, counters and search included; no commit."""
     if post.deleted_at is None:
         post.deleted_at = utcnow()
         indexing.mark_post(post)
@@ -127,7 +133,6 @@ def delete(post: Post) -> None:
                 .where(Thread.id == post.thread_id)
                 .values(reply_count=Thread.reply_count - 1)
             )
-    db.session.commit()
 
 
 def _set_text(post: Post, body: str) -> None:

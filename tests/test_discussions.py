@@ -382,7 +382,8 @@ def test_hostile_markdown_answers_promptly(client, auth, forms, open_thread):
         assert time.monotonic() - started < 10  # a hang, not a benchmark: generous on purpose
 
 
-def test_profile_counts_visible_posts(client, open_thread, add_reply):
+def test_profile_counts_visible_posts(app, client, open_thread, add_reply):
+    app.config["MEMBER_PAGES_PUBLIC"] = True
     add_reply(open_thread["thread"], open_thread["member"], "One")
     add_reply(open_thread["thread"], open_thread["member"], "Two")
     html = client.get(f"/members/{open_thread['member']}").get_data(as_text=True)

@@ -1,7 +1,7 @@
 """A member's own profile and password, and roles for admins."""
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from ..models import ROLES
@@ -79,7 +79,14 @@ class DatesForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         config = current_app.config
-        self.time_zone.choices = [("", f"The community's: {config['DISPLAY_TIMEZONE'].replace('_', ' ')}"),
-                                  *((name, name.replace("_", " ")) for name in zone_names())]
-        self.date_order.choices = [("", f"The community's: {DATE_ORDERS[config['DATE_ORDER']]}"),
-                                   *((order, example) for order, example in DATE_ORDERS.items())]
+        self.time_zone.choices = {"": f"The community's: {config['DISPLAY_TIMEZONE'].replace('_', ' ')}",
+                                  **{name: name.replace("_", " ") for name in zone_names()}}
+        self.date_order.choices = {"": f"The community's: {DATE_ORDERS[config['DATE_ORDER']]}", **DATE_ORDERS}
+
+
+class DeleteAccountForm(FlaskForm):
+    posts = RadioField("Your posts", default="keep", choices={
+        "keep": "Keep them in the discussions, under the name “Deleted member”",
+        "remove": "Delete them too (where others replied, a “[deleted]” placeholder keeps the replies in place)",
+    })
+    password = PasswordField("Your password", validators=[InputRequired("Type your password to confirm.")])

@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 from .. import accounts, directory_search, reading, throttle, timefmt, tokens, watching
 from ..database import utcnow
 from ..extensions import db, login_manager
-from ..forms.members import DatesForm, EmailChangeForm, EmptyForm, PasswordForm, ProfileForm
+from ..forms.members import DatesForm, DeleteAccountForm, EmailChangeForm, EmptyForm, PasswordForm, ProfileForm
+from ..member_data import member_data
 from ..forms.notifications import EmailSettingsForm
 from ..models import User
 from ..passwords import verify_password
@@ -97,6 +98,41 @@ def sign_out_everywhere():
     return redirect(url_for("members.settings"))
 
 
+@bp.route("/settings/my-data.json")
+@login_required
+def download_data():
+    """Everything the forum holds of the member, as a JSON file."""
+    response = jsonify(member_data(current_user._get_current_object()))
+    response.headers["Content-Disposition"] = 'attachment; filename="my-forum-data.json"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/settings/delete-account", methods=["POST"])
+@login_required
+@form_checks_csrf
+def delete_account():
+    """Close one's account, keeping or deleting one's posts."""
+    form = DeleteAccountForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        if not throttle.allowed("current-password", user.id):
+            form.password.errors.append("Too many wrong passwords: wait a quarter of an hour.")
+            return _settings_page(delete_form=form), 429
+        if not accounts.current_password_matches(user, form.password.data):
+            form.password.errors.append("That isn't your password.")
+        else:
+            try:
+                accounts.delete_account(user, remove_posts=form.posts.data == "remove")
+            except accounts.LastAdmin:
+                form.form_errors.append("You are the only admin: make someone else admin first.")
+            else:
+                accounts.end_session()
+                flash("Your account is deleted. Thank you for taking part.", "success")
+                return redirect(url_for("themes.home"))
+    return _settings_page(delete_form=form), 400
+
+
 @bp.route("/settings/dates", methods=["POST"])
 @login_required
 def date_settings():
@@ -162,7 +198,7 @@ def confirm_email(token: str):
     return render_template("members/confirm_email.html", user=user, new_email=new_email, form=form)
 
 
-def _settings_page(profile_form=None, password_form=None, email_change_form=None):
+def _settings_page(profile_form=None, password_form=None, email_change_form=None, delete_form=None):
     return render_template(
         "members/settings.html",
         email_change_form=email_change_form or EmailChangeForm(formdata=None),
@@ -170,6 +206,7 @@ def _settings_page(profile_form=None, password_form=None, email_change_form=None
         password_form=password_form or PasswordForm(formdata=None),
         sign_out_form=EmptyForm(),
         email_form=EmailSettingsForm(formdata=None, obj=current_user),
+        delete_form=delete_form or DeleteAccountForm(formdata=None),
         dates_form=DatesForm(formdata=None, time_zone=current_user.time_zone or "",
                              date_order=current_user.date_order or ""),
         watches=watching.chosen_by(current_user), watch_labels=watching.LABELS,

@@ -1,0 +1,49 @@
+"""A member's own data, to download: their profile and settings, and every post they wrote.
+
+The records use the archive format's fields and times (docs/archive-format.md):
+the profile is a `users` record, and each post carries its thread and theme
+by title, since the threads themselves hold other members' posts.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from .archive.exporting import user_record
+from .archive.fields import format_time
+from .database import utcnow
+from .emails import absolute_url
+from .extensions import db
+from .models import Post, Thread, User, Watch
+
+
+def member_data(user: User) -> dict:
+    posts = db.session.scalars(
+        select(Post).where(Post.author_id == user.id)
+        .options(joinedload(Post.thread).joinedload(Thread.theme)).order_by(Post.id)).all()
+    watches = db.session.scalars(select(Watch).where(Watch.user_id == user.id).order_by(Watch.id)).all()
+    return {
+        "format": 1, "kind": "member data", "exported_at": format_time(utcnow()),
+        "user": {**user_record(user, with_password_hash=False),
+                 "settings": {"email_notifications": user.email_notifications, "digest": user.digest,
+                              "month_emails": user.month_emails, "time_zone": user.time_zone,
+                              "date_order": user.date_order, "show_affiliation": user.show_affiliation}},
+        "posts": [_post(post) for post in posts],
+        "watching": [{"level": w.level, "thread_id": w.thread_id, "theme_id": w.theme_id} for w in watches],
+    }
+
+
+def _post(post: Post) -> dict:
+    found = {"key": f"p{post.id}", "url": absolute_url("threads.permalink", post_id=post.id),
+             "theme": post.thread.theme.title, "thread": post.thread.title,
+             "opening_post": post.parent_id is None, "created_at": format_time(post.created_at),
+             "body": post.body}
+    if post.parent_id is not None:
+        found["parent"] = f"p{post.parent_id}"
+    if post.edited_at is not None:
+        found["edited_at"] = format_time(post.edited_at)
+    if post.deleted_at is not None:
+        found["deleted"] = True
+    if post.hidden_at is not None:
+        found["hidden"] = True
+    return found
