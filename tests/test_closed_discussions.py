@@ -79,3 +79,15 @@ def test_a_theme_s_dates_download_as_a_calendar_file(app, client, make_theme):
     assert "Teresa Wójcik" in text
     assert text.count("BEGIN:VEVENT") == 2
     assert client.get("/themes/no-such-theme/calendar.ics").status_code == 404
+
+
+def test_a_thread_offers_a_reply_at_the_top(client, auth, make_user, make_theme, make_thread):
+    member = make_user()
+    make_theme()
+    thread, _ = make_thread("finding-time", member)
+    page = client.get(f"/threads/{thread}").get_data(as_text=True)
+    top = page[:page.index('id="replies-heading"')]
+    assert 'class="thread-header__reply">Reply to the thread</a>' in top and "/login?next=" in top
+    auth.login()
+    top = client.get(f"/threads/{thread}").get_data(as_text=True)
+    assert '<a href="#reply" class="thread-header__reply">Reply to the thread</a>' in top
