@@ -129,6 +129,20 @@ def load_demo(if_empty: bool):
                "rosa.delgado@example.org (moderator) or siobhan.brennan@example.org (admin).")
 
 
+@demo.command("remove")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def remove_demo(yes: bool):
+    """Take the demo community out: its themes, discussions, questions and members."""
+    from . import demo as demo_data
+
+    if not yes:
+        click.confirm("Delete the demo's themes with every post in them, and its members?", abort=True)
+    counts = demo_data.remove()
+    kept = (f"; {counts['members_kept']} demo member{'s' if counts['members_kept'] != 1 else ''} kept, "
+            "as something outside the demo is theirs") if counts["members_kept"] else ""
+    click.echo(f"Removed {counts['themes']} themes, {counts['posts']} posts and {counts['members']} members{kept}.")
+
+
 posts = AppGroup("posts", help="Maintenance of stored posts.")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from forum import demo
 from forum.extensions import db
@@ -51,3 +51,38 @@ def test_make_run_s_demo_shows_an_open_month_and_signs_members_in(app, runner, c
     login = auth.login("rosa.delgado@example.org", demo.DEMO_PASSWORD)
     assert login.status_code == 302
     assert ">Moderate</a>" in client.get("/").get_data(as_text=True)
+
+
+def test_the_demo_comes_out_again_and_leaves_the_forum_s_own_content(app, runner, client, auth, make_user,
+                                                                       make_theme, make_thread, add_reply):
+    from forum.models import PanelQuestion, Post, Thread, User
+
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    auth.login("rosa.delgado@example.org", demo.DEMO_PASSWORD)  # a demo member's login is audited
+    auth.logout()
+    real = make_user(email="real@example.org", display_name="Real Teacher")
+    make_theme(slug="our-own-month", title="Our own month")
+    thread, opening = make_thread("our-own-month", real, title="A real discussion")
+    with app.app_context():
+        demo_thread = db.session.scalar(select(Thread.id).order_by(Thread.id))
+    add_reply(demo_thread, real, "A real member replied in the demo")
+    with app.app_context():
+        jackie = db.session.scalar(select(User.id).where(User.email == "jackie.wheeler@example.org"))
+    add_reply(thread, jackie, "A demo member who joined the real discussion", opening)
+
+    refused = runner.invoke(args=["demo", "remove"], input="n\n")
+    assert refused.exit_code == 1  # asked, and told no
+    result = runner.invoke(args=["demo", "remove", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert ("Removed 4 themes, 101 posts and 13 members; 1 demo member kept, "
+            "as something outside the demo is theirs.") in result.output
+    with app.app_context():
+        assert [t for t, in db.session.execute(select(Theme.slug))] == ["our-own-month"]
+        assert db.session.scalar(select(func.count(Post.id))) == 2
+        assert db.session.get(User, jackie) is not None
+        assert db.session.scalar(select(func.count(PanelQuestion.id))) == 0
+        assert db.session.get(User, real).email == "real@example.org"
+        assert db.session.scalar(select(func.count(User.id)).where(User.email == "rosa.delgado@example.org")) == 0
+    assert client.get("/").status_code == 200
+    assert "Our own month" in client.get("/themes").get_data(as_text=True)
+    assert "collaboration" not in client.get("/search?q=collaboration").get_data(as_text=True).split('id="results"')[-1]

@@ -5,6 +5,9 @@ every time in it by the days between then and today, so the current
 theme is open and the archived ones are archived whenever a newcomer
 runs `make run` for the first time. Edit the file to change the demo;
 `archive import` would load it as it stands, dated as written.
+
+remove() takes the demo out again, so a forum started with `make run` can
+go live without it.
 """
 from __future__ import annotations
 
@@ -13,14 +16,15 @@ import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, exists, func, or_, select
 
 import search
 
 from .. import archive
 from ..archive.fields import format_time
+from .. import freshness
 from ..extensions import db
-from ..models import Theme
+from ..models import AuditEntry, PanelQuestion, Post, Report, Theme, Thread, User
 from ..passwords import hash_password
 
 COMMUNITY = Path(__file__).with_name("community.json")
@@ -65,3 +69,37 @@ def _move_in_time(value, shift: timedelta) -> None:
                 _move_in_time(item, shift)
         if "month" in value and value.get("opens_at"):
             value["month"] = value["opens_at"][:7]
+
+
+def remove() -> dict:
+    """Delete the demo's themes with everything in them, and its members unless something
+    outside the demo is theirs (a post, a moderator's action); commit, then index. Counts."""
+    document = json.loads(COMMUNITY.read_text(encoding="utf-8"))
+    slugs = [theme["slug"] for theme in document["themes"]]
+    emails = [user["email"] for user in document["users"]]
+    theme_ids = select(Theme.id).where(Theme.slug.in_(slugs))
+    thread_ids = select(Thread.id).where(Thread.theme_id.in_(theme_ids))
+    counts = {"themes": db.session.scalar(select(func.count()).select_from(theme_ids.subquery())),
+              "posts": db.session.scalar(select(func.count(Post.id)).where(Post.thread_id.in_(thread_ids)))}
+    # Children first; notifications, reports, reads, watches, panelists and resources go with
+    # their posts, threads and themes (ON DELETE CASCADE).
+    db.session.execute(delete(PanelQuestion).where(PanelQuestion.theme_id.in_(theme_ids)))
+    db.session.execute(delete(Post).where(Post.thread_id.in_(thread_ids)))
+    db.session.execute(delete(Thread).where(Thread.theme_id.in_(theme_ids)))
+    db.session.execute(delete(Theme).where(Theme.slug.in_(slugs)))
+    still_theirs = or_(
+        exists().where(Post.author_id == User.id), exists().where(Post.hidden_by_id == User.id),
+        exists().where(PanelQuestion.created_by_id == User.id),
+        exists().where(PanelQuestion.scheduled_by_id == User.id),
+        exists().where(PanelQuestion.published_by_id == User.id),
+        exists().where(Report.resolved_by_id == User.id),
+        exists().where(AuditEntry.actor_id == User.id, AuditEntry.object_type != "user"))
+    in_the_file = db.session.scalar(select(func.count(User.id)).where(User.email.in_(emails)))
+    leaving = db.session.scalars(select(User.id).where(User.email.in_(emails), ~still_theirs)).all()
+    db.session.execute(delete(AuditEntry).where(AuditEntry.actor_id.in_(leaving)))  # their logins
+    db.session.execute(delete(User).where(User.id.in_(leaving)))
+    counts["members"], counts["members_kept"] = len(leaving), in_the_file - len(leaving)
+    freshness.everything_changed()
+    db.session.commit()
+    search.rebuild()
+    return counts
