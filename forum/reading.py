@@ -229,6 +229,7 @@ class ResultPost:
     created_at: datetime
     author_name: str
     replying_to: str | None  # the parent post's author, for a reply to a reply
+    thread_id: int
     thread_title: str
     theme_slug: str
     theme_title: str
@@ -248,7 +249,7 @@ def _result_rows():
         select(Post.id.label("id"), Post.html.label("html"), Post.created_at.label("created_at"),
                User.display_name.label("author_name"),
                case((Post.depth > 1, parent_author.display_name), else_=None).label("replying_to"),
-               Thread.title.label("thread_title"), Theme.slug.label("theme_slug"),
+               Thread.id.label("thread_id"), Thread.title.label("thread_title"), Theme.slug.label("theme_slug"),
                Theme.title.label("theme_title"), Theme.month.label("theme_month"))
         .join(User, User.id == Post.author_id)
         .join(Thread, Thread.id == Post.thread_id)

@@ -445,5 +445,7 @@ def archive(app):
 def results(client, **params):
     html = client.get("/search", query_string=params).get_data(as_text=True)
     block = re.search(r'<ol id="results"[^>]*>(.*?)</ol>', html, re.S)
-    ids = [int(i) for i in re.findall(r'href="/posts/(\d+)[?"]', block.group(1))] if block else []
+    # A result links its post from its thread's title (the first of a thread's hits) and its byline.
+    found = re.findall(r'href="/posts/(\d+)[?"]', block.group(1)) if block else []
+    ids = [int(i) for i in dict.fromkeys(found)]
     return ids, html

@@ -160,3 +160,10 @@ def test_author_names_are_suggested_as_one_types(app, client, archive):
     assert client.get("/search/authors", query_string={"q": "ortiz j"}).json == {"names": ["Julie Ortiz"]}
     assert client.get("/search/authors", query_string={"q": "j"}).json == {"names": []}
     assert client.get("/search/authors", query_string={"q": "%_"}).json == {"names": []}
+
+
+def test_the_tips_use_this_forum_s_own_people_and_themes(client, archive):
+    page = client.get("/search").get_data(as_text=True)
+    assert "author:Sam Okafor" in page  # who posted last, not a name from elsewhere
+    assert "theme:finding" in page and "theme:december 2025" in page
+    assert "Julie Ortiz alternative" not in page

@@ -97,6 +97,7 @@ def search_page():
         choices=search.filters.CHOICES,
         theme_facets=results.by_theme[:THEME_FACETS], more_themes=max(0, len(results.by_theme) - THEME_FACETS),
         theme_titles=dict(theme_menu), recent_themes=_recent_themes() if not searching else [],
+        tip_author=_tip_author() if not searching else None,
         themes=theme_menu, narrow=_Narrowing(),
     )
 
@@ -140,6 +141,12 @@ def _discussion(thread_id: int | None, problems: list[str]) -> Thread | None:
         problems.append("That discussion isn’t one you can search, so every discussion was searched.")
         return None
     return thread
+
+
+def _tip_author() -> str | None:
+    """A name the tips can use as their example: whoever posted last, a member people know."""
+    latest = reading.recent_posts(limit=1)
+    return latest[0].author.display_name if latest else None
 
 
 def _recent_themes() -> list[Theme]:
