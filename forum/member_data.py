@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from .archive.exporting import user_record
+from .archive.exporting import post_marks, user_record
 from .archive.fields import format_time
 from .database import utcnow
 from .emails import absolute_url
@@ -40,10 +40,4 @@ def _post(post: Post) -> dict:
              "body": post.body}
     if post.parent_id is not None:
         found["parent"] = f"p{post.parent_id}"
-    if post.edited_at is not None:
-        found["edited_at"] = format_time(post.edited_at)
-    if post.deleted_at is not None:
-        found["deleted"] = True
-    if post.hidden_at is not None:
-        found["hidden"] = True
-    return found
+    return {**found, **post_marks(post)}

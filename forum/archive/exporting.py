@@ -118,7 +118,13 @@ def question_record(question: PanelQuestion) -> dict:
 
 def post_fields(post, emails: dict[int, str]) -> dict:
     """Author, time, body and the optional marks: shared by replies and opening posts."""
-    found = {"author": emails[post.author_id], "created_at": format_time(post.created_at), "body": post.body}
+    return {"author": emails[post.author_id], "created_at": format_time(post.created_at), "body": post.body,
+            **post_marks(post)}
+
+
+def post_marks(post) -> dict:
+    """What became of a post, written only when it happened: edited_at, deleted, hidden."""
+    found = {}
     if post.edited_at is not None:
         found["edited_at"] = format_time(post.edited_at)
     if post.deleted_at is not None:

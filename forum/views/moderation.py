@@ -374,12 +374,17 @@ def hide_post(post_id: int):
     """Hide a post from members, giving a reason."""
     post = db.get_or_404(Post, post_id)
     require(current_user, "hide_post", post)
+    _hide_with_reason(post, "The post is hidden from members.")
+    return redirect(post_url(post))
+
+
+def _hide_with_reason(post: Post, done: str) -> None:
+    """Hide a post with the reason the form gives, or say what the form lacks."""
     form = HideForm()
     if not form.validate():
         flash(" ".join(form.reason.errors) or "Give a reason.", "error")
     elif moderating.hide(post, _moderator(), form.reason.data):
-        flash("The post is hidden from members.", "success")
-    return redirect(post_url(post))
+        flash(done, "success")
 
 
 @bp.route("/posts/<int:post_id>/unhide", methods=["POST"])
@@ -408,11 +413,7 @@ def hide_reported(post_id: int):
     post = db.get_or_404(Post, post_id)
     require(current_user, "handle_reports", post)
     require(current_user, "hide_post", post)
-    form = HideForm()
-    if not form.validate():
-        flash(" ".join(form.reason.errors) or "Give a reason.", "error")
-    elif moderating.hide(post, _moderator(), form.reason.data):
-        flash("The post is hidden, and whoever reported it is told.", "success")
+    _hide_with_reason(post, "The post is hidden, and whoever reported it is told.")
     return redirect(url_for("moderation.reported_posts"))
 
 
