@@ -17,7 +17,7 @@ from forum.extensions import db
 from forum.models import Theme, User
 from forum.passwords import hash_password
 import search
-from tests.conftest import FAST_HASH, PASSWORD
+from tests.conftest import FAST_HASH, PASSWORD, TEMPLATE_CODE
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
@@ -67,6 +67,7 @@ def live_app(tmp_path, database_uri):
             "SEARCH_INDEX_IN_REQUEST": True,
         }
     )
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
     return app
 
 
