@@ -33,7 +33,7 @@ from .extensions import db
 from .models import Panelist, Post, Resource, Theme, Thread, User
 from .models.panel import PanelQuestion
 from .models.search import SearchOutbox
-from .models.themes import UPCOMING, theme_state
+from .models.themes import UPCOMING, panel_ahead, theme_state
 from .page_cache import dates_span
 
 _KEY = "page_changes"
@@ -221,7 +221,8 @@ def theme_page(slug: str, publish_due: Callable[[int], int]) -> tuple | None:
     row = _read_after_publishing(_theme_row, slug, lambda found: found.id, publish_due)
     if row is None:
         return None
-    return ("theme", row.page_version, theme_state(row.opens_at, row.closes_at), dates_span(row.latest))
+    return ("theme", row.page_version, theme_state(row.opens_at, row.closes_at), panel_ahead(row.panel_at),
+            dates_span(row.latest))
 
 
 def _theme_row(slug: str):
@@ -231,7 +232,8 @@ def _theme_row(slug: str):
 @cache
 def _theme_versions():
     latest = select(func.max(Thread.last_post_at)).where(Thread.theme_id == Theme.id).scalar_subquery()
-    return (select(Theme.id, Theme.page_version, Theme.opens_at, Theme.closes_at, latest.label("latest"))
+    return (select(Theme.id, Theme.page_version, Theme.opens_at, Theme.closes_at, Theme.panel_at,
+                   latest.label("latest"))
             .where(Theme.slug == bindparam("slug")))
 
 

@@ -58,7 +58,9 @@ def theme_calendar(theme: Theme, now: datetime) -> str:
         lines += _event(f"theme-{theme.id}-panel@{host}", theme.panel_at, theme.panel_at + PANEL_LENGTH,
                         f"Live panel: {theme.panel_title or theme.title}",
                         f"{community}: the expert panel of “{theme.title}”"
-                        + (f", with {panelists}" if panelists else "") + f".\n{url}", url, now)
+                        + (f", with {panelists}" if panelists else "") + "."
+                        + (f"\nRegister or join: {theme.panel_join_url}" if theme.panel_join_url else "")
+                        + f"\n{url}", url, now)
     lines += _event(f"theme-{theme.id}-discussion@{host}", theme.opens_at, theme.closes_at,
                     f"Discussion: {theme.title}",
                     f"{community}: the discussion of “{theme.title}” is open for posts.\n{url}", url, now)

@@ -125,6 +125,7 @@ def apply_theme_form(theme: Theme, data: dict) -> Theme:
     theme.panel_title = data["panel_title"] or ""
     theme.panel_at = to_utc(data["panel_at"])
     theme.recording_url = data["recording_url"] or ""
+    theme.panel_join_url = data["panel_join_url"] or ""
     theme.opens_at = to_utc(data["opens_at"])
     theme.closes_at = to_utc(data["closes_at"])
     return theme

@@ -1,8 +1,12 @@
 """Moderators create and edit themes, panelists and resources."""
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+
 import pytest
 
+from forum.database import utcnow
 from forum.extensions import db
 from forum.models import Panelist, Resource, Theme, Thread
 
@@ -97,3 +101,32 @@ def test_panelists_and_resources(app, client, forms, moderator, make_theme):
     with app.app_context():
         assert db.session.get(Panelist, panelist.id).name == "Teresa Wojcik-Lee"
         assert db.session.get(Resource, resource.id) is None
+
+
+
+def test_a_panel_offers_its_registration_link_until_it_happens(app, client, forms, moderator):
+    forms.post("/moderate/themes/new", {**THEME, "panel_join_url": "https://webinars.example.org/join/42"})
+    url = "/themes/assessment-that-helps-students-think"
+    page = client.get(url).get_data(as_text=True)
+    assert '<a class="button button--small" href="https://webinars.example.org/join/42" rel="noopener">' \
+           'Register for the live panel</a>' in page
+    calendar = client.get(f"{url}/calendar.ics").get_data(as_text=True)
+    assert "Register or join: https://webinars.example.org/join/42" in calendar.replace("\r\n ", "")
+    exported = app.test_cli_runner().invoke(args=["archive", "export", "-"]).stdout
+    assert '"join_url": "https://webinars.example.org/join/42"' in exported
+
+    with app.app_context():
+        created = db.session.scalar(db.select(Theme).where(Theme.slug == "assessment-that-helps-students-think"))
+        created.panel_at = utcnow() + timedelta(seconds=1)
+        db.session.commit()
+    visitor = app.test_client()
+    assert "Register for the live panel" in visitor.get(url).get_data(as_text=True)  # kept for visitors
+    time.sleep(1.2)  # the panel starts; no row changes, only the clock
+    assert "Register for the live panel" not in visitor.get(url).get_data(as_text=True)
+    assert "Register for the live panel" not in client.get(url).get_data(as_text=True)
+
+
+def test_a_registration_link_must_be_a_web_address(app, forms, moderator):
+    response = forms.post("/moderate/themes/new", {**THEME, "panel_join_url": "javascript:alert(1)"})
+    assert response.status_code == 200
+    assert theme(app, "assessment-that-helps-students-think") is None

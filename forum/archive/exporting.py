@@ -99,6 +99,7 @@ def theme_record(theme: Theme, questions: list[PanelQuestion]) -> dict:
         "slug": theme.slug, "title": theme.title, "month": theme.month, "summary": theme.summary,
         "blog_post": theme.blog_post,
         "panel": {"title": theme.panel_title, "at": format_time(theme.panel_at),
+                  **({"join_url": theme.panel_join_url} if theme.panel_join_url else {}),  # older files read the same
                   "recording_url": theme.recording_url,
                   "panelists": [{"name": p.name, "bio": p.bio} for p in theme.panelists]},
         "opens_at": format_time(theme.opens_at), "closes_at": format_time(theme.closes_at),

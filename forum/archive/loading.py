@@ -104,6 +104,7 @@ class Loader:
             "summary": theme["summary"], "blog_post": theme["blog_post"],
             "blog_post_html": render_markdown(theme["blog_post"]),
             "panel_title": panel["title"], "panel_at": panel["at"], "recording_url": panel["recording_url"],
+            "panel_join_url": panel["join_url"],
             "opens_at": theme["opens_at"], "closes_at": theme["closes_at"], "created_at": self.now,
         })
         for position, panelist in enumerate(panel["panelists"]):

@@ -86,6 +86,7 @@ def _panel(value, path: str, problems: Problems) -> dict:
     found = {
         "title": r.text("title", required=False, max_length=200),
         "at": r.time("at", required=False),
+        "join_url": _web_url(r, "join_url", required=False),
         "recording_url": _web_url(r, "recording_url", required=False),
         "panelists": [_panelist(item, f"{path}.panelists[{n}]", problems)
                       for n, item in enumerate(r.array("panelists"))],

@@ -39,6 +39,9 @@ class ThemeForm(FlaskForm):
     panel_title = StringField("Panel title", filters=[strip_line], validators=[Length(max=200)])
     panel_at = DateTimeLocalField("Panel date and time", validators=[Optional()],
                                   format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
+    panel_join_url = StringField("Registration or join link for the live panel", filters=[strip_line],
+                                 validators=[Length(max=500), web_url],
+                                 description="Shown with the panel until it has happened.")
     recording_url = StringField("Recording link", filters=[strip_line],
                                 validators=[Length(max=500), web_url])
     opens_at = DateTimeLocalField("Discussion opens", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],

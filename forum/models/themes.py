@@ -23,6 +23,11 @@ def month_label(month: str) -> str:
     return datetime.strptime(month, "%Y-%m").strftime("%B %Y")
 
 
+def panel_ahead(panel_at: datetime | None, now: datetime | None = None) -> bool:
+    """Whether the live panel is still to come (a panel without a time yet is)."""
+    return panel_at is None or panel_at > (now or utcnow())
+
+
 def theme_state(opens_at: datetime, closes_at: datetime, now: datetime | None = None) -> str:
     now = now or utcnow()
     if now < opens_at:
@@ -45,6 +50,8 @@ class Theme(db.Model):
     panel_title: Mapped[str] = mapped_column(String(200), default="")
     panel_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recording_url: Mapped[str] = mapped_column(String(500), default="")
+    # Where to register for (or join) the live panel: shown until the panel has happened.
+    panel_join_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -66,6 +73,9 @@ class Theme(db.Model):
     def state(self, now: datetime | None = None) -> str:
         """Upcoming, open or archived, from the clock: never stored."""
         return theme_state(self.opens_at, self.closes_at, now)
+
+    def panel_ahead(self, now: datetime | None = None) -> bool:
+        return panel_ahead(self.panel_at, now)
 
     def is_open(self, now: datetime | None = None) -> bool:
         return self.state(now) == OPEN

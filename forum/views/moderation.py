@@ -103,6 +103,7 @@ def _theme_data(theme: Theme) -> dict:
         "title": theme.title, "slug": theme.slug, "month": theme.month, "summary": theme.summary,
         "blog_post": theme.blog_post, "panel_title": theme.panel_title,
         "panel_at": to_local(theme.panel_at), "recording_url": theme.recording_url,
+        "panel_join_url": theme.panel_join_url,
         "opens_at": to_local(theme.opens_at), "closes_at": to_local(theme.closes_at),
     }
 
