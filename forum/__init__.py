@@ -13,7 +13,7 @@ from .database import IdConverter, configure_database
 from .extensions import db, login_manager
 from .models import User
 from .permissions import may
-from .urls import thread_url
+from .urls import ID_SLOT, address_parts, thread_url
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -84,6 +84,8 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.globals.update(
         may=may,
         thread_url=thread_url,
+        address_parts=address_parts,
+        ID_SLOT=ID_SLOT,
         app_endpoints=endpoints,
         nav_items=[(e, label) for e, label in NAVIGATION if e in endpoints],
     )

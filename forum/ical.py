@@ -6,6 +6,7 @@ owner's own zone, so nobody's panel lands an hour off after a clock change.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
 from flask import current_app
 
@@ -49,7 +50,7 @@ def _event(uid: str, start: datetime, end: datetime, summary: str, description: 
 def theme_calendar(theme: Theme, now: datetime) -> str:
     """The file: the panel (when it has a time) and the discussion, CRLF line ends."""
     url = absolute_url("themes.show", slug=theme.slug)
-    host = absolute_url("themes.home").split("/")[2]
+    host = urlsplit(current_app.config["SITE_URL"]).netloc
     community = current_app.config["COMMUNITY_NAME"]
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//{_text(community)}//Theme of the Month//EN",
              "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]

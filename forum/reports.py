@@ -86,22 +86,16 @@ def close(post: Post, moderator: User, outcome: str) -> int:
         .execution_options(synchronize_session=False))
     wants_email = dict(db.session.execute(
         select(User.id, User.email_notifications).where(User.id.in_(reporters))).all())
-    for reporter_id in reporters:
-        _tell(reporter_id, post, TOLD[outcome], wants_email.get(reporter_id, False), now)
-    return len(reporters)
-
-
-def _tell(user_id: int, post: Post, kind: str, email: bool, now) -> None:
     # One notification per member and post: an earlier one about this post
     # (a reply, say) becomes the outcome, unread again.
-    earlier = db.session.scalar(select(Notification).where(Notification.user_id == user_id,
-                                                           Notification.post_id == post.id))
-    if earlier is None:
-        db.session.add(Notification(user_id=user_id, post_id=post.id, kind=kind, actor_id=None,
-                                    created_at=now, email_pending=email))
-    else:
-        earlier.kind, earlier.actor_id, earlier.created_at = kind, None, now
-        earlier.read_at, earlier.email_pending = None, email
+    earlier = {n.user_id: n for n in db.session.scalars(
+        select(Notification).where(Notification.post_id == post.id, Notification.user_id.in_(reporters)))}
+    for reporter_id in reporters:
+        told = earlier.get(reporter_id) or Notification(user_id=reporter_id, post_id=post.id)
+        told.kind, told.actor_id, told.created_at, told.read_at = TOLD[outcome], None, now, None
+        told.email_pending = wants_email.get(reporter_id, False)
+        db.session.add(told)
+    return len(reporters)
 
 
 def keep(post: Post, moderator: User) -> int:

@@ -32,6 +32,11 @@ def _community_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
 
 
+def _community() -> tuple[ZoneInfo, bool]:
+    """The community's zone, and whether its dates put the month first."""
+    return _community_zone(), current_app.config["DATE_ORDER"] == MONTH_FIRST
+
+
 def _reader() -> tuple[ZoneInfo, bool]:
     """The reader's zone and whether their dates put the month first, looked up once a request.
 
@@ -46,7 +51,7 @@ def _reader() -> tuple[ZoneInfo, bool]:
             order = (user and user.date_order) or current_app.config["DATE_ORDER"]
             found = g._reader_dates = (ZoneInfo(zone_name), order == MONTH_FIRST)
         return found
-    return _community_zone(), current_app.config["DATE_ORDER"] == MONTH_FIRST
+    return _community()
 
 
 def _zone() -> ZoneInfo:
@@ -82,10 +87,7 @@ class Clock:
     however many times it shows. `community=True`: the community's, whoever reads."""
 
     def __init__(self, now: datetime | None = None, community: bool = False) -> None:
-        if community:
-            self.zone, self.month_first = _community_zone(), current_app.config["DATE_ORDER"] == MONTH_FIRST
-        else:
-            self.zone, self.month_first = _reader()
+        self.zone, self.month_first = _community() if community else _reader()
         self.now = now or utcnow()
         self.today = self.now.astimezone(self.zone).date()
 
@@ -111,6 +113,16 @@ class Clock:
         """'Wednesday, December 23, 7:00 pm EST' (a panel's time in an email)."""
         here = moment.astimezone(self.zone)
         return f"{self.day(moment, weekday=True)}, {_clock(here)} {here.tzname()}"
+
+    def date_and_time(self, moment: datetime) -> str:
+        """'March 12, 2026, 7:05 pm EDT'."""
+        here = moment.astimezone(self.zone)
+        return f"{_date(here, self.month_first)}, {_clock(here)} {here.tzname()}"
+
+    def month(self, moment: datetime) -> str:
+        """'March 2026'."""
+        here = moment.astimezone(self.zone)
+        return f"{_MONTHS[here.month - 1]} {here.year}"
 
     def time_tag(self, moment: datetime) -> Markup:
         """The <time> element a post shows: relative, with the exact time on hover."""
@@ -163,19 +175,12 @@ def date_only(moment: datetime | None) -> str:
 
 def month_and_year(moment: datetime | None) -> str:
     """'March 2026'."""
-    if moment is None:
-        return ""
-    here = moment.astimezone(_zone())
-    return f"{_MONTHS[here.month - 1]} {here.year}"
+    return Clock().month(moment) if moment is not None else ""
 
 
 def date_and_time(moment: datetime | None) -> str:
     """'March 12, 2026, 7:05 pm EDT'."""
-    if moment is None:
-        return ""
-    zone, month_first = _reader()
-    here = moment.astimezone(zone)
-    return f"{_date(here, month_first)}, {_clock(here)} {here.tzname()}"
+    return Clock().date_and_time(moment) if moment is not None else ""
 
 
 # Moderators type schedules in the community's zone, whatever their own: a

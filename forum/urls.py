@@ -18,6 +18,17 @@ def thread_url(thread: Thread, page: int = 1, anchor: str | None = None, marked:
                    page=page if page > 1 else None, hl=marked or None, _anchor=anchor)
 
 
+# Stands for an id while a page builds an address once for all its posts.
+ID_SLOT = 987654321
+
+
+def address_parts(endpoint: str, **values) -> list[str]:
+    """url_for's address with ID_SLOT wherever an id goes, cut there: a page joins the parts
+    with each post's id (`parts|join(post.id)`). url_for for each post and link cost about
+    4 µs, a seventh of what the thread page spends on a post."""
+    return url_for(endpoint, **values).split(str(ID_SLOT))
+
+
 def post_url(post: Post, marked: str | None = None) -> str:
     """Where a post is seen: its thread, on the right page, at the post."""
     return thread_url(post.thread, reading.page_of_post(post), f"post-{post.id}", marked)
