@@ -7,7 +7,7 @@ from flask import Flask
 
 import search
 
-from . import cli, errors, freshness, indexing, page_cache, schema, security, timefmt
+from . import cli, errors, freshness, indexing, page_cache, schema, security, timefmt, uploads
 from .config import load_config
 from .database import IdConverter, configure_database
 from .extensions import db, login_manager
@@ -66,9 +66,9 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import admin, auth, feeds, members, moderation, notifications, search, themes, threads
+    from .views import admin, auth, feeds, members, moderation, notifications, search, themes, threads, uploads
 
-    for module in (themes, threads, search, auth, members, moderation, admin, notifications, feeds):
+    for module in (themes, threads, search, auth, members, moderation, admin, notifications, feeds, uploads):
         app.register_blueprint(module.bp)
 
 
@@ -88,6 +88,9 @@ def _init_templates(app: Flask) -> None:
         ID_SLOT=ID_SLOT,
         app_endpoints=endpoints,
         nav_items=[(e, label) for e, label in NAVIGATION if e in endpoints],
+        upload_types=uploads.ACCEPTED,
+        upload_max=uploads.size_text(app.config["UPLOAD_MAX_BYTES"]),
+        upload_max_bytes=app.config["UPLOAD_MAX_BYTES"],
     )
 
     @app.context_processor

@@ -8,7 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from . import audit, emails, indexing, posting, security, throttle, tokens
+from . import audit, emails, indexing, posting, security, throttle, tokens, uploads
 from .database import utcnow
 from .extensions import db
 from .models import Notification, Post, User, Watch
@@ -235,6 +235,8 @@ def delete_account(user: User, remove_posts: bool) -> None:
             posting.mark_deleted(post)
         else:
             indexing.mark_post(post)  # search finds it by author no more
+    # Files go with the posts that showed them; kept posts keep theirs.
+    files = uploads.forget_all_of(user) if remove_posts else []
     audit.record_account(user, "account.delete", "posts removed" if remove_posts else "posts kept")
     db.session.execute(delete(Watch).where(Watch.user_id == user.id))
     db.session.execute(delete(Notification).where(Notification.user_id == user.id))
@@ -245,6 +247,7 @@ def delete_account(user: User, remove_posts: bool) -> None:
     user.digest = "none"
     user.sign_out_everywhere()
     db.session.commit()
+    uploads.delete_files(files)
 
 
 def change_role(member: User, role: str, admin: User) -> None:

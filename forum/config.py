@@ -67,6 +67,7 @@ def default_config(instance_path: str) -> dict:
             "post": [30, 600],              # replies and new threads a member writes in 10 minutes
             "current-password": [5, 900],   # wrong current passwords in settings, per account
             "report": [10, 3600],           # posts a member reports in an hour
+            "upload": [30, 3600],           # files a member attaches in an hour
         },
         "MEMBERS_PER_PAGE": 24,
         # The member directory and profiles: False shows them to signed-in members only.
@@ -79,6 +80,15 @@ def default_config(instance_path: str) -> dict:
         # How dates read: "month-first" (December 23, 2026, as US date pickers write
         # them) or "day-first" (23 December 2026). Members may choose their own.
         "DATE_ORDER": "month-first",
+        # Images and PDFs attached to posts (forum/uploads.py): files in UPLOAD_FOLDER,
+        # each at most UPLOAD_MAX_BYTES as sent, and UPLOAD_QUOTA_BYTES in all per member.
+        # Images are re-encoded, at most UPLOAD_IMAGE_MAX_SIDE pixels wide or high.
+        "UPLOAD_FOLDER": str(instance / "uploads"),
+        "UPLOAD_MAX_BYTES": 8 * 1024 * 1024,
+        "UPLOAD_QUOTA_BYTES": 200 * 1024 * 1024,
+        "UPLOAD_MAX_PIXELS": 50_000_000,
+        "UPLOAD_IMAGE_MAX_SIDE": 2560,
+        # Any request's body; a form that carries a file may add UPLOAD_MAX_BYTES (forum/security.py).
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 512 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -17,19 +17,21 @@ from functools import lru_cache
 import bleach
 from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .text import without_bidi_overrides
 
 # 2: @mentions of members become links to their profiles.
 # 3: bidi override, embedding and isolate characters are dropped.
-MARKUP_VERSION = 3
+# 4: images attached to posts (forum/uploads.py) are shown; any other image is a link.
+MARKUP_VERSION = 4
 
 ALLOWED_TAGS = frozenset(
     {
         "p", "br", "hr", "strong", "em", "b", "i", "del", "s", "code", "pre", "blockquote",
         "ul", "ol", "li", "a", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "sub", "section",
-        "table", "thead", "tbody", "tr", "th", "td",
+        "table", "thead", "tbody", "tr", "th", "td", "img",
     }
 )
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
@@ -43,6 +45,10 @@ _FOOTNOTE_ID = re.compile(r"^fn(ref)?-[a-z0-9]{8}-\d{1,4}(:\d{1,4})?$")
 _FOOTNOTE_HREF = re.compile(r"^#fn(ref)?-[a-z0-9]{8}-\d{1,4}(:\d{1,4})?$")
 _ABSOLUTE_HREF = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 _MEMBER_HREF = re.compile(r"^/members/\d{1,12}$")  # a mention: a member's profile, a page anyone may read
+# Files members attached, served by this site (forum/views/uploads.py): the only images a post shows,
+# so that no post can load a tracking pixel or a huge picture from elsewhere.
+_UPLOAD_IMAGE = re.compile(r"^/uploads/[A-Za-z0-9_-]{16,32}\.(jpg|png)$")
+_UPLOAD_FILE = re.compile(r"^/uploads/[A-Za-z0-9_-]{16,32}\.(jpg|png|pdf)$")
 
 
 def _allowed_attribute(tag: str, name: str, value: str) -> bool:
@@ -52,8 +58,12 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
         return tag in ("a", "li") and bool(_FOOTNOTE_ID.match(value))
     if tag == "a" and name == "href":
         # Relative links could point at this site's own actions; only
-        # absolute web and mail links, and footnote anchors, survive.
-        return bool(_ABSOLUTE_HREF.match(value) or _FOOTNOTE_HREF.match(value) or _MEMBER_HREF.match(value))
+        # absolute web and mail links, footnote anchors, members and attached files survive.
+        return bool(_ABSOLUTE_HREF.match(value) or _FOOTNOTE_HREF.match(value) or _MEMBER_HREF.match(value)
+                    or _UPLOAD_FILE.match(value))
+    if tag == "img":
+        return (name == "src" and bool(_UPLOAD_IMAGE.match(value))) or name == "alt" \
+            or (name == "loading" and value == "lazy")
     if tag == "a" and name in ("title", "rel"):
         return True
     if tag in ("th", "td") and name == "align":
@@ -92,13 +102,23 @@ def _mention(state, silent: bool) -> bool:
     return False
 
 
+def _image(renderer, tokens, idx, options, env) -> str:
+    """An attached image as an image; any other as a link to it, its words as the link's text."""
+    token = tokens[idx]
+    src = token.attrGet("src") or ""
+    words = renderer.renderInlineAsText(token.children or [], options, env)
+    if _UPLOAD_IMAGE.match(src):
+        return f'<img src="{escapeHtml(src)}" alt="{escapeHtml(words)}" loading="lazy">'
+    return f'<a href="{escapeHtml(src)}">{escapeHtml(words or src)}</a>'
+
+
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.enable(["table", "strikethrough"])
-    md.disable("image")  # no images in posts: no tracking pixels, no layout breakage
     md.use(footnote_plugin, inline=False)
     md.inline.ruler.push("mention", _mention)
+    md.add_render_rule("image", _image)
     return md
 
 

@@ -1,4 +1,4 @@
-"""A member's own data, to download: their profile and settings, and every post they wrote.
+"""A member's own data, to download: their profile and settings, every post they wrote, their files' addresses.
 
 The records use the archive format's fields and times (docs/archive-format.md):
 the profile is a `users` record, and each post carries its thread and theme
@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from . import uploads
 from .archive.exporting import post_marks, user_record
 from .archive.fields import format_time
 from .database import utcnow
@@ -30,6 +31,11 @@ def member_data(user: User) -> dict:
                               "date_order": user.date_order, "show_affiliation": user.show_affiliation}},
         "posts": [_post(post) for post in posts],
         "watching": [{"level": w.level, "thread_id": w.thread_id, "theme_id": w.theme_id} for w in watches],
+        # The files themselves are at their addresses (the download stays one small file).
+        "attached_files": [{"name": upload.name, "url": absolute_url("uploads.serve", key=upload.key,
+                                                                      extension=upload.extension),
+                            "bytes": upload.byte_size, "created_at": format_time(upload.created_at)}
+                           for upload in reversed(uploads.member_uploads(user))],
     }
 
 

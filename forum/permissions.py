@@ -168,6 +168,16 @@ def _see_affiliation(user, member) -> str | None:
     return "This member keeps their school and location to themselves."
 
 
+def _attach_file(user, _obj) -> str | None:
+    return LOG_IN if role_of(user) is None else None
+
+
+def _delete_upload(user, upload) -> str | None:
+    if role_of(user) is not None and (upload.owner_id == user.id or has_role(user, "moderator")):
+        return None
+    return "You can only delete files you attached."
+
+
 def _move_thread(user, thread) -> str | None:
     if thread.facilitated:
         return "The facilitated discussion belongs to its theme and can't be moved."
@@ -204,6 +214,8 @@ RULES: dict[str, Callable[[Any, Any], str | None]] = {
     "reply": _reply,
     "reply_to": _reply_to,
     "edit_post": _edit_post,
+    "attach_file": _attach_file,  # an image or PDF, for a post
+    "delete_upload": _delete_upload,
     "delete_post": _edit_post,
     "view_post": _view_post,
     "view_thread": _view_thread,

@@ -61,10 +61,25 @@ def signed_link(view: F) -> F:
     return view
 
 
+def takes_files(view: F) -> F:
+    """Mark a view whose form may carry an attached file (forum/uploads.py checks it).
+
+    Such a request may be larger by a file's size; any other POST with a file is refused.
+    """
+    view.takes_files = True  # type: ignore[attr-defined]
+    return view
+
+
 def _only_forms() -> None:
     """Every POST here is a form: a JSON body or an uploaded file is refused with 415, before any view."""
     if request.method in READ_ONLY_METHODS or request.routing_exception is not None:
         return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "takes_files", False):
+        # Set before anything reads the body: past it, Werkzeug answers 413.
+        request.max_content_length = current_app.config["MAX_CONTENT_LENGTH"] + current_app.config["UPLOAD_MAX_BYTES"]
+        if not request.is_json:
+            return
     if request.is_json or request.files:
         abort_with(415, "This address takes a form, as a browser sends it: no JSON and no files.")
 

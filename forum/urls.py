@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import url_for
 
 from . import reading
-from .models import Post, Thread
+from .models import Post, Thread, Upload
 from .slugs import slugify
 
 
@@ -32,3 +32,8 @@ def address_parts(endpoint: str, **values) -> list[str]:
 def post_url(post: Post, marked: str | None = None) -> str:
     """Where a post is seen: its thread, on the right page, at the post."""
     return thread_url(post.thread, reading.page_of_post(post), f"post-{post.id}", marked)
+
+
+def upload_url(upload: Upload) -> str:
+    """Where an attached file is served (the path posts' Markdown points at)."""
+    return url_for("uploads.serve", key=upload.key, extension=upload.extension)

@@ -132,6 +132,7 @@ def app(tmp_path, database_uri, search_backend):
             "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
             "MAIL_FOLDER": str(tmp_path / "mail"),
             "CACHE_DIR": str(tmp_path / "page-cache"),
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
             "WORKER_HEARTBEAT_FILE": str(tmp_path / "worker.alive"),
             "PASSWORD_HASH_METHOD": FAST_HASH,
             # Most tests search right after posting; tests/test_worker.py covers the worker.

@@ -1,5 +1,6 @@
 """Writing posts and threads. Bodies are Markdown; extra fields are never read."""
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -11,6 +12,8 @@ class PostForm(FlaskForm):
     # Length and emptiness are checked by forum.posting, so the messages
     # are the same wherever a post is written.
     body = TextAreaField("Your reply")
+    # Checked by forum.uploads, from its content; kept files join the body as Markdown.
+    attachment = FileField("Attach an image or a PDF")
     preview = SubmitField("Preview")
     submit = SubmitField("Post reply")
 

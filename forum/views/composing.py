@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from .. import posting, throttle
+from .. import posting, throttle, uploads
+from ..permissions import why_not
+from ..urls import upload_url
 
 POSTING_TOO_FAST = ("You have posted a lot in the last few minutes. Your text is kept below: "
                     "please wait a few minutes, then post it.")
@@ -27,3 +29,27 @@ def preview_html(body: str | None) -> str:
 def render_preview(body: str | None) -> str:
     """The body as it will look, within the member's preview limit (rendering costs the server)."""
     return preview_html(body) if preview_allowed() else f"<p class=\"muted\">{PREVIEWING_TOO_FAST}</p>"
+
+
+def attach_from_form(form) -> bool:
+    """A file sent with a post's form (the way without JavaScript): kept, and its Markdown
+    added to the text, so a preview or a refused post keeps it.
+
+    False, with the reason among the form's errors, when it can't be kept;
+    what the member wrote stays in the form either way.
+    """
+    sent = form.attachment.data
+    if not sent or not getattr(sent, "filename", ""):
+        return True
+    refusal = why_not(current_user, "attach_file")
+    if refusal:
+        form.attachment.errors = [refusal]
+        return False
+    try:
+        upload = uploads.store(current_user._get_current_object(), sent)
+    except uploads.UploadError as error:
+        form.attachment.errors = [error.message]
+        return False
+    text = (form.body.data or "").rstrip()
+    form.body.data = (text + "\n\n" if text else "") + uploads.markdown_for(upload, upload_url(upload))
+    return True

@@ -9,9 +9,9 @@ from ..database import utcnow
 from ..forms.discussions import ThreadForm
 from ..page_cache import cached_page
 from ..permissions import may, why_not
-from ..security import form_checks_csrf
+from ..security import form_checks_csrf, takes_files
 from ..urls import thread_url
-from .composing import POSTING_TOO_FAST, render_preview
+from .composing import POSTING_TOO_FAST, attach_from_form, render_preview
 from .lookups import get_theme_or_404
 
 bp = Blueprint("themes", __name__)
@@ -89,6 +89,7 @@ def calendar_file(slug: str):
 
 @bp.route("/themes/<slug>/threads", methods=["POST"])
 @form_checks_csrf
+@takes_files
 def start_thread(slug: str):
     """Start a new thread under a theme while its discussion is open."""
     theme = get_theme_or_404(slug)
@@ -101,6 +102,8 @@ def start_thread(slug: str):
         return _render_theme(theme, form, status=403)
     if not form.validate_on_submit():
         return _render_theme(theme, form)
+    if not attach_from_form(form):
+        return _render_theme(theme, form, status=400)
     if form.preview.data:
         return _render_theme(theme, form, preview=render_preview(form.body.data))
     if not throttle.take("post", current_user.id):  # counted with the thread's commit

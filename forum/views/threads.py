@@ -17,9 +17,10 @@ from ..models import Post, Thread
 from ..page_cache import cached_page
 from ..pagination import page_arg
 from ..permissions import LOG_IN, may, require, why_not
-from ..security import form_checks_csrf
+from ..security import form_checks_csrf, takes_files
 from ..urls import post_url, thread_url
-from .composing import POSTING_TOO_FAST, PREVIEWING_TOO_FAST, preview_allowed, preview_html, render_preview
+from .composing import (POSTING_TOO_FAST, PREVIEWING_TOO_FAST, attach_from_form, preview_allowed, preview_html,
+                        render_preview)
 from .lookups import get_post_or_404, get_thread_or_404
 
 bp = Blueprint("threads", __name__)
@@ -120,6 +121,7 @@ def show(thread_id: int, slug: str | None = None):
 
 @bp.route("/threads/<int:thread_id>/posts", methods=["POST"])
 @form_checks_csrf
+@takes_files
 def reply(thread_id: int):
     """Add a reply to the thread or under one of its posts."""
     thread = get_thread_or_404(thread_id)
@@ -140,6 +142,8 @@ def reply(thread_id: int):
         return render_thread(thread, page, form=form, reply_to=reply_to, refusal=refusal, status=403)
     if not form.validate_on_submit():
         return render_thread(thread, page, form=form, reply_to=reply_to)
+    if not attach_from_form(form):
+        return render_thread(thread, page, form=form, reply_to=reply_to, status=400)
     if form.preview.data:
         return render_thread(thread, page, form=form, reply_to=reply_to,
                              preview=render_preview(form.body.data))
@@ -194,13 +198,14 @@ def _marked_arg() -> str:
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
 @form_checks_csrf
+@takes_files
 def edit(post_id: int):
     """Edit one's own post, with a preview."""
     post = get_post_or_404(post_id)
     require(current_user, "edit_post", post)
     form = EditForm(data={"body": post.body} if request.method == "GET" else None)
     preview = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and attach_from_form(form):
         if form.preview.data:
             preview = render_preview(form.body.data)
         else:

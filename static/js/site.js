@@ -114,7 +114,7 @@
     if (!store || !sent) return;
     // Landed: a reply or an edit redirects to its post, a new thread to its page.
     var landed = location.hash.indexOf("#post-") === 0 || (sent.indexOf("/threads") > 0 && location.pathname.indexOf("/threads/") === 0);
-    if (landed && !document.querySelector(".post-form .field--error, .post-form [role=alert]")) store.removeItem(sent);
+    if (landed && !document.querySelector(".post-form .field--error, .post-form [role=alert]:not([hidden])")) store.removeItem(sent);
   }
   forgetSentDraft();
   Array.prototype.forEach.call(document.querySelectorAll("form[data-draft]"), restoreDraft);
@@ -139,6 +139,68 @@
     }
   });
 
+  // Attaching a file: sent as soon as it is chosen, and its Markdown put where the
+  // writer's cursor was (else at the end), so the preview shows it at once.
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("[data-body]")) event.target.setAttribute("data-caret", "1");
+  });
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("[data-attach] input[type=file]") || !window.fetch || !window.FormData) return;
+    var file = input.files && input.files[0];
+    if (!file) return;
+    var field = input.closest("[data-attach]"), form = input.form, body = form.querySelector("[data-body]");
+    var problem = field.querySelector(".field__error"), status = field.querySelector("[data-attach-status]");
+    function show(message) {
+      problem.textContent = message || "";
+      problem.hidden = !message;
+      if (message) problem.setAttribute("role", "alert"); else problem.removeAttribute("role");
+      field.classList.toggle("field--error", !!message);
+      if (message) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
+    }
+    show("");
+    if (file.size > Number(field.getAttribute("data-max-bytes"))) {
+      show("That file is larger than the forum accepts: save a smaller copy and attach that.");
+      input.value = "";
+      return;
+    }
+    var data = new FormData();
+    data.append("file", file);
+    data.append("csrf_token", form.querySelector("input[name=csrf_token]").value);
+    status.textContent = "Attaching " + file.name + "…";
+    input.disabled = true;
+    fetch(field.getAttribute("data-attach"), {
+      method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().catch(function () {
+        return { error: "The file could not be attached (the server answered " + response.status + "). Try again in a moment." };
+      });
+    }).then(function (json) {
+      if (json.error) {
+        status.textContent = "";
+        show(json.error);
+        input.value = "";  // refused: not sent again with the form
+        return;
+      }
+      var at = body.getAttribute("data-caret") ? body.selectionEnd : body.value.length;
+      var before = body.value.slice(0, at), after = body.value.slice(at);
+      // A blank line on each side, as Markdown wants around an image of its own.
+      var gap = !before || /\n\n$/.test(before) ? "" : (/\n$/.test(before) ? "\n" : "\n\n");
+      var tail = !after ? "\n" : (/^\n\n/.test(after) ? "" : (/^\n/.test(after) ? "\n" : "\n\n"));
+      body.value = before + gap + json.markdown + tail + after;
+      var caret = (before + gap + json.markdown + tail).length;
+      body.setSelectionRange(caret, caret);
+      body.dispatchEvent(new Event("input", { bubbles: true }));  // kept in the draft
+      input.value = "";  // in the text now: not sent again with the form
+      status.textContent = json.name + " is attached: it is in your text where the cursor was.";
+    }).catch(function () {
+      status.textContent = "";
+      show("The file could not be sent: check your connection, then choose it again.");
+    }).then(function () {
+      input.disabled = false;
+    });
+  });
+
   // Inline reply: open a reply form right under the post, without a reload.
   var template = document.getElementById("reply-template");
   document.addEventListener("click", function (event) {
@@ -157,12 +219,18 @@
     holder.id = "reply-" + postId;
     holder.appendChild(template.content.cloneNode(true));
     var form = holder.querySelector("form");
-    form.id = "reply-form-" + postId;
+    // Every id in the copy, and what points at one, is made this post's own.
+    var prefix = "reply-form-" + postId;
+    form.id = prefix;
+    Array.prototype.forEach.call(form.querySelectorAll("[id], [for], [aria-describedby]"), function (element) {
+      ["id", "for", "aria-describedby"].forEach(function (name) {
+        var value = element.getAttribute(name);
+        if (value) element.setAttribute(name, value.split("reply-form-new").join(prefix));
+      });
+    });
     form.querySelector("input[name=parent_id]").value = postId;
     var textarea = form.querySelector("textarea");
-    var label = form.querySelector("label[for='reply-form-new-body']");
-    textarea.id = "reply-form-" + postId + "-body";
-    label.setAttribute("for", textarea.id);
+    var label = form.querySelector("label[for='" + textarea.id + "']");
     label.textContent = "Reply to " + (article.getAttribute("data-author") || "this post");
     form.querySelector("[data-cancel]").addEventListener("click", function (e) {
       e.preventDefault();

@@ -62,6 +62,7 @@ def live_app(tmp_path, database_uri):
             "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
             "MAIL_FOLDER": str(tmp_path / "mail"),
             "CACHE_DIR": str(tmp_path / "page-cache"),
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
             "WORKER_HEARTBEAT_FILE": str(tmp_path / "worker.alive"),
             "PASSWORD_HASH_METHOD": FAST_HASH,
             "SEARCH_INDEX_IN_REQUEST": True,

@@ -173,3 +173,39 @@ def test_focus_lands_on_the_result_of_a_form(page, discussion, live_app):
     assert page.evaluate("document.activeElement.id") == f"post-{new_id}"
     assert page.locator(f"#post-{new_id}").get_attribute("aria-label") == "Post by Brett Criswell"
     assert page.js_errors == []
+
+
+def test_a_photo_attached_in_an_inline_reply_lands_in_the_text_and_shows_in_the_post(page, discussion, live_app,
+                                                                                        tmp_path):
+    import io
+
+    from PIL import Image
+
+    photo = tmp_path / "Class poster.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (30, 90, 160)).save(buffer, "JPEG")
+    photo.write_bytes(buffer.getvalue())
+    log_in(page, "brett@example.org")
+    page.goto(f"/threads/{discussion['thread']}")
+    page.locator(f"#post-{discussion['nested']}").get_by_role("link", name="Reply").click()
+    form = page.locator(f"#reply-{discussion['nested']}")
+    textarea = form.get_by_label("Reply to Maria Lopez")
+    textarea.fill("Before the picture.\n\nAfter it.")
+    page.evaluate("el => el.setSelectionRange(19, 19)", textarea.element_handle())
+    form.get_by_label("Attach an image or a PDF").set_input_files(str(photo))
+    form.get_by_text("Class poster.jpg is attached").wait_for()
+    text = textarea.input_value()
+    assert text.startswith("Before the picture.\n\n![Class poster](/uploads/") and text.endswith(".jpg)\n\nAfter it.")
+    form.get_by_role("button", name="Preview").click()
+    form.locator("[data-preview] img[alt='Class poster']").wait_for()
+    # A file the server refuses says why, and the text stays as it was.
+    fake = tmp_path / "notes.jpg"
+    fake.write_text("not a picture")
+    form.get_by_label("Attach an image or a PDF").set_input_files(str(fake))
+    form.get_by_role("alert").filter(has_text="whatever its name says").wait_for()
+    assert textarea.input_value() == text
+    form.get_by_role("button", name="Post reply").click()
+    page.wait_for_url("**#post-*")
+    image = page.locator(".post__body img[alt='Class poster']")
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 640
+    assert [error for error in page.js_errors if "status of 400" not in error] == []  # the refusal's own

@@ -1,0 +1,218 @@
+"""Images and PDFs members attach to posts.
+
+What a file is comes from its bytes, never its name or the browser's
+Content-Type. Images are decoded and written again by Pillow, so what is
+stored is pixels only: no camera, location or editing metadata, and
+nothing a browser could run. PDFs are kept as sent and only ever
+downloaded (forum/views/uploads.py), never shown inside the site.
+
+Files live under UPLOAD_FOLDER, named by a random key: the name a member
+gave a file is kept for downloads, never used as a path.
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+import secrets
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import delete, func, select
+from werkzeug.datastructures import FileStorage
+
+from . import throttle
+from .extensions import db
+from .models import Upload, User
+from .text import clean_line
+
+IMAGE_FORMATS = frozenset({"JPEG", "PNG", "GIF", "WEBP"})
+ACCEPTED = "image/jpeg,image/png,image/gif,image/webp,application/pdf,.pdf"
+CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
+NAME_MAX = 120
+_PDF_MAGIC = b"%PDF-"
+_LINK_SPECIAL = re.compile(r"([\\\[\]*_`<>])")
+
+
+class UploadError(ValueError):
+    """The file can't be kept; the message says why, to the member who sent it."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Usage:
+    used: int
+    quota: int
+
+    @property
+    def left(self) -> int:
+        return max(self.quota - self.used, 0)
+
+
+def size_text(byte_size: int) -> str:
+    """Bytes as people read them: 240 KB, 3.4 MB."""
+    if byte_size < 1024 * 1024:
+        return f"{max(byte_size // 1024, 1)} KB"
+    return f"{byte_size / (1024 * 1024):.1f} MB"
+
+
+def usage(member: User) -> Usage:
+    used = db.session.scalar(select(func.coalesce(func.sum(Upload.byte_size), 0)).where(Upload.owner_id == member.id))
+    return Usage(int(used), current_app.config["UPLOAD_QUOTA_BYTES"])
+
+
+def store(member: User, sent: FileStorage) -> Upload:
+    """Check, clean and keep a file a member sent; commit. UploadError when it can't be kept."""
+    data = _read_within_limit(sent)
+    if not throttle.take_at_once("upload", member.id):
+        raise UploadError("You have attached many files in the last hour: please wait a while, then attach this one.")
+    if data.startswith(_PDF_MAGIC):
+        content, extension, width, height = data, "pdf", None, None
+    else:
+        content, extension, width, height = _clean_image(data)
+    room = usage(member)
+    if len(content) > room.left:
+        raise UploadError(
+            f"This file ({size_text(len(content))}) would take you past your {size_text(room.quota)} of "
+            f"attachments; you have {size_text(room.left)} left. Delete files you no longer need "
+            "under Settings → Attached files, then attach it again."
+        )
+    upload = Upload(key=secrets.token_urlsafe(16), owner_id=member.id, extension=extension,
+                    name=_display_name(sent.filename, extension), byte_size=len(content),
+                    width=width, height=height)
+    path = file_path(upload)
+    _write(path, content)
+    db.session.add(upload)
+    try:
+        db.session.commit()
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return upload
+
+
+def markdown_for(upload: Upload, url: str) -> str:
+    """What goes into a post to show the file: an image, or a link to the PDF with its size."""
+    if upload.is_image:
+        return f"![{_link_words(Path(upload.name).stem)}]({url})"
+    return f"[{_link_words(upload.name)} ({size_text(upload.byte_size)})]({url})"
+
+
+def _link_words(name: str) -> str:
+    """A file's name as a link's words: only what would end the link or mark up the name is escaped,
+    so that it reads as typed in the member's text."""
+    return _LINK_SPECIAL.sub(r"\\\1", name)
+
+
+def get(upload_id: int) -> Upload | None:
+    return db.session.get(Upload, upload_id)
+
+
+def find(key: str, extension: str) -> Upload | None:
+    return db.session.scalar(select(Upload).where(Upload.key == key, Upload.extension == extension))
+
+
+def member_uploads(member: User) -> list[Upload]:
+    return list(db.session.scalars(
+        select(Upload).where(Upload.owner_id == member.id).order_by(Upload.created_at.desc(), Upload.id.desc())))
+
+
+def remove(upload: Upload) -> None:
+    """Delete a file and its row; commit. Posts that showed it show its words only."""
+    path = file_path(upload)
+    db.session.delete(upload)
+    db.session.commit()
+    path.unlink(missing_ok=True)
+
+
+def forget_all_of(member: User) -> list[Path]:
+    """Delete the rows of every file a member attached, in the caller's transaction.
+
+    Returns the files, for the caller to delete (delete_files) once it has committed.
+    """
+    paths = [file_path(upload) for upload in member_uploads(member)]
+    db.session.execute(delete(Upload).where(Upload.owner_id == member.id))
+    return paths
+
+
+def delete_files(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+def file_path(upload: Upload) -> Path:
+    # Two levels of folders keep any one folder small on a forum with many files.
+    return Path(current_app.config["UPLOAD_FOLDER"]) / upload.key[:2] / upload.filename
+
+
+def _read_within_limit(sent: FileStorage) -> bytes:
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    data = sent.stream.read(limit + 1)
+    if not data:
+        raise UploadError("That file is empty: choose the image or PDF again.")
+    if len(data) > limit:
+        raise UploadError(f"Files can be at most {size_text(limit)}; this one is larger. "
+                          "Save a smaller copy (a photo at a lower resolution, a PDF without images) and attach that.")
+    return data
+
+
+def _clean_image(data: bytes) -> tuple[bytes, str, int, int]:
+    """The image's pixels written again as JPEG (photos) or PNG (transparency), at most IMAGE_MAX_SIDE."""
+    config = current_app.config
+    not_accepted = UploadError("Only images (JPEG, PNG, GIF, WebP) and PDFs can be attached, "
+                               "and this file is neither, whatever its name says.")
+    with warnings.catch_warnings():
+        # Pillow warns of a "decompression bomb" by a warning; it is a refusal here.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data))
+            if image.format not in IMAGE_FORMATS:
+                raise not_accepted
+            if image.width * image.height > config["UPLOAD_MAX_PIXELS"]:
+                raise _too_many_pixels(f"This image is {image.width:,} × {image.height:,} pixels, more than")
+            image.seek(0)  # an animation keeps its first frame
+            image.load()
+        except UploadError:
+            raise
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+            raise _too_many_pixels() from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+            raise not_accepted from None
+    image = ImageOps.exif_transpose(image)  # phones store "rotate me" as metadata, which is dropped
+    transparent = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+    image = image.convert("RGBA" if transparent else "RGB")
+    side = config["UPLOAD_IMAGE_MAX_SIDE"]
+    image.thumbnail((side, side), Image.Resampling.LANCZOS)
+    image.info = {}
+    out = io.BytesIO()
+    if transparent:
+        image.save(out, "PNG", optimize=True)
+    else:
+        image.save(out, "JPEG", quality=85, optimize=True, progressive=True)
+    return out.getvalue(), "png" if transparent else "jpg", image.width, image.height
+
+
+def _too_many_pixels(size: str = "This image has more pixels than") -> UploadError:
+    limit = current_app.config["UPLOAD_MAX_PIXELS"] / 1_000_000
+    return UploadError(f"{size} can be attached (at most {limit:g} million). Save a smaller copy and attach that.")
+
+
+def _display_name(sent_name: str | None, extension: str) -> str:
+    """The name a member's computer gave the file, without folders, ending as its content does."""
+    name = clean_line(Path((sent_name or "").replace("\\", "/")).name) or "attachment"
+    stem = Path(name).stem[: NAME_MAX - 5].strip() or "attachment"
+    return f"{stem}.{extension}"
+
+
+def _write(path: Path, content: bytes) -> None:
+    """Write the whole file or nothing: a crash never leaves half an image under its final name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    partial.write_bytes(content)
+    os.replace(partial, path)

@@ -1,0 +1,81 @@
+"""Attached files: sending one from the composer, serving them, and a member's list of their own."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from .. import uploads
+from ..forms.members import EmptyForm
+from ..permissions import require, why_not
+from ..security import takes_files
+from ..timefmt import Clock
+from ..urls import upload_url
+
+bp = Blueprint("uploads", __name__)
+
+# Safe to keep: a file never changes under its key (a deleted one stays gone for the next reader
+# within a day at most, which is what shared caches may serve).
+SERVED_CACHE_CONTROL = "public, max-age=86400"
+# An attached file is content, never a page: nothing in it runs, even opened on its own.
+SERVED_SECURITY_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+
+
+@bp.route("/uploads", methods=["POST"])
+@login_required
+@takes_files
+def attach():
+    """The composer's attach button (site.js): keep the file, answer with the Markdown that shows it."""
+    refusal = why_not(current_user, "attach_file")
+    if refusal:
+        return jsonify(error=refusal), 403
+    sent = request.files.get("file")
+    if sent is None or not sent.filename:
+        return jsonify(error="Choose an image or a PDF to attach."), 400
+    try:
+        upload = uploads.store(current_user._get_current_object(), sent)
+    except uploads.UploadError as error:
+        return jsonify(error=error.message), 400
+    url = upload_url(upload)
+    return jsonify(markdown=uploads.markdown_for(upload, url), url=url, name=upload.name)
+
+
+@bp.route("/uploads/<key>.<extension>")
+def serve(key: str, extension: str):
+    upload = uploads.find(key, extension)
+    if upload is None:
+        abort(404)
+    path = uploads.file_path(upload)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=uploads.CONTENT_TYPES[upload.extension],
+                         as_attachment=not upload.is_image, download_name=upload.name,
+                         conditional=True, max_age=86400, etag=upload.key)
+    response.headers["Cache-Control"] = SERVED_CACHE_CONTROL
+    response.headers["Content-Security-Policy"] = SERVED_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/settings/attachments")
+@login_required
+def mine():
+    """The files a member attached, how much room they take, and a way to delete each."""
+    member = current_user._get_current_object()
+    clock = Clock()
+    files = [(upload, upload_url(upload), uploads.size_text(upload.byte_size), clock.time_tag(upload.created_at))
+             for upload in uploads.member_uploads(member)]
+    return render_template("members/attachments.html", files=files, usage=uploads.usage(member),
+                           size_text=uploads.size_text, form=EmptyForm())
+
+
+@bp.route("/settings/attachments/<int:upload_id>/delete", methods=["POST"])
+@login_required
+def delete(upload_id: int):
+    upload = uploads.get(upload_id)
+    if upload is None:
+        abort(404)
+    require(current_user, "delete_upload", upload)
+    name = upload.name
+    uploads.remove(upload)
+    flash(f"{name} is deleted. Posts that showed it now show its name only.", "success")
+    return redirect(url_for("uploads.mine"))

@@ -1,0 +1,254 @@
+"""Images and PDFs attached to posts: checked by content, cleaned, served safely, within a quota."""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.models import Post, Upload
+from tests.conftest import PASSWORD, csrf_from
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def photo(size=(1200, 800), fmt="JPEG", mode="RGB", **save) -> bytes:
+    """A picture as a phone would send it: with camera and location details when asked."""
+    out = io.BytesIO()
+    color = {"RGB": (200, 120, 40), "RGBA": (200, 120, 40, 128), "1": 1}[mode]
+    Image.new(mode, size, color).save(out, fmt, **save)
+    return out.getvalue()
+
+
+def phone_photo() -> bytes:
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0110] = "Model X"  # Model
+    exif[0x0112] = 6  # Orientation: rotate 90° to show
+    exif[0x8825] = {1: "N", 2: (40.0, 26.0, 46.0), 3: "W", 4: (79.0, 58.0, 56.0)}  # GPS: where it was taken
+    return photo(exif=exif, comment=b"taken in room 204")
+
+
+@pytest.fixture
+def member(app, client, auth, make_user, make_theme, make_thread):
+    user_id = make_user()
+    make_theme()
+    thread_id, opening_id = make_thread("finding-time", user_id)
+    auth.login()
+    return {"id": user_id, "thread": thread_id, "opening": opening_id}
+
+
+def attach(client, data: bytes, name: str, page: str = "/themes/finding-time"):
+    token = csrf_from(client.get(page).get_data(as_text=True))
+    return client.post("/uploads", data={"csrf_token": token, "file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def fetch(client, url: str):
+    """A served file, read and closed (send_file streams from the open file)."""
+    response = client.get(url)
+    response.get_data()
+    response.close()
+    return response
+
+
+def stored(app) -> list[Upload]:
+    with app.app_context():
+        return db.session.scalars(select(Upload).order_by(Upload.id)).all()
+
+
+def test_a_photo_is_kept_without_its_metadata_and_turned_upright(app, client, member):
+    response = attach(client, phone_photo(), "IMG_2041.jpeg")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    answer = response.get_json()
+    assert re.fullmatch(r"!\[IMG\\_2041\]\(/uploads/[\w-]{22}\.jpg\)", answer["markdown"])
+    served = fetch(client, answer["url"])
+    assert served.status_code == 200 and served.mimetype == "image/jpeg"
+    image = Image.open(io.BytesIO(served.data))
+    assert image.size == (800, 1200)  # the orientation tag was applied to the pixels, then dropped
+    assert dict(image.getexif()) == {}
+    assert "comment" not in image.info and "xmp" not in image.info
+    assert b"PhoneMaker" not in served.data and b"room 204" not in served.data
+    [upload] = stored(app)
+    assert (upload.name, upload.extension, upload.width, upload.height) == ("IMG_2041.jpg", "jpg", 800, 1200)
+    assert upload.byte_size == len(served.data)
+
+
+def test_files_are_served_so_that_nothing_in_them_runs(app, client, member):
+    image_url = attach(client, photo(fmt="PNG", mode="RGBA"), "diagram.png").get_json()["url"]
+    pdf_url = attach(client, PDF, "Lesson plan.pdf").get_json()["url"]
+    image = fetch(client, image_url)
+    assert image.mimetype == "image/png"  # transparency kept as PNG
+    assert image.headers["X-Content-Type-Options"] == "nosniff"
+    assert image.headers["Content-Disposition"].startswith("inline")
+    assert "sandbox" in image.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in image.headers["Content-Security-Policy"]
+    pdf = fetch(client, pdf_url)
+    assert pdf.mimetype == "application/pdf" and pdf.data == PDF
+    assert pdf.headers["Content-Disposition"].startswith("attachment") and "Lesson plan.pdf" in pdf.headers[
+        "Content-Disposition"]
+    assert pdf.headers["X-Content-Type-Options"] == "nosniff"
+    assert client.get(pdf_url.replace(".pdf", ".jpg")).status_code == 404  # a key serves its own kind only
+    assert client.get("/uploads/AAAAAAAAAAAAAAAAAAAAAA.jpg").status_code == 404
+
+
+@pytest.mark.parametrize("data, name", [
+    (b"<html><script>alert(document.cookie)</script></html>", "cat.jpg"),  # a page named as an image
+    (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "drawing.svg"),
+    (b"MZ\x90\x00" + b"\x00" * 200, "handout.pdf"),  # a program named as a PDF
+    (photo()[:300], "broken.jpg"),  # cut short
+    (photo((100, 100), fmt="TIFF"), "scan.tiff"),  # an image, of a kind browsers don't show
+])
+def test_what_a_file_is_comes_from_its_content_not_its_name(app, client, member, data, name):
+    response = attach(client, data, name)
+    assert response.status_code == 400
+    assert "Only images (JPEG, PNG, GIF, WebP) and PDFs can be attached" in response.get_json()["error"]
+    assert stored(app) == []
+
+
+def test_size_and_pixel_limits_are_explained(app, client, member, monkeypatch):
+    app.config["UPLOAD_MAX_BYTES"] = 2000
+    too_big = attach(client, PDF + b"x" * 3000, "big.pdf")
+    assert too_big.status_code == 400 and "Files can be at most 1 KB" in too_big.get_json()["error"]
+    app.config["UPLOAD_MAX_BYTES"] = 8 * 1024 * 1024
+    # A small file that unpacks into many pixels: refused before it is decoded.
+    app.config["UPLOAD_MAX_PIXELS"] = 1_000_000
+    wide = attach(client, photo((2000, 2000), fmt="PNG", mode="1"), "wide.png")
+    assert wide.status_code == 400
+    assert "This image is 2,000 × 2,000 pixels, more than can be attached (at most 1 million)" in wide.get_json()["error"]
+    # Past Pillow's own "decompression bomb" limit, its warning is a refusal too.
+    app.config["UPLOAD_MAX_PIXELS"] = 50_000_000
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1_000_000)
+    bomb = attach(client, photo((2000, 2000), fmt="PNG", mode="1"), "bomb.png")
+    assert bomb.status_code == 400
+    assert "This image has more pixels than can be attached" in bomb.get_json()["error"]
+    empty = attach(client, b"", "nothing.jpg")
+    assert empty.status_code == 400 and "That file is empty" in empty.get_json()["error"]
+    assert stored(app) == []
+
+
+def test_large_photos_are_scaled_down(app, client, member):
+    app.config["UPLOAD_IMAGE_MAX_SIDE"] = 1000
+    attach(client, photo((3000, 1500)), "wide.jpg")
+    [upload] = stored(app)
+    assert (upload.width, upload.height) == (1000, 500)
+
+
+def test_a_member_has_a_quota_and_sees_it(app, client, member):
+    first = attach(client, PDF, "one.pdf")
+    assert first.status_code == 200
+    app.config["UPLOAD_QUOTA_BYTES"] = len(PDF) + 10
+    second = attach(client, PDF, "two.pdf")
+    assert second.status_code == 400
+    assert "would take you past your 1 KB of attachments" in second.get_json()["error"]
+    assert len(stored(app)) == 1
+    page = client.get("/settings/attachments").get_data(as_text=True)
+    assert "one.pdf" in page and "two.pdf" not in page and "You use 1 KB of your 1 KB" in page
+
+
+def test_attaching_is_throttled(app, client, member):
+    app.config["RATE_LIMITS"] = {**app.config["RATE_LIMITS"], "upload": [2, 3600]}
+    assert attach(client, PDF, "a.pdf").status_code == 200
+    assert attach(client, PDF, "b.pdf").status_code == 200
+    third = attach(client, PDF, "c.pdf")
+    assert third.status_code == 400 and "many files in the last hour" in third.get_json()["error"]
+
+
+def test_visitors_cannot_attach_and_other_forms_refuse_files(app, client, make_user, make_theme):
+    make_theme()
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    response = client.post("/uploads", data={"csrf_token": token, "file": (io.BytesIO(PDF), "a.pdf")},
+                           content_type="multipart/form-data")
+    assert response.status_code in (302, 401) and stored(app) == []
+    # A form that takes no file still refuses one, before its view runs.
+    refused = client.post("/login", data={"csrf_token": token, "email": "x@example.org", "password": "x",
+                                          "file": (io.BytesIO(PDF), "a.pdf")}, content_type="multipart/form-data")
+    assert refused.status_code == 415
+
+
+def test_attaching_needs_the_csrf_token(app, client, member):
+    response = client.post("/uploads", data={"file": (io.BytesIO(PDF), "a.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 400 and stored(app) == []
+
+
+def test_a_reply_with_a_file_and_no_javascript_shows_the_image(app, client, member):
+    page = client.get(f"/threads/{member['thread']}").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page and 'name="attachment"' in page
+    response = client.post(f"/threads/{member['thread']}/posts", data={
+        "csrf_token": csrf_from(page), "body": "Here is what my students made.", "submit": "1",
+        "attachment": (io.BytesIO(photo()), "poster.jpg")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    [upload] = stored(app)
+    with app.app_context():
+        post = db.session.scalars(select(Post).order_by(Post.id.desc())).first()
+        assert post.body == f"Here is what my students made.\n\n![poster](/uploads/{upload.key}.jpg)"
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'<img src="/uploads/{upload.key}.jpg" alt="poster" loading="lazy">' in shown
+
+
+def test_a_refused_file_keeps_the_text_and_says_why(app, client, member):
+    page = client.get(f"/threads/{member['thread']}").get_data(as_text=True)
+    response = client.post(f"/threads/{member['thread']}/posts", data={
+        "csrf_token": csrf_from(page), "body": "My long reply, typed with care.", "submit": "1",
+        "attachment": (io.BytesIO(b"#!/bin/sh\nrm -rf /"), "photo.jpg")}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "My long reply, typed with care." in html and "Only images (JPEG, PNG, GIF, WebP) and PDFs" in html
+    assert 'aria-invalid="true"' in html
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(Post.id))) == 1  # only the opening post
+
+
+def test_a_preview_with_a_file_keeps_it_in_the_text(app, client, member):
+    page = client.get("/themes/finding-time").get_data(as_text=True)
+    response = client.post("/themes/finding-time/threads", data={
+        "csrf_token": csrf_from(page), "title": "Our handout", "body": "", "preview": "1",
+        "attachment": (io.BytesIO(PDF), "Fractions handout.pdf")}, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    [upload] = stored(app)
+    assert response.status_code == 200
+    assert f"[Fractions handout.pdf (1 KB)](/uploads/{upload.key}.pdf)" in html  # in the textarea
+    assert f'<a href="/uploads/{upload.key}.pdf" rel="nofollow ugc noopener">Fractions handout.pdf (1 KB)</a>' in html
+
+
+def test_posts_show_attached_images_only(app, client, member):
+    key = attach(client, photo(), "ok.jpg").get_json()["url"]
+    page = client.get(f"/threads/{member['thread']}").get_data(as_text=True)
+    body = f"![ours]({key}) ![pixel](https://tracker.example/p.gif) ![local](/static/favicon.svg)"
+    client.post(f"/threads/{member['thread']}/posts", data={"csrf_token": csrf_from(page), "body": body,
+                                                          "submit": "1"})
+    shown = client.get(f"/threads/{member['thread']}").get_data(as_text=True)
+    assert f'<img src="{key}" alt="ours" loading="lazy">' in shown
+    assert '<a href="https://tracker.example/p.gif" rel="nofollow ugc noopener">pixel</a>' in shown
+    assert "<img src=\"https://" not in shown and 'src="/static/favicon.svg"' not in shown
+
+
+def test_a_member_deletes_their_file_and_no_one_else_can(app, client, auth, forms, member, make_user):
+    url = attach(client, PDF, "notes.pdf").get_json()["url"]
+    [upload] = stored(app)
+    auth.logout()
+    make_user(email="other@example.org", display_name="Oscar Other")
+    auth.login("other@example.org")
+    refused = forms.post(f"/settings/attachments/{upload.id}/delete", {}, page="/settings/attachments")
+    assert refused.status_code == 403 and len(stored(app)) == 1
+    auth.logout()
+    auth.login()
+    done = forms.post(f"/settings/attachments/{upload.id}/delete", {}, page="/settings/attachments")
+    assert done.status_code == 302
+    assert "notes.pdf is deleted" in client.get(done.headers["Location"]).get_data(as_text=True)
+    assert stored(app) == [] and client.get(url).status_code == 404
+    assert not any(Path(app.config["UPLOAD_FOLDER"]).rglob("*.pdf"))  # the file too, not only its row
+
+
+def test_deleting_an_account_with_its_posts_deletes_its_files(app, client, auth, forms, member):
+    url = attach(client, PDF, "notes.pdf").get_json()["url"]
+    data = client.get("/settings/my-data.json").get_json()
+    assert [f["name"] for f in data["attached_files"]] == ["notes.pdf"] and data["attached_files"][0]["url"].endswith(url)
+    response = forms.post("/settings/delete-account", {"posts": "remove", "password": PASSWORD},
+                          page="/settings")
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    assert stored(app) == [] and client.get(url).status_code == 404
