@@ -72,6 +72,12 @@ def latest_archived_theme() -> Theme | None:
     )
 
 
+def recently_archived(limit: int) -> list[Theme]:
+    """The themes whose discussions closed last, the latest first."""
+    return db.session.scalars(
+        select(Theme).where(Theme.closes_at <= utcnow()).order_by(Theme.closes_at.desc()).limit(limit)).all()
+
+
 def themes_by_year() -> list[tuple[str, list[Theme]]]:
     """Every theme, newest month first, grouped by year."""
     themes = db.session.scalars(select(Theme).order_by(Theme.month.desc(), Theme.id.desc())).all()

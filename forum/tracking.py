@@ -7,7 +7,10 @@ own posts and posts members cannot see.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from .database import utcnow
 from .extensions import db
@@ -45,6 +48,39 @@ def new_counts(user: User, thread_ids: list[int]) -> dict[int, int]:
         .where(ThreadRead.user_id == user.id, Post.thread_id.in_(thread_ids), *_new_to(user.id))
         .group_by(Post.thread_id)).all()
     return dict(rows)
+
+
+@dataclass(frozen=True)
+class Unread:
+    thread: Thread
+    new: int  # posts new to the member
+    first_new: int  # the id of the first of them, where reading resumes
+
+
+def unread_threads(user: User, limit: int = 8) -> list[Unread]:
+    """Threads the member has read before that have posts new to them, the latest activity first: one query."""
+    new = (
+        select(Post.thread_id, func.count(Post.id).label("new"), func.min(Post.id).label("first_new"),
+               func.max(Post.id).label("newest"))
+        .join(ThreadRead, Post.thread_id == ThreadRead.thread_id)
+        .where(ThreadRead.user_id == user.id, *_new_to(user.id))
+        .group_by(Post.thread_id).subquery()
+    )
+    rows = db.session.execute(
+        select(Thread, new.c.new, new.c.first_new).join(new, new.c.thread_id == Thread.id)
+        .options(joinedload(Thread.theme))
+        .order_by(new.c.newest.desc()).limit(limit)).all()
+    return [Unread(thread, count, first) for thread, count, first in rows]
+
+
+def unopened_threads(user: User, theme_id: int, limit: int = 8) -> list[Thread]:
+    """Threads of a theme started by others since the member joined that they have not opened, newest first."""
+    opened = select(ThreadRead.thread_id).where(ThreadRead.user_id == user.id)
+    return db.session.scalars(
+        select(Thread).options(joinedload(Thread.author))
+        .where(Thread.theme_id == theme_id, Thread.author_id != user.id, Thread.created_at >= user.joined_at,
+               Thread.id.not_in(opened))
+        .order_by(Thread.created_at.desc(), Thread.id.desc()).limit(limit)).all()
 
 
 def mark_read(user: User, thread: Thread, post_id: int) -> bool:

@@ -36,7 +36,7 @@ def test_an_upcoming_theme_opens_on_the_same_day_on_every_page(app, client, auth
     utc_day = f"{opens:%B} {opens.day}"
 
     home = client.get("/").get_data(as_text=True)
-    assert "Coming next · opens " in home
+    assert "Next month · opens " in home
     auth.login()
     theme_page = client.get("/themes/next-month").get_data(as_text=True)
     notice = re.search(r"The discussion of “Assessment that teaches” opens on ([^.]+)\.", theme_page)
@@ -83,7 +83,7 @@ def test_the_front_page_names_the_open_window_not_a_month(app, client, make_them
     make_theme(slug="next-month", title="Assessment that teaches", state="upcoming")
     home = client.get("/").get_data(as_text=True)
     assert "Theme of the month · November" not in home
-    assert re.search(r"Open for discussion until \w+ \d+, \d{4}", home)
+    assert re.search(r"This month · open until \w+ \d+, \d{4}", home)
     assert re.search(r"the next theme opens \w+ \d+, \d{4}", home)
 
 

@@ -83,7 +83,7 @@ def test_home_shows_current_theme_next_and_recent_activity(client, open_thread, 
     add_reply(open_thread["thread"], open_thread["member"], "Hello everyone")
     html = client.get("/").get_data(as_text=True)
     assert "Finding time to collaborate" in html
-    assert "Coming next" in html and "Assessment that helps students think" in html
+    assert "Next month · opens" in html and "Assessment that helps students think" in html
     assert "Maria Lopez</bdi> replied in" in html
 
 

@@ -16,24 +16,35 @@ from .lookups import get_theme_or_404
 
 bp = Blueprint("themes", __name__)
 
+# The front page is a door, not the theme page again: a few of each, with a way to all.
+FRONT_THREADS = 6
+FRONT_NEW_ITEMS = 6
+FRONT_ARCHIVE_THEMES = 3
+
 
 @bp.route("/")
 @cached_page(lambda: freshness.forum_pages(panel.publish_due_on_view))
 def home():
-    """This month's theme, what comes next, and recent activity."""
+    """The front door: this month's discussion, what is new to a member, the next month, the archive."""
     current = themes.current_theme()
     if current is not None and panel.publish_due_on_view(current.id):
         current = themes.current_theme()  # reloaded with what was just published
-    featured = current or themes.latest_archived_theme()
     upcoming = themes.next_theme()
-    shown = [t.id for t in (featured, upcoming) if t]
+    archived = themes.recently_archived(FRONT_ARCHIVE_THEMES + (0 if current else 1))
+    # Between two months (no theme open), the month that just closed stays in front.
+    featured = current or (archived.pop(0) if archived else None)
+    shown = [t.id for t in (featured, upcoming, *archived) if t]
     threads = themes.threads_of(featured) if featured else []
+    member = current_user._get_current_object() if current_user.is_authenticated else None
     return render_template(
         "themes/home.html",
-        current=current, featured=featured, upcoming=upcoming,
+        current=current, featured=featured, upcoming=upcoming, archived=archived,
         stats=themes.theme_stats(shown) if shown else {},
-        threads=threads, new_counts=_new_counts(threads),
-        recent=reading.recent_posts(),
+        threads=threads[:FRONT_THREADS], more_threads=max(len(threads) - FRONT_THREADS, 0),
+        new_counts=_new_counts(threads[:FRONT_THREADS]),
+        unread_threads=tracking.unread_threads(member, FRONT_NEW_ITEMS) if member else [],
+        unopened=tracking.unopened_threads(member, current.id, FRONT_NEW_ITEMS) if member and current else [],
+        recent=[] if member else reading.recent_posts(FRONT_NEW_ITEMS),
     )
 
 

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
 WIDTHS = (1280, 360)
 VISITOR_PAGES = ("/", "/themes/finding-time-to-collaborate", "/threads/1", "/search?q=planning+time",
                  "/login", "/join", "/themes")
-MODERATOR_PAGES = ("/", "/threads/1", "/members", "/members/4", "/settings", "/notifications", "/moderate/",
+MODERATOR_PAGES = ("/", "/threads/1", "/members", "/members/4", "/settings", "/settings/attachments",
+                   "/notifications", "/moderate/",
                    "/moderate/themes/finding-time-to-collaborate/questions", "/moderate/reports")
 
 
@@ -69,4 +70,15 @@ def test_the_header_is_one_row_at_1280_px_and_never_touches_the_content(browser,
         gap = page.evaluate("document.querySelector('main').firstElementChild.getBoundingClientRect().top"
                             " - document.querySelector('.site-header').getBoundingClientRect().bottom")
         assert gap >= 16, url
+    context.close()
+
+
+def test_on_a_phone_the_first_screen_of_the_front_page_shows_the_discussion(browser, live_server, demo_forum):
+    context = browser.new_context(base_url=live_server, viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    first_thread = ".front-month .thread-list__title"
+    page.goto("/")
+    assert page.locator(first_thread).first.bounding_box()["y"] + 20 < 640
+    _sign_in(page, "rosa.delgado@example.org")
+    assert page.locator(first_thread).first.bounding_box()["y"] + 20 < 640
     context.close()
