@@ -62,6 +62,7 @@ class Node:
     gone: bool = False  # shown as a placeholder to this viewer
     new: bool = False  # posted since the member last read the thread
     time_tag: str = ""
+    exact_time: str = ""  # "Thursday, March 12, 2026, 7:05 pm EDT", for the post's accessible name
 
 
 @dataclass

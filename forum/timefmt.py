@@ -126,10 +126,16 @@ class Clock:
 
     def time_tag(self, moment: datetime) -> Markup:
         """The <time> element a post shows: relative, with the exact time on hover."""
+        return self.time_tag_and_exact(moment)[0]
+
+    def time_tag_and_exact(self, moment: datetime) -> tuple[Markup, str]:
+        """time_tag(), and the exact time it names (a post's accessible name carries it)."""
         here = moment.astimezone(self.zone)
-        # Every part is made here from a datetime: nothing to escape.
-        return Markup(f'<time datetime="{moment.isoformat()}" title="{self._exact(here)}">'
-                      f'{self._human(moment, here)}</time>')
+        exact = self._exact(here)
+        # Every part is made here from a datetime: nothing to escape. A screen reader, which
+        # shows no hover, reads the exact time after the relative one.
+        return Markup(f'<time datetime="{moment.isoformat()}" title="{exact}">{self._human(moment, here)}</time>'
+                      f'<span class="visually-hidden"> ({exact})</span>'), exact
 
     def _exact(self, here: datetime) -> str:
         comma = "," if self.month_first else ""

@@ -100,7 +100,7 @@ def _prepare_posts(view: reading.ThreadPage, moderator: bool, viewer_id: int | N
         node.gone = node.placeholder == "deleted" or (node.placeholder == "hidden" and not moderator)
         node.new = last_read is not None and post.id > last_read and post.author_id != viewer_id \
             and not node.gone
-        node.time_tag = clock.time_tag(post.created_at)
+        node.time_tag, node.exact_time = clock.time_tag_and_exact(post.created_at)
         if viewer_id is not None:
             on_page.add(post.id)
     return on_page

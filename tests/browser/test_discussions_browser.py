@@ -1,6 +1,8 @@
 """What people see and click in a thread, in Chromium."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from forum import posting
@@ -171,7 +173,11 @@ def test_focus_lands_on_the_result_of_a_form(page, discussion, live_app):
     with live_app.app_context():
         new_id = db.session.scalar(db.select(db.func.max(Post.id)))
     assert page.evaluate("document.activeElement.id") == f"post-{new_id}"
-    assert page.locator(f"#post-{new_id}").get_attribute("aria-label") == "Post by Brett Criswell"
+    # Named by its author and exact time; its time link reads the exact time too, after the relative one.
+    assert re.fullmatch(r"Post by Brett Criswell, \w+day, \w+ \d+, \d{4}, \d+:\d\d [ap]m E[SD]T",
+                        page.locator(f"#post-{new_id}").get_attribute("aria-label"))
+    assert re.fullmatch(r"just now \(\w+day, \w+ \d+, \d{4}, \d+:\d\d [ap]m E[SD]T\)",
+                        page.locator(f"#post-{new_id} .post__time").text_content())
     assert page.js_errors == []
 
 
