@@ -8,7 +8,7 @@ pytestmark = pytest.mark.browser
 
 def test_join_logout_login(page):
     page.goto("/")
-    page.get_by_role("link", name="Join").click()
+    page.locator(".site-header").get_by_role("link", name="Join").click()
     page.get_by_label("Full name").fill("Brett Criswell")
     page.get_by_label("Email").fill("brett@example.org")
     page.get_by_label("Password").fill("chemistry is everywhere")
