@@ -173,7 +173,7 @@ def _attach_file(user, _obj) -> str | None:
 
 
 def _delete_upload(user, upload) -> str | None:
-    if role_of(user) is not None and (upload.owner_id == user.id or has_role(user, "moderator")):
+    if role_of(user) is not None and upload.owner_id == user.id:
         return None
     return "You can only delete files you attached."
 
