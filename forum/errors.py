@@ -16,7 +16,9 @@ MESSAGES = {
     403: ("You can't do that here", "Your account does not have permission for this page or action."),
     404: ("Page not found", "There is nothing at this address. It may have moved, or the link may be mistyped."),
     405: ("That action isn't available here", "This address doesn't accept that kind of request."),
-    413: ("That was too large", "What you sent is bigger than this site accepts. Shorten it and try again."),
+    413: ("That was too large", "What you sent is bigger than this site accepts: a very long text, or an attached "
+                                "file over the limit. Go back (what you typed is still there) and shorten it, or "
+                                "attach a smaller copy of the file."),
     415: ("That kind of content isn't accepted", "This address takes a form, as a browser sends it."),
     429: ("Too many attempts", "Please wait a few minutes before trying again."),
     500: ("Something went wrong on our side", "The error has been logged. Please try again in a moment."),

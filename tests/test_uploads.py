@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from sqlalchemy import select
+from werkzeug.test import EnvironBuilder
 
 from forum.extensions import db
 from forum.models import Post, Upload
@@ -252,3 +253,21 @@ def test_deleting_an_account_with_its_posts_deletes_its_files(app, client, auth,
                           page="/settings")
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     assert stored(app) == [] and client.get(url).status_code == 404
+
+
+def test_a_post_with_a_file_past_the_limit_is_refused_plainly(app, client, member):
+    app.config["UPLOAD_MAX_BYTES"] = 4096  # the form may carry MAX_CONTENT_LENGTH plus this much
+    page = client.get(f"/threads/{member['thread']}").get_data(as_text=True)
+    # Built by hand so that the test client's own spooled body is closed (the server stops reading it).
+    builder = EnvironBuilder(path=f"/threads/{member['thread']}/posts", method="POST", data={
+        "csrf_token": csrf_from(page), "body": "With a big file", "submit": "1",
+        "attachment": (io.BytesIO(PDF + b"x" * (1024 * 1024 + 8192)), "big.pdf")}, content_type="multipart/form-data")
+    environ = builder.get_environ()
+    try:
+        response = client.open(environ)
+    finally:
+        builder.close()
+        environ["wsgi.input"].close()
+    assert response.status_code == 413
+    assert "attach a smaller copy of the file" in response.get_data(as_text=True)
+    assert stored(app) == []
