@@ -41,6 +41,7 @@ ACTIONS = {
     "post.hide": "hid post",
     "post.unhide": "unhid post",
     "post.keep": "kept a reported post up",
+    "post.file_delete": "deleted a file attached to post",
     "user.role": "changed role",
     "user.password-reset": "sent a password reset link to",
     "user.invitation": "sent an invitation to",

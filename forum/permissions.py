@@ -202,6 +202,7 @@ RULES: dict[str, Callable[[Any, Any], str | None]] = {
     "lock_thread": _MODERATOR,
     "unhide_post": _MODERATOR,
     "handle_reports": _MODERATOR,  # the queue of reported posts: hide, or keep up
+    "remove_attached_file": _MODERATOR,  # a file another member attached to a post
     "report_post": _report_post,
     "view_members": _view_members,  # the directory and profiles (MEMBER_PAGES_PUBLIC)
     "see_affiliation": _see_affiliation,

@@ -22,11 +22,12 @@ from pathlib import Path
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import FileStorage
 
-from . import throttle
+from . import audit, throttle
 from .extensions import db
-from .models import Upload, User
+from .models import Post, Upload, User
 from .text import clean_line
 
 IMAGE_FORMATS = frozenset({"JPEG", "PNG", "GIF", "WEBP"})
@@ -35,6 +36,8 @@ CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "pdf": "application/pd
 NAME_MAX = 120
 _PDF_MAGIC = b"%PDF-"
 _LINK_SPECIAL = re.compile(r"([\\\[\]*_`<>])")
+# An attached file's address as posts name it (forum/markup.py shows only these).
+_FILE_IN_TEXT = re.compile(r"/uploads/([A-Za-z0-9_-]{16,32})\.(jpg|png|pdf)\b")
 
 
 class UploadError(ValueError):
@@ -123,12 +126,27 @@ def member_uploads(member: User) -> list[Upload]:
         select(Upload).where(Upload.owner_id == member.id).order_by(Upload.created_at.desc(), Upload.id.desc())))
 
 
-def remove(upload: Upload) -> None:
-    """Delete a file and its row; commit. Posts that showed it show its words only."""
+def remove(upload: Upload, moderator: User | None = None, post: Post | None = None) -> None:
+    """Delete a file and its row; commit. Posts that showed it show its words only.
+
+    A moderator deleting a file another member attached to `post` is audited.
+    """
     path = file_path(upload)
+    if moderator is not None and post is not None:
+        audit.record(moderator, "post.file_delete", post, f"{upload.name}, attached by {upload.owner.display_name}")
     db.session.delete(upload)
     db.session.commit()
     path.unlink(missing_ok=True)
+
+
+def shown_in(post: Post) -> list[Upload]:
+    """The attached files a post's text shows or links to, in the order it names them."""
+    named = list(dict.fromkeys(_FILE_IN_TEXT.findall(post.body or "")))
+    if not named:
+        return []
+    found = {(upload.key, upload.extension): upload for upload in db.session.scalars(
+        select(Upload).options(joinedload(Upload.owner)).where(Upload.key.in_([key for key, _ in named])))}
+    return [found[pair] for pair in named if pair in found]
 
 
 def forget_all_of(member: User) -> list[Path]:

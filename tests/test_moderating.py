@@ -81,6 +81,8 @@ MODERATION_URLS = [
     ("post", "/moderate/posts/2/hide", 400, 302), ("post", "/moderate/posts/2/unhide", 400, 302),
     ("get", "/moderate/reports", None, 200),
     ("post", "/moderate/reports/2/hide", 400, 302), ("post", "/moderate/reports/2/keep", 400, 302),
+    ("get", "/moderate/posts/2/files", None, 200),
+    ("post", "/moderate/posts/2/files/1/delete", 400, 404),  # the post shows no file 1
 ]
 
 
@@ -145,6 +147,7 @@ RULE_OF = {
     "/moderate/posts/2/hide": "hide_post", "/moderate/posts/2/unhide": "unhide_post",
     "/moderate/reports": "handle_reports", "/moderate/reports/2/hide": "handle_reports",
     "/moderate/reports/2/keep": "handle_reports",
+    "/moderate/posts/2/files": "remove_attached_file", "/moderate/posts/2/files/1/delete": "remove_attached_file",
 }
 
 

@@ -12,7 +12,7 @@ from werkzeug.test import EnvironBuilder
 
 from forum.extensions import db
 from forum.models import Post, Upload
-from tests.conftest import PASSWORD, csrf_from
+from tests.conftest import PASSWORD, audit_actions, csrf_from
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -271,3 +271,28 @@ def test_a_post_with_a_file_past_the_limit_is_refused_plainly(app, client, membe
     assert response.status_code == 413
     assert "attach a smaller copy of the file" in response.get_data(as_text=True)
     assert stored(app) == []
+
+
+def test_a_moderator_deletes_a_file_a_post_shows_and_it_is_audited(app, client, auth, forms, member, make_user):
+    url = attach(client, photo(), "not-for-school.jpg").get_json()["url"]
+    page = client.get(f"/threads/{member['thread']}").get_data(as_text=True)
+    client.post(f"/threads/{member['thread']}/posts", data={"csrf_token": csrf_from(page), "submit": "1",
+                                                          "body": f"Look ![not-for-school]({url})"})
+    with app.app_context():
+        post_id = db.session.scalar(select(Post.id).order_by(Post.id.desc()))
+    [upload] = stored(app)
+    assert client.get(f"/moderate/posts/{post_id}/files").status_code == 403  # members may not
+    auth.logout()
+    make_user(email="mod@example.org", display_name="Rosa Delgado", role="moderator")
+    auth.login("mod@example.org")
+    thread_page = client.get(f"/threads/{member['thread']}").get_data(as_text=True)
+    assert f'href="/moderate/posts/{post_id}/files">Files</a>' in thread_page
+    assert f'href="/moderate/posts/{member["opening"]}/files"' not in thread_page  # it shows no file
+    files = client.get(f"/moderate/posts/{post_id}/files").get_data(as_text=True)
+    assert "not-for-school.jpg" in files and "Maria Lopez" in files
+    done = forms.post(f"/moderate/posts/{post_id}/files/{upload.id}/delete", {},
+                      page=f"/moderate/posts/{post_id}/files")
+    assert done.status_code == 302
+    assert stored(app) == [] and client.get(url).status_code == 404
+    assert audit_actions(app) == ["post.file_delete"]
+    assert "not-for-school.jpg, attached by Maria Lopez" in client.get("/moderate/audit").get_data(as_text=True)

@@ -5,7 +5,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_login import current_user
 
-from .. import audit, moderating, panel, reports, themes, timefmt
+from .. import audit, moderating, panel, reports, themes, timefmt, uploads
 from ..database import READ_ONLY_METHODS, utcnow
 from ..extensions import db, login_manager
 from ..forms.members import EmptyForm
@@ -18,7 +18,7 @@ from ..pagination import page_arg
 from ..panel_paste import digest
 from ..permissions import require
 from ..security import form_checks_csrf
-from ..urls import post_url, thread_url
+from ..urls import post_url, thread_url, upload_url
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderate")
 
@@ -437,3 +437,27 @@ def audit_log():
     entries = db.paginate(audit.entries(), page=page_arg(),
                           per_page=current_app.config["AUDIT_ENTRIES_PER_PAGE"], error_out=False)
     return render_template("moderation/audit.html", entries=entries, actions=audit.ACTIONS)
+
+
+@bp.route("/posts/<int:post_id>/files")
+def post_files(post_id: int):
+    """The files a post shows or links to, with who attached each, to delete one that breaks the rules."""
+    post = db.get_or_404(Post, post_id)
+    require(current_user, "remove_attached_file", post)
+    files = [(upload, upload_url(upload), uploads.size_text(upload.byte_size)) for upload in uploads.shown_in(post)]
+    return render_template("moderation/post_files.html", post=post, files=files, form=EmptyForm(),
+                           back=post_url(post))
+
+
+@bp.route("/posts/<int:post_id>/files/<int:upload_id>/delete", methods=["POST"])
+def delete_post_file(post_id: int, upload_id: int):
+    """Delete a file a post shows: gone from every post that shows it, and audited."""
+    post = db.get_or_404(Post, post_id)
+    require(current_user, "remove_attached_file", post)
+    upload = next((found for found in uploads.shown_in(post) if found.id == upload_id), None)
+    if upload is None:
+        abort(404)  # only a file this post shows, so the audit names the right post
+    name = upload.name
+    uploads.remove(upload, _moderator(), post)
+    flash(f"{name} is deleted; posts that showed it show its name only.", "success")
+    return redirect(url_for("moderation.post_files", post_id=post.id))
