@@ -28,6 +28,9 @@ def default_config(instance_path: str) -> dict:
         "SEARCH_INDEX_DIR": str(instance / "search-index"),
         # PostgreSQL only: a search running longer is stopped and the member told.
         "SEARCH_STATEMENT_TIMEOUT_MS": 3000,
+        # PostgreSQL only: a search matching more posts is counted from a sample ("about")
+        # and ranks its newest 1,000 matches (search/postgres_engine/querying.py).
+        "SEARCH_EXACT_COUNT_UP_TO": 10_000,
         "SQLITE_BUSY_TIMEOUT_MS": 5000,
         "SEARCH_REBUILD_PROCESSES": 2,
         # Whoosh only (PostgreSQL indexes a change in its own transaction).

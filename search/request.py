@@ -57,6 +57,9 @@ class SearchResults:
     by_theme: list[tuple[str, int]] = field(default_factory=list)
     by_year: list[tuple[str, int]] = field(default_factory=list)
     suggestion: str | None = None
+    # True when the total and facet counts are estimates and the ranking covers the newest
+    # matches only: a very broad search on PostgreSQL (search/postgres_engine/querying.py).
+    estimated: bool = False
 
 
 def tidy(text: str) -> tuple[str, list[str]]:

@@ -1,6 +1,8 @@
 """Choosing a search engine, and refusing to start with one that would answer wrongly."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import search
@@ -241,3 +243,34 @@ def test_an_index_from_an_earlier_analyser_answers_until_a_rebuild_and_says_so(
         assert search.index_exists() and search.index_bytes() > 0
     page = _found(client, "kiln")
     assert "1 post found" in page and "search rebuild" not in page
+
+
+@pytest.mark.postgres_only
+def test_a_very_broad_search_is_estimated_and_ranks_its_newest_matches(app, client, archive, monkeypatch):
+    from forum.extensions import db
+    from forum.models import Post
+    from search.postgres_engine import querying
+    from tests.conftest import results
+
+    exact, page = results(client, q="time")
+    assert len(exact) > 3 and re.search(rf"\b{len(exact)} posts found", page) and "About" not in page
+    app.config["SEARCH_EXACT_COUNT_UP_TO"] = 2  # as if "time" were in a third of a million posts
+    broad, page = results(client, q="time")
+    assert f"About {len(exact)} posts found" in page  # a small table is read whole: the estimate is exact
+    assert "the best matches among the newest thousand" in page and "(about " in page
+    assert broad == exact  # all of them are among the newest: the same ranking
+    monkeypatch.setattr(querying, "BROAD_RANKED", 3)
+    newest_three, _ = results(client, q="time")
+    with app.app_context():
+        by_date = db.session.execute(db.select(Post.id).where(Post.id.in_(exact))
+                                     .order_by(Post.created_at.desc(), Post.id.desc())).scalars().all()
+    assert sorted(newest_three) == sorted(by_date[:3])
+    assert newest_three == [post_id for post_id in exact if post_id in by_date[:3]]  # in rank order
+    _, by_date_page = results(client, q="time", sort="newest")
+    assert "the best matches among the newest thousand" not in by_date_page
+
+
+def test_estimated_counts_read_as_two_significant_figures():
+    from search.postgres_engine.querying import about
+
+    assert [about(n) for n in (0.2, 7, 42, 123, 1234, 328_661, 12.6)] == [1, 7, 42, 120, 1200, 330_000, 13]
