@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
 from flask_login import current_user
+from markupsafe import Markup
 
 from .. import audit, moderating, panel, reports, themes, timefmt, uploads
 from ..database import READ_ONLY_METHODS, utcnow
@@ -444,7 +445,11 @@ def post_files(post_id: int):
     """The files a post shows or links to, with who attached each, to delete one that breaks the rules."""
     post = db.get_or_404(Post, post_id)
     require(current_user, "remove_attached_file", post)
-    files = [(upload, upload_url(upload), uploads.size_text(upload.byte_size)) for upload in uploads.shown_in(post)]
+    files = [{"upload": upload, "url": upload_url(upload),
+              "cells": [Markup("<bdi>%s</bdi>") % upload.owner.display_name, uploads.size_text(upload.byte_size)],
+              "delete": url_for("moderation.delete_post_file", post_id=post.id, upload_id=upload.id),
+              "confirm": f"Delete {upload.name} for everyone?"}
+             for upload in uploads.shown_in(post)]
     return render_template("moderation/post_files.html", post=post, files=files, form=EmptyForm(),
                            back=post_url(post))
 

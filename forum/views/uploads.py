@@ -62,7 +62,10 @@ def mine():
     """The files a member attached, how much room they take, and a way to delete each."""
     member = current_user._get_current_object()
     clock = Clock()
-    files = [(upload, upload_url(upload), uploads.size_text(upload.byte_size), clock.time_tag(upload.created_at))
+    files = [{"upload": upload, "url": upload_url(upload),
+              "cells": [uploads.size_text(upload.byte_size), clock.time_tag(upload.created_at)],
+              "delete": url_for("uploads.delete", upload_id=upload.id),
+              "confirm": f"Delete {upload.name}? Posts that show it will show its name only."}
              for upload in uploads.member_uploads(member)]
     return render_template("members/attachments.html", files=files, usage=uploads.usage(member),
                            size_text=uploads.size_text, form=EmptyForm())
