@@ -51,7 +51,6 @@ def current_theme() -> Theme | None:
     now = utcnow()
     return db.session.scalar(
         select(Theme)
-        .options(selectinload(Theme.panelists), selectinload(Theme.resources))
         .where(Theme.opens_at <= now, Theme.closes_at > now)
         .order_by(Theme.opens_at.desc())
         .limit(1)
@@ -61,14 +60,6 @@ def current_theme() -> Theme | None:
 def next_theme() -> Theme | None:
     return db.session.scalar(
         select(Theme).where(Theme.opens_at > utcnow()).order_by(Theme.opens_at).limit(1)
-    )
-
-
-def latest_archived_theme() -> Theme | None:
-    return db.session.scalar(
-        select(Theme)
-        .options(selectinload(Theme.panelists), selectinload(Theme.resources))
-        .where(Theme.closes_at <= utcnow()).order_by(Theme.closes_at.desc()).limit(1)
     )
 
 

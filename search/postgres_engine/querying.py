@@ -159,11 +159,11 @@ def _counted(rows) -> Counts:
     return len(rows), by_theme, by_year
 
 
-def _sample_statement(where: _Where):
+def _sample_statement(where: _Where, percent: float):
     # By (theme, year) pairs, added up here; the rows sampled are counted too, to scale up.
     return text(f"SELECT theme_slug, year, count(*) FILTER (WHERE {where}), count(*) "
                 "FROM search_documents TABLESAMPLE SYSTEM (:percent) REPEATABLE (:seed) "
-                "GROUP BY theme_slug, year"), where.params
+                "GROUP BY theme_slug, year"), {**where.params, "percent": percent, "seed": SAMPLE_SEED}
 
 
 def _sample_percent() -> tuple[float, float]:
@@ -178,8 +178,7 @@ def _sample_percent() -> tuple[float, float]:
 def _estimated_counts(where: _Where, at_least: int) -> Counts:
     """Counts from a sample of the table's pages, scaled up and rounded: what "about" means."""
     percent, rows = _sample_percent()
-    statement, params = _sample_statement(where)
-    sampled = db.session.execute(statement, {**params, "percent": percent, "seed": SAMPLE_SEED}).all()
+    sampled = db.session.execute(*_sample_statement(where, percent)).all()
     read = sum(row[3] for row in sampled)
     scale = rows / read if percent < 100 and read else 1.0
     by_theme, by_year = {}, {}
@@ -290,9 +289,7 @@ def bare(request: SearchRequest) -> Iterator:
         broad = len(db.session.execute(*first).all()) > exact_up_to
         statements = [first]
         if broad:
-            percent, _ = _sample_percent()
-            sample, params = _sample_statement(plan.where)
-            statements.append((sample, {**params, "percent": percent, "seed": SAMPLE_SEED}))
+            statements.append(_sample_statement(plan.where, _sample_percent()[0]))
         statements.append(_page_statement(plan.where, plan.ranked, PER_PAGE, plan.offset, broad))
         connection = db.session.connection()
 
