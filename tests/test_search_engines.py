@@ -274,3 +274,34 @@ def test_estimated_counts_read_as_two_significant_figures():
     from search.postgres_engine.querying import about
 
     assert [about(n) for n in (0.2, 7, 42, 123, 1234, 328_661, 12.6)] == [1, 7, 42, 120, 1200, 330_000, 13]
+
+
+@pytest.mark.postgres_only
+def test_the_benchmark_times_the_statements_a_search_sends_did_you_mean_included(app, client, archive):
+    from forum.database import read_transaction
+    from search.request import SearchRequest
+
+    assert "Did you mean" in _found(client, "colaboration")
+    with app.test_request_context(), read_transaction():
+        with search.bare(SearchRequest(text="colaboration", resolved=True)) as replay:
+            replay()
+            replay()
+        assert any("FROM search_documents" in statement for statement in replay.statements)
+        assert any("FROM search_words" in statement for statement in replay.statements)
+
+
+@pytest.mark.postgres_only
+def test_a_narrow_search_finds_its_matches_once_and_pages_them_by_key(app, client, archive):
+    from forum.database import read_transaction
+    from search.request import SearchRequest
+    from tests.conftest import results
+
+    ranked, _ = results(client, q='"planning time"')
+    newest, _ = results(client, q="time", sort="newest")
+    assert len(ranked) == 2 and len(newest) > 3
+    with app.test_request_context(), read_transaction():
+        for request in (SearchRequest(text='"planning time"', resolved=True),
+                        SearchRequest(text="time", newest_first=True, page=1, resolved=True)):
+            with search.bare(request) as replay:
+                searches = [statement for statement in replay.statements if "@@" in statement]
+            assert len(searches) == 1 and "LIMIT" in searches[0]
