@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import os
 import platform
@@ -192,14 +193,17 @@ def index_mb(workdir: Path, backend: str) -> float:
 
 
 def make_app(workdir: Path):
+    """The app as a server runs it: start-up's objects frozen out of the collector's walks (app.py)."""
     from forum import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": database_uri(workdir),
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri(workdir),
                        "SEARCH_INDEX_DIR": str(workdir / "search-index"), "SECRET_KEY": SECRET,
                        "SEARCH_BACKEND": SEARCH["backend"],
                        "MAIL_FOLDER": str(workdir / "mail"), "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
                        "CACHE_DIR": str(workdir / "page-cache"),
                        "WORKER_HEARTBEAT_FILE": str(workdir / "worker.alive")})
+    gc.freeze()
+    return app
 
 
 # 2. Thread page -------------------------------------------------------------------
