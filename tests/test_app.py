@@ -8,6 +8,7 @@ import pytest
 
 from forum import create_app
 from forum.config import ConfigurationError
+from tests.conftest import csrf_from
 
 
 def test_secret_key_generated_once_and_kept_in_instance(database_uri, monkeypatch):
@@ -66,6 +67,36 @@ def test_write_requests_begin_immediate_and_reads_deferred(app):
         assert _begin_statement() == "BEGIN IMMEDIATE"
     with app.app_context():  # CLI commands write
         assert _begin_statement() == "BEGIN IMMEDIATE"
+
+
+def test_a_reply_holds_the_write_lock_once_and_finds_its_page_without_it(app, client, auth, forms, make_user,
+                                                                          make_theme, make_thread):
+    """After the reply commits, reading where it landed must not queue for the write lock (nor hold it)."""
+    from sqlalchemy import event
+
+    from forum.extensions import db
+
+    make_user()
+    make_theme()
+    thread_id, _ = make_thread("finding-time", 1)
+    auth.login()
+    page = client.get(f"/threads/{thread_id}").get_data(as_text=True)
+    app.config["SEARCH_INDEX_IN_REQUEST"] = False  # as deployed: the worker indexes, in its own transactions
+    locks = []
+
+    def note_lock(_conn, _cursor, statement, *_args):
+        if statement.startswith(("BEGIN IMMEDIATE", "SELECT pg_advisory_xact_lock")):
+            locks.append(statement)
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", note_lock)
+        try:
+            response = client.post(f"/threads/{thread_id}/posts",
+                                   data={"csrf_token": csrf_from(page), "body": "Where does this land?"})
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note_lock)
+    assert response.status_code == 302 and "#post-" in response.headers["Location"]
+    assert len(locks) == 1, locks
 
 
 @pytest.mark.parametrize("path", ["/", "/login", "/join", "/members", "/no-such-page"])

@@ -9,7 +9,7 @@ import search
 from search.documents import plain_text
 
 from .. import freshness, moderating, panel, posting, reading, reports, throttle, timefmt, tracking, watching
-from ..database import id_from
+from ..database import id_from, read_transaction
 from ..extensions import db
 from ..forms.discussions import EditForm, ReplyForm, ReportForm
 from ..forms.moderation import HideForm
@@ -155,7 +155,10 @@ def reply(thread_id: int):
         form.body.errors.append(error.message)
         return render_thread(thread, page, form=form, reply_to=reply_to)
     flash("Your reply is posted.", "success")
-    return redirect(post_url(post))
+    # The reply is committed; finding its page only reads, so it must not
+    # queue behind, or hold up, other members' replies for the write lock.
+    with read_transaction():
+        return redirect(post_url(post))
 
 
 @bp.route("/posts/<int:post_id>/report", methods=["GET", "POST"])

@@ -27,9 +27,10 @@ from datetime import datetime, time, timedelta
 from typing import Iterator
 
 from flask import current_app
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
+from forum.database import recorded_statements
 from forum.extensions import db
 
 from .. import parsing, snippets
@@ -298,18 +299,9 @@ def bare(request: SearchRequest) -> Iterator:
 
     They are recorded from one run of the search, so the two cannot drift apart.
     """
-    connection = db.session.connection()
-    sent = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        sent.append((statement, parameters))
-
-    event.listen(connection, "before_cursor_execute", record)
-    try:
+    with recorded_statements(db.engine) as sent:
         run(request)
-    finally:
-        event.remove(connection, "before_cursor_execute", record)
-    driver = connection.connection.driver_connection
+    driver = db.session.connection().connection.driver_connection
 
     def replay() -> None:
         with driver.cursor() as cursor:
