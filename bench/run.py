@@ -151,13 +151,15 @@ def table(title: str, header: list[str], rows: list[list]) -> str:
 # 1. Generate and load -------------------------------------------------------------
 
 def load(size: int, workdir: Path) -> dict:
-    """Generate, import and rebuild, once per folder: a kept folder is measured again as it is."""
+    """Generate, import and rebuild, once per folder: a kept folder is measured again as it is,
+    its database brought up to the code's migrations first."""
     figures = workdir / "load.json"
     if figures.exists():
         loaded = json.loads(figures.read_text())
-        if loaded["posts"] == size:
-            return loaded
-        raise SystemExit(f"{workdir} holds {loaded['posts']:,} posts, not {size:,}")
+        if loaded["posts"] != size:
+            raise SystemExit(f"{workdir} holds {loaded['posts']:,} posts, not {size:,}")
+        measured([PYTHON, "-m", "flask", "--app", "app", "db", "upgrade"], environment(workdir))
+        return loaded
     workdir.mkdir(parents=True, exist_ok=True)
     archive = workdir / "archive.json"
     SEARCH["backend"] = SEARCH["backends"][0]
