@@ -5,9 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parent.parent
 
 
+@pytest.mark.sqlite_only  # makes a SQLite forum of its own whichever database the run is on
 def test_a_kept_folder_is_brought_up_to_the_current_migrations_before_it_is_measured(tmp_path):
     from bench import run as bench
 

@@ -4,9 +4,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parent.parent
 
 
+@pytest.mark.sqlite_only  # makes a SQLite forum of its own whichever database the run is on
 def test_the_objects_start_up_made_are_kept_out_of_the_garbage_collectors_walks(tmp_path):
     env = {**os.environ, "FLASK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'forum.sqlite3'}",
            "FLASK_SEARCH_INDEX_DIR": str(tmp_path / "index"), "FLASK_CACHE_DIR": str(tmp_path / "cache"),
