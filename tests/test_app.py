@@ -69,18 +69,26 @@ def test_write_requests_begin_immediate_and_reads_deferred(app):
         assert _begin_statement() == "BEGIN IMMEDIATE"
 
 
-def test_a_reply_holds_the_write_lock_once_and_finds_its_page_without_it(app, client, auth, forms, make_user,
-                                                                          make_theme, make_thread):
-    """After the reply commits, reading where it landed must not queue for the write lock (nor hold it)."""
+@pytest.mark.parametrize("action", ["reply", "new thread", "edit", "delete"])
+def test_posting_holds_the_write_lock_once_and_finds_the_post_without_it(app, client, auth, make_user, make_theme,
+                                                                          make_thread, action):
+    """Once the post is committed, reading where it is seen must not queue for the write lock (nor hold it)."""
     from sqlalchemy import event
 
     from forum.extensions import db
 
     make_user()
     make_theme()
-    thread_id, _ = make_thread("finding-time", 1)
+    thread_id, post_id = make_thread("finding-time", 1)
     auth.login()
-    page = client.get(f"/threads/{thread_id}").get_data(as_text=True)
+    url, page, data = {
+        "reply": (f"/threads/{thread_id}/posts", f"/threads/{thread_id}", {"body": "Where does this land?"}),
+        "new thread": ("/themes/finding-time/threads", "/themes/finding-time",
+                       {"title": "Another thread", "body": "Where does this land?"}),
+        "edit": (f"/posts/{post_id}/edit", f"/posts/{post_id}/edit", {"body": "Edited: where does this land?"}),
+        "delete": (f"/posts/{post_id}/delete", f"/threads/{thread_id}", {}),
+    }[action]
+    token = csrf_from(client.get(page).get_data(as_text=True))
     app.config["SEARCH_INDEX_IN_REQUEST"] = False  # as deployed: the worker indexes, in its own transactions
     locks = []
 
@@ -91,11 +99,10 @@ def test_a_reply_holds_the_write_lock_once_and_finds_its_page_without_it(app, cl
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", note_lock)
         try:
-            response = client.post(f"/threads/{thread_id}/posts",
-                                   data={"csrf_token": csrf_from(page), "body": "Where does this land?"})
+            response = client.post(url, data={"csrf_token": token, **data})
         finally:
             event.remove(db.engine, "before_cursor_execute", note_lock)
-    assert response.status_code == 302 and "#post-" in response.headers["Location"]
+    assert response.status_code == 302 and "/threads/" in response.headers["Location"]
     assert len(locks) == 1, locks
 
 

@@ -11,7 +11,7 @@ from ..page_cache import cached_page
 from ..permissions import may, why_not
 from ..security import form_checks_csrf, takes_files
 from ..urls import thread_url
-from .composing import POSTING_TOO_FAST, attach_from_form, render_preview
+from .composing import POSTING_TOO_FAST, attach_from_form, redirect_once_committed, render_preview
 from .lookups import get_theme_or_404
 
 bp = Blueprint("themes", __name__)
@@ -127,4 +127,4 @@ def start_thread(slug: str):
         getattr(form, error.field).errors.append(error.message)
         return _render_theme(theme, form)
     flash("Your thread is started.", "success")
-    return redirect(thread_url(thread))
+    return redirect_once_committed(lambda: thread_url(thread))

@@ -9,7 +9,7 @@ import search
 from search.documents import plain_text
 
 from .. import freshness, moderating, panel, posting, reading, reports, throttle, timefmt, tracking, watching
-from ..database import id_from, read_transaction
+from ..database import id_from
 from ..extensions import db
 from ..forms.discussions import EditForm, ReplyForm, ReportForm
 from ..forms.moderation import HideForm
@@ -20,7 +20,7 @@ from ..permissions import LOG_IN, may, require, why_not
 from ..security import form_checks_csrf, takes_files
 from ..urls import post_url, thread_url
 from .composing import (POSTING_TOO_FAST, PREVIEWING_TOO_FAST, attach_from_form, preview_allowed, preview_html,
-                        render_preview)
+                        redirect_once_committed, render_preview)
 from .lookups import get_post_or_404, get_thread_or_404
 
 bp = Blueprint("threads", __name__)
@@ -155,10 +155,7 @@ def reply(thread_id: int):
         form.body.errors.append(error.message)
         return render_thread(thread, page, form=form, reply_to=reply_to)
     flash("Your reply is posted.", "success")
-    # The reply is committed; finding its page only reads, so it must not
-    # queue behind, or hold up, other members' replies for the write lock.
-    with read_transaction():
-        return redirect(post_url(post))
+    return redirect_once_committed(lambda: post_url(post))
 
 
 @bp.route("/posts/<int:post_id>/report", methods=["GET", "POST"])
@@ -218,7 +215,7 @@ def edit(post_id: int):
                 form.body.errors.append(error.message)
             else:
                 flash("Your changes are saved.", "success")
-                return redirect(post_url(post))
+                return redirect_once_committed(lambda: post_url(post))
     return render_template("threads/edit.html", post=post, form=form, preview=preview,
                            back=post_url(post))
 
@@ -231,7 +228,7 @@ def delete(post_id: int):
     require(current_user, "delete_post", post)
     posting.delete(post)
     flash("Your post is deleted.", "success")
-    return redirect(post_url(post))
+    return redirect_once_committed(lambda: post_url(post))
 
 
 @bp.route("/threads/<int:thread_id>/read", methods=["POST"])
