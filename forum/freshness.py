@@ -77,6 +77,16 @@ def theme_changed(theme_id: int) -> None:
     _changes(db.session()).themes.add(theme_id)
 
 
+def marked_for_search(kind: str, ref_id: int) -> None:
+    """What forum.indexing marks when no outbox row will carry it (an engine that indexes in the
+    writer's own transaction): the same pages change as for a row."""
+    _add_marked(_changes(db.session()), kind, ref_id)
+
+
+def _add_marked(changes: _Changes, kind: str, ref_id: int) -> None:
+    {"post": changes.posts, "thread": changes.threads, "theme": changes.themes}[kind].add(ref_id)
+
+
 def everything_changed() -> None:
     """After an archive import or the demo: every page may differ."""
     _changes(db.session()).everything = True
@@ -123,12 +133,8 @@ def _resolve(changes: _Changes) -> None:
             changes.themes.add(obj.id)
         elif isinstance(obj, (Panelist, Resource, PanelQuestion)):
             changes.themes.add(obj.theme_id)
-        elif obj.kind == "post":  # a SearchOutbox row
-            changes.posts.add(obj.ref_id)
-        elif obj.kind == "thread":
-            changes.threads.add(obj.ref_id)
-        elif obj.kind == "theme":
-            changes.themes.add(obj.ref_id)
+        else:  # a SearchOutbox row
+            _add_marked(changes, obj.kind, obj.ref_id)
     changes.objects.clear()
     changes.threads.discard(None)
     changes.themes.discard(None)

@@ -6,10 +6,14 @@ Call the mark_* functions wherever a post's text, visibility or context
   a moment of the commit, so a reply never waits for the index. With
   SEARCH_INDEX_IN_REQUEST set, a request whose commit carried such rows
   applies them itself before its response leaves instead.
-- PostgreSQL: the rows are applied just before the commit, in the same
-  transaction, so a post and its search document commit together.
+- PostgreSQL: the changes are applied just before the commit, in the same
+  transaction, so a post and its search document commit together. No
+  outbox row is written for them: it would be inserted and deleted again
+  in that transaction, two statements a post for nothing.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import event, select
@@ -17,12 +21,25 @@ from sqlalchemy.orm import Session
 
 import search
 
+from . import freshness
 from .extensions import db
 from .models.search import SearchOutbox
 
 
+@dataclass(frozen=True)
+class Change:
+    """What an engine indexing in the writer's transaction is handed, as it would be an outbox row."""
+
+    kind: str  # post, thread or theme, as SearchOutbox.kind
+    ref_id: int
+
+
 def _mark(kind: str, ref_id: int) -> None:
-    db.session.add(SearchOutbox(kind=kind, ref_id=ref_id))
+    if search.applies_in_transaction():
+        db.session.info.setdefault("search_changes", []).append(Change(kind, ref_id))
+        freshness.marked_for_search(kind, ref_id)  # an outbox row would have told the page cache
+    else:
+        db.session.add(SearchOutbox(kind=kind, ref_id=ref_id))
 
 
 def mark_post(post) -> None:
@@ -54,11 +71,10 @@ def _note_outbox_rows(session: Session, _flush_context, _instances) -> None:
 
 
 def _index_in_transaction(session: Session) -> None:
-    if not session.info.get("search_outbox") or not has_app_context() or not search.applies_in_transaction():
+    if not session.info.get("search_changes") or not has_app_context():
         return
-    session.flush()  # the rows (and the posts they name) get their ids
-    rows = session.info.pop("search_outbox")
-    search.apply_in_transaction(rows)
+    session.flush()  # what the changed posts' documents are read from
+    search.apply_in_transaction(session.info.pop("search_changes"))
 
 
 def _after_commit(session: Session) -> None:
@@ -66,8 +82,11 @@ def _after_commit(session: Session) -> None:
         g.search_outbox_pending = True
 
 
-def _after_rollback(session: Session, _previous) -> None:
+def _after_rollback(session: Session, previous) -> None:
+    if previous.nested:  # a savepoint: the transaction's other changes still commit
+        return
     session.info.pop("search_outbox", None)
+    session.info.pop("search_changes", None)
 
 
 def _apply_after_request(response):

@@ -111,8 +111,10 @@ def forget_caches() -> None:
     _engine().forget_caches()
 
 
-def apply_in_transaction(rows) -> None:
-    _engine().apply_in_transaction(rows)
+def apply_in_transaction(changes) -> None:
+    """Index these changes (forum.indexing.Change: kind and ref_id, as outbox rows have) in the
+    session's transaction; only for an engine that applies_in_transaction()."""
+    _engine().apply_in_transaction(changes)
 
 
 def close() -> None:

@@ -29,7 +29,8 @@ def waiting(limit: int = BATCH, *, claim: bool = False) -> list[SearchOutbox]:
     return db.session.scalars(stmt).all()
 
 
-def post_ids_for(rows: list[SearchOutbox]) -> set[int]:
+def post_ids_for(rows) -> set[int]:
+    """The posts these rows name (each with kind and ref_id: outbox rows, or forum.indexing.Change)."""
     ids = {row.ref_id for row in rows if row.kind == "post"}
     threads = [row.ref_id for row in rows if row.kind == "thread"]
     themes = [row.ref_id for row in rows if row.kind == "theme"]

@@ -55,6 +55,7 @@ def _found(client, words: str) -> str:
 def test_a_post_and_its_search_document_commit_together(app, client, auth, forms, make_user, make_theme,
                                                         make_thread):
     from forum import posting
+    from forum.database import recorded_statements
     from forum.extensions import db
     from forum.models import Thread, User
 
@@ -63,11 +64,13 @@ def test_a_post_and_its_search_document_commit_together(app, client, auth, forms
     make_theme()
     thread_id, _ = make_thread("finding-time", 1)
     auth.login()
-    response = forms.post(f"/threads/{thread_id}/posts", {"body": "Our axolotl tank needs a heater"},
-                          page=f"/threads/{thread_id}")
+    with app.app_context(), recorded_statements(db.engine) as sent:
+        response = forms.post(f"/threads/{thread_id}/posts", {"body": "Our axolotl tank needs a heater"},
+                              page=f"/threads/{thread_id}")
     assert response.status_code == 302
-    # Found at once, with no worker and nothing left waiting.
+    # Found at once, with no worker and no outbox row: none is written, none is left.
     assert "1 post found" in _found(client, "axolotl")
+    assert not [statement for statement, _ in sent if "search_outbox" in statement]
     assert _count(app, "SELECT count(*) FROM search_outbox") == 0
     # A transaction that rolls back leaves no document behind either.
     with app.test_request_context():

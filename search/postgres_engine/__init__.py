@@ -3,7 +3,8 @@
 For a forum past one machine: every app server searches the same
 database, replicas included, and nothing lives on local disk. A post's
 search document is written in the post's own transaction
-(forum.indexing calls apply_in_transaction), so search is never behind.
+(forum.indexing calls apply_in_transaction, with no outbox row), so search
+is never behind.
 Needs the forum on PostgreSQL, with the unaccent and pg_trgm extensions
 (migration 0009 creates them).
 """
@@ -49,8 +50,8 @@ def bare(request):
     return querying.bare(request)
 
 
-def apply_in_transaction(rows) -> None:
-    writing.apply_rows(rows)
+def apply_in_transaction(changes) -> None:
+    writing.apply_changes(changes)
 
 
 def forget_caches() -> None:

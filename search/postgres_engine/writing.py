@@ -1,8 +1,9 @@
 """Keeping search_documents in step with the posts: in the writer's own transaction.
 
-forum.indexing calls apply_rows() just before a transaction that wrote
-outbox rows commits, so a post and its search document commit together
-and can never disagree.
+forum.indexing calls apply_changes() just before a transaction that
+changed posts commits, so a post and its search document commit together
+and can never disagree; apply_rows() applies outbox rows left from a
+time Whoosh was the engine.
 
 rebuild() writes every document into new tables beside the live ones
 (search_documents_next, search_words_next), a batch at a time, builds
@@ -141,11 +142,16 @@ def write(docs: list[dict], dropped: list[int], *, into: dict[str, str] | None =
         _write_into(NEXT, *change)
 
 
+def apply_changes(changes) -> None:
+    """Index what these changes (outbox rows, or forum.indexing.Change) name, in the session's transaction."""
+    write(*outbox.changes(outbox.post_ids_for(changes)))
+
+
 def apply_rows(rows: list[SearchOutbox]) -> None:
     """Index what these outbox rows name and delete them, in the session's transaction."""
     if not rows:
         return
-    write(*outbox.changes(outbox.post_ids_for(rows)))
+    apply_changes(rows)
     db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_([row.id for row in rows])))
 
 
