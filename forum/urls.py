@@ -5,9 +5,12 @@ page, the page; a post's is its thread's page with the post's anchor.
 """
 from __future__ import annotations
 
-from flask import url_for
+from typing import Callable
+
+from flask import redirect, url_for
 
 from . import reading
+from .database import read_transaction
 from .models import Post, Thread, Upload
 from .slugs import slugify
 
@@ -37,3 +40,15 @@ def post_url(post: Post, marked: str | None = None) -> str:
 def upload_url(upload: Upload) -> str:
     """Where an attached file is served (the path posts' Markdown points at)."""
     return url_for("uploads.serve", key=upload.key, extension=upload.extension)
+
+
+def redirect_once_committed(address: Callable[[], str]):
+    """A redirect to where what a form just committed is seen, found in a read transaction.
+
+    Finding it reloads what the commit expired. In a form's request that
+    would begin a writing transaction: the write lock taken a second time,
+    queued for behind other members' posts and held to the end of the
+    request. On PostgreSQL that cost replies a fifth of their rate.
+    """
+    with read_transaction():
+        return redirect(address())

@@ -69,15 +69,15 @@ def test_write_requests_begin_immediate_and_reads_deferred(app):
         assert _begin_statement() == "BEGIN IMMEDIATE"
 
 
-@pytest.mark.parametrize("action", ["reply", "new thread", "edit", "delete"])
-def test_posting_holds_the_write_lock_once_and_finds_the_post_without_it(app, client, auth, make_user, make_theme,
-                                                                          make_thread, action):
-    """Once the post is committed, reading where it is seen must not queue for the write lock (nor hold it)."""
+@pytest.mark.parametrize("action", ["reply", "new thread", "edit", "delete", "hide", "lock"])
+def test_a_form_holds_the_write_lock_once_and_finds_where_its_change_shows_without_it(
+        app, client, auth, make_user, make_theme, make_thread, action):
+    """Once the change is committed, reading where it is seen must not queue for the write lock (nor hold it)."""
     from sqlalchemy import event
 
     from forum.extensions import db
 
-    make_user()
+    make_user(role="moderator" if action in ("hide", "lock") else "member")
     make_theme()
     thread_id, post_id = make_thread("finding-time", 1)
     auth.login()
@@ -87,6 +87,8 @@ def test_posting_holds_the_write_lock_once_and_finds_the_post_without_it(app, cl
                        {"title": "Another thread", "body": "Where does this land?"}),
         "edit": (f"/posts/{post_id}/edit", f"/posts/{post_id}/edit", {"body": "Edited: where does this land?"}),
         "delete": (f"/posts/{post_id}/delete", f"/threads/{thread_id}", {}),
+        "hide": (f"/moderate/posts/{post_id}/hide", f"/threads/{thread_id}", {"reason": "Off topic"}),
+        "lock": (f"/moderate/threads/{thread_id}/lock", f"/threads/{thread_id}", {}),
     }[action]
     token = csrf_from(client.get(page).get_data(as_text=True))
     app.config["SEARCH_INDEX_IN_REQUEST"] = False  # as deployed: the worker indexes, in its own transactions

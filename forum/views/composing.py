@@ -1,28 +1,12 @@
-"""What the forms that write posts share (a new thread, a reply, an edit): the preview,
-the posting limit's message and the way back to the post. Not a blueprint."""
+"""What the forms that write posts share (a new thread, a reply, an edit): the preview and
+the posting limit's message. Not a blueprint."""
 from __future__ import annotations
 
-from typing import Callable
-
-from flask import redirect
 from flask_login import current_user
 
 from .. import posting, throttle, uploads
-from ..database import read_transaction
 from ..permissions import why_not
 from ..urls import upload_url
-
-def redirect_once_committed(address: Callable[[], str]):
-    """A redirect to where the committed post is seen, found in a read transaction.
-
-    Finding it reloads what the commit expired. In a form's request that
-    would begin a writing transaction: the write lock taken a second time,
-    queued for behind other members' posts and held to the end of the
-    request. On PostgreSQL that cost replies a fifth of their rate.
-    """
-    with read_transaction():
-        return redirect(address())
-
 
 POSTING_TOO_FAST = ("You have posted a lot in the last few minutes. Your text is kept below: "
                     "please wait a few minutes, then post it.")

@@ -10,8 +10,8 @@ from ..forms.discussions import ThreadForm
 from ..page_cache import cached_page
 from ..permissions import may, why_not
 from ..security import form_checks_csrf, takes_files
-from ..urls import thread_url
-from .composing import POSTING_TOO_FAST, attach_from_form, redirect_once_committed, render_preview
+from ..urls import redirect_once_committed, thread_url
+from .composing import POSTING_TOO_FAST, attach_from_form, render_preview
 from .lookups import get_theme_or_404
 
 bp = Blueprint("themes", __name__)

@@ -18,9 +18,9 @@ from ..page_cache import cached_page
 from ..pagination import page_arg
 from ..permissions import LOG_IN, may, require, why_not
 from ..security import form_checks_csrf, takes_files
-from ..urls import post_url, thread_url
+from ..urls import post_url, redirect_once_committed, thread_url
 from .composing import (POSTING_TOO_FAST, PREVIEWING_TOO_FAST, attach_from_form, preview_allowed, preview_html,
-                        redirect_once_committed, render_preview)
+                        render_preview)
 from .lookups import get_post_or_404, get_thread_or_404
 
 bp = Blueprint("threads", __name__)
