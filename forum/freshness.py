@@ -32,7 +32,6 @@ from .database import utcnow
 from .extensions import db
 from .models import Panelist, Post, Resource, Theme, Thread, User
 from .models.panel import PanelQuestion
-from .models.search import SearchOutbox
 from .models.themes import UPCOMING, panel_ahead, theme_state
 from .page_cache import dates_span
 
@@ -78,12 +77,9 @@ def theme_changed(theme_id: int) -> None:
 
 
 def marked_for_search(kind: str, ref_id: int) -> None:
-    """What forum.indexing marks when no outbox row will carry it (an engine that indexes in the
-    writer's own transaction): the same pages change as for a row."""
-    _add_marked(_changes(db.session()), kind, ref_id)
-
-
-def _add_marked(changes: _Changes, kind: str, ref_id: int) -> None:
+    """What forum.indexing marks for search (a post, or every post of a thread or theme, by id):
+    the pages showing it change too. Writers that UPDATE in bulk mark this way."""
+    changes = _changes(db.session())
     {"post": changes.posts, "thread": changes.threads, "theme": changes.themes}[kind].add(ref_id)
 
 
@@ -97,8 +93,6 @@ def _note(session: Session, _flush_context, _instances) -> None:
     if noted is not None and noted.everything:
         return
     changes = _Changes()
-    # The outbox rows a writer adds; the worker's deletions of them change nothing shown.
-    changes.objects.extend(obj for obj in session.new if isinstance(obj, SearchOutbox))
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, _SHOWN):
             if obj in session.dirty and not session.is_modified(obj, include_collections=False):
@@ -133,8 +127,6 @@ def _resolve(changes: _Changes) -> None:
             changes.themes.add(obj.id)
         elif isinstance(obj, (Panelist, Resource, PanelQuestion)):
             changes.themes.add(obj.theme_id)
-        else:  # a SearchOutbox row
-            _add_marked(changes, obj.kind, obj.ref_id)
     changes.objects.clear()
     changes.threads.discard(None)
     changes.themes.discard(None)
@@ -176,8 +168,7 @@ _listening = False
 
 
 def init_app(_app) -> None:
-    """Session events are global: attached once per process, before forum.indexing's,
-    so the flush here hands its search outbox rows to the engine's own hook."""
+    """Session events are global: attached once per process."""
     global _listening
     if not _listening:
         event.listen(Session, "before_flush", _note)

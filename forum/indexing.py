@@ -35,9 +35,9 @@ class Change:
 
 
 def _mark(kind: str, ref_id: int) -> None:
+    freshness.marked_for_search(kind, ref_id)  # what search must catch up with shows on pages too
     if search.applies_in_transaction():
         db.session.info.setdefault("search_changes", []).append(Change(kind, ref_id))
-        freshness.marked_for_search(kind, ref_id)  # an outbox row would have told the page cache
     else:
         db.session.add(SearchOutbox(kind=kind, ref_id=ref_id))
 

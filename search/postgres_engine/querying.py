@@ -205,10 +205,9 @@ _RANK = "ts_rank(words, CAST(:tsquery AS tsquery), 1)"
 _BEST_FIRST = "rank DESC, created_at DESC, post_id DESC"
 
 
-def _page_statement(where: _Where, ranked: bool, limit: int, offset: int, broad: bool = False,
-                    matches: list[int] | None = None):
-    """The page's posts with their text. `matches`: every match's post_id, known from the first
-    statement, which then need not be found again."""
+def _page_statement(where: _Where, ranked: bool, limit: int, offset: int, matches: list[int] | None):
+    """The page's posts with their text. `matches`: every match's post_id when the first statement
+    found them all, which then need not be found again; None for a broad search."""
     params = {**where.params, "limit": limit, "offset": offset}
     if matches is not None:
         # By primary key: finding them again (the GIN index, and for a phrase the
@@ -217,7 +216,7 @@ def _page_statement(where: _Where, ranked: bool, limit: int, offset: int, broad:
         where = "post_id = ANY(:matches)"
         params = {"limit": limit, "offset": offset, "matches": matches,
                   **({"tsquery": params["tsquery"]} if ranked else {})}
-    if ranked and broad:
+    if ranked and matches is None:
         # The newest matches by the created_at index, ranked; only the page's bodies are read.
         return text(
             f"SELECT d.post_id, d.body, best.rank FROM ("
@@ -236,8 +235,8 @@ def _page_statement(where: _Where, ranked: bool, limit: int, offset: int, broad:
                 f"ORDER BY {order} LIMIT :limit OFFSET :offset"), params
 
 
-def _page(plan: _Plan, limit: int, broad: bool, matches: list[int] | None) -> list[Hit]:
-    rows = db.session.execute(*_page_statement(plan.where, plan.ranked, limit, plan.offset, broad, matches))
+def _page(plan: _Plan, limit: int, matches: list[int] | None) -> list[Hit]:
+    rows = db.session.execute(*_page_statement(plan.where, plan.ranked, limit, plan.offset, matches))
     marked = parsing.wanted_terms(plan.node)
     return [Hit(post_id, snippets.snippet(body, marked)) for post_id, body, _ in rows]
 
@@ -257,7 +256,7 @@ def run(request: SearchRequest) -> SearchResults:
         total, by_theme, by_year = _estimated_counts(plan.where, len(first)) if broad else _counted(first)
         shown = min(total, BROAD_RANKED) if broad and plan.ranked else total
         matches = None if broad else [post_id for post_id, _, _ in first]
-        hits = _page(plan, PER_PAGE, broad, matches) if shown > plan.offset else []
+        hits = _page(plan, PER_PAGE, matches) if shown > plan.offset else []
         results = SearchResults(
             hits=hits, total=total, page=plan.page, pages=min(MAX_PAGE, -(-shown // PER_PAGE)),
             by_theme=sorted(by_theme.items(), key=lambda item: (-item[1], item[0])),
