@@ -6,9 +6,10 @@ from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_app_context, has_request_context, request
 from sqlalchemy import DateTime, ForeignKey, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 from werkzeug.routing import IntegerConverter
 
@@ -19,6 +20,10 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # advisory lock that every writing transaction takes first (any constant
 # works; this one spells "forum").
 WRITE_LOCK_KEY = 0x666F72756D
+_TAKE_WRITE_LOCK = f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"
+# A transaction's write lock, in connection.info (set at each BEGIN): HELD,
+# LATER (a writer that takes it when needed), or None (a reader).
+_LOCK, HELD, LATER = "forum_write_lock", "held", "later"
 # None: decide by the request's method; True or False: forced by the helpers below.
 _writing: ContextVar[bool | None] = ContextVar("writing", default=None)
 
@@ -105,6 +110,63 @@ def _is_writing() -> bool:
     if forced is not None:
         return forced
     return not (has_request_context() and request.method in READ_ONLY_METHODS)
+
+
+def locks_when_needed(view):
+    """Mark a form view whose writes wait for the write lock only when they need it (PostgreSQL).
+
+    Its transaction begins without the lock, reads and writes rows of its
+    own (a new post, its notification event), and calls hold_write_lock()
+    before anything another writer may change too: a thread's counters, a
+    watch under a unique key, a rate limit's count. The commit takes the
+    lock in any case (see on_commit below), so the page versions and the
+    search documents are written one transaction at a time as before.
+    Until then it holds nothing another writer waits for, so two writers
+    can never each wait for the other.
+    """
+    view.locks_when_needed = True
+    return view
+
+
+def _locks_when_needed() -> bool:
+    if not has_request_context() or request.url_rule is None:
+        return False
+    view = current_app.view_functions.get(request.url_rule.endpoint)
+    return getattr(view, "locks_when_needed", False)
+
+
+def hold_write_lock(session: Session | None = None) -> None:
+    """From here to the commit, no other transaction writes (PostgreSQL).
+
+    Writing transactions hold it from BEGIN unless their view asked to
+    take it late (locks_when_needed); SQLite's writers hold its own lock
+    from BEGIN IMMEDIATE, so there this does nothing.
+    """
+    session = session or db.session()
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    connection = session.connection()
+    if connection.info.get(_LOCK) == HELD:
+        return
+    session.flush()  # its own new rows go in before it waits, not while others wait for it
+    connection.exec_driver_sql(_TAKE_WRITE_LOCK)
+    connection.info[_LOCK] = HELD
+
+
+def _note_lock_to_take(session: Session, _transaction, connection) -> None:
+    session.info[_LOCK] = connection.info.get(_LOCK)
+
+
+def _forget_lock_to_take(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_LOCK, None)
+
+
+def _hold_write_lock_before_commit(session: Session) -> None:
+    # Registered first, so the page versions and search documents written
+    # before the commit (forum.freshness, forum.indexing) are under the lock.
+    if session.info.pop(_LOCK, None) == LATER and has_app_context():
+        hold_write_lock(session)
 
 
 def _begin_statement() -> str:
@@ -201,6 +263,9 @@ def _configure_sqlite(engine: Engine, busy_ms: int) -> None:
         connection.exec_driver_sql(_begin_statement())
 
 
+_listening = False
+
+
 def _configure_postgresql(engine: Engine) -> None:
     """Writers queue on one lock, as they do on SQLite; readers never wait.
 
@@ -208,13 +273,23 @@ def _configure_postgresql(engine: Engine) -> None:
     post unless it is deleted already, publish the questions that are due)
     could interleave with another doing the same. Taking the lock first
     gives every writing transaction what BEGIN IMMEDIATE gives it on
-    SQLite, so each rule holds the same way on both databases. It also
-    keeps the search outbox in commit order: a row with a lower id can
-    never commit after the worker has read past it. The lock is released
-    at commit or rollback, across every app server sharing the database.
+    SQLite, so each rule holds the same way on both databases. A view
+    marked locks_when_needed (a reply) takes it later, once its own rows
+    are written; every writing transaction holds it by its commit, so page
+    versions and search documents are still written one at a time. The
+    lock is released at commit or rollback, across every app server
+    sharing the database.
     """
+
+    global _listening
+    if not _listening:  # session events are global: attach once per process
+        event.listen(Session, "after_begin", _note_lock_to_take)
+        event.listen(Session, "after_transaction_end", _forget_lock_to_take)
+        event.listen(Session, "before_commit", _hold_write_lock_before_commit, insert=True)
+        _listening = True
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        if _is_writing():
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        connection.info[_LOCK] = (LATER if _locks_when_needed() else HELD) if _is_writing() else None
+        if connection.info[_LOCK] == HELD:
+            connection.exec_driver_sql(_TAKE_WRITE_LOCK)

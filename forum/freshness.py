@@ -15,8 +15,9 @@ thread_changed() themselves.
 The counter is one for the whole forum: each raise takes the highest
 theme version plus one, so the highest theme version is the version of
 the forum (the front page, the archive) and changes with every change.
-Writers are already one at a time (forum.database), so the counter has
-no race. It never goes down because themes are never deleted (the forum
+Writers raise it one at a time (forum.database: every writing
+transaction holds the write lock by its commit), so the counter has no
+race. It never goes down because themes are never deleted (the forum
 has no such action): one that ever is would need a counter of its own,
 or an older front page could be found again under its old key.
 """

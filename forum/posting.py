@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from . import indexing, mentions, notify, watching
-from .database import utcnow
+from .database import hold_write_lock, utcnow
 from .extensions import db
 from .markup import MARKUP_VERSION, render_markdown
 from .models import Post, Theme, Thread, User
@@ -65,6 +66,7 @@ def new_post(thread: Thread, author: User, body: str, parent: Post | None) -> Po
     post.place_under(parent)
     indexing.mark_post(post)
     notify.post_created(post)
+    hold_write_lock()  # what follows changes rows other writers change too
     watching.watch_after_posting(author, thread)
     return post
 
@@ -81,18 +83,26 @@ def start_thread(theme: Theme, author: User, title: str, body: str) -> Thread:
 
 
 def add_reply(thread: Thread, author: User, body: str, parent: Post | None = None) -> Post:
-    """Add a reply under `parent` (the opening post when None), counters included; no commit."""
+    """Add a reply under `parent` (the opening post when None), counters included; no commit.
+
+    Returns holding the write lock, with `thread.locked` read again under
+    it: a view that took the lock late checks its rules once more.
+    """
     body = clean_body(body)
     if parent is None:
         parent = opening_post(thread)
     elif parent.thread_id != thread.id:
         raise PostingError("That post belongs to another thread.", "parent_id")
     post = new_post(thread, author, body, parent)
-    db.session.execute(
+    locked = db.session.execute(
         update(Thread)
         .where(Thread.id == thread.id)
         .values(reply_count=Thread.reply_count + 1, last_post_at=post.created_at)  # see post_rows.ThreadCounters
-    )
+        .returning(Thread.locked)
+    ).scalar_one()
+    # As it is now that no one else writes: a moderator may have locked it
+    # since it was read (on PostgreSQL a reply reads before it takes the lock).
+    set_committed_value(thread, "locked", locked)
     return post
 
 

@@ -265,8 +265,10 @@ def test_a_locked_thread_takes_no_replies_from_members(app, client, auth, forms,
     auth.login()
     page = client.get(f"/threads/{t}").get_data(as_text=True)
     assert "locked by a moderator: it takes no new replies" in page and 'id="reply-form"' not in page
-    response = forms.post(f"/threads/{t}/posts", {"body": "Let me in"}, page=f"/threads/{t}")
+    # A tab opened before the lock: the refusal keeps what was written, to copy.
+    response = forms.post(f"/threads/{t}/posts", {"body": "Let me <in> & stay"}, page=f"/threads/{t}")
     assert response.status_code == 403
+    assert 'readonly rows="6">Let me &lt;in&gt; &amp; stay</textarea>' in response.get_data(as_text=True)
     auth.logout()
     as_moderator(auth)
     moderate(forms, f"/moderate/threads/{t}/unlock")

@@ -9,7 +9,7 @@ import search
 from search.documents import plain_text
 
 from .. import freshness, moderating, panel, posting, reading, reports, throttle, timefmt, tracking, watching
-from ..database import id_from
+from ..database import id_from, locks_when_needed
 from ..extensions import db
 from ..forms.discussions import EditForm, ReplyForm, ReportForm
 from ..forms.moderation import HideForm
@@ -60,6 +60,8 @@ def thread_page_context(thread: Thread, view: reading.ThreadPage, moderator: boo
         first_new_here=first_new in on_page,
         thread=thread, theme=thread.theme, view=view,
         form=(form or blank) if can_reply else None, blank=blank,
+        # Refused after it was written (the thread was locked meanwhile): the text stays to copy.
+        unsent=form.body.data if form and not can_reply else None,
         reply_to=reply_to, preview=preview, refusal=refusal, reply_refusal=reply_refusal,
         log_in_to_reply=reply_refusal == LOG_IN,
         viewer_id=current_user.id if current_user.is_authenticated else None,
@@ -120,6 +122,7 @@ def show(thread_id: int, slug: str | None = None):
 
 
 @bp.route("/threads/<int:thread_id>/posts", methods=["POST"])
+@locks_when_needed
 @form_checks_csrf
 @takes_files
 def reply(thread_id: int):
@@ -147,13 +150,20 @@ def reply(thread_id: int):
     if form.preview.data:
         return render_thread(thread, page, form=form, reply_to=reply_to,
                              preview=render_preview(form.body.data))
-    if not throttle.take("post", current_user.id):  # counted with the reply's commit
-        return render_thread(thread, page, form=form, reply_to=reply_to, refusal=POSTING_TOO_FAST, status=429)
     try:
-        post = posting.reply(thread, current_user._get_current_object(), form.body.data, parent)
+        post = posting.add_reply(thread, current_user._get_current_object(), form.body.data, parent)
     except posting.PostingError as error:
+        db.session.rollback()
         form.body.errors.append(error.message)
         return render_thread(thread, page, form=form, reply_to=reply_to)
+    # Asked again under the write lock, which on PostgreSQL this view takes
+    # only now: a moderator may have locked the thread since it was read.
+    refusal = why_not(current_user, "reply", thread)
+    if refusal or not throttle.take("post", current_user.id):  # counted with the reply's commit
+        db.session.rollback()
+        return render_thread(thread, page, form=form, reply_to=reply_to, refusal=refusal or POSTING_TOO_FAST,
+                             status=403 if refusal else 429)
+    db.session.commit()
     flash("Your reply is posted.", "success")
     return redirect_once_committed(lambda: post_url(post))
 
