@@ -22,7 +22,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from .database import utcnow
+from .database import hold_write_lock, utcnow
 from .extensions import db
 from .models import ThrottleEvent
 
@@ -41,6 +41,7 @@ def _count(key: str, window: timedelta) -> int:
 
 
 def _add(*keys: str) -> None:
+    hold_write_lock()  # the counts are every writer's, and so are the old rows deleted below
     now = utcnow()
     # Old rows go as new ones come: nothing is counted past the longest window.
     longest = max([_login_window(), timedelta(seconds=current_app.config["RESET_WINDOW_SECONDS"])]
@@ -100,6 +101,7 @@ def count(action: str, who: str) -> None:
 
 def take(action: str, who: str) -> bool:
     """Count one `action` by `who` if the limit allows it (committed with the caller); False when over it."""
+    hold_write_lock()  # the count read here must still be the count when this one is added
     if not allowed(action, who):
         return False
     count(action, who)

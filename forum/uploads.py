@@ -26,6 +26,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import FileStorage
 
 from . import audit, throttle
+from .database import hold_write_lock
 from .extensions import db
 from .models import Post, Upload, User
 from .text import clean_line
@@ -79,6 +80,7 @@ def store(member: User, sent: FileStorage) -> Upload:
         content, extension, width, height = data, "pdf", None, None
     else:
         content, extension, width, height = _clean_image(data)
+    hold_write_lock()  # two files sent at once must not both fit in the room left for one
     room = usage(member)
     if len(content) > room.left:
         raise UploadError(

@@ -22,15 +22,20 @@ def _statements_of(app, request):
     seen = []
 
     def note(_conn, _cursor, statement, *_args):
-        seen.append(statement.split(None, 3)[:3])
+        seen.append(" ".join(statement.split(None, 3)[:3]))
+
+    def note_commit(_conn):
+        seen.append("COMMIT")
 
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", note)
+        event.listen(db.engine, "commit", note_commit)
         try:
             response = request()
         finally:
             event.remove(db.engine, "before_cursor_execute", note)
-    return response, [" ".join(words) for words in seen]
+            event.remove(db.engine, "commit", note_commit)
+    return response, seen
 
 
 @pytest.fixture
@@ -190,3 +195,31 @@ def test_a_writer_that_waits_to_lock_holds_the_lock_by_its_commit(app, thread_wi
     assert statements.count(lock) == 1
     reading_the_post = next(n for n, statement in enumerate(statements) if statement.startswith("SELECT posts.id,"))
     assert reading_the_post < statements.index(lock) < statements.index("UPDATE threads SET")
+
+
+
+@pytest.mark.postgres_only
+def test_a_reply_with_a_file_counts_and_checks_room_under_the_lock(app, thread_with_member):
+    """The no-JavaScript form stores the file in transactions of its own before the reply's:
+    each takes the lock before it reads a count or the room left, as the reply does."""
+    import io
+
+    thread_id, _ = thread_with_member
+    client = _member_client(app)
+    token = _reply_token(client, thread_id)
+    response, statements = _statements_of(app, lambda: client.post(
+        f"/threads/{thread_id}/posts", content_type="multipart/form-data", data={
+            "csrf_token": token, "body": "The handout we used.", "submit": "1",
+            "attachment": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "handout.pdf")}))
+    assert response.status_code == 302
+    lock = "SELECT pg_advisory_xact_lock(%d)" % WRITE_LOCK_KEY
+    transactions = " ".join(statements).split("COMMIT")
+    shared = [("SELECT count(throttle_events.id)", "INSERT INTO throttle_events"),
+              ("SELECT coalesce(sum(uploads.byte_size)", "INSERT INTO uploads")]
+    checked = 0
+    for transaction in transactions:
+        for read, write in shared:
+            if write in transaction:
+                assert lock in transaction and transaction.index(lock) < transaction.index(read), transaction
+                checked += 1
+    assert checked == 3  # the file's limit, its room, and the reply's limit
