@@ -274,7 +274,7 @@ def _configure_postgresql(engine: Engine) -> None:
     could interleave with another doing the same. Taking the lock first
     gives every writing transaction what BEGIN IMMEDIATE gives it on
     SQLite, so each rule holds the same way on both databases. A view
-    marked locks_when_needed (a reply) takes it later, once its own rows
+    marked locks_when_needed (a reply, a new thread) takes it later, once its own rows
     are written; every writing transaction holds it by its commit, so page
     versions and search documents are still written one at a time. The
     lock is released at commit or rollback, across every app server

@@ -73,12 +73,18 @@ def new_post(thread: Thread, author: User, body: str, parent: Post | None) -> Po
 
 def start_thread(theme: Theme, author: User, title: str, body: str) -> Thread:
     """Create a thread with its opening post, and commit."""
+    thread = add_thread(theme, author, title, body)
+    db.session.commit()
+    return thread
+
+
+def add_thread(theme: Theme, author: User, title: str, body: str) -> Thread:
+    """Create a thread with its opening post; no commit. Returns holding the write lock."""
     title, body = clean_title(title), clean_body(body)
     now = utcnow()
     thread = Thread(theme=theme, author=author, title=title, created_at=now, last_post_at=now)
     db.session.add(thread)
     new_post(thread, author, body, None)
-    db.session.commit()
     return thread
 
 

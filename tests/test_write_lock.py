@@ -57,17 +57,20 @@ def _reply_token(client, thread_id):
 
 
 @pytest.mark.postgres_only
-def test_a_reply_writes_its_own_rows_before_it_takes_the_write_lock(app, thread_with_member):
+@pytest.mark.parametrize("form", ["reply", "new thread"])
+def test_a_post_writes_its_own_rows_before_it_takes_the_write_lock(app, thread_with_member, form):
     thread_id, _ = thread_with_member
     client = _member_client(app)
     token = _reply_token(client, thread_id)
-    response, statements = _statements_of(app, lambda: client.post(
-        f"/threads/{thread_id}/posts", data={"csrf_token": token, "body": "Where does the lock come?"}))
+    url, data = {"reply": (f"/threads/{thread_id}/posts", {"body": "Where does the lock come?"}),
+                 "new thread": ("/themes/finding-time/threads",
+                                {"title": "Lock timing", "body": "Where does the lock come?"})}[form]
+    response, statements = _statements_of(app, lambda: client.post(url, data={"csrf_token": token, **data}))
     assert response.status_code == 302
     lock = statements.index("SELECT pg_advisory_xact_lock(%d)" % WRITE_LOCK_KEY)
     assert statements.count("SELECT pg_advisory_xact_lock(%d)" % WRITE_LOCK_KEY) == 1
     assert statements.index("INSERT INTO posts") < lock  # its own row: nobody else waits for it
-    # The thread's counters, the rate limit and the page versions are every writer's.
+    # A thread's counters, the rate limit and the page versions are every writer's.
     assert lock < statements.index("UPDATE threads SET")
     assert lock < statements.index("INSERT INTO throttle_events")
 
@@ -158,16 +161,17 @@ def test_a_thread_locked_while_a_reply_waits_refuses_the_reply_and_keeps_its_tex
 
 
 @pytest.mark.postgres_only
-def test_the_posting_limit_holds_for_replies_that_wait_for_the_lock_together(app, thread_with_member):
+def test_the_posting_limit_holds_for_posts_that_wait_for_the_lock_together(app, thread_with_member):
     app.config["RATE_LIMITS"] = {**app.config["RATE_LIMITS"], "post": [1, 600]}
     thread_id, _ = thread_with_member
     clients = [_member_client(app), _member_client(app)]  # one member, two tabs
     tokens = [_reply_token(client, thread_id) for client in clients]
+    sent = [(f"/threads/{thread_id}/posts", {"body": "A reply from one tab."}),
+            ("/themes/finding-time/threads", {"title": "From the other tab", "body": "A new thread."})]
     holder = _OtherWriter(app)
     try:
-        started = [_post_in_background(client, f"/threads/{thread_id}/posts",
-                                       {"csrf_token": token, "body": f"Tab {n} says hello."})
-                   for n, (client, token) in enumerate(zip(clients, tokens))]
+        started = [_post_in_background(client, url, {"csrf_token": token, **data})
+                   for client, token, (url, data) in zip(clients, tokens, sent)]
         holder.wait_for_waiters(2)
     finally:
         holder.finish()
@@ -177,7 +181,8 @@ def test_the_posting_limit_holds_for_replies_that_wait_for_the_lock_together(app
         statuses.append(answers[0].status_code)
     assert sorted(statuses) == [302, 429]
     with app.app_context():
-        assert db.session.get(Thread, thread_id).reply_count == 1
+        posts = db.session.scalar(db.select(db.func.count(Post.id)))
+        assert posts == 2  # the opening post, and one of the two
 
 
 @pytest.mark.postgres_only

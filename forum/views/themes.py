@@ -5,7 +5,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_login import current_user
 
 from .. import freshness, ical, panel, posting, reading, themes, throttle, tracking, watching
-from ..database import utcnow
+from ..database import locks_when_needed, utcnow
+from ..extensions import db
 from ..forms.discussions import ThreadForm
 from ..page_cache import cached_page
 from ..permissions import may, why_not
@@ -99,6 +100,7 @@ def calendar_file(slug: str):
 
 
 @bp.route("/themes/<slug>/threads", methods=["POST"])
+@locks_when_needed
 @form_checks_csrf
 @takes_files
 def start_thread(slug: str):
@@ -117,14 +119,16 @@ def start_thread(slug: str):
         return _render_theme(theme, form, status=400)
     if form.preview.data:
         return _render_theme(theme, form, preview=render_preview(form.body.data))
-    if not throttle.take("post", current_user.id):  # counted with the thread's commit
-        form.form_errors.append(POSTING_TOO_FAST)
-        return _render_theme(theme, form, status=429)
     try:
-        thread = posting.start_thread(theme, current_user._get_current_object(),
-                                      form.title.data, form.body.data)
+        thread = posting.add_thread(theme, current_user._get_current_object(), form.title.data, form.body.data)
     except posting.PostingError as error:
+        db.session.rollback()
         getattr(form, error.field).errors.append(error.message)
         return _render_theme(theme, form)
+    if not throttle.take("post", current_user.id):  # counted under the write lock, with the thread's commit
+        db.session.rollback()
+        form.form_errors.append(POSTING_TOO_FAST)
+        return _render_theme(theme, form, status=429)
+    db.session.commit()
     flash("Your thread is started.", "success")
     return redirect_once_committed(lambda: thread_url(thread))
