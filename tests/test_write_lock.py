@@ -112,27 +112,37 @@ def _post_in_background(client, url, data) -> tuple[threading.Thread, list]:
     return worker, answers
 
 
-@pytest.mark.postgres_only
-def test_a_reply_waiting_for_the_lock_holds_nothing_its_holder_changes(app, thread_with_member):
-    """Before the lock a reply only inserts rows of its own: the lock's holder can change the thread,
-    its posts, the theme and the author, then commit, without waiting for the reply (no deadlock)."""
-    thread_id, opening_id = thread_with_member
+def _reply_while_another_writes(app, thread_id: int, body: str, *statements: str, **values):
+    """A member's reply sent while another writer holds the lock; that writer runs these
+    statements once the reply waits for it, then commits. Returns the reply's response."""
     client = _member_client(app)
     token = _reply_token(client, thread_id)
     holder = _OtherWriter(app)
     try:
         worker, answers = _post_in_background(client, f"/threads/{thread_id}/posts",
-                                              {"csrf_token": token, "body": "A reply that has to wait."})
+                                              {"csrf_token": token, "body": body})
         holder.wait_for_waiters()
-        for statement in ("UPDATE threads SET page_version = page_version + 1, pinned = true WHERE id = :thread",
-                          "UPDATE posts SET edited_at = now() WHERE id = :opening",
-                          "UPDATE themes SET page_version = page_version + 1",
-                          "UPDATE users SET position = 'Coach' WHERE id = 1"):
-            holder.connection.execute(text(statement), {"thread": thread_id, "opening": opening_id})
+        for statement in statements:
+            holder.connection.execute(text(statement), values)
     finally:
         holder.finish()
     worker.join(timeout=30)
-    assert answers and answers[0].status_code == 302
+    return answers[0]
+
+
+@pytest.mark.postgres_only
+def test_a_reply_waiting_for_the_lock_holds_nothing_its_holder_changes(app, thread_with_member):
+    """Before the lock a reply only inserts rows of its own: the lock's holder can change the thread,
+    its posts, the theme and the author, then commit, without waiting for the reply (no deadlock)."""
+    thread_id, opening_id = thread_with_member
+    response = _reply_while_another_writes(
+        app, thread_id, "A reply that has to wait.",
+        "UPDATE threads SET page_version = page_version + 1, pinned = true WHERE id = :thread",
+        "UPDATE posts SET edited_at = now() WHERE id = :opening",
+        "UPDATE themes SET page_version = page_version + 1",
+        "UPDATE users SET position = 'Coach' WHERE id = 1",
+        thread=thread_id, opening=opening_id)
+    assert response.status_code == 302
     with app.app_context():
         thread = db.session.get(Thread, thread_id)
         assert thread.reply_count == 1 and thread.pinned
@@ -141,19 +151,10 @@ def test_a_reply_waiting_for_the_lock_holds_nothing_its_holder_changes(app, thre
 @pytest.mark.postgres_only
 def test_a_thread_locked_while_a_reply_waits_refuses_the_reply_and_keeps_its_text(app, thread_with_member):
     thread_id, _ = thread_with_member
-    client = _member_client(app)
-    token = _reply_token(client, thread_id)
-    holder = _OtherWriter(app)
-    try:
-        worker, answers = _post_in_background(client, f"/threads/{thread_id}/posts",
-                                              {"csrf_token": token, "body": "Sent just as the thread closed."})
-        holder.wait_for_waiters()
-        holder.connection.execute(text("UPDATE threads SET locked = true WHERE id = :id"), {"id": thread_id})
-    finally:
-        holder.finish()
-    worker.join(timeout=30)
-    page = answers[0].get_data(as_text=True)
-    assert answers[0].status_code == 403
+    response = _reply_while_another_writes(app, thread_id, "Sent just as the thread closed.",
+                                           "UPDATE threads SET locked = true WHERE id = :thread", thread=thread_id)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403
     assert "locked by a moderator" in page and "Sent just as the thread closed." in page
     with app.app_context():
         assert db.session.get(Thread, thread_id).reply_count == 0
