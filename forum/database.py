@@ -119,8 +119,8 @@ def locks_when_needed(view):
     own (a new post, its notification event), and calls hold_write_lock()
     before anything another writer may change too: a thread's counters, a
     watch under a unique key, a rate limit's count. The commit takes the
-    lock in any case (see on_commit below), so the page versions and the
-    search documents are written one transaction at a time as before.
+    lock in any case (_hold_write_lock_before_commit), so page versions
+    and search documents are written one transaction at a time as before.
     Until then it holds nothing another writer waits for, so two writers
     can never each wait for the other.
     """
@@ -274,11 +274,11 @@ def _configure_postgresql(engine: Engine) -> None:
     could interleave with another doing the same. Taking the lock first
     gives every writing transaction what BEGIN IMMEDIATE gives it on
     SQLite, so each rule holds the same way on both databases. A view
-    marked locks_when_needed (a reply, a new thread) takes it later, once its own rows
-    are written; every writing transaction holds it by its commit, so page
-    versions and search documents are still written one at a time. The
-    lock is released at commit or rollback, across every app server
-    sharing the database.
+    marked locks_when_needed (a reply, a new thread) takes it later, once
+    its own rows are written; every writing transaction holds it by its
+    commit, so page versions and search documents are still written one
+    at a time. The lock is released at commit or rollback, across every
+    app server sharing the database.
     """
 
     global _listening
