@@ -129,10 +129,9 @@ def locks_when_needed(view):
 
 
 def _locks_when_needed() -> bool:
-    if not has_request_context() or request.url_rule is None:
+    if not has_request_context() or request.endpoint is None:
         return False
-    view = current_app.view_functions.get(request.url_rule.endpoint)
-    return getattr(view, "locks_when_needed", False)
+    return getattr(current_app.view_functions.get(request.endpoint), "locks_when_needed", False)
 
 
 def hold_write_lock(session: Session | None = None) -> None:
