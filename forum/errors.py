@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
+from . import storage_problems as storage
 from .extensions import db, login_manager
 
 MESSAGES = {
@@ -22,18 +23,19 @@ MESSAGES = {
     415: ("That kind of content isn't accepted", "This address takes a form, as a browser sends it."),
     429: ("Too many attempts", "Please wait a few minutes before trying again."),
     500: ("Something went wrong on our side", "The error has been logged. Please try again in a moment."),
-    503: ("The forum is busy for a moment",
-          "Its database did not answer in time, so nothing you sent was saved. "
-          "Go back (what you typed is still in the form) and try again in a minute."),
+    503: ("The forum is busy for a moment", "Its database did not answer. Try again in a minute."),
 }
 RETRY_AFTER_SECONDS = 30
+# A full or read-only disk waits for a person: asking again sooner only adds to the log.
+STORAGE_RETRY_AFTER_SECONDS = 300
+# What a member is told after a write was refused; a page view only failed to show.
+NOT_SAVED = "Nothing you sent was saved: go back (what you typed is still in the form) and "
 
 
-def _render(status: int, detail: str | None = None):
-    title, message = MESSAGES.get(status, MESSAGES[400])
-    html = render_template(
-        "errors/error.html", status=status, title=title, message=detail or message
-    )
+def _render(status: int, detail: str | None = None, title: str | None = None, **page):
+    default_title, message = MESSAGES.get(status, MESSAGES[400])
+    html = render_template("errors/error.html", status=status, title=title or default_title,
+                           message=detail or message, **page)
     return html, status
 
 
@@ -62,17 +64,65 @@ def _database_unavailable(error: Exception):
     """Lost connection, a server restarting, a lock not granted in time: retry, not a bug.
 
     The pool drops connections that failed this way, so the next request
-    connects afresh once the database is back.
+    connects afresh once the database is back. A full disk or a read-only
+    database file lasts until someone acts, so it is told as such, not as a wait.
     """
-    current_app.logger.warning("database unavailable: %s", error)
+    problem = storage.problem_of(error)
+    if problem is None:
+        current_app.logger.warning("database unavailable: %s", error)
+        title, message = MESSAGES[503]
+        message = "Its database did not answer. " + (
+            NOT_SAVED + "try again in a minute." if _was_writing() else "Try again in a minute.")
+        retry_after = RETRY_AFTER_SECONDS
+    else:
+        current_app.logger.error("the database cannot write: %s (%s)", problem.for_operator, error)
+        title, message, retry_after = _cannot_save(problem)
+    _forget_the_database()
+    html, status = _render(503, message, title)
+    return html, status, {"Retry-After": str(retry_after)}
+
+
+def _storage_failed(error: OSError):
+    """A file the forum writes (an attachment, the page cache) on a full or read-only disk."""
+    problem = storage.problem_of(error)
+    if problem is None:
+        current_app.logger.exception("unexpected file system error")
+        return _render(500)
+    current_app.logger.error("a file cannot be written: %s (%s)", problem.for_operator, error)
+    title, message, retry_after = _cannot_save(problem)
+    html, status = _render(503, message, title)
+    return html, status, {"Retry-After": str(retry_after)}
+
+
+def _cannot_save(problem: storage.StorageProblem) -> tuple[str, str, int]:
+    message = f"{problem.for_member} The people who run it have been told. "
+    message += NOT_SAVED + "try again later." if _was_writing() else "Try again later."
+    return "The forum can't save anything right now", message, STORAGE_RETRY_AFTER_SECONDS
+
+
+def _was_writing() -> bool:
+    return request.method not in ("GET", "HEAD", "OPTIONS")
+
+
+def _forget_the_database() -> None:
+    """Let the error page render without asking the database anything."""
     try:
         db.session.rollback()
     except Exception:  # the connection is gone: nothing to roll back
         pass
     # The page header must not ask the database who is logged in.
     g._login_user = login_manager.anonymous_user()
-    html, status = _render(503)
-    return html, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def saved_but_not_shown(address: str, error: Exception):
+    """A write committed, then the database went away before its page could be found.
+
+    Telling the member that nothing was saved would make them send it
+    again, a duplicate; they are told it is saved and where it will be.
+    """
+    current_app.logger.warning("committed, then the database became unavailable: %s", error)
+    _forget_the_database()
+    return render_template("errors/saved.html", address=address)
 
 
 def abort_with(status: int, message: str) -> NoReturn:
@@ -88,3 +138,4 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(InternalServerError, _server_error)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(PoolTimeout, _database_unavailable)
+    app.register_error_handler(OSError, _storage_failed)

@@ -21,12 +21,24 @@ def _path() -> Path:
     return Path(current_app.config["WORKER_HEARTBEAT_FILE"])
 
 
-def beat() -> None:
-    _path().touch()
+def beat() -> OSError | None:
+    """Touch the file; the error when it cannot be written (a full or read-only disk).
+
+    The worker goes on without it: page views then publish due panel
+    questions too, so nothing is missed.
+    """
+    try:
+        _path().touch()
+    except OSError as error:
+        return error
+    return None
 
 
 def stop() -> None:
-    _path().unlink(missing_ok=True)
+    try:
+        _path().unlink(missing_ok=True)
+    except OSError:  # it could not be written either: nothing to take back
+        pass
 
 
 def worker_alive() -> bool:

@@ -5,12 +5,14 @@ page, the page; a post's is its thread's page with the post's anchor.
 """
 from __future__ import annotations
 
-from typing import Callable
-
 from flask import redirect, url_for
+from sqlalchemy import inspect
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from . import reading
 from .database import read_transaction
+from .errors import saved_but_not_shown
 from .models import Post, Thread, Upload
 from .slugs import slugify
 
@@ -42,13 +44,26 @@ def upload_url(upload: Upload) -> str:
     return url_for("uploads.serve", key=upload.key, extension=upload.extension)
 
 
-def redirect_once_committed(address: Callable[[], str]):
-    """A redirect to where what a form just committed is seen, found in a read transaction.
+def redirect_once_committed(saved: Post | Thread):
+    """A redirect to where a post or thread a form just committed is seen, found in a read transaction.
 
     Finding it reloads what the commit expired. In a form's request that
     would begin a writing transaction: the write lock taken a second time,
     queued for behind other members' posts and held to the end of the
     request. On PostgreSQL that cost replies a fifth of their rate.
+    Should the database go away between the commit and this read, the
+    member is told that it is saved, with an address made without it.
     """
-    with read_transaction():
-        return redirect(address())
+    try:
+        with read_transaction():
+            return redirect(post_url(saved) if isinstance(saved, Post) else thread_url(saved))
+    except (OperationalError, PoolTimeout) as error:
+        return saved_but_not_shown(_address_without_database(saved), error)
+
+
+def _address_without_database(saved: Post | Thread) -> str:
+    """The permalink of a post, or a thread's first page, from the key the session still holds."""
+    key = inspect(saved).identity[0]
+    if isinstance(saved, Post):
+        return url_for("threads.permalink", post_id=key)
+    return url_for("threads.show", thread_id=key)

@@ -56,7 +56,15 @@ def jobs() -> list[Job]:
         Job("mail schedule", mailings.schedule, 60.0),
         # Their posts' outbox rows go to the search job.
         Job("panel questions", panel.publish_due, 30.0),
+        # Once, as a job, so a database that is down at start-up is waited for like any other.
+        Job("search index check", _check_search_index, float("inf")),
     ]
+
+
+def _check_search_index() -> int:
+    if not search.index_exists():
+        current_app.logger.warning("worker: %s", search.REBUILD_NEEDED)
+    return 0
 
 
 def run_due(todo: list[Job], now: float, done: dict[str, int] | None = None) -> int:
@@ -97,15 +105,16 @@ def run(stop: threading.Event) -> None:
     """Work until `stop` is set; between passes, sleep until the next job is due."""
     todo = jobs()
     current_app.logger.info("worker started: %s", ", ".join(job.name for job in todo))
-    if not search.index_exists():
-        current_app.logger.warning("worker: %s", search.REBUILD_NEEDED)
-    beaten = 0.0
+    beaten, unwritable = 0.0, None
     try:
         while not stop.is_set():
             now = time.monotonic()
             if now - beaten >= heartbeat.BEAT_SECONDS:
-                heartbeat.beat()  # page views leave due panel questions to us
-                beaten = now
+                failed = heartbeat.beat()  # page views leave due panel questions to us
+                if failed and unwritable is None:  # said once, not every beat
+                    current_app.logger.error("worker: its sign of life cannot be written (%s); "
+                                             "it goes on without it", failed)
+                unwritable, beaten = failed, now
             if run_due(todo, now):
                 continue
             wake = min(min(job.due_at for job in todo), beaten + heartbeat.BEAT_SECONDS)

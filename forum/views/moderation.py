@@ -19,7 +19,7 @@ from ..pagination import page_arg
 from ..panel_paste import digest
 from ..permissions import require
 from ..security import form_checks_csrf
-from ..urls import post_url, redirect_once_committed, thread_url, upload_url
+from ..urls import post_url, redirect_once_committed, upload_url
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderate")
 
@@ -354,7 +354,7 @@ def thread_flag(thread_id: int, action: str):
     changed = moderating.set_thread_flag(thread, action, _moderator())
     flash(THREAD_ACTIONS[action] if changed else "Nothing changed: it already was.",
           "success" if changed else "info")
-    return redirect_once_committed(lambda: thread_url(thread))
+    return redirect_once_committed(thread)
 
 
 @bp.route("/threads/<int:thread_id>/move", methods=["POST"])
@@ -368,7 +368,7 @@ def move_thread(thread_id: int):
         flash("Choose a theme to move the thread to.", "error")
     elif moderating.move(thread, target, _moderator()):
         flash(f"The thread is moved to “{target.title}”.", "success")
-    return redirect_once_committed(lambda: thread_url(thread))
+    return redirect_once_committed(thread)
 
 
 @bp.route("/posts/<int:post_id>/hide", methods=["POST"])
@@ -377,7 +377,7 @@ def hide_post(post_id: int):
     post = db.get_or_404(Post, post_id)
     require(current_user, "hide_post", post)
     _hide_with_reason(post, "The post is hidden from members.")
-    return redirect_once_committed(lambda: post_url(post))
+    return redirect_once_committed(post)
 
 
 def _hide_with_reason(post: Post, done: str) -> None:
@@ -396,7 +396,7 @@ def unhide_post(post_id: int):
     require(current_user, "unhide_post", post)
     if moderating.unhide(post, _moderator()):
         flash("The post is visible to members again.", "success")
-    return redirect_once_committed(lambda: post_url(post))
+    return redirect_once_committed(post)
 
 
 # Reported posts -------------------------------------------------------------------

@@ -11,7 +11,7 @@ from ..forms.discussions import ThreadForm
 from ..page_cache import cached_page
 from ..permissions import may, why_not
 from ..security import form_checks_csrf, takes_files
-from ..urls import redirect_once_committed, thread_url
+from ..urls import redirect_once_committed
 from .composing import POSTING_TOO_FAST, attach_from_form, render_preview
 from .lookups import get_theme_or_404
 
@@ -131,4 +131,4 @@ def start_thread(slug: str):
         return _render_theme(theme, form, status=429)
     db.session.commit()
     flash("Your thread is started.", "success")
-    return redirect_once_committed(lambda: thread_url(thread))
+    return redirect_once_committed(thread)

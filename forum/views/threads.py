@@ -165,7 +165,7 @@ def reply(thread_id: int):
                              status=403 if refusal else 429)
     db.session.commit()
     flash("Your reply is posted.", "success")
-    return redirect_once_committed(lambda: post_url(post))
+    return redirect_once_committed(post)
 
 
 @bp.route("/posts/<int:post_id>/report", methods=["GET", "POST"])
@@ -225,7 +225,7 @@ def edit(post_id: int):
                 form.body.errors.append(error.message)
             else:
                 flash("Your changes are saved.", "success")
-                return redirect_once_committed(lambda: post_url(post))
+                return redirect_once_committed(post)
     return render_template("threads/edit.html", post=post, form=form, preview=preview,
                            back=post_url(post))
 
@@ -238,7 +238,7 @@ def delete(post_id: int):
     require(current_user, "delete_post", post)
     posting.delete(post)
     flash("Your post is deleted.", "success")
-    return redirect_once_committed(lambda: post_url(post))
+    return redirect_once_committed(post)
 
 
 @bp.route("/threads/<int:thread_id>/read", methods=["POST"])
