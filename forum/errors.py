@@ -86,8 +86,7 @@ def _storage_failed(error: OSError):
     """A file the forum writes (an attachment, the page cache) on a full or read-only disk."""
     problem = storage.problem_of(error)
     if problem is None:
-        current_app.logger.exception("unexpected file system error")
-        return _render(500)
+        raise error  # a bug, not the disk: Flask logs it and answers 500 as for any other
     current_app.logger.error("a file cannot be written: %s (%s)", problem.for_operator, error)
     title, message, retry_after = _cannot_save(problem)
     html, status = _render(503, message, title)

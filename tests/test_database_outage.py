@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 
-from forum import create_app, reading, urls, worker
+from forum import create_app, reading, storage_problems, urls, worker
 from forum.extensions import db
 from forum.models import PanelQuestion, Post, Thread
 from tests.conftest import FAST_HASH, csrf_from
@@ -184,3 +184,13 @@ def test_a_worker_whose_sign_of_life_cannot_be_written_goes_on(app, tmp_path, ca
         threading.Timer(0.5, stop.set).start()
         worker.run(stop)  # before: NotADirectoryError out of the loop, a traceback, the worker gone
     assert caplog.text.count("its sign of life cannot be written") == 1
+
+
+def test_a_full_disk_is_told_apart_from_other_file_errors():
+    with pytest.raises(OSError) as full, open("/dev/full", "w") as device:
+        device.write("x")
+        device.flush()
+    assert storage_problems.problem_of(full.value) is storage_problems.FULL
+    with pytest.raises(OSError) as missing:
+        open("/nonexistent/folder/file")
+    assert storage_problems.problem_of(missing.value) is None
