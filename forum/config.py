@@ -124,6 +124,9 @@ def default_config(instance_path: str) -> dict:
         "MAIL_DEFAULT_SENDER": "STEM Teacher Leaders <forum@localhost>",
         "MAIL_FOLDER": str(instance / "mail"),
         "MAIL_TIMEOUT_SECONDS": 30,
+        # A worker's hold on the batch it sends: no other worker takes those rows
+        # meanwhile; a killed worker's unsent rows wait this long to be sent.
+        "MAIL_CLAIM_SECONDS": 600,
         # A message the server keeps refusing for a while is given up on,
         # and shown to admins at /admin/mail (retries back off up to 6 hours).
         "MAIL_MAX_ATTEMPTS": 8,

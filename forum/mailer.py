@@ -12,13 +12,13 @@ import os
 import smtplib
 import ssl
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from .database import utcnow
 from .extensions import db
@@ -144,36 +144,53 @@ def retry_delay(attempts: int) -> timedelta:
     return min(timedelta(seconds=FIRST_RETRY_SECONDS * 2 ** (attempts - 1)), LONGEST_WAIT)
 
 
-def _due() -> list[OutgoingMail]:
-    """A batch of waiting rows, read once and let go: no transaction is held while they travel."""
+def _claim() -> tuple[list[OutgoingMail], datetime]:
+    """A batch of waiting rows, leased to this worker; and when the lease ends.
+
+    The rows are locked while they are leased (skipping rows another worker
+    is leasing at the same moment), and the lease is their next attempt's
+    time moved to its end: until then no other worker, on this machine or
+    another, takes them. No transaction is held while they travel.
+    """
+    now = utcnow()
     mails = db.session.scalars(
         select(OutgoingMail)
-        .where(OutgoingMail.status == PENDING, OutgoingMail.next_attempt_at <= utcnow())
+        .where(OutgoingMail.status == PENDING, OutgoingMail.next_attempt_at <= now)
         .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id).limit(BATCH)
+        .with_for_update(skip_locked=True)
     ).all()
+    lease_ends = now + timedelta(seconds=current_app.config["MAIL_CLAIM_SECONDS"])
     for mail in mails:
-        db.session.expunge(mail)
-    db.session.rollback()
-    return mails
+        mail.next_attempt_at = lease_ends
+    db.session.flush()
+    for mail in mails:
+        db.session.expunge(mail)  # as flushed: read again by nobody, updated by id
+    db.session.commit()
+    return mails, lease_ends
 
 
 def send_due() -> int:
     """Send a batch of waiting mail; each row is recorded once its server answers.
 
-    The database is not held while a message travels: the batch is read
-    at once, then each row is recorded in a short transaction of its own
-    after its send. A worker killed mid-batch leaves the unrecorded rows
-    pending, and the next pass sends them (under the same Message-ID).
-    When the server can't be reached the whole batch waits, retried with
-    the same backoff.
+    The batch is claimed first, in a short transaction of its own, then
+    each row is recorded in another after its send: the database is not
+    held while a message travels. A message is started only in the first
+    half of the lease, so it is recorded long before another worker could
+    take the row. A worker killed mid-batch leaves its unrecorded rows to be
+    sent once the lease ends (under the same Message-ID); rows left when
+    the half is over are let go at once. When the server can't be reached
+    the whole batch waits, retried with the same backoff.
     """
-    mails = _due()
+    mails, lease_ends = _claim()
     if not mails:
         return 0
     ids, done = [mail.id for mail in mails], 0
+    stop_starting = lease_ends - timedelta(seconds=current_app.config["MAIL_CLAIM_SECONDS"] / 2)
     try:
         with _Transport() as transport:
             for mail in mails:
+                if utcnow() >= stop_starting:
+                    break
                 outcome = _send_one(transport, mail)
                 db.session.add(mail)  # back in the session: its row is updated, not read again
                 _record(mail, outcome)
@@ -183,7 +200,18 @@ def send_due() -> int:
         db.session.rollback()
         _postpone(ids, f"mail server unavailable: {error}")
         current_app.logger.warning("mail server unavailable, %d messages wait: %s", len(mails), error)
+        return done
+    _let_go(ids[done:], lease_ends)
     return done
+
+
+def _let_go(ids: list[int], lease_ends: datetime) -> None:
+    """Rows claimed but not started: due again now, for any worker."""
+    if ids:
+        db.session.execute(update(OutgoingMail).where(
+            OutgoingMail.id.in_(ids), OutgoingMail.status == PENDING,
+            OutgoingMail.next_attempt_at == lease_ends).values(next_attempt_at=utcnow()))
+        db.session.commit()
 
 
 def _postpone(ids: list[int], error: str) -> None:

@@ -119,8 +119,9 @@ def _audience(mailing: Mailing):
 
 def compose_batch() -> int:
     """Compose the next batch of the oldest unfinished mailing; commit. How many messages."""
+    # Claimed: a second worker composes the next mailing meanwhile, never the same batch.
     mailing = db.session.scalar(select(Mailing).where(Mailing.finished_at.is_(None))
-                                .order_by(Mailing.id).limit(1))
+                                .order_by(Mailing.id).limit(1).with_for_update(skip_locked=True))
     if mailing is None:
         return 0
     content = _content(mailing)

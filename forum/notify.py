@@ -54,8 +54,10 @@ def events_waiting() -> bool:
 
 def handle_events() -> int:
     """Turn a batch of waiting events into notifications, in a fixed number of queries; how many events."""
+    # Claimed: another worker (on this machine or another) takes the next events, not these.
     events = db.session.execute(select(NotificationEvent.id, NotificationEvent.kind, NotificationEvent.post_id)
-                                .order_by(NotificationEvent.id).limit(EVENTS_PER_BATCH)).all()
+                                .order_by(NotificationEvent.id).limit(EVENTS_PER_BATCH)
+                                .with_for_update(skip_locked=True)).all()
     if not events:
         return 0
     posts = {post.id: post for post in db.session.scalars(
@@ -202,7 +204,8 @@ def compose_emails(now=None) -> int:
     members = db.session.scalars(
         select(User).where(User.id.in_(waiting))
         .where((User.notified_by_email_at.is_(None)) | (User.notified_by_email_at <= quiet_since))
-        .order_by(User.id).limit(MEMBERS_PER_BATCH)).all()
+        .order_by(User.id).limit(MEMBERS_PER_BATCH)
+        .with_for_update(of=User, skip_locked=True)).all()  # members another worker writes to are its own
     for member in members:
         _compose_for(member, now)
     db.session.commit()

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -327,17 +328,8 @@ def test_a_worker_killed_between_sending_and_recording_loses_and_doubles_nothing
     reply_as(app, MARIA, thread["id"], "Five people hear of this one.")
     expected = {BRETT} | {f"reader{n}@example.org" for n in range(4)}
 
-    env = {**os.environ,
-           "FLASK_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-           "FLASK_SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"],
-           "FLASK_SECRET_KEY": app.config["SECRET_KEY"],
-           "FLASK_MAIL_SERVER": "127.0.0.1", "FLASK_MAIL_PORT": str(mail_server.port),
-           "FLASK_MAIL_FOLDER": str(tmp_path / "mail"),
-           "FLASK_WORKER_HEARTBEAT_FILE": app.config["WORKER_HEARTBEAT_FILE"],
-           "FLASK_CACHE_DIR": app.config["CACHE_DIR"]}
-    command = [sys.executable, "-m", "flask", "--app", "app", "worker"]
-    root = Path(__file__).parent.parent
-    process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = _worker_env(app, mail_server, tmp_path, claim_seconds=LEASE_SECONDS)
+    process = subprocess.Popen(WORKER, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     killed = threading.Event()
 
     def kill_on_third(_message):
@@ -354,8 +346,9 @@ def test_a_worker_killed_between_sending_and_recording_loses_and_doubles_nothing
             process.kill()
             process.wait()
     mail_server.on_message = None
-    # Started again, it finishes what was left.
-    finished = subprocess.run(command + ["--once"], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    # Started again once its hold on the batch has ended, it finishes what was left.
+    time.sleep(LEASE_SECONDS)
+    finished = subprocess.run(WORKER + ["--once"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert finished.returncode == 0, finished.stderr
 
     by_id: dict[str, set[str]] = {}
@@ -368,3 +361,48 @@ def test_a_worker_killed_between_sending_and_recording_loses_and_doubles_nothing
     with app.app_context():
         statuses = db.session.scalars(db.select(OutgoingMail.status)).all()
     assert sorted(statuses) == ["sent"] * len(expected)
+
+
+WORKER = [sys.executable, "-m", "flask", "--app", "app", "worker"]
+ROOT = Path(__file__).parent.parent
+# A worker's hold on its batch, short so that a killed worker's rows are due again soon.
+LEASE_SECONDS = 2
+
+
+def _worker_env(app, mail_server, tmp_path, claim_seconds: int) -> dict[str, str]:
+    """A worker process of this forum, sending through the test's mail server."""
+    return {**os.environ,
+            "FLASK_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "FLASK_SEARCH_BACKEND": app.config["SEARCH_BACKEND"],
+            "FLASK_SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"],
+            "FLASK_SECRET_KEY": app.config["SECRET_KEY"],
+            "FLASK_MAIL_SERVER": "127.0.0.1", "FLASK_MAIL_PORT": str(mail_server.port),
+            "FLASK_MAIL_CLAIM_SECONDS": str(claim_seconds),
+            "FLASK_MAIL_FOLDER": str(tmp_path / "mail"),
+            "FLASK_WORKER_HEARTBEAT_FILE": app.config["WORKER_HEARTBEAT_FILE"],
+            "FLASK_CACHE_DIR": app.config["CACHE_DIR"]}
+
+
+def test_two_workers_send_each_message_once(app, mail_server, people, thread, make_user, tmp_path):
+    """Two workers, as on two app servers, take the same waiting mail at the same moment."""
+    readers = [make_user(email=f"reader{n}@example.org", display_name=f"Reader {n}") for n in range(30)]
+    with app.app_context():
+        theme = db.session.scalar(db.select(Theme))
+        db.session.add_all(Watch(user_id=reader, theme_id=theme.id, level="watching",
+                                 created_at=utcnow() - timedelta(days=1)) for reader in readers)
+        db.session.commit()
+    reply_as(app, MARIA, thread["id"], "Thirty-one people hear of this one.")
+    with app.app_context():
+        notify.handle_events()
+        notify.compose_emails()  # the mail waits before either worker starts
+    mail_server.on_message = lambda _message: time.sleep(0.02)  # a server that takes its time
+
+    env = _worker_env(app, mail_server, tmp_path, claim_seconds=600)
+    workers = [subprocess.Popen(WORKER + ["--once"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for process in workers:
+        _, errors = process.communicate(timeout=120)
+        assert process.returncode == 0, errors
+
+    sent = [message["To"] for message in mail_server.received]
+    assert sorted(sent) == sorted({BRETT} | {f"reader{n}@example.org" for n in range(30)})
