@@ -26,6 +26,9 @@ def default_config(instance_path: str) -> dict:
         # PostgreSQL's full-text search in the forum's database (search/postgres_engine).
         "SEARCH_BACKEND": "whoosh",
         "SEARCH_INDEX_DIR": str(instance / "search-index"),
+        # PostgreSQL with Whoosh's index (on this machine's disk) is refused unless
+        # the operator says this is the forum's only app server.
+        "SINGLE_SERVER": False,
         # PostgreSQL only: a search running longer is stopped and the member told.
         "SEARCH_STATEMENT_TIMEOUT_MS": 3000,
         # PostgreSQL only: a search matching more posts is counted from a sample ("about")
@@ -155,6 +158,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_prefixed_env()
     _settle_secret_key(app)
     _check_dates(app)
+    _check_one_search_index(app)
     if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
         # A server restart or failover leaves dead connections in the pool;
         # test each one as it is taken so the first request after comes through.
@@ -180,6 +184,20 @@ def _check_dates(app: Flask) -> None:
                                  "use a name such as America/New_York or Europe/London.") from None
     if app.config["DATE_ORDER"] not in ("month-first", "day-first"):
         raise ConfigurationError(f"DATE_ORDER {app.config['DATE_ORDER']!r}: use month-first or day-first.")
+
+
+def _check_one_search_index(app: Flask) -> None:
+    """Whoosh's index is files on one machine: beside PostgreSQL, the database for several app
+    servers, each server would keep an index of its own, and they drift apart (one worker
+    takes the outbox rows the others never see)."""
+    on_postgres = str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql")
+    if on_postgres and app.config["SEARCH_BACKEND"] == "whoosh" and not app.config["SINGLE_SERVER"]:
+        raise ConfigurationError(
+            "The database is PostgreSQL but SEARCH_BACKEND is \"whoosh\", whose index is kept on this "
+            "machine's disk: with more than one app server each would search an index of its own, "
+            "missing the others' posts. Set SEARCH_BACKEND = \"postgres\" (search in the shared "
+            "database; run `flask --app app search rebuild` once), or SINGLE_SERVER = True if this is "
+            "the forum's only app server.")
 
 
 def _settle_secret_key(app: Flask) -> None:

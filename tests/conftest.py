@@ -17,6 +17,7 @@ from forum.passwords import hash_password
 from tests.databases import PostgresDatabases, SQLiteDatabases
 from tests.mailserver import MailServer
 from tests.postgres import PostgresUnavailable
+from tests.redisserver import RedisServer, RedisUnavailable
 
 class SharedTemplateCode(BytecodeCache):
     """Compiled templates kept for the whole run: every test makes its own app, and compiling
@@ -52,6 +53,12 @@ def _close_every_engine():
     for engines in list(db._app_engines.values()):  # Flask-SQLAlchemy's engines, by app
         for engine in engines.values():
             engine.dispose()
+
+
+def pytest_configure(config):
+    # Each test's forum is one app server, its worker processes included: Whoosh beside
+    # PostgreSQL is allowed (forum/config.py refuses it otherwise).
+    os.environ.setdefault("FLASK_SINGLE_SERVER", "true")
 
 
 def pytest_runtest_setup(item):
@@ -153,6 +160,19 @@ def app(tmp_path, database_uri, search_backend):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """A redis-server of the run's own (see tests/redisserver.py); skipped, with the reason, without one."""
+    try:
+        server = RedisServer()
+    except RedisUnavailable as missing:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(f"REQUIRE_REDIS=1 but {missing}", pytrace=False)
+        pytest.skip(f"{missing} (REQUIRE_REDIS=1 makes this a failure)")
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -192,3 +192,17 @@ def test_the_readme_documents_every_setting():
         if row.startswith("| `"):
             documented.update(re.findall(r"`([A-Z][A-Z_]+)`", row.split(" | ")[0]))
     assert documented - {"SECRET_KEY"} == set(default_config("/instance"))
+
+
+POSTGRES_URI = "postgresql+psycopg://forum@127.0.0.1:1/forum"  # never connected to: the check comes first
+
+
+@pytest.mark.sqlite_only  # no database is opened
+def test_whoosh_beside_postgresql_is_refused_unless_there_is_one_app_server(tmp_path, monkeypatch):
+    monkeypatch.delenv("FLASK_SINGLE_SERVER")  # what the suite sets for its one-server forums
+    config = {"SQLALCHEMY_DATABASE_URI": POSTGRES_URI, "SECRET_KEY": "x" * 40,
+              "SEARCH_INDEX_DIR": str(tmp_path / "index")}
+    with pytest.raises(ConfigurationError, match=r"SEARCH_BACKEND = \"postgres\".*SINGLE_SERVER = True"):
+        create_app(config)
+    create_app({**config, "SINGLE_SERVER": True})
+    create_app({**config, "SEARCH_BACKEND": "postgres"})
