@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import socket
 import threading
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Callable
 
 from aiosmtpd.controller import Controller
@@ -33,8 +35,9 @@ class _Handler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, _server, _session, envelope):
+    async def handle_DATA(self, _server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message.sender_port = session.peer[1]  # which process sent it: see sending_process()
         with self.server.lock:
             self.server.received.append(message)
         if self.server.on_message is not None:
@@ -74,3 +77,21 @@ class MailServer:
     def to(self, address: str) -> list[EmailMessage]:
         with self.lock:
             return [m for m in self.received if address.lower() in m["To"].lower()]
+
+
+def sending_process(message: EmailMessage, pids: list[int]) -> int | None:
+    """Which of these processes holds the connection a message came in on (Linux's /proc)."""
+    inode = None
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == message.sender_port:
+                inode = fields[9]
+    for pid in pids:
+        try:
+            links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        except OSError:  # gone meanwhile
+            continue
+        if f"socket:[{inode}]" in links:
+            return pid
+    return None

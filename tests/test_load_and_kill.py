@@ -9,7 +9,6 @@ once and findable by its token (after `search sync` at most).
 """
 from __future__ import annotations
 
-import http.cookiejar
 import json
 import os
 import random
@@ -31,6 +30,7 @@ import pytest
 from forum.extensions import db
 from forum.models import Post
 from search.whoosh_engine import index_root, searchers
+from tests.live_server import session, wait_until_serving
 from tests.mailserver import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
@@ -40,35 +40,6 @@ SECONDS = 45
 WRITERS = 20
 READERS = 4
 KILL_EVERY = 4.0
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a 302 after a reply is its acknowledgement; the page behind it is not needed
-
-
-def session(base: str, email: str, password: str):
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
-    page = opener.open(f"{base}/login", timeout=30).read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    try:
-        opener.open(f"{base}/login", data=urlencode({"csrf_token": token, "email": email,
-                                                      "password": password}).encode(), timeout=30)
-    except urllib.error.HTTPError as redirect:
-        assert redirect.code == 302, redirect.code
-    return opener, token
-
-
-def wait_until_serving(base: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{base}/", timeout=2).status == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail("gunicorn never answered 200")
 
 
 def worker_pids(master: int) -> list[int]:
