@@ -378,6 +378,26 @@ def test_a_corrupt_or_truncated_file_changes_nothing(app, runner, tmp_path, make
     assert counts(app) == before
 
 
+@pytest.mark.parametrize("where, path", [
+    ('"body": "A parent volunteer."', f"{P}[2].body"),
+    ('"bio": "Coach."', "users[0].bio"),
+    ('"summary": "Building things."', "themes[0].summary"),
+    ('"format": 1', "format"),
+])
+def test_deeply_nested_json_is_refused_with_its_path(app, runner, tmp_path, make_user, where, path):
+    make_user()
+    before = counts(app)
+    key = where.split(":")[0]
+    nested = f"{key}: " + "[" * 200_000 + "]" * 200_000  # deeper than Python's recursion limit
+    result = import_file(runner, write(tmp_path, json.dumps(archive()).replace(where, nested, 1)))
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    problem = next(line for line in result.output.splitlines() if line.startswith(path))
+    assert problem.endswith("nested more than 16 levels deep (an archive needs 7)")
+    assert "Nothing was imported" in result.output
+    assert counts(app) == before
+
+
 def test_a_binary_file_is_refused(app, runner, tmp_path):
     path = tmp_path / "archive.json"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")

@@ -17,10 +17,14 @@ from .fields import Problems
 
 _STARTS = ("start_map", "start_array")
 _PARSER_MESSAGE = re.compile(r"(?:parse|lexical) error: ([^\n\\]+)")
+# Objects and arrays nest at most 7 deep in an archive (a post in a thread in a
+# theme); beyond this a value is refused before reading it would exhaust
+# Python's recursion limit (an array 200,000 deep took the import down).
+MAX_DEPTH = 16
 
 
 class NotJSON(ValueError):
-    """The bytes stop being JSON somewhere; `where` is the JSON path reached."""
+    """The bytes stop being JSON, or nest too deep, somewhere; `where` is the JSON path reached."""
 
     def __init__(self, where: str, reason: str):
         super().__init__(f"{where}: {reason}" if where else reason)
@@ -86,24 +90,24 @@ class Reader:
         event, value = self._next()
         if event != "start_map":
             self.problems.add("", "an archive is one JSON object: {\"format\": 1, \"users\": [...], \"themes\": [...]}")
-            self._value(event, value, "")
+            self._value(event, value, "", 1)
             return
         for key, event, value in self._members(""):
             if key == "users" and event == "start_array":
                 for n, (item_event, item_value) in enumerate(self._elements()):
                     self.where = f"users[{n}]"
-                    yield Item("user", self.where, self._value(item_event, item_value, self.where), n)
+                    yield Item("user", self.where, self._value(item_event, item_value, self.where, 3), n)
             elif key == "themes" and event == "start_array":
                 for n, (item_event, item_value) in enumerate(self._elements()):
                     yield from self._theme(n, item_event, item_value)
             else:
                 self.where = key
-                yield Item("field", key, self._value(event, value, key))
+                yield Item("field", key, self._value(event, value, key, 2))
 
     def _theme(self, n: int, event: str, value) -> Iterator[Item]:
         path = self.where = f"themes[{n}]"
         if event != "start_map":
-            yield Item("theme", path, self._value(event, value, path), n)
+            yield Item("theme", path, self._value(event, value, path, 3), n)
             return
         fields: dict = {}
         for key, event, value in self._members(path):
@@ -111,10 +115,10 @@ class Reader:
                 fields[key] = []  # streamed: the theme record only learns they were there
                 for t, (item_event, item_value) in enumerate(self._elements()):
                     self.where = f"{path}.threads[{t}]"
-                    yield Item("thread", self.where, self._value(item_event, item_value, self.where), t, n)
+                    yield Item("thread", self.where, self._value(item_event, item_value, self.where, 5), t, n)
             else:
                 self.where = f"{path}.{key}"
-                fields[key] = self._value(event, value, self.where)
+                fields[key] = self._value(event, value, self.where, 4)
         self.where = path
         yield Item("theme", path, fields, n)
 
@@ -138,14 +142,17 @@ class Reader:
                 return
             yield event, value
 
-    def _value(self, event: str, value, path: str):
-        """The whole value that starts with this event, as Python objects."""
+    def _value(self, event: str, value, path: str, depth: int):
+        """The whole value that starts with this event, as Python objects; depth counts the document's object."""
+        if event in _STARTS and depth > MAX_DEPTH:
+            raise NotJSON(path, f"nested more than {MAX_DEPTH} levels deep (an archive needs 7)")
         if event == "start_map":
             found = {}
             for key, sub_event, sub_value in self._members(path):
-                found[key] = self._value(sub_event, sub_value, f"{path}.{key}") if sub_event in _STARTS else sub_value
+                found[key] = (self._value(sub_event, sub_value, f"{path}.{key}", depth + 1)
+                              if sub_event in _STARTS else sub_value)
             return found
         if event == "start_array":
-            return [self._value(sub_event, sub_value, f"{path}[{n}]") if sub_event in _STARTS else sub_value
+            return [self._value(sub_event, sub_value, f"{path}[{n}]", depth + 1) if sub_event in _STARTS else sub_value
                     for n, (sub_event, sub_value) in enumerate(self._elements())]
         return value
