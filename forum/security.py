@@ -65,6 +65,7 @@ def takes_files(view: F) -> F:
     """Mark a view whose form may carry an attached file (forum/uploads.py checks it).
 
     Such a request may be larger by a file's size; any other POST with a file is refused.
+    Its form derives from forms.fields.FormWithFile, which refuses a file sent as a text field.
     """
     view.takes_files = True  # type: ignore[attr-defined]
     return view

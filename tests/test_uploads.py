@@ -171,6 +171,27 @@ def test_visitors_cannot_attach_and_other_forms_refuse_files(app, client, make_u
     assert refused.status_code == 415
 
 
+@pytest.mark.parametrize("url, field", [
+    ("/themes/finding-time/threads", "title"),
+    ("/themes/finding-time/threads", "body"),
+    ("/threads/{thread}/posts", "body"),
+    ("/threads/{thread}/posts", "parent_id"),
+    ("/posts/{opening}/edit", "body"),
+    ("/posts/{opening}/edit", "csrf_token"),
+])
+def test_a_text_field_sent_as_a_file_is_refused(app, client, member, url, field):
+    url = url.format(**member)
+    page = client.get(f"/threads/{member['thread']}").get_data(as_text=True)
+    data = {"csrf_token": csrf_from(page), "title": "A title", "body": "A body", "parent_id": str(member["opening"]),
+            "submit": "1", field: (io.BytesIO(b"Some text"), "part.txt")}
+    response = client.post(url, data=data, content_type="multipart/form-data")
+    assert response.status_code == 400, response.get_data(as_text=True)[:2000]
+    assert f"The field {field} takes text, not a file" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(Post.id))) == 1
+        assert db.session.get(Post, member["opening"]).body == "Opening post body."
+
+
 def test_attaching_needs_the_csrf_token(app, client, member):
     response = client.post("/uploads", data={"file": (io.BytesIO(PDF), "a.pdf")}, content_type="multipart/form-data")
     assert response.status_code == 400 and stored(app) == []

@@ -5,10 +5,10 @@ from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..reports import REASON_MAX
-from .fields import strip_line, strip_text
+from .fields import FormWithFile, strip_line, strip_text
 
 
-class PostForm(FlaskForm):
+class PostForm(FormWithFile):
     # Length and emptiness are checked by forum.posting, so the messages
     # are the same wherever a post is written.
     body = TextAreaField("Your reply")

@@ -1,13 +1,31 @@
-"""Validators and filters shared by several forms."""
+"""Validators, filters and a base form shared by several forms."""
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
-from flask import current_app
+from flask import current_app, request
+from flask_wtf import FlaskForm
+from wtforms import FileField
 from wtforms.validators import ValidationError
 
+from ..errors import abort_with
 from ..text import clean_line, clean_text
+
+
+class FormWithFile(FlaskForm):
+    """A form that may carry a file (its view is @takes_files): only its file fields read file parts."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            wrapped = super().wrap_formdata(form, formdata)
+            if wrapped is not None and request.files:
+                # Flask-WTF reads files and text from one mapping, so a file part named like a
+                # text field would reach code that expects a string (a 500, not a refusal).
+                for field in form:
+                    if field.name in request.files and not isinstance(field, FileField):
+                        abort_with(400, f"The field {field.name} takes text, not a file.")
+            return wrapped
 
 
 
