@@ -1,6 +1,10 @@
 """Limits on costly actions: what was typed is kept, and the answer is 429, never a lost post."""
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
+from forum.extensions import db
+from forum.models import OutgoingMail
 from tests.conftest import PASSWORD, Forms, csrf_from
 
 
@@ -55,3 +59,22 @@ def test_wrong_current_passwords_are_limited(app, client, auth, forms, make_user
         assert change("not it at all").status_code == 200
     refused = change(PASSWORD)  # even the right one, for a quarter of an hour
     assert refused.status_code == 429 and "Too many wrong current passwords" in refused.get_data(as_text=True)
+
+
+def test_wrong_passwords_for_an_email_change_are_limited_with_the_others(app, client, auth, forms, make_user):
+    make_user()
+    auth.login()
+    change = lambda password: forms.post("/settings/email-address", {  # noqa: E731
+        "new_email": "maria@newschool.org", "password": password}, page="/settings")
+    wrong_current = forms.post("/settings/password", {
+        "current_password": "not it at all", "new_password": "a brand new sentence",
+        "confirm_password": "a brand new sentence"}, page="/settings")
+    assert wrong_current.status_code == 200  # one limit for every form that asks for the password
+    for _ in range(4):
+        assert change("not it at all").status_code == 200
+    refused = change(PASSWORD)  # even the right one, for a quarter of an hour
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 429 and "Too many wrong passwords" in page
+    assert 'value="maria@newschool.org"' in page  # what was typed is kept
+    with app.app_context():
+        assert db.session.scalar(select(func.count(OutgoingMail.id))) == 0  # no link was sent

@@ -11,7 +11,6 @@ from ..forms.members import DatesForm, DeleteAccountForm, EmailChangeForm, Empty
 from ..member_data import member_data
 from ..forms.notifications import EmailSettingsForm
 from ..models import User
-from ..passwords import verify_password
 from ..permissions import may
 from ..security import form_checks_csrf
 from .lookups import searched_members
@@ -167,7 +166,11 @@ def change_email():
     """Ask to use another address: a link goes there, and nothing changes until it is followed."""
     form = EmailChangeForm()
     if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.password.data):
+        # The same limit as a password change: either would let a stolen session guess the password.
+        if not throttle.allowed("current-password", current_user.id):
+            form.password.errors.append("Too many wrong passwords: wait a quarter of an hour.")
+            return _settings_page(email_change_form=form), 429
+        if not accounts.current_password_matches(current_user._get_current_object(), form.password.data):
             form.password.errors.append("That isn't your password.")
         elif form.new_email.data == current_user.email:
             form.new_email.errors.append("That is already your address.")
