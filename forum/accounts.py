@@ -202,12 +202,20 @@ def request_email_change(user: User, new_email: str) -> None:
 
 
 def change_email(user: User, new_email: str) -> None:
-    """Use the confirmed address; the old one is told. Commit, or EmailTaken."""
+    """Use the confirmed address; the old one is told. Commit, or EmailTaken.
+
+    As a password change does, it signs out every session of the member
+    (the caller starts a fresh one for the browser that confirmed, if it
+    is theirs), and a reset or invitation link sent to the old address
+    stops working: whoever reads that mailbox may no longer be them.
+    """
     old_email = user.email
     if User.by_email(new_email) is not None:
         db.session.rollback()
         raise EmailTaken(new_email)
     user.email = new_email
+    user.sign_out_everywhere()
+    tokens.use_reset_token(user)
     emails.queue(f"email-changed:{user.id}:{new_email}", user, "Your email address was changed", "email-changed",
                  to=old_email, new_email=new_email)
     try:

@@ -4,7 +4,9 @@ A token is signed with the secret key and a salt per purpose, so a token
 made for one purpose never passes for another. Each is also bound to the
 account's current state, which the link changes when used:
 - a reset or invitation carries the account's reset nonce, which a newer
-  request replaces and a use clears (a used or superseded link fails);
+  request replaces and a use (or an email change) clears, so a used or
+  superseded link fails; and the address it was sent to, so that a link
+  to a former address says so;
 - an unsubscribe carries the address it was sent to, so it stops working
   for an address the account no longer has.
 Tokens travel only in emails and in the session; they are never logged.
@@ -44,7 +46,7 @@ def lifetime(purpose: str) -> timedelta:
 def new_reset_token(user: User, purpose: str = RESET) -> str:
     """A reset (or invitation) link's token; older ones stop working. No commit."""
     user.reset_nonce = secrets.token_urlsafe(12)
-    return _serializer(purpose).dumps({"u": user.id, "n": user.reset_nonce})
+    return _serializer(purpose).dumps({"u": user.id, "n": user.reset_nonce, "e": user.email})
 
 
 @dataclass
@@ -68,6 +70,9 @@ def check_reset_token(token: str) -> ResetClaim:
         user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
         if user is None:
             break
+        if data.get("e", user.email) != user.email:  # links mailed before "e" was added have none
+            raise TokenInvalid("This link was sent to an address the account no longer uses: its email "
+                               "address was changed since. Ask for a new link below.")
         if user.reset_nonce is None or not secrets.compare_digest(user.reset_nonce, str(data.get("n"))):
             raise TokenInvalid("This link was already used, or a newer one was sent since. "
                                "Use the newest email, or ask for a new link below.")

@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from forum import worker
+import pytest
+
+from forum import emails, tokens, worker
 from forum.extensions import db
 from forum.models import OutgoingMail, User
 from tests.conftest import PASSWORD, Auth, Forms, csrf_from
@@ -233,3 +235,49 @@ def test_an_email_change_needs_the_password_and_a_free_address(app, client, auth
     assert refused.status_code == 409 and "Another account uses taken@example.org" in refused.get_data(as_text=True)
     with app.app_context():
         assert User.by_email("member@example.org") is not None
+
+
+@pytest.mark.parametrize("purpose", [tokens.RESET, tokens.INVITATION])
+def test_an_email_change_ends_links_to_the_old_address_and_other_sessions(app, client, auth, mail_server,
+                                                                         make_user, purpose):
+    user_id = make_user()
+    auth.login()
+    elsewhere = app.test_client()
+    Auth(Forms(elsewhere)).login()  # a session on another device
+    with app.app_context():  # the link an admin's "send a password link" mails
+        emails.queue_password_link(db.session.get(User, user_id), purpose)
+        db.session.commit()
+    deliver(app)
+    old_link = link_in(mail_server.to("member@example.org")[0])
+    before = app.test_client()
+    before.get(old_link)
+    assert before.get("/password/reset").status_code == 200  # good until the address changes
+
+    assert change_request(client, "maria@newschool.org").status_code == 302
+    deliver(app)
+    path = confirm_link(mail_server.to("maria@newschool.org")[0])
+    confirmed = Forms(client).post(path, {}, page=path)
+    assert confirmed.status_code == 302
+    assert "Other devices have been signed out" in client.get(confirmed.location).get_data(as_text=True)
+    assert "Log out" in client.get("/").get_data(as_text=True)  # who changed it stays in
+    assert "Log out" not in elsewhere.get("/").get_data(as_text=True)
+
+    after = app.test_client()
+    after.get(old_link)
+    refused = after.get("/password/reset")
+    assert refused.status_code == 400
+    assert "This link was sent to an address the account no longer uses" in refused.get_data(as_text=True)
+    assert Auth(Forms(app.test_client())).login("maria@newschool.org").status_code == 302  # the password is as it was
+
+
+def test_an_email_change_confirmed_elsewhere_signs_every_session_out(app, client, auth, mail_server, make_user):
+    make_user()
+    auth.login()
+    assert change_request(client, "maria@newschool.org").status_code == 302
+    deliver(app)
+    path = confirm_link(mail_server.to("maria@newschool.org")[0])
+    phone = app.test_client()  # the mail opened on a phone that is not signed in
+    confirmed = Forms(phone).post(path, {}, page=path)
+    assert confirmed.status_code == 302 and confirmed.location == "/login"
+    assert "Log out" not in client.get("/").get_data(as_text=True)
+    assert "Log out" not in phone.get("/").get_data(as_text=True)

@@ -191,12 +191,19 @@ def confirm_email(token: str):
         return render_template("members/confirm_email.html", problem=str(invalid), form=None), 400
     form = EmptyForm()
     if request.method == "POST" and form.validate_on_submit():
+        # Asked before the change, which ends every session of the member, this one included.
+        theirs = current_user.is_authenticated and current_user.id == user.id
         try:
             accounts.change_email(user, new_email)
         except accounts.EmailTaken:
             return render_template("members/confirm_email.html", form=None,
                                    problem=f"Another account uses {new_email} now, so it can't be yours too."), 409
-        flash(f"Your email address is now {new_email}.", "success")
+        if theirs:
+            accounts.start_session(user)
+            flash(f"Your email address is now {new_email}. Other devices have been signed out.", "success")
+            return redirect(url_for("members.settings"))
+        flash(f"Your email address is now {new_email}, and every device signed in with it has been "
+              "signed out: log in with the new address.", "success")
         return redirect(url_for("members.settings" if current_user.is_authenticated else "auth.login"))
     return render_template("members/confirm_email.html", user=user, new_email=new_email, form=form)
 
