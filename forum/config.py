@@ -92,7 +92,12 @@ def default_config(instance_path: str) -> dict:
         "UPLOAD_FOLDER": str(instance / "uploads"),
         "UPLOAD_MAX_BYTES": 8 * 1024 * 1024,
         "UPLOAD_QUOTA_BYTES": 200 * 1024 * 1024,
+        # A JPEG is decoded at a fraction of its size, so it may have UPLOAD_MAX_PIXELS;
+        # the others (and a progressive JPEG's coefficients) are decoded whole, so their
+        # caps are lower (forum/uploads.py, _check_pixels, says what each cap costs).
         "UPLOAD_MAX_PIXELS": 50_000_000,
+        "UPLOAD_MAX_PIXELS_BY_FORMAT": {"PNG": 16_000_000, "GIF": 16_000_000, "WEBP": 9_000_000,
+                                        "progressive JPEG": 16_000_000},
         "UPLOAD_IMAGE_MAX_SIDE": 2560,
         # Any request's body; a form that carries a file may add UPLOAD_MAX_BYTES (forum/security.py).
         "MAX_CONTENT_LENGTH": 1024 * 1024,

@@ -132,6 +132,48 @@ def test_size_and_pixel_limits_are_explained(app, client, member, monkeypatch):
     assert stored(app) == []
 
 
+def hostile(mode: str, size: tuple[int, int], fmt: str, **save) -> bytes:
+    """A few kilobytes that decode to many megapixels: one colour compresses to almost nothing."""
+    out = io.BytesIO()
+    Image.new(mode, size).save(out, fmt, **save)
+    return out.getvalue()
+
+
+# Each just past the default cap of its kind; a 1-bit PNG of 7000 x 7000 (6 KB) cost 281 MB to clean.
+HOSTILE = [
+    (lambda: hostile("1", (7000, 7000), "PNG"), "7,000 × 7,000 pixels, more than a PNG image can have (at most 16 million)"),
+    (lambda: hostile("I;16", (4001, 4000), "PNG"), "4,001 × 4,000 pixels, more than a PNG image can have (at most 16 million)"),
+    (lambda: hostile("P", (4001, 4000), "GIF"), "4,001 × 4,000 pixels, more than a GIF image can have (at most 16 million)"),
+    (lambda: hostile("RGBA", (3001, 3000), "WEBP", lossless=True),
+     "3,001 × 3,000 pixels, more than a WebP image can have (at most 9 million)"),
+    (lambda: hostile("RGB", (4001, 4000), "JPEG", quality=1, progressive=True),
+     "4,001 × 4,000 pixels, more than a progressive JPEG image can have (at most 16 million)"),
+]
+
+
+@pytest.mark.parametrize("make, refusal", HOSTILE, ids=["1-bit-png", "16-bit-png", "gif", "webp", "progressive-jpeg"])
+def test_a_small_file_that_decodes_huge_is_refused_from_its_header(app, client, member, make, refusal):
+    data = make()
+    assert len(data) < 100_000
+    response = attach(client, data, "innocent.png")
+    assert response.status_code == 400
+    assert response.get_json()["error"] == f"This image is {refusal}. Save a smaller copy and attach that."
+    assert stored(app) == []
+
+
+def test_a_reply_with_a_file_that_decodes_huge_keeps_the_text(app, client, member):
+    page = client.get(f"/threads/{member['thread']}").get_data(as_text=True)
+    response = client.post(f"/threads/{member['thread']}/posts", data={
+        "csrf_token": csrf_from(page), "body": "My diagram, and what I think of it.", "submit": "1",
+        "attachment": (io.BytesIO(hostile("1", (7000, 7000), "PNG")), "diagram.png")},
+        content_type="multipart/form-data")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "My diagram, and what I think of it." in html
+    assert "This image is 7,000 × 7,000 pixels, more than a PNG image can have (at most 16 million)" in html
+    assert stored(app) == []
+
+
 def test_large_photos_are_scaled_down(app, client, member):
     app.config["UPLOAD_IMAGE_MAX_SIDE"] = 1000
     attach(client, photo((3000, 1500)), "wide.jpg")
