@@ -97,6 +97,35 @@ def test_files_are_served_so_that_nothing_in_them_runs(app, client, member):
     assert client.get("/uploads/AAAAAAAAAAAAAAAAAAAAAA.jpg").status_code == 404
 
 
+# A PDF that runs a script when a reader opens it: kept byte for byte, so it must never be shown in the site.
+SCRIPTED_PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction 2 0 R >> endobj\n"
+                b"2 0 obj << /S /JavaScript /JS (app.alert\\(document.cookie\\)) >> endobj\n"
+                b"trailer << /Root 1 0 R >>\n%%EOF\n")
+
+
+@pytest.mark.parametrize("method, headers", [
+    ("GET", {}),
+    ("HEAD", {}),
+    ("GET", {"Range": "bytes=0-15"}),
+    ("GET", {"Accept": "text/html"}),
+])
+def test_a_pdf_is_served_as_a_download_only(app, client, member, method, headers):
+    url = attach(client, SCRIPTED_PDF, "Field trip.pdf").get_json()["url"]
+    visitor = app.test_client()
+    response = visitor.open(url, method=method, headers=headers)
+    response.get_data()
+    response.close()
+    assert response.status_code in (200, 206)
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert 'filename="Field trip.pdf"' in response.headers["Content-Disposition"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "sandbox" in policy and "script-src" not in policy
+    if method == "GET" and not headers:
+        assert response.data == SCRIPTED_PDF  # kept as sent, script included: hence the download
+
+
 @pytest.mark.parametrize("data, name", [
     (b"<html><script>alert(document.cookie)</script></html>", "cat.jpg"),  # a page named as an image
     (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "drawing.svg"),
