@@ -7,7 +7,7 @@ from flask import Flask
 
 import search
 
-from . import cli, errors, freshness, indexing, page_cache, schema, security, timefmt, uploads
+from . import cli, errors, freshness, indexing, page_cache, schema, security, timefmt, upload_stores, uploads
 from .config import load_config
 from .database import IdConverter, configure_database
 from .extensions import db, login_manager
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     search.init_app(app)
+    upload_stores.init_app(app)
     freshness.init_app(app)  # before indexing: see forum.freshness
     indexing.init_app(app)
     page_cache.init_app(app)

@@ -89,6 +89,9 @@ def default_config(instance_path: str) -> dict:
         # Images and PDFs attached to posts (forum/uploads.py): files in UPLOAD_FOLDER,
         # each at most UPLOAD_MAX_BYTES as sent, and UPLOAD_QUOTA_BYTES in all per member.
         # Images are re-encoded, at most UPLOAD_IMAGE_MAX_SIDE pixels wide or high.
+        # "folder": files in UPLOAD_FOLDER (one machine); "database": in the forum's
+        # database, which every app server shares (forum/upload_stores.py).
+        "UPLOAD_STORE": "folder",
         "UPLOAD_FOLDER": str(instance / "uploads"),
         "UPLOAD_MAX_BYTES": 8 * 1024 * 1024,
         "UPLOAD_QUOTA_BYTES": 200 * 1024 * 1024,

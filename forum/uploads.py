@@ -6,13 +6,14 @@ stored is pixels only: no camera, location or editing metadata, and
 nothing a browser could run. PDFs are kept as sent and only ever
 downloaded (forum/views/uploads.py), never shown inside the site.
 
-Files live under UPLOAD_FOLDER, named by a random key: the name a member
-gave a file is kept for downloads, never used as a path.
+A file is named by a random key: the name a member gave it is kept for
+downloads, never used as a path. Its bytes are kept by the store
+UPLOAD_STORE names (forum/upload_stores.py): a folder on this machine, or
+the database every app server shares.
 """
 from __future__ import annotations
 
 import io
-import os
 import re
 import secrets
 import warnings
@@ -25,7 +26,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import FileStorage
 
-from . import audit, throttle
+from . import audit, throttle, upload_stores
 from .database import hold_write_lock
 from .extensions import db
 from .models import Post, Upload, User
@@ -33,7 +34,6 @@ from .text import clean_line
 
 IMAGE_FORMATS = frozenset({"JPEG", "PNG", "GIF", "WEBP"})
 ACCEPTED = "image/jpeg,image/png,image/gif,image/webp,application/pdf,.pdf"
-CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
 NAME_MAX = 120
 _PDF_MAGIC = b"%PDF-"
 _LINK_SPECIAL = re.compile(r"([\\\[\]*_`<>])")
@@ -91,13 +91,13 @@ def store(member: User, sent: FileStorage) -> Upload:
     upload = Upload(key=secrets.token_urlsafe(16), owner_id=member.id, extension=extension,
                     name=_display_name(sent.filename, extension), byte_size=len(content),
                     width=width, height=height)
-    path = file_path(upload)
-    _write(path, content)
     db.session.add(upload)
+    keeper = upload_stores.current()
+    keeper.put(upload, content)
     try:
         db.session.commit()
     except BaseException:
-        path.unlink(missing_ok=True)
+        keeper.discard([upload.filename])
         raise
     return upload
 
@@ -133,12 +133,12 @@ def remove(upload: Upload, moderator: User | None = None, post: Post | None = No
 
     A moderator deleting a file another member attached to `post` is audited.
     """
-    path = file_path(upload)
+    filename = upload.filename
     if moderator is not None and post is not None:
         audit.record(moderator, "post.file_delete", post, f"{upload.name}, attached by {upload.owner.display_name}")
     db.session.delete(upload)
     db.session.commit()
-    path.unlink(missing_ok=True)
+    upload_stores.current().discard([filename])
 
 
 def shown_in(post: Post) -> list[Upload]:
@@ -151,24 +151,20 @@ def shown_in(post: Post) -> list[Upload]:
     return [found[pair] for pair in named if pair in found]
 
 
-def forget_all_of(member: User) -> list[Path]:
-    """Delete the rows of every file a member attached, in the caller's transaction.
+def forget_all_of(members) -> list[str]:
+    """Delete the rows of every file these members (a query of user ids, or one member) attached,
+    in the caller's transaction.
 
-    Returns the files, for the caller to delete (delete_files) once it has committed.
+    Returns the files' names, for the caller to discard (delete_files) once it has committed.
     """
-    paths = [file_path(upload) for upload in member_uploads(member)]
-    db.session.execute(delete(Upload).where(Upload.owner_id == member.id))
-    return paths
+    ids = [members.id] if isinstance(members, User) else members
+    filenames = [upload.filename for upload in db.session.scalars(select(Upload).where(Upload.owner_id.in_(ids)))]
+    db.session.execute(delete(Upload).where(Upload.owner_id.in_(ids)))
+    return filenames
 
 
-def delete_files(paths: list[Path]) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
-
-
-def file_path(upload: Upload) -> Path:
-    # Two levels of folders keep any one folder small on a forum with many files.
-    return Path(current_app.config["UPLOAD_FOLDER"]) / upload.key[:2] / upload.filename
+def delete_files(filenames: list[str]) -> None:
+    upload_stores.current().discard(filenames)
 
 
 def _read_within_limit(sent: FileStorage) -> bytes:
@@ -270,11 +266,3 @@ def _display_name(sent_name: str | None, extension: str) -> str:
     name = clean_line(Path((sent_name or "").replace("\\", "/")).name) or "attachment"
     stem = Path(name).stem[: NAME_MAX - 5].strip() or "attachment"
     return f"{stem}.{extension}"
-
-
-def _write(path: Path, content: bytes) -> None:
-    """Write the whole file or nothing: a crash never leaves half an image under its final name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-    partial.write_bytes(content)
-    os.replace(partial, path)

@@ -1,36 +1,41 @@
 """Two app servers for real: one PostgreSQL, one redis-server, and on each machine a gunicorn and a worker.
 
 Each machine has an instance folder of its own (page cache files, mail
-folder, heartbeat, index folder), as two machines would; they share the
-database, the page cache (Redis) and the secret key. What a member does on
+folder, heartbeat, index folder, uploads folder), as two machines would;
+they share the database (with the attached files in it), the page cache
+(Redis) and the secret key. What a member does on
 one shows on the other, and the two workers share the work without doing
 any of it twice.
 """
 from __future__ import annotations
 
+import io
+import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from PIL import Image
 
 from forum import mailings
 from forum.database import utcnow
 from forum.extensions import db
-from forum.models import Notification, OutgoingMail, Post, Thread, User, Watch
+from forum.models import Notification, OutgoingMail, PanelQuestion, Post, Thread, User, Watch
 from tests.conftest import PASSWORD
 from tests.live_server import session, wait_until_serving
 from tests.mailserver import free_port, sending_process
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres_only]
 
 ROOT = Path(__file__).parent.parent
 READERS = 12  # members who receive the digest, besides the four below
@@ -118,6 +123,7 @@ def machines(app, redis_server, mail_server, tmp_path):
               "FLASK_PASSWORD_HASH_METHOD": app.config["PASSWORD_HASH_METHOD"],
               "FLASK_MAIL_SERVER": "127.0.0.1", "FLASK_MAIL_PORT": str(mail_server.port),
               "FLASK_MAIL_CLAIM_SECONDS": str(LEASE_SECONDS),
+              "FLASK_UPLOAD_STORE": "database",
               "FLASK_WORKER_POLL_SECONDS": "0.1"}
     started = [Machine("A", shared, tmp_path / "a"), Machine("B", shared, tmp_path / "b")]
     try:
@@ -140,6 +146,22 @@ def reply_on(machine: Machine, email: str, thread_id: int, body: str) -> None:
         assert answer.code == 302, answer.code
 
 
+def attach_on(machine: Machine, email: str, data: bytes, name: str) -> str:
+    """Attach a file as the composer's button does; the address it is served at."""
+    opener, _ = session(machine.base, email, PASSWORD)
+    page = opener.open(f"{machine.base}/themes/finding-time", timeout=30).read().decode()
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    boundary = uuid.uuid4().hex
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    request = urllib.request.Request(f"{machine.base}/uploads", data=body,
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    return json.loads(opener.open(request, timeout=30).read())["url"]
+
+
+@pytest.mark.slow
+@pytest.mark.postgres_only
 def test_two_app_servers_share_what_members_see_and_do_each_job_once(app, forum, machines, mail_server):
     a, b = machines
     thread = forum["thread"]
@@ -179,6 +201,13 @@ def test_two_app_servers_share_what_members_see_and_do_each_job_once(app, forum,
     # On B at once: its cached page and its search.
     assert "aardvark" in b.get(f"/threads/{thread}")
     assert "1 post found" in b.get("/search?q=aardvark")
+    # An image attached on A loads from B.
+    image = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 120, 200)).save(image, "PNG")
+    url = attach_on(a, "maria@example.org", image.getvalue(), "seating-chart.png")
+    served = urllib.request.urlopen(f"{b.base}{url}", timeout=30)
+    assert served.status == 200 and served.headers["Content-Type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(served.read())).size == (64, 48)
     # Three watchers: three notices, and one email each, whichever worker composed and sent it.
     told = {"brett@example.org", "watcher0@example.org", "watcher1@example.org"}
     eventually(lambda: {m["To"] for m in mail_server.received} == told, "an email to each watcher")
@@ -188,3 +217,39 @@ def test_two_app_servers_share_what_members_see_and_do_each_job_once(app, forum,
         assert db.session.scalar(db.select(db.func.count()).select_from(Notification)) == 3
         statuses = Counter(db.session.scalars(db.select(OutgoingMail.status)))
     assert statuses == {"sent": len(members) + len(told)}
+
+
+def test_a_machine_without_a_worker_publishes_due_questions_once_beside_another_machines_worker(
+        app, make_user, make_theme, make_due_question, tmp_path):
+    """The heartbeat is per machine: B, whose worker is down, publishes on page views while A's worker
+    publishes too. Each question becomes one post all the same."""
+    from forum import create_app, worker
+
+    make_user(email="moderator@example.org", display_name="Rosa Delgado", role="moderator")
+    slug = make_theme()
+    for n in range(3):
+        make_due_question(f"Due question {n}?")
+    machine_a = create_app({**app.config, "WORKER_HEARTBEAT_FILE": str(tmp_path / "a.alive")})
+    (tmp_path / "a.alive").touch()  # A's worker is alive; B (the `app` fixture) has no heartbeat
+    start, errors = threading.Barrier(2), []
+
+    def a_worker():
+        with machine_a.app_context():
+            start.wait()
+            try:
+                worker.run_once()
+            except Exception as error:
+                errors.append(error)
+
+    running = threading.Thread(target=a_worker)
+    running.start()
+    visitor = app.test_client()
+    start.wait()
+    assert visitor.get(f"/themes/{slug}").status_code == 200
+    running.join(timeout=60)
+    assert not errors
+    with app.app_context():
+        posts = db.session.scalars(db.select(Post.body).where(Post.body.like("%Due question%"))).all()
+        published = db.session.scalar(db.select(db.func.count(PanelQuestion.id))
+                                      .where(PanelQuestion.status == "published"))
+    assert published == 3 and len(posts) == 3

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.test import EnvironBuilder
 
 from forum.extensions import db
-from forum.models import Post, Upload
+from forum.models import Post, Upload, UploadContent
 from tests.conftest import PASSWORD, audit_actions, csrf_from
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -34,6 +34,20 @@ def phone_photo() -> bytes:
     return photo(exif=exif, comment=b"taken in room 204")
 
 
+@pytest.fixture(params=["folder", "database"])
+def store(request, app):
+    """Tests of keeping, serving and deleting run on each store (forum/upload_stores.py)."""
+    app.config["UPLOAD_STORE"] = request.param
+    return request.param
+
+
+def kept_bytes(app) -> int:
+    """How many files' bytes the stores hold: files in the folder, rows in the database."""
+    with app.app_context():
+        rows = db.session.scalar(select(func.count()).select_from(UploadContent))
+    return len([path for path in Path(app.config["UPLOAD_FOLDER"]).rglob("*") if path.is_file()]) + rows
+
+
 @pytest.fixture
 def member(app, client, auth, make_user, make_theme, make_thread):
     user_id = make_user()
@@ -49,9 +63,9 @@ def attach(client, data: bytes, name: str, page: str = "/themes/finding-time"):
                        content_type="multipart/form-data")
 
 
-def fetch(client, url: str):
+def fetch(client, url: str, **options):
     """A served file, read and closed (send_file streams from the open file)."""
-    response = client.get(url)
+    response = client.get(url, **options)
     response.get_data()
     response.close()
     return response
@@ -62,7 +76,7 @@ def stored(app) -> list[Upload]:
         return db.session.scalars(select(Upload).order_by(Upload.id)).all()
 
 
-def test_a_photo_is_kept_without_its_metadata_and_turned_upright(app, client, member):
+def test_a_photo_is_kept_without_its_metadata_and_turned_upright(app, client, store, member):
     response = attach(client, phone_photo(), "IMG_2041.jpeg")
     assert response.status_code == 200, response.get_data(as_text=True)
     answer = response.get_json()
@@ -79,7 +93,7 @@ def test_a_photo_is_kept_without_its_metadata_and_turned_upright(app, client, me
     assert upload.byte_size == len(served.data)
 
 
-def test_files_are_served_so_that_nothing_in_them_runs(app, client, member):
+def test_files_are_served_so_that_nothing_in_them_runs(app, client, store, member):
     image_url = attach(client, photo(fmt="PNG", mode="RGBA"), "diagram.png").get_json()["url"]
     pdf_url = attach(client, PDF, "Lesson plan.pdf").get_json()["url"]
     image = fetch(client, image_url)
@@ -109,7 +123,7 @@ SCRIPTED_PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction 2 0 R >> endob
     ("GET", {"Range": "bytes=0-15"}),
     ("GET", {"Accept": "text/html"}),
 ])
-def test_a_pdf_is_served_as_a_download_only(app, client, member, method, headers):
+def test_a_pdf_is_served_as_a_download_only(app, client, store, member, method, headers):
     url = attach(client, SCRIPTED_PDF, "Field trip.pdf").get_json()["url"]
     visitor = app.test_client()
     response = visitor.open(url, method=method, headers=headers)
@@ -322,7 +336,7 @@ def test_posts_show_attached_images_only(app, client, member):
     assert "<img src=\"https://" not in shown and 'src="/static/favicon.svg"' not in shown
 
 
-def test_a_member_deletes_their_file_and_no_one_else_can(app, client, auth, forms, member, make_user):
+def test_a_member_deletes_their_file_and_no_one_else_can(app, client, auth, forms, store, member, make_user):
     url = attach(client, PDF, "notes.pdf").get_json()["url"]
     [upload] = stored(app)
     auth.logout()
@@ -336,17 +350,17 @@ def test_a_member_deletes_their_file_and_no_one_else_can(app, client, auth, form
     assert done.status_code == 302
     assert "notes.pdf is deleted" in client.get(done.headers["Location"]).get_data(as_text=True)
     assert stored(app) == [] and client.get(url).status_code == 404
-    assert not any(Path(app.config["UPLOAD_FOLDER"]).rglob("*.pdf"))  # the file too, not only its row
+    assert kept_bytes(app) == 0  # the file too, not only its row
 
 
-def test_deleting_an_account_with_its_posts_deletes_its_files(app, client, auth, forms, member):
+def test_deleting_an_account_with_its_posts_deletes_its_files(app, client, auth, forms, store, member):
     url = attach(client, PDF, "notes.pdf").get_json()["url"]
     data = client.get("/settings/my-data.json").get_json()
     assert [f["name"] for f in data["attached_files"]] == ["notes.pdf"] and data["attached_files"][0]["url"].endswith(url)
     response = forms.post("/settings/delete-account", {"posts": "remove", "password": PASSWORD},
                           page="/settings")
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    assert stored(app) == [] and client.get(url).status_code == 404
+    assert stored(app) == [] and client.get(url).status_code == 404 and kept_bytes(app) == 0
 
 
 def test_a_post_with_a_file_past_the_limit_is_refused_plainly(app, client, member):
@@ -367,7 +381,7 @@ def test_a_post_with_a_file_past_the_limit_is_refused_plainly(app, client, membe
     assert stored(app) == []
 
 
-def test_a_moderator_deletes_a_file_a_post_shows_and_it_is_audited(app, client, auth, forms, member, make_user):
+def test_a_moderator_deletes_a_file_a_post_shows_and_it_is_audited(app, client, auth, forms, store, member, make_user):
     url = attach(client, photo(), "not-for-school.jpg").get_json()["url"]
     page = client.get(f"/threads/{member['thread']}").get_data(as_text=True)
     client.post(f"/threads/{member['thread']}/posts", data={"csrf_token": csrf_from(page), "submit": "1",
@@ -387,6 +401,58 @@ def test_a_moderator_deletes_a_file_a_post_shows_and_it_is_audited(app, client, 
     done = forms.post(f"/moderate/posts/{post_id}/files/{upload.id}/delete", {},
                       page=f"/moderate/posts/{post_id}/files")
     assert done.status_code == 302
-    assert stored(app) == [] and client.get(url).status_code == 404
+    assert stored(app) == [] and client.get(url).status_code == 404 and kept_bytes(app) == 0
     assert audit_actions(app) == ["post.file_delete"]
     assert "not-for-school.jpg, attached by Maria Lopez" in client.get("/moderate/audit").get_data(as_text=True)
+
+
+def test_the_database_store_serves_ranges_and_revalidations_in_chunks(app, client, store, member, monkeypatch):
+    """A PDF from the database: the whole of it a chunk a statement, a range, a 304 without reading it."""
+    from forum.database import recorded_statements
+    from forum.upload_stores import DatabaseStore
+
+    # Smaller chunks than served (256 KB), so that a file the test client sends from memory has several.
+    monkeypatch.setattr(DatabaseStore, "CHUNK", 64 * 1024)
+    document = PDF + bytes(range(256)) * 1000  # 256 KB: four chunks and a bit
+    url = attach(client, document, "Unit plan.pdf").get_json()["url"]
+    assert kept_bytes(app) == 1
+    with app.app_context():
+        engine = db.engine
+    with recorded_statements(engine) as statements:
+        whole = fetch(client, url)
+    assert whole.status_code == 200 and whole.data == document
+    assert int(whole.headers["Content-Length"]) == len(document) and whole.headers["Accept-Ranges"] == "bytes"
+    if store == "database":
+        chunks = [sql for sql, _ in statements if "substr" in sql.lower()]
+        assert len(chunks) == -(-len(document) // DatabaseStore.CHUNK)
+
+    part = fetch(client, url, headers={"Range": "bytes=200000-200099"})
+    assert part.status_code == 206 and part.data == document[200000:200100]
+    assert part.headers["Content-Range"] == f"bytes 200000-200099/{len(document)}"
+    assert fetch(client, url, headers={"Range": f"bytes={len(document) + 10}-"}).status_code == 416
+
+    etag = whole.headers["ETag"]
+    with recorded_statements(engine) as statements:
+        again = fetch(client, url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    assert not any("substr" in sql.lower() or "upload_contents.data" in sql.lower() for sql, _ in statements)
+
+
+def test_files_are_copied_from_the_folder_into_the_database_for_a_second_app_server(app, client, runner, member):
+    urls = [attach(client, photo(), "board.jpg").get_json()["url"], attach(client, PDF, "plan.pdf").get_json()["url"]]
+    before = [fetch(client, url).data for url in urls]
+    assert runner.invoke(args=["uploads", "copy", "--to", "folder"]).exit_code != 0  # in use already
+
+    first = runner.invoke(args=["uploads", "copy", "--to", "database"])
+    assert "Copied 2 files into the database store (0 there already)" in first.output, first.output
+    app.config["UPLOAD_STORE"] = "database"
+    assert [fetch(client, url).data for url in urls] == before
+    app.config["UPLOAD_STORE"] = "folder"
+    assert "Copied 0 files into the database store (2 there already)" in runner.invoke(
+        args=["uploads", "copy", "--to", "database"]).output
+
+    filename = attach(client, PDF, "lost.pdf").get_json()["url"].rsplit("/", 1)[1]
+    lost = Path(app.config["UPLOAD_FOLDER"]) / filename[:2] / filename
+    lost.unlink()  # a file someone deleted by hand
+    result = runner.invoke(args=["uploads", "copy", "--to", "database"])
+    assert result.exit_code == 1 and f"had no bytes to copy: {lost.name}" in result.output

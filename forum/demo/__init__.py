@@ -22,7 +22,7 @@ import search
 
 from .. import archive
 from ..archive.fields import format_time
-from .. import freshness
+from .. import freshness, uploads
 from ..extensions import db
 from ..models import AuditEntry, PanelQuestion, Post, Report, Theme, Thread, User
 from ..passwords import hash_password
@@ -97,9 +97,11 @@ def remove() -> dict:
     in_the_file = db.session.scalar(select(func.count(User.id)).where(User.email.in_(emails)))
     leaving = db.session.scalars(select(User.id).where(User.email.in_(emails), ~still_theirs)).all()
     db.session.execute(delete(AuditEntry).where(AuditEntry.actor_id.in_(leaving)))  # their logins
+    files = uploads.forget_all_of(leaving)
     db.session.execute(delete(User).where(User.id.in_(leaving)))
     counts["members"], counts["members_kept"] = len(leaving), in_the_file - len(leaving)
     freshness.everything_changed()
     db.session.commit()
+    uploads.delete_files(files)
     search.rebuild()
     return counts

@@ -8,11 +8,12 @@ from .search import SearchOutbox
 from .security import ThrottleEvent
 from .themes import ARCHIVED, OPEN, UPCOMING, Panelist, Resource, Theme
 from .tracking import ThreadRead
-from .uploads import Upload
+from .uploads import Upload, UploadContent
 from .users import ROLES, User
 
 __all__ = [
     "ARCHIVED", "AuditEntry", "Mailing", "Notification", "NotificationEvent", "OPEN",
     "OutgoingMail", "Watch", "PanelQuestion", "Panelist", "Post", "ROLES", "Report",
-    "Resource", "SearchOutbox", "Theme", "Thread", "ThreadRead", "ThrottleEvent", "UPCOMING", "Upload", "User",
+    "Resource", "SearchOutbox", "Theme", "Thread", "ThreadRead", "ThrottleEvent", "UPCOMING", "Upload", "UploadContent",
+    "User",
 ]

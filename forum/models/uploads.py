@@ -1,10 +1,10 @@
-"""Files members attach to posts: images (re-encoded) and PDFs, stored under UPLOAD_FOLDER."""
+"""Files members attach to posts: images (re-encoded) and PDFs, kept where UPLOAD_STORE says (forum/upload_stores.py)."""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import String
+from sqlalchemy import LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, reference, utcnow
@@ -38,3 +38,17 @@ class Upload(db.Model):
     @property
     def is_image(self) -> bool:
         return self.extension != "pdf"
+
+
+class UploadContent(db.Model):
+    """A file's bytes, when the database keeps them (UPLOAD_STORE = "database"): every app server reads them.
+
+    A table of its own, so listing and counting uploads never reads their
+    bytes; it goes with its upload (ON DELETE CASCADE).
+    """
+    __tablename__ = "upload_contents"
+
+    upload_id: Mapped[int] = mapped_column(reference("uploads.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+    upload: Mapped[Upload] = relationship()

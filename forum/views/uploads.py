@@ -1,10 +1,10 @@
 """Attached files: sending one from the composer, serving them, and a member's list of their own."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import uploads
+from .. import upload_stores, uploads
 from ..forms.members import EmptyForm
 from ..permissions import require, why_not
 from ..security import takes_files
@@ -44,12 +44,7 @@ def serve(key: str, extension: str):
     upload = uploads.find(key, extension)
     if upload is None:
         abort(404)
-    path = uploads.file_path(upload)
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=uploads.CONTENT_TYPES[upload.extension],
-                         as_attachment=not upload.is_image, download_name=upload.name,
-                         conditional=True, max_age=86400, etag=upload.key)
+    response = upload_stores.current().serve(upload)
     response.headers["Cache-Control"] = SERVED_CACHE_CONTROL
     response.headers["Content-Security-Policy"] = SERVED_SECURITY_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
