@@ -1,14 +1,19 @@
 """The demo community: an archive file, dated from the day it is loaded."""
 from __future__ import annotations
 
+import io
 import json
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from sqlalchemy import func, select
 
 from forum import demo
 from forum.extensions import db
 from forum.models import Post, Theme
+from tests.conftest import csrf_from
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def test_loaded_on_the_day_it_was_recorded_the_demo_exports_as_its_own_file(app, runner):
@@ -59,6 +64,10 @@ def test_the_demo_comes_out_again_and_leaves_the_forum_s_own_content(app, runner
 
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     auth.login("rosa.delgado@example.org", demo.DEMO_PASSWORD)  # a demo member's login is audited
+    token = csrf_from(client.get("/settings").get_data(as_text=True))
+    attached = client.post("/uploads", data={"csrf_token": token, "file": (io.BytesIO(PDF), "agenda.pdf")},
+                           content_type="multipart/form-data")
+    assert attached.status_code == 200, attached.get_data(as_text=True)
     auth.logout()
     real = make_user(email="real@example.org", display_name="Real Teacher")
     make_theme(slug="our-own-month", title="Our own month")
@@ -83,6 +92,7 @@ def test_the_demo_comes_out_again_and_leaves_the_forum_s_own_content(app, runner
         assert db.session.scalar(select(func.count(PanelQuestion.id))) == 0
         assert db.session.get(User, real).email == "real@example.org"
         assert db.session.scalar(select(func.count(User.id)).where(User.email == "rosa.delgado@example.org")) == 0
+    assert not [path for path in Path(app.config["UPLOAD_FOLDER"]).rglob("*") if path.is_file()]  # her file too
     assert client.get("/").status_code == 200
     assert "Our own month" in client.get("/themes").get_data(as_text=True)
     assert "collaboration" not in client.get("/search?q=collaboration").get_data(as_text=True).split('id="results"')[-1]
