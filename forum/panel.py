@@ -265,13 +265,14 @@ def add_pasted(theme: Theme, moderator: User, questions: list[PastedQuestion], s
 
 # Publishing -------------------------------------------------------------------
 
-def credit(question: PanelQuestion) -> str:
+def credit(question: PanelQuestion, escape=str) -> str:
+    """Who asked, as plain text (the queue page, escaped by Jinja); `escape` readies the name for
+    where else it goes (escape_markdown for the post's Markdown)."""
     named, anonymous = CREDITS[question.source]
-    # Whoever asked may have typed anything as their name in the webinar chat: it stays text.
     asked_by = question.asked_by.strip()
     if not asked_by or asked_by.lower().strip(" .") in NO_NAME:
         return anonymous
-    return named.format(name=escape_markdown(asked_by))
+    return named.format(name=escape(asked_by))
 
 
 def post_body(question: PanelQuestion) -> str:
@@ -279,7 +280,8 @@ def post_body(question: PanelQuestion) -> str:
     # Every line quoted, blank ones too, so a question of several paragraphs stays one quotation.
     quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in question.question.split("\n"))
     parts = [question.framing] if question.framing else []
-    return "\n\n".join([*parts, quoted, f"— {credit(question)}"])
+    # Whoever asked may have typed anything as their name in the webinar chat: it stays text.
+    return "\n\n".join([*parts, quoted, f"— {credit(question, escape_markdown)}"])
 
 
 def _opening_body(theme: Theme) -> str:

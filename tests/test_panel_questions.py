@@ -409,6 +409,21 @@ def test_credits_by_source(app, forms, moderator, source, asked_by, credit):
     assert credit in post.html
 
 
+def test_a_credit_reads_as_typed_in_the_queue_and_in_the_post(app, client, forms, moderator):
+    # Markdown escapes belong in the post's Markdown only; the queue is HTML, escaped by Jinja.
+    name = "Sam O'Neil, science co-teacher (grades 6-8) <b>*new*</b>"
+    add(forms, asked_by=name)
+    html = client.get(QUEUE).get_data(as_text=True)
+    assert ("— Posed by Sam O&#39;Neil, science co-teacher (grades 6-8) &lt;b&gt;*new*&lt;/b&gt; "
+            "(webinar Q&amp;A)") in html
+    assert "\\" not in html[html.index('id="queue"'):html.index('id="scheduled"')]
+    [q] = questions(app)
+    post_action(forms, q.id, "publish")
+    [post] = replies(app)
+    assert "co\\-teacher" in post.body  # escaped in the Markdown, so a name can't become markup
+    assert "science co-teacher (grades 6-8) &lt;b&gt;*new*&lt;/b&gt; (webinar Q&amp;A)" in post.html
+
+
 def test_publishing_uses_the_existing_facilitated_discussion(app, forms, moderator, make_thread):
     thread_id, _ = make_thread("finding-time", moderator, title="Our discussion")
     with app.app_context():
