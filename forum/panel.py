@@ -24,7 +24,7 @@ from .markup import escape_markdown
 from .models import PanelQuestion, Post, Theme, User
 from .models.panel import ANSWERED_LIVE, DISMISSED, PUBLISHABLE, PUBLISHED, QUEUED, SCHEDULED
 from .panel_paste import Pasted, PastedQuestion, flag_duplicates, parse
-from .timefmt import date_and_time
+from .timefmt import date_and_time, to_local_naive
 
 # Where a question stands, as the queue page and duplicate warnings say it.
 STATUS_LABELS = {
@@ -221,8 +221,56 @@ def spread_times(theme: Theme, start: datetime, every_days: int, count: int) -> 
     return times
 
 
-def schedule_queue(theme: Theme, moderator: User, start: datetime, every_days: int) -> int:
-    """Schedule every queued question, in queue order, `every_days` apart; commit."""
+@dataclass
+class Clash:
+    """A time for a queued question on a day that already has a scheduled one."""
+
+    new: datetime
+    scheduled: PanelQuestion
+
+
+class ScheduleClashes(SchedulingError):
+    """Times that fall on days already scheduled; refused unless the moderator says to go ahead."""
+
+    def __init__(self, clashes: list[Clash], count: int) -> None:
+        super().__init__(f"{len(clashes)} of the {count} queued question{'s' if count != 1 else ''} "
+                         "would go out on a day that already has one.")
+        self.clashes = clashes
+
+
+def _scheduled(theme: Theme) -> list[PanelQuestion]:
+    return db.session.scalars(
+        select(PanelQuestion).where(PanelQuestion.theme_id == theme.id, PanelQuestion.status == SCHEDULED)
+        .order_by(PanelQuestion.publish_at, PanelQuestion.id)
+    ).all()
+
+
+def default_start(theme: Theme, every_days: int) -> datetime:
+    """Where a batch starts unless the moderator says otherwise: one interval after the last
+    scheduled question, so a second batch follows the first instead of landing on its days;
+    with none scheduled, now, or the opening of a discussion still to come."""
+    start = max(utcnow(), theme.opens_at)
+    last = db.session.scalar(select(func.max(PanelQuestion.publish_at)).where(
+        PanelQuestion.theme_id == theme.id, PanelQuestion.status == SCHEDULED))
+    return start if last is None else max(start, last + timedelta(days=every_days))
+
+
+def clashes(theme: Theme, times: list[datetime]) -> list[Clash]:
+    """Each of `times` that falls on a day (in the community's zone) with a question already scheduled."""
+    by_day: dict = {}
+    for question in _scheduled(theme):
+        by_day.setdefault(to_local_naive(question.publish_at).date(), question)
+    return [Clash(moment, by_day[day]) for moment in times
+            if (day := to_local_naive(moment).date()) in by_day]
+
+
+def schedule_queue(theme: Theme, moderator: User, start: datetime, every_days: int,
+                   allow_clashes: bool = False) -> int:
+    """Schedule every queued question, in queue order, `every_days` apart; commit.
+
+    ScheduleClashes, and nothing saved, when one would share a day with a question
+    already scheduled, unless `allow_clashes`.
+    """
     queued = db.session.scalars(
         select(PanelQuestion)
         .where(PanelQuestion.theme_id == theme.id, PanelQuestion.status == QUEUED)
@@ -230,7 +278,11 @@ def schedule_queue(theme: Theme, moderator: User, start: datetime, every_days: i
     ).all()
     if not queued:
         raise SchedulingError("There are no queued questions to schedule.")
-    for question, moment in zip(queued, spread_times(theme, start, every_days, len(queued))):
+    times = spread_times(theme, start, every_days, len(queued))
+    found = [] if allow_clashes else clashes(theme, times)
+    if found:
+        raise ScheduleClashes(found, len(queued))
+    for question, moment in zip(queued, times):
         question.status, question.publish_at, question.scheduled_by_id = SCHEDULED, moment, moderator.id
     audit.record(moderator, "question.schedule_queue", theme,
                  f"{len(queued)} in “{theme.title}”, every {every_days} days from {date_and_time(start)}")

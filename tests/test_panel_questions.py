@@ -547,6 +547,53 @@ def test_scheduling_outside_the_window_is_refused(app, forms, moderator, every_d
     assert {q.status for q in questions(app)} == {"queued"}
 
 
+def schedule_with_defaults(client, forms, **changes):
+    """Press "Schedule them" with what the form offers (changed by `changes`); the response."""
+    html = client.get(QUEUE).get_data(as_text=True)
+    offered = {name: re.search(rf'name="{name}"[^>]*value="([^"]*)"', html).group(1)
+               for name in ("every_days", "start_at")}
+    return forms.post(SCHEDULE, {**offered, **changes}, page=QUEUE)
+
+
+def test_a_second_batch_starts_one_interval_after_the_last_scheduled(app, client, forms, moderator):
+    for n in range(5):
+        add(forms, question=f"First batch {n}?")
+    assert schedule_with_defaults(client, forms).status_code == 302
+    first = [q.publish_at for q in questions(app)]
+    for n in range(3):
+        add(forms, question=f"Second batch {n}?")
+    assert schedule_with_defaults(client, forms).status_code == 302
+    second = [q.publish_at for q in questions(app)][5:]
+    assert second == [first[-1] + timedelta(days=2 * n) for n in (1, 2, 3)]
+    assert len({moment.date() for moment in first + second}) == 8  # one a day at most
+
+
+def test_a_clash_with_the_schedule_is_shown_before_saving(app, client, forms, moderator):
+    for n in range(2):
+        add(forms, question=f"First batch {n}?")
+    start = utcnow().replace(second=0, microsecond=0) + timedelta(hours=1)
+    forms.post(SCHEDULE, {"every_days": "2", "start_at": local(start)}, page=QUEUE)
+    for n in range(2):
+        add(forms, question=f"Second batch {n}?")
+    later = start + timedelta(days=2)  # the second of the first batch's time: a clash
+    response = forms.post(SCHEDULE, {"every_days": "2", "start_at": local(later)}, page=QUEUE)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert [q.status for q in questions(app)] == ["scheduled"] * 2 + ["queued"] * 2  # nothing saved
+    warning = html[html.index('id="schedule-clashes"'):]
+    warning = warning[:warning.index("</div>")]
+    assert "1 of the 2 queued questions would go out on a day that already has one" in warning
+    assert "First batch 1?" in warning
+    # Either act on it: start after the last scheduled one, as offered...
+    suggested = re.search(r'name="start_at" type="hidden" value="([^"]+)"', html).group(1)
+    assert suggested == local(start + timedelta(days=4))
+    # ...or schedule them as typed, knowingly.
+    response = forms.post(SCHEDULE, {"every_days": "2", "start_at": local(later), "allow_clashes": "1"},
+                          page=QUEUE)
+    assert response.status_code == 302
+    assert [q.publish_at for q in questions(app)][2:] == [later, later + timedelta(days=2)]
+
+
 def _schedule_one(app, forms, hours=1, **fields):
     add(forms, publish_at=local(utcnow() + timedelta(hours=hours)), **fields)
     return questions(app)[-1]

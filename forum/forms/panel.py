@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (DateTimeLocalField, HiddenField, IntegerField, SelectField,
+from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -63,6 +63,8 @@ class SpreadForm(FlaskForm):
     )
     start_at = DateTimeLocalField("Starting", format=DATETIME_FORMATS,
                                   validators=[InputRequired("When should the first one go out?")])
+    # Sent by "Schedule them anyway", once the moderator has seen the days they share.
+    allow_clashes = BooleanField()
 
 
 class ReorderForm(FlaskForm):

@@ -7,7 +7,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from .. import audit, moderating, panel, reports, themes, timefmt, uploads
-from ..database import READ_ONLY_METHODS, utcnow
+from ..database import READ_ONLY_METHODS
 from ..extensions import db, login_manager
 from ..forms.members import EmptyForm
 from ..forms.moderation import HideForm, MoveThreadForm
@@ -192,19 +192,29 @@ def _publish_time_fits(form: QuestionForm, theme: Theme) -> bool:
     return problem is None
 
 
-def _default_start(theme: Theme):
-    """Now, or the opening of a discussion still to come, to the minute, as a form shows it."""
-    start = max(utcnow(), theme.opens_at)
-    return timefmt.to_local_naive(start).replace(second=0, microsecond=0)
+def _form_time(moment):
+    """A UTC time to the minute, as a datetime-local input shows it."""
+    return timefmt.to_local_naive(moment).replace(second=0, microsecond=0)
 
 
-def _questions_page(theme: Theme, question_form=None, paste_form=None, pasted=None, spread_form=None):
+def _spread_form(theme: Theme) -> SpreadForm:
+    """The schedule form as first shown: its interval, and the start that follows what is scheduled."""
+    form = SpreadForm(formdata=None)
+    form.start_at.data = _form_time(panel.default_start(theme, form.every_days.data))
+    return form
+
+
+def _questions_page(theme: Theme, question_form=None, paste_form=None, pasted=None, spread_form=None,
+                    clashed=None):
+    # Offered beside a clash: the start that follows what is scheduled.
+    suggested = clashed and panel.default_start(theme, spread_form.every_days.data)
     return render_template(
         "moderation/questions.html", theme=theme, groups=panel.queue_of(theme),
         facilitated=themes.facilitated_thread(theme), pasted=pasted,
         question_form=question_form or QuestionForm(formdata=None),
         paste_form=paste_form or PasteForm(formdata=None),
-        spread_form=spread_form or SpreadForm(formdata=None, start_at=_default_start(theme)),
+        spread_form=spread_form or _spread_form(theme), clashed=clashed,
+        suggested_start=suggested, suggested_value=suggested and _form_time(suggested).strftime("%Y-%m-%dT%H:%M"),
         credit=panel.credit, status_labels=panel.STATUS_LABELS,
     )
 
@@ -259,7 +269,10 @@ def schedule_questions(slug: str):
     if form.validate_on_submit():
         start = timefmt.to_utc(form.start_at.data)
         try:
-            count = panel.schedule_queue(theme, _moderator(), start, form.every_days.data)
+            count = panel.schedule_queue(theme, _moderator(), start, form.every_days.data,
+                                         allow_clashes=form.allow_clashes.data)
+        except panel.ScheduleClashes as clashed:
+            return _questions_page(theme, spread_form=form, clashed=clashed)
         except panel.SchedulingError as error:
             form.form_errors.append(str(error))
         else:
