@@ -183,12 +183,13 @@ def _digest(mailing: Mailing) -> Content | None:
     if not (new_threads or busiest or questions):
         return None  # never an empty digest
     clock = Clock(community=True)  # one email for every member: the community's dates
-    period = (f"the week of {clock.day(start)}" if mailing.kind == DIGEST_WEEKLY
-              else clock.day(start, weekday=True))
+    # With its preposition: "in the week of November 23", but "on Tuesday, December 1".
+    period = (f"in the week of {clock.day(start)}" if mailing.kind == DIGEST_WEEKLY
+              else f"on {clock.day(start, weekday=True)}")
     community = current_app.config["COMMUNITY_NAME"]
     link = lambda post: emails.absolute_url("threads.permalink", post_id=post.id)  # noqa: E731
     return Content(
-        f"{community}: what happened in {period}", "digest", DIGEST_MAILING, dict(
+        f"{community}: what happened {period}", "digest", DIGEST_MAILING, dict(
             period=period,
             threads=[(t.title, t.author.display_name, t.theme.title, t.reply_count,
                       emails.absolute_url("threads.show", thread_id=t.id)) for t in new_threads],

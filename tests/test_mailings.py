@@ -93,6 +93,7 @@ def test_a_weekly_digest_goes_once_to_those_who_chose_it(app, mail_server, commu
     [weekly] = mail_server.to("weekly@example.org")
     assert weekly["Subject"] == "STEM Teacher Leaders: what happened in the week of November 23"
     body = text_of(weekly)
+    assert "Here is what happened in STEM Teacher Leaders in the week of November 23." in body
     assert "Release time for coaches, started by Rosa Delgado in Finding time to collaborate (1 reply)" in body
     assert "Assessment that teaches: the discussion opens" in body  # the upcoming theme
     assert weekly["List-Unsubscribe"]
@@ -118,7 +119,10 @@ def test_a_daily_digest_covers_yesterday(app, mail_server, community, make_threa
     month_around(app, at("2026-12-02 07:05"))
     run(app, at("2026-12-02 07:05"))
     [daily] = mail_server.to("daily@example.org")
-    assert "Tuesday, December 1" in daily["Subject"] and "Yesterday's thread" in text_of(daily)
+    # A day is "on" it, as a week is "in" it.
+    assert daily["Subject"] == "STEM Teacher Leaders: what happened on Tuesday, December 1"
+    assert "Here is what happened in STEM Teacher Leaders on Tuesday, December 1." in text_of(daily)
+    assert "Yesterday's thread" in text_of(daily)
 
 
 def test_a_big_audience_is_composed_in_batches_once_each(app, mail_server, community, make_user, make_thread,

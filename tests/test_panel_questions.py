@@ -331,6 +331,25 @@ def test_chatter_starts_unticked_in_the_preview(app, forms, moderator):
     assert "doesn&#39;t read as a question" in html
     assert 'name="keep" value="1" id="keep-1" checked' in html
     assert 'name="keep" value="2" id="keep-2">' in html
+    assert "1 question will be added to the queue" in html  # the ticked one, not both
+
+
+def test_the_preview_counts_the_ticked_questions(app, forms, moderator):
+    text = LINES + "Jackie: thanks everyone, great session\nBeth: lovely panel\n"
+    html = paste(forms, text, preview="1").get_data(as_text=True)
+    assert "3 questions will be added to the queue" in html  # 5 read, 2 of them chat, left unticked
+    # Saving with none ticked says so, and counts none.
+    html = paste(forms, text, save="1", previewed=re.search(r'name="previewed" type="hidden" value="(\w+)"',
+                                                            html).group(1)).get_data(as_text=True)
+    assert "Tick at least one question to save." in html
+    assert "No question is ticked: none will be added" in html
+
+
+def test_an_empty_queue_points_up_to_the_forms(client, forms, moderator):
+    html = client.get(QUEUE).get_data(as_text=True)
+    queue = html[html.index('id="queue"'):html.index('id="scheduled"')]
+    assert "Nothing is waiting." in queue and "below" not in queue
+    assert 'href="#add"' in queue and 'href="#paste"' in queue
 
 
 def test_the_add_and_paste_forms_come_before_the_lists(client, forms, moderator):

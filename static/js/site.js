@@ -11,6 +11,17 @@
     }
   });
 
+  // A pasted list's preview: "N questions will be added" follows the ticked boxes.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    var preview = box.name === "keep" && box.closest("#paste-preview");
+    var count = preview && preview.querySelector("[data-ticked-count]");
+    if (!count) return;
+    var ticked = preview.querySelectorAll("input[name=keep]:checked").length;
+    var wording = ticked === 0 ? "data-none" : ticked === 1 ? "data-one" : "data-many";
+    count.textContent = count.getAttribute(wording).replace("{n}", ticked);
+  });
+
   // Live preview: ask the server to render the Markdown, as it will be stored.
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-preview-button]");

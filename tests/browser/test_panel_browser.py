@@ -45,6 +45,16 @@ def test_moderator_pastes_and_publishes_and_a_member_replies(page, community, li
     preview = page.locator("#paste-preview")
     assert "3 questions will be added to the queue" in preview.inner_text()
     assert preview.locator("input[name=keep]:checked").count() == 3
+    # The count follows the boxes as they are ticked and unticked.
+    preview.get_by_label("Add line 2").uncheck()
+    assert "2 questions will be added to the queue" in preview.inner_text()
+    preview.get_by_label("Add line 3").uncheck()
+    assert "1 question will be added to the queue" in preview.inner_text()
+    preview.get_by_label("Add line 1").uncheck()
+    assert "No question is ticked: none will be added" in preview.inner_text()
+    for line in (1, 2, 3):
+        preview.get_by_label(f"Add line {line}").check()
+    assert "3 questions will be added to the queue" in preview.inner_text()
     page.get_by_role("button", name="Save questions").click()
 
     queue = page.locator("#queue .question")
