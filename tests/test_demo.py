@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from forum import demo
+from forum.models.themes import month_label
 from forum.extensions import db
 from forum.models import Post, Theme
 from tests.conftest import csrf_from
@@ -35,11 +38,30 @@ def test_every_time_moves_with_the_day_the_demo_is_loaded(app):
     for theme, written in zip(themes, recorded["themes"], strict=True):
         opens = datetime.fromisoformat(written["opens_at"]) + shift
         assert theme.opens_at.replace(tzinfo=timezone.utc) == opens
-        assert theme.month == opens.strftime("%Y-%m")  # named after its new opening month
+    # Months move by whole months, so the theme open on the recorded day is named for today's month.
+    assert [theme.month for theme in themes] == ["2031-04", "2031-05", "2031-07", "2031-08"]
     written_times = sorted(datetime.fromisoformat(post["created_at"])
                            for theme in recorded["themes"] for thread in theme["threads"]
                            for post in [thread, *thread["posts"]])
     assert sorted(at.replace(tzinfo=timezone.utc) for at in posts) == [at + shift for at in written_times]
+
+
+def test_the_open_theme_is_labelled_with_the_current_month(app, runner, client):
+    # Loaded early in a month, the open theme opened late in the one before: named for this one all the same.
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    this_month = month_label(datetime.now(timezone.utc).strftime("%Y-%m"))
+    page = client.get("/themes/finding-time-to-collaborate").get_data(as_text=True)
+    label, state = re.search(r'class="theme-header__month">([^<]*)<span class="badge badge--(\w+)"', page).groups()
+    assert (label.strip(), state) == (this_month, "open")
+
+
+@pytest.mark.parametrize("today", ["2026-12-01", "2026-12-06", "2026-12-31", "2027-03-01", "2027-02-28"])
+def test_whichever_day_the_demo_is_loaded_the_open_theme_is_that_month_s(app, today):
+    loaded_on = datetime.fromisoformat(today + "T12:00:00+00:00")
+    with app.app_context():
+        demo.load(loaded_on)
+        [open_theme] = [theme for theme in db.session.scalars(select(Theme)) if theme.state(loaded_on) == "open"]
+    assert open_theme.month == today[:7]
 
 
 def test_make_run_s_demo_shows_an_open_month_and_signs_members_in(app, runner, client, auth):

@@ -41,6 +41,7 @@ def load(today: datetime | None = None) -> archive.Loaded:
     midnight = (today or datetime.now(timezone.utc)).replace(hour=0, minute=0, second=0, microsecond=0)
     document = json.loads(COMMUNITY.read_text(encoding="utf-8"))
     _move_in_time(document, midnight - RECORDED_ON)
+    _move_months(document, _months_between(RECORDED_ON, midnight))
     password_hash = hash_password(DEMO_PASSWORD)  # one slow hash, shared by every demo account
     for user in document["users"]:
         user["password_hash"] = password_hash
@@ -54,10 +55,7 @@ def load(today: datetime | None = None) -> archive.Loaded:
 
 
 def _move_in_time(value, shift: timedelta) -> None:
-    """Every time in the document (the fields named `at` or `..._at`) moved by `shift`, in place.
-
-    A theme's month is its opening month, as a moderator would name it.
-    """
+    """Every time in the document (the fields named `at` or `..._at`) moved by `shift`, in place."""
     if isinstance(value, list):
         for item in value:
             _move_in_time(item, shift)
@@ -67,8 +65,21 @@ def _move_in_time(value, shift: timedelta) -> None:
                 value[name] = format_time(datetime.fromisoformat(item) + shift)
             else:
                 _move_in_time(item, shift)
-        if "month" in value and value.get("opens_at"):
-            value["month"] = value["opens_at"][:7]
+
+
+def _months_between(earlier: datetime, later: datetime) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+def _move_months(document: dict, months: int) -> None:
+    """Every theme's month moved by whole months, in place.
+
+    Not its new opening month: the month open on RECORDED_ON opened ten days
+    before it, so loaded early in a month it would be named for the month before.
+    """
+    for theme in document["themes"]:
+        year, month = divmod(int(theme["month"][:4]) * 12 + int(theme["month"][5:7]) - 1 + months, 12)
+        theme["month"] = f"{year:04d}-{month + 1:02d}"
 
 
 def remove() -> dict:
