@@ -11,13 +11,16 @@ PORT ?= 5000
 # DEMO=0: a real, empty forum (no demo community is loaded into it).
 DEMO ?= 1
 
+# Each step says in a line what it did; the last line says where to open the forum and how to log in.
 run: $(VENV)/.installed
-	@# init-db runs `flask db upgrade`, then makes the search index when it is missing.
-	$(FLASK) init-db
+	@# init-db runs the migrations (as `flask db upgrade`, quietly), then makes the search index when it is missing.
+	@$(FLASK) init-db
 	@if [ "$(DEMO)" = 0 ]; then echo "DEMO=0: no demo community is loaded."; \
 	else $(FLASK) demo load --if-empty; fi
-	@# The worker (search index, panel questions) runs beside the server and stops with it.
-	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@echo "Starting the forum and its background worker (search index, email, scheduled panel questions)..."
+	@# The worker runs beside the server and stops with it; `welcome` speaks once both are up.
+	@$(FLASK) worker & worker=$$!; $(FLASK) welcome --host $(HOST) --port $(PORT) & welcome=$$!; \
+	trap 'kill $$worker $$welcome 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The whole suite on SQLite, then again on PostgreSQL (a throwaway cluster the
@@ -38,12 +41,12 @@ install-test: $(VENV)/.installed-test
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11 or python3 on PATH)."; exit 1; }
 	@echo "Creating a virtual environment in $(VENV)..."
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@echo "Installing the forum and its libraries into $(VENV) (a minute or two the first time)..."
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
-	touch $@
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@echo "Installing the forum with its test tools into $(VENV) (a minute or two the first time)..."

@@ -23,18 +23,77 @@ def init_db_command():
     """Bring the database up to date (as `db upgrade` does) and create the search index."""
     import search
 
-    from .schema import SchemaError, upgrade
+    from .models import Post
+    from .schema import SchemaError, database_revision, has_tables, head_revision, upgrade
 
+    before, existed = database_revision(), has_tables()
     try:
-        upgrade()
+        upgrade(quiet=True)
     except SchemaError as problem:
         raise click.ClickException(str(problem)) from None
+    where = _database_name()
+    if not existed:
+        click.echo(f"Created the database: {where}.")
+    elif before != head_revision():
+        click.echo(f"Upgraded the database {where} (from {before or 'before migrations'} to {head_revision()}).")
+    else:
+        click.echo(f"The database is up to date: {where}.")
     if not search.index_exists():
-        click.echo("Building the search index: there is none yet, or an earlier version of the forum "
-                   "built it (an old one keeps answering searches until the new one is swapped in).")
+        # An empty forum's index is made in a moment: only a rebuild of posts is worth a word.
+        posts = db.session.scalar(db.select(db.func.count(Post.id)))
+        if posts:
+            click.echo("Building the search index: there is none yet, or an earlier version of the forum "
+                       "built it (an old one keeps answering searches until the new one is swapped in).")
         count = search.rebuild()
-        click.echo(f"Search index created ({count} posts).")
-    click.echo("Database ready.")
+        if posts:
+            click.echo(f"Search index created ({count} posts).")
+
+
+def _database_name() -> str:
+    """The SQLite file, or the server's address without its password."""
+    url = db.engine.url
+    return url.database if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True)
+
+
+@click.command("welcome", hidden=True)
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", type=int, default=5000)
+@click.option("--wait", "wait_seconds", type=float, default=60, help="How long to wait for the server and worker.")
+@with_appcontext
+def welcome_command(host: str, port: int, wait_seconds: float):
+    """`make run`'s last words: once the server answers and the worker beats, where to open the forum."""
+    import socket
+    import time
+
+    from . import demo as demo_data, heartbeat
+
+    # Said last, so it is not lost above the server's banner: wait until both are up.
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection((shown_host, port), timeout=1).close()
+        except OSError:
+            time.sleep(0.2)
+            continue
+        if heartbeat.worker_alive():
+            break
+        time.sleep(0.2)
+    click.echo(f"\nOpen http://{shown_host}:{port} — {_who_logs_in(demo_data)}\nCtrl-C stops the forum.\n")
+
+
+def _who_logs_in(demo_data) -> str:
+    """The demo's accounts when they are there; else how to make the first one."""
+    accounts = demo_data.showcase_accounts()
+    if accounts:
+        names = [f"{email} ({role})" for email, role in accounts]
+        listed = names[0] if len(names) == 1 else ",\n".join(names[:-1]) + f" or {names[-1]}"
+        return (f"log in as {listed};\nevery demo account's password is {demo_data.DEMO_PASSWORD}.")
+    if db.session.scalar(db.select(User.id).limit(1)) is not None:
+        return "log in with your account."
+    return ("no one can log in yet. Make yourself an admin, in another terminal:\n"
+            "  .venv/bin/flask --app app users create --email you@school.org --display-name \"Your Name\" "
+            "--role admin")
 
 
 users = AppGroup("users", help="Manage member accounts.")
@@ -124,9 +183,11 @@ def load_demo(if_empty: bool):
             return
         raise click.ClickException("The forum already has themes; the demo loads only into an empty one.")
     loaded = demo_data.load()
-    click.echo(f"Loaded {loaded.users} members, {loaded.themes} themes and {loaded.posts} posts.")
-    click.echo(f"Every demo account's password is {demo_data.DEMO_PASSWORD!r}; e.g. log in as "
-               "rosa.delgado@example.org (moderator) or siobhan.brennan@example.org (admin).")
+    click.echo(f"Loaded the demo community: {loaded.users} members, {loaded.themes} themes and "
+               f"{loaded.posts} posts.")
+    if not if_empty:  # `make run` (--if-empty) names the accounts once the forum is up
+        click.echo(f"Every demo account's password is {demo_data.DEMO_PASSWORD}; log in as "
+                   + ", ".join(f"{email} ({role})" for email, role in demo_data.showcase_accounts()) + ".")
 
 
 @demo.command("remove")
@@ -347,5 +408,5 @@ def uploads_copy(target: str):
 
 def init_app(app: Flask) -> None:
     for command in (init_db_command, users, demo, archive, posts, search_group, cache_group, panel, mail,
-                    uploads_group, worker_command):
+                    uploads_group, worker_command, welcome_command):
         app.cli.add_command(command)

@@ -60,14 +60,26 @@ def init_app(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
 
 
-def upgrade(revision: str = "head") -> None:
+def upgrade(revision: str = "head", quiet: bool = False) -> None:
     """Bring the app's database to a revision (the newest by default), as `flask db upgrade` does.
 
     Alembic is called directly, not through Flask-Migrate's command, which
     turns every error into a log line and an exit: callers here see SchemaError.
+    `quiet` leaves out Alembic's line per migration (env.py reads it): init-db says what it did.
     """
     config = current_app.extensions["migrate"].migrate.get_config(str(MIGRATIONS_DIR))
+    config.attributes["quiet"] = quiet
     command.upgrade(config, revision)
+
+
+def database_revision() -> str | None:
+    """The app's database's revision; None for one without migrations (new, or made by create_all)."""
+    with db.engine.connect() as connection:
+        return current_revision(connection)
+
+
+def has_tables() -> bool:
+    return bool(inspect(db.engine).get_table_names())
 
 
 def head_revision() -> str:

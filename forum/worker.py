@@ -104,7 +104,7 @@ def run_once() -> dict[str, int]:
 def run(stop: threading.Event) -> None:
     """Work until `stop` is set; between passes, sleep until the next job is due."""
     todo = jobs()
-    current_app.logger.info("worker started: %s", ", ".join(job.name for job in todo))
+    current_app.logger.debug("worker started: %s", ", ".join(job.name for job in todo))
     beaten, unwritable = 0.0, None
     try:
         while not stop.is_set():

@@ -67,7 +67,7 @@ def test_whichever_day_the_demo_is_loaded_the_open_theme_is_that_month_s(app, to
 def test_make_run_s_demo_shows_an_open_month_and_signs_members_in(app, runner, client, auth):
     result = runner.invoke(args=["demo", "load", "--if-empty"])
     assert result.exit_code == 0, result.output
-    assert "Loaded 14 members, 4 themes and 100 posts." in result.output
+    assert result.output == "Loaded the demo community: 14 members, 4 themes and 100 posts.\n"
     assert runner.invoke(args=["demo", "load", "--if-empty"]).output == ""  # a second run leaves it be
     refused = runner.invoke(args=["demo", "load"])
     assert refused.exit_code == 1 and "already has themes" in refused.output

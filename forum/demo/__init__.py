@@ -30,10 +30,18 @@ from ..passwords import hash_password
 COMMUNITY = Path(__file__).with_name("community.json")
 RECORDED_ON = datetime(2026, 1, 15, tzinfo=timezone.utc)
 DEMO_PASSWORD = "teach-lead-share"
+# The accounts a newcomer is told to try, one of each role (README says the same).
+SHOWCASE = ("rosa.delgado@example.org", "siobhan.brennan@example.org", "jackie.wheeler@example.org")
 
 
 def is_empty() -> bool:
     return not db.session.scalar(select(func.count(Theme.id)))
+
+
+def showcase_accounts() -> list[tuple[str, str]]:
+    """(email, role) of the showcase accounts still in the forum, in SHOWCASE's order."""
+    roles = dict(db.session.execute(select(User.email, User.role).where(User.email.in_(SHOWCASE))).all())
+    return [(email, roles[email]) for email in SHOWCASE if email in roles]
 
 
 def load(today: datetime | None = None) -> archive.Loaded:

@@ -10,8 +10,9 @@ from flask import current_app
 from forum import schema
 
 config = context.config
-# Under pytest or an app that set up logging already, leave its handlers alone.
-if config.config_file_name and not logging.getLogger().handlers:
+# Under pytest or an app that set up logging already, leave its handlers alone. Quiet (init-db,
+# and so `make run`), Alembic's line per migration stays out: only its warnings reach stderr.
+if config.config_file_name and not logging.getLogger().handlers and not config.attributes.get("quiet"):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
