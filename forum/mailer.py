@@ -60,6 +60,7 @@ class _Transport:
     def __init__(self):
         self.config = current_app.config
         self.smtp: smtplib.SMTP | None = None
+        self.kept: list[tuple[str, Path]] = []  # (to, file) of each message kept as a file
 
     def __enter__(self):
         if self.config["MAIL_SERVER"]:
@@ -67,6 +68,7 @@ class _Transport:
         return self
 
     def __exit__(self, *_exc):
+        self._say_where_kept()
         if self.smtp is not None:
             try:
                 self.smtp.quit()
@@ -97,7 +99,17 @@ class _Transport:
         temporary = path.with_suffix(".tmp")
         temporary.write_bytes(message.as_bytes())
         os.replace(temporary, path)  # a reader never sees half a message
-        current_app.logger.info("mail to %s kept in %s (no MAIL_SERVER set)", mail.to_address, path)
+        self.kept.append((mail.to_address, path))
+
+    def _say_where_kept(self) -> None:
+        """One line a batch: a digest to every member would fill the screen of `make run` otherwise."""
+        if len(self.kept) == 1:
+            to, path = self.kept[0]
+            current_app.logger.info("mail to %s kept in %s (no MAIL_SERVER set)", to, path)
+        elif self.kept:
+            first, last = self.kept[0][1], self.kept[-1][1]
+            current_app.logger.info("%d emails kept in %s (no MAIL_SERVER set): %s to %s",
+                                    len(self.kept), first.parent, first.name, last.name)
 
 
 @dataclass

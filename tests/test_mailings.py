@@ -231,3 +231,19 @@ def test_mail_digest_on_the_command_line(app, runner, mail_server, community, ma
     assert result.exit_code == 0, result.output
     assert "sent" in result.output and len(mail_server.to("weekly@example.org")) == 1
     assert len(runner.invoke(args=["mail", "digest"]).output) and len(mail_server.to("weekly@example.org")) == 1
+
+
+def test_mail_kept_as_files_is_logged_once_a_batch(app, community, make_user, make_thread, caplog, tmp_path):
+    # make run's demo sends its members a digest at once: one line for them, not one each.
+    for n in range(3):
+        make_user(email=f"reader{n}@example.org", display_name=f"Reader {n}")
+    make_thread("finding-time", community["mod"], title="Something to tell")
+    backdate(app, at("2026-11-25 10:00"))
+    month_around(app, at("2026-11-30 08:00"))
+    caplog.set_level("INFO", logger=app.logger.name)
+    run(app, at("2026-11-30 08:00"))
+    kept = sorted((tmp_path / "mail").glob("*.eml"))
+    assert len(kept) == 4
+    lines = [record.getMessage() for record in caplog.records if "kept in" in record.getMessage()]
+    assert lines == [f"4 emails kept in {tmp_path / 'mail'} (no MAIL_SERVER set): "
+                     f"{kept[0].name} to {kept[-1].name}"]
