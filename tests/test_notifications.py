@@ -160,6 +160,35 @@ def test_nobody_opens_or_reads_another_members_notification(app, people, thread)
     assert bell(client) == "1"
 
 
+def test_each_notification_is_a_link_that_marks_only_its_owner_s_read(app, client, people, thread):
+    # A link, so it opens in a new tab; the GET marks read that one notification of whoever owns it.
+    first = reply_as(app, MARIA, thread["id"], "We protect Wednesday afternoons.")
+    reply_as(app, JACKIE, thread["id"], "We meet at lunch, twice a month.")
+    run_worker(app)
+    with app.app_context():
+        mine = db.session.scalar(db.select(Notification.id).where(Notification.post_id == first))
+    brett, _ = signed_in_as(app, BRETT)
+    page = brett.get("/notifications").get_data(as_text=True)
+    assert f'<a href="/notifications/{mine}/open" class="notification__sentence">' in page
+
+    # Someone else's link, or a visitor's, changes nothing.
+    jackie, _ = signed_in_as(app, JACKIE)
+    assert jackie.get(f"/notifications/{mine}/open").status_code == 404
+    visitor = client.get(f"/notifications/{mine}/open")
+    assert visitor.status_code == 302 and "/login" in visitor.location
+    assert client.head(f"/notifications/{mine}/open").status_code == 302
+    assert bell(brett) == "2"
+
+    for _ in range(2):  # and a second visit lands in the same place, changing nothing more
+        opened = brett.get(f"/notifications/{mine}/open")
+        assert opened.status_code == 302 and opened.location.endswith(f"/posts/{first}")
+        assert bell(brett) == "1"
+    with app.app_context():
+        unread = db.session.scalars(db.select(Notification.post_id).where(
+            Notification.read_at.is_(None), Notification.user_id == people["brett"])).all()
+    assert first not in unread and len(unread) == 1
+
+
 def test_notification_pages_need_a_login_and_a_csrf_token(app, client, people, thread):
     assert client.get("/notifications").status_code == 302
     assert client.post("/notifications/read-all").status_code == 400  # the token is checked before the login

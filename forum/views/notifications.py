@@ -6,6 +6,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_login import current_user, login_required
 
 from .. import mailings, notify, tokens, watching
+from ..database import write_transaction
 from ..extensions import db
 from ..forms.members import EmptyForm
 from ..forms.notifications import WatchForm
@@ -34,15 +35,22 @@ def index():
                            excerpt=notify.excerpt, form=EmptyForm())
 
 
-@bp.route("/notifications/<int:notification_id>/open", methods=["POST"])
+@bp.route("/notifications/<int:notification_id>/open", methods=["GET", "POST"])
 @login_required
 def open_one(notification_id: int):
-    """Mark a notification read and go to its post."""
+    """Go to a notification's post, marking it read: a link, so it opens in a new tab too.
+
+    A GET that writes, kept harmless: it only marks read this one notification of the
+    member signed in (anyone else's answers 404), a second visit changes nothing, and
+    nothing else changes; a link forged on another site can do no more than that.
+    """
     notification = db.session.get(Notification, notification_id)
     if notification is None or notification.user_id != current_user.id:
         abort(404)
     endpoint, values = notify.link_endpoint(notification)
-    notify.mark_read(current_user, notification_id)
+    if notification.read_at is None and request.method != "HEAD":
+        with write_transaction():  # a page view's transaction reads; this write gets its own
+            notify.mark_read(current_user, notification_id)
     return redirect(url_for(endpoint, **values))
 
 

@@ -38,9 +38,17 @@ def test_a_reply_rings_the_bell_and_leads_to_the_post(browser, live_server, live
     bell = brett.locator(".site-header .bell")
     assert bell.locator(".bell__count").inner_text() == "1"
     bell.click()
-    notification = brett.get_by_role("button", name="Unread: Maria Lopez replied to your post")
+    notification = brett.get_by_role("link", name="Unread: Maria Lopez replied to your post")
     assert brett.locator(".notification--unread").count() == 1
-    notification.click()
+    with context.expect_page() as opened:  # a link: Ctrl-click opens it in a new tab
+        notification.click(modifiers=["Control"])
+    tab = opened.value
+    tab.wait_for_url(f"**#post-{reply_id}")
+    assert "swapping lunch duties" in tab.locator(f"#post-{reply_id}").inner_text()
+    tab.close()
+    brett.reload()
+    assert brett.locator(".notification--unread").count() == 0  # marked read on arrival
+    brett.get_by_role("link", name="Maria Lopez replied to your post").first.click()
     brett.wait_for_url(f"**#post-{reply_id}")
     target = brett.locator(f"#post-{reply_id}")
     assert target.is_visible() and "swapping lunch duties" in target.inner_text()
