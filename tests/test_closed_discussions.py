@@ -47,7 +47,8 @@ def test_a_visitor_s_reply_link_comes_back_to_that_post_with_its_box_open(app, c
     thread, opening = make_thread("finding-time", member)
     reply = add_reply(thread, member, "A reply to answer.", opening)
     page = client.get(f"/threads/{thread}").get_data(as_text=True)
-    link = html.unescape(re.search(r'<a href="([^"]+)" class="post__reply">Reply</a>', page).group(1))
+    # The opening post's Reply first, then the reply's.
+    link = html.unescape(re.findall(r'<a href="([^"]+)" class="post__reply">Reply</a>', page)[-1])
     assert urlsplit(link).path == "/login"
     back = unquote(parse_qs(urlsplit(link).query)["next"][0])
     assert back.endswith(f"reply_to={reply}#reply-{reply}")  # was the thread's address alone
@@ -84,10 +85,10 @@ def test_a_theme_s_dates_download_as_a_calendar_file(app, client, make_theme):
 def test_a_thread_offers_a_reply_at_the_top(client, auth, make_user, make_theme, make_thread):
     member = make_user()
     make_theme()
-    thread, _ = make_thread("finding-time", member)
+    thread, opening = make_thread("finding-time", member)
     page = client.get(f"/threads/{thread}").get_data(as_text=True)
     top = page[:page.index('id="replies-heading"')]
     assert 'class="thread-header__reply">Reply to the thread</a>' in top and "/login?next=" in top
     auth.login()
     top = client.get(f"/threads/{thread}").get_data(as_text=True)
-    assert '<a href="#reply" class="thread-header__reply">Reply to the thread</a>' in top
+    assert f'#reply-{opening}" class="thread-header__reply" data-reply-to="{opening}">Reply to the thread</a>' in top

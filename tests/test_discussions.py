@@ -248,6 +248,24 @@ def test_inline_reply_form_without_javascript(client, auth, open_thread, add_rep
     assert html.index(f'id="post-{first}"') < html.index(f'id="reply-{first}"')
 
 
+def test_the_opening_post_s_reply_opens_under_it_as_any_post_s_does(client, auth, forms, open_thread):
+    thread, opening = open_thread["thread"], open_thread["opening"]
+    auth.login()
+    html = client.get(f"/threads/{thread}").get_data(as_text=True)
+    article = html[html.index(f'id="post-{opening}"'):html.index('id="replies-heading"')]
+    assert f'?reply_to={opening}#reply-{opening}" class="post__reply" ' \
+           f'data-reply-to="{opening}">Reply</a>' in article
+    top = html[:html.index(f'id="post-{opening}"')]  # the header's link does the same
+    assert f'?reply_to={opening}#reply-{opening}" class="thread-header__reply" ' \
+           f'data-reply-to="{opening}">Reply to the thread</a>' in top
+    # Without JavaScript: the form under the opening post, before the replies; kept there on a refusal.
+    for html in (client.get(f"/threads/{thread}?reply_to={opening}").get_data(as_text=True),
+                 reply(forms, thread, "  ", parent_id=opening).get_data(as_text=True)):
+        assert html.index(f'id="post-{opening}"') < html.index(f'id="reply-{opening}"') \
+            < html.index('id="replies-heading"')
+        assert f'name="parent_id" value="{opening}"' in html
+
+
 def test_start_a_thread(app, client, auth, forms, open_thread):
     auth.login()
     response = forms.post("/themes/finding-time/threads",

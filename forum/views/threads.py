@@ -138,7 +138,7 @@ def reply(thread_id: int):
         if parent is None or parent.thread_id != thread.id:
             return render_thread(thread, form=form, refusal="You can only reply to posts in this thread.",
                                  status=400)
-    reply_to = parent.id if parent and parent.depth > 0 else None
+    reply_to = parent.id if parent else None  # the form it came from: under its post, or at the bottom
     page = reading.page_of_post(parent) if parent else 1
     refusal = why_not(current_user, "reply_to", parent) if parent else why_not(current_user, "reply", thread)
     if refusal:

@@ -250,7 +250,8 @@
     });
     article.insertAdjacentElement("afterend", holder);
     restoreDraft(form);
-    textarea.focus();
+    textarea.focus({ preventScroll: true });
+    holder.scrollIntoView({ block: "nearest" });  // the whole form in sight, the page moved no more than that
   });
   // A reply being written under a post is reopened there after a reload.
   if (template && storage()) {

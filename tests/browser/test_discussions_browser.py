@@ -41,6 +41,32 @@ def test_reply_inline_to_a_nested_post(page, discussion, live_app):
     assert page.js_errors == []
 
 
+@pytest.mark.parametrize("which", ["opening", "nested"])
+def test_reply_opens_the_same_inline_form_on_the_opening_post_and_a_nested_one(page, discussion, live_app, which):
+    with live_app.app_context():
+        opening = db.session.scalar(db.select(Post.id).where(Post.thread_id == discussion["thread"],
+                                                            Post.parent_id.is_(None)))
+    post_id, author, depth = {"opening": (opening, "Brett Criswell", 1),
+                              "nested": (discussion["nested"], "Maria Lopez", 3)}[which]
+    log_in(page, "maria@example.org")
+    page.goto(f"/threads/{discussion['thread']}")
+    page.locator(f"#post-{post_id}").get_by_role("link", name="Reply", exact=True).click()
+    # Right under the post, where the reader is: not a jump to the form at the bottom.
+    assert page.evaluate("location.hash") == ""
+    assert page.locator(f"#post-{post_id}").evaluate("a => a.nextElementSibling.id") == f"reply-{post_id}"
+    form = page.locator(f"#reply-{post_id}")
+    textarea = form.get_by_label(f"Reply to {author}")
+    assert textarea.evaluate("t => t === document.activeElement")
+    assert textarea.evaluate("t => { const r = t.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
+    textarea.fill(f"An inline reply to the {which} post")
+    form.get_by_role("button", name="Post reply").click()
+    page.wait_for_url("**#post-*")
+    with live_app.app_context():
+        new = db.session.scalar(db.select(Post).order_by(Post.id.desc()).limit(1))
+        assert (new.parent_id, new.depth) == (post_id, depth)
+    assert page.js_errors == []
+
+
 def test_permalink_lands_on_and_highlights_its_post(page, discussion):
     page.goto(f"/posts/{discussion['nested']}")
     assert page.evaluate("location.hash") == f"#post-{discussion['nested']}"
