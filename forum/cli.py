@@ -65,7 +65,7 @@ def welcome_command(host: str, port: int, wait_seconds: float):
     import socket
     import time
 
-    from . import demo as demo_data, heartbeat
+    from . import heartbeat
 
     # Said last, so it is not lost above the server's banner: wait until both are up.
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
@@ -79,11 +79,13 @@ def welcome_command(host: str, port: int, wait_seconds: float):
         if heartbeat.worker_alive():
             break
         time.sleep(0.2)
-    click.echo(f"\nOpen http://{shown_host}:{port} — {_who_logs_in(demo_data)}\nCtrl-C stops the forum.\n")
+    click.echo(f"\nOpen http://{shown_host}:{port} — {_who_logs_in()}\nCtrl-C stops the forum.\n")
 
 
-def _who_logs_in(demo_data) -> str:
+def _who_logs_in() -> str:
     """The demo's accounts when they are there; else how to make the first one."""
+    from . import demo as demo_data
+
     accounts = demo_data.showcase_accounts()
     if accounts:
         names = [f"{email} ({role})" for email, role in accounts]
