@@ -233,8 +233,13 @@ class ScheduleClashes(SchedulingError):
     """Times that fall on days already scheduled; refused unless the moderator says to go ahead."""
 
     def __init__(self, clashes: list[Clash], count: int) -> None:
-        super().__init__(f"{len(clashes)} of the {count} queued question{'s' if count != 1 else ''} "
-                         "would go out on a day that already has one.")
+        if count == 1:
+            which = "The queued question"
+        elif len(clashes) == count:
+            which = f"All {count} queued questions"
+        else:
+            which = f"{len(clashes)} of the {count} queued questions"
+        super().__init__(f"{which} would go out on a day that already has a scheduled one.")
         self.clashes = clashes
 
 

@@ -601,7 +601,7 @@ def test_a_clash_with_the_schedule_is_shown_before_saving(app, client, forms, mo
     assert [q.status for q in questions(app)] == ["scheduled"] * 2 + ["queued"] * 2  # nothing saved
     warning = html[html.index('id="schedule-clashes"'):]
     warning = warning[:warning.index("</div>")]
-    assert "1 of the 2 queued questions would go out on a day that already has one" in warning
+    assert "1 of the 2 queued questions would go out on a day that already has a scheduled one." in warning
     assert "First batch 1?" in warning
     # Either act on it: start after the last scheduled one, as offered...
     suggested = re.search(r'name="start_at" type="hidden" value="([^"]+)"', html).group(1)
