@@ -11,7 +11,7 @@ from sqlalchemy import DateTime, ForeignKey, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from .extensions import db
 
@@ -34,15 +34,17 @@ MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>` in URLs: a number the database can hold, else 404 (not an OverflowError)."""
+    """`<int:...>` in URLs: an id by `id_from`'s rule, else 404 (not an OverflowError)."""
 
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(map, *args, **kwargs)
+    def to_python(self, value: str) -> int:
+        found = id_from(value)
+        if found is None:
+            raise ValidationError()
+        return found
 
 
 def id_from(text: str | None) -> int | None:
-    """An id typed in a form field: plain ASCII digits within range, else None."""
+    """An id in a path, a form field or a query string: plain ASCII digits, 1 to MAX_ID, else None."""
     if not text or not text.isascii() or not text.isdigit() or len(text) > 10:
         return None
     value = int(text)

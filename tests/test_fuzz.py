@@ -24,7 +24,7 @@ FIELDS = [
     "theme_id", "reason", "role", "post_id", "beacon", "preview", "slug", "summary", "opens_at", "closes_at",
     "panel_at", "direction", "text", "start", "every_days", "q",
 ]
-QUERY_ARGS = ["q", "page", "theme", "author", "from", "to", "sort", "reply_to", "next", "email"]
+QUERY_ARGS = ["q", "page", "theme", "author", "from", "to", "sort", "reply_to", "thread", "next", "email"]
 
 
 @pytest.fixture
@@ -96,9 +96,16 @@ def test_json_and_file_bodies_are_refused_with_415(app, client, world):
 
 
 @pytest.mark.parametrize("path", ["/threads/2147483648", "/threads/9223372036854775808",
-                                  "/posts/99999999999999999999", "/members/18446744073709551616"])
+                                  "/posts/99999999999999999999", "/members/18446744073709551616", "/threads/0",
+                                  "/posts/١"])
 def test_ids_beyond_what_the_database_holds_are_not_found(client, world, path):
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["2147483648", "99999999999999999999"])
+def test_ids_beyond_what_the_database_holds_in_a_query_string_name_nothing(client, world, value):
+    page = client.get(f"/threads/{world['thread']}", query_string={"reply_to": value})
+    assert page.status_code == 200 and f'id="post-{world["post"]}"' in page.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("parent_id", ["²", "٣", "9" * 30, "-4"])

@@ -139,6 +139,15 @@ def test_find_in_this_discussion(app, client, archive):
     assert "That discussion isn’t one you can search" in page and set(everywhere) >= set(ids)
 
 
+# Past PostgreSQL's 32-bit ids, and past SQLite's 64-bit ones; then ids that are no number of a post.
+@pytest.mark.parametrize("thread", ["2147483648", "99999999999999999999", "0", "-1", "+7", "1_0", "٣"])
+def test_a_discussion_no_id_can_name_searches_everywhere_with_a_message(client, archive, thread):
+    response = client.get("/search", query_string={"q": "makerspace", "thread": thread})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "That discussion isn’t one you can search" in page and "makerspace" in page
+
+
 def test_a_result_leads_to_its_post_with_the_searched_words_marked(app, client, archive):
     page = client.get("/search", query_string={"q": "makerspaces budget theme:makers"}).get_data(as_text=True)
     link = re.search(rf'href="(/posts/{archive[5]}\?hl=[^"]+)"', page).group(1).replace("&amp;", "&")

@@ -8,11 +8,21 @@ from flask import abort, current_app, request
 from flask_login import current_user
 
 from .. import directory_search, reading, themes
+from ..database import id_from
 from ..extensions import db
 from ..models import Post, Theme, Thread
 from ..pagination import page_arg
 from ..permissions import may
 from ..text import clean_line
+
+
+def id_arg(name: str) -> int | None:
+    """An id from the query string, by the rule path ids follow (`id_from`); None when missing or out of range.
+
+    `request.args.get(name, type=int)` took any int: past the database's
+    integer the query raised an error (a 500) instead of finding nothing.
+    """
+    return id_from(request.args.get(name))
 
 
 def get_theme_or_404(slug: str) -> Theme:

@@ -14,6 +14,7 @@ from .. import indexing, reading, themes
 from ..models import Theme, Thread
 from ..pagination import page_arg
 from ..permissions import may
+from .lookups import id_arg
 
 bp = Blueprint("search", __name__)
 # The themes with the most matches are listed to narrow by; the rest are in
@@ -47,7 +48,7 @@ def search_page():
     """Search the archive: words, "phrases", OR, -word, author: and theme:."""
     problems: list[str] = []
     text, notices = search.tidy(request.args.get("q", ""))
-    discussion = _discussion(request.args.get("thread", type=int), problems)
+    discussion = _discussion(problems)
     wanted = search.SearchRequest(
         text=text,
         theme=request.args.get("theme", "").strip()[:80],
@@ -132,11 +133,12 @@ class _Narrowing:
         return f"{request.path}?{query}" if query else request.path
 
 
-def _discussion(thread_id: int | None, problems: list[str]) -> Thread | None:
+def _discussion(problems: list[str]) -> Thread | None:
     """The thread a search is limited to ("find in this discussion"), if the visitor may read it."""
-    if thread_id is None:
+    if not request.args.get("thread"):
         return None
-    thread = reading.load_thread(thread_id)
+    thread_id = id_arg("thread")
+    thread = reading.load_thread(thread_id) if thread_id is not None else None
     if thread is None or not may(current_user, "view_thread", thread):
         problems.append("That discussion isn’t one you can search, so every discussion was searched.")
         return None

@@ -21,7 +21,7 @@ from ..security import form_checks_csrf, takes_files
 from ..urls import post_url, redirect_once_committed, thread_url
 from .composing import (POSTING_TOO_FAST, PREVIEWING_TOO_FAST, attach_from_form, preview_allowed, preview_html,
                         render_preview)
-from .lookups import get_post_or_404, get_thread_or_404
+from .lookups import get_post_or_404, get_thread_or_404, id_arg
 
 bp = Blueprint("threads", __name__)
 
@@ -117,7 +117,7 @@ def show(thread_id: int, slug: str | None = None):
     thread = get_thread_or_404(thread_id)
     if panel.publish_due_on_view(thread.theme_id):
         thread = get_thread_or_404(thread_id)  # a question just joined the discussion
-    reply_to = request.args.get("reply_to", type=int)
+    reply_to = id_arg("reply_to")
     return render_thread(thread, page_arg(), reply_to=reply_to)
 
 
