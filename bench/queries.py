@@ -4,6 +4,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+HOSTILE_WORDS = ("students teachers colleagues team department grade class classroom room school building week "
+                 "month year day morning afternoon semester term spring fall summer winter time").split()
+
 QUERIES = [
     {"q": "students"},                              # common word
     {"q": "watershed"},                             # rarer word
@@ -23,6 +26,11 @@ QUERIES = [
     {"q": "assessment author:{member}"},            # author by display name, unquoted
     {"q": "feedback theme:{title word}"},           # theme by a word of its title
     {"q": "HS-LS1-1"},                              # standards code
+    # Hostile (issue 32): common words OR'ed, every post nearly matches. The first is the most
+    # alternatives a search may join (search.MAX_ALTERNATIVES), so it runs until the time limit
+    # stops it; the second, 200 characters of them, is refused before any engine runs.
+    {"q": " OR ".join(HOSTILE_WORDS[:12])},
+    {"q": " OR ".join(HOSTILE_WORDS)[:200]},
 ]
 
 

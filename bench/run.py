@@ -407,10 +407,15 @@ def search_part(app, repeat: int) -> list[list]:
             cold = timed(lambda: first_time(params), max(3, repeat // 5))
             ours = timed(lambda: client.get("/search", query_string=params), repeat)
             request = search_request(params)
-            with search.bare(request) as engine_alone:
+            with search.bare(request) as engine_alone:  # the engine alone has no limits: what they save
                 raw = timed(engine_alone, repeat)
-            total = search.query(request, lambda ids: {}).total
-            rows.append([f"`{urlencode(params)}`", f"{total:,}", f"{statistics.median(ours):.1f}",
+            try:
+                total = f"{search.query(request, lambda ids: {}).total:,}"
+            except search.SearchTimedOut:
+                total = "stopped"
+            except search.TooManyAlternatives:
+                total = "refused"
+            rows.append([f"`{urlencode(params)}`", total, f"{statistics.median(ours):.1f}",
                          f"{percentile(ours, .95):.1f}", f"{statistics.median(cold):.1f}",
                          f"{statistics.median(raw):.1f}", f"{percentile(raw, .95):.1f}",
                          f"{percentile(ours, .95) / max(percentile(raw, .95), 0.01):.2f}×"])

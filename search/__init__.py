@@ -11,7 +11,9 @@ imports an engine or Whoosh.
 - query(request, bodies) -> SearchResults: run a search (resolving it
   first if resolve() has not); `bodies(post_ids) -> {id: plain text}`
   lets an engine that keeps no text make snippets. Raises SearchTimedOut
-  when the engine stops a search past its time limit.
+  when the engine stops a search past its time limit, and
+  TooManyAlternatives, before any engine runs, for a search joining more
+  than MAX_ALTERNATIVES words or phrases with OR.
 - words_to_mark(typed, texts): the words a search matched in these
   texts, as written, for the page a result leads to.
 - apply_in_transaction(rows): for an engine that indexes inside the
@@ -31,12 +33,13 @@ import sys
 from flask import Flask, current_app
 
 from . import filters, parsing, snippets
-from .request import (MAX_PAGE, MAX_QUERY_LENGTH, PER_PAGE, Hit, RebuildRunning, SearchRequest, SearchResults,
-                      SearchTimedOut, tidy)
+from .request import (MAX_ALTERNATIVES, MAX_PAGE, MAX_QUERY_LENGTH, PER_PAGE, Hit, RebuildRunning, SearchRequest,
+                      SearchResults, SearchTimedOut, TooManyAlternatives, tidy)
 
-__all__ = ["MAX_PAGE", "MAX_QUERY_LENGTH", "PER_PAGE", "REBUILD_NEEDED", "Hit", "RebuildRunning", "SearchRequest",
-           "SearchResults", "SearchTimedOut", "applies_in_transaction", "apply_in_transaction", "apply_pending",
-           "close", "index_bytes", "index_exists", "init_app", "query", "rebuild", "resolve", "tidy", "words_to_mark"]
+__all__ = ["MAX_ALTERNATIVES", "MAX_PAGE", "MAX_QUERY_LENGTH", "PER_PAGE", "REBUILD_NEEDED", "Hit", "RebuildRunning",
+           "SearchRequest", "SearchResults", "SearchTimedOut", "TooManyAlternatives", "applies_in_transaction",
+           "apply_in_transaction", "apply_pending", "close", "index_bytes", "index_exists", "init_app", "query",
+           "rebuild", "resolve", "tidy", "words_to_mark"]
 
 ENGINES = {"whoosh": "search.whoosh_engine", "postgres": "search.postgres_engine"}
 # Said by the worker at start-up and on the search page to admins.
@@ -68,6 +71,9 @@ def resolve(request: SearchRequest) -> filters.Scope:
 def query(request: SearchRequest, bodies) -> SearchResults:
     if not request.resolved:
         request = resolve(request).request
+    broad = parsing.alternatives(parsing.parse(request.text))
+    if broad > MAX_ALTERNATIVES:
+        raise TooManyAlternatives(broad)
     return _engine().query(request, bodies)
 
 

@@ -191,3 +191,22 @@ def wanted_terms(node: Node | None) -> frozenset[str]:
     if isinstance(node, Without):
         return wanted_terms(node.wanted)
     return frozenset().union(*(wanted_terms(part) for part in node.parts))
+
+
+def alternatives(node: Node | None) -> int:
+    """How many of the words and phrases a search looks for are options of an OR (what makes it broad)."""
+    if isinstance(node, Either):
+        return sum(_leaves(part) for part in node.parts)
+    if isinstance(node, All):
+        return sum(alternatives(part) for part in node.parts)
+    if isinstance(node, Without):  # what is left out only narrows
+        return alternatives(node.wanted)
+    return 0
+
+
+def _leaves(node: Node) -> int:
+    if isinstance(node, (Word, Phrase)):
+        return 1
+    if isinstance(node, Without):
+        return _leaves(node.wanted)
+    return sum(_leaves(part) for part in node.parts)

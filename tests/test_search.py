@@ -621,8 +621,9 @@ def test_a_search_with_no_matches_skips_whoosh_ranking(client, archive, monkeypa
     from whoosh.searching import Searcher
 
     ranked = []
-    original = Searcher.search
-    monkeypatch.setattr(Searcher, "search", lambda self, *a, **k: ranked.append(a) or original(self, *a, **k))
+    original = Searcher.search_with_collector
+    monkeypatch.setattr(Searcher, "search_with_collector",
+                        lambda self, *a, **k: ranked.append(a) or original(self, *a, **k))
     for params in ({"q": "colaboraton"}, {"q": "makerspace", "theme": "time"},
                    {"q": "makerspaces", "from": "1991-01-01", "to": "1991-12-31"}):
         page = client.get("/search", query_string=params).get_data(as_text=True)
@@ -659,3 +660,49 @@ def test_newest_first_picks_what_whoosh_sorting_would(tmp_path):
                                                                limit=limit)]
                 assert newest.newest(searcher, bits, limit) == theirs, (word, limit)
     assert list(newest.set_bits(0b1011 << 70)) == [70, 71, 73]
+
+
+# Words teachers use, each in some post of the archive or not: what matters is how many are OR'ed.
+MANY_WORDS = ("makerspace laser robotics filters budget schedule rounds duty stipends credibility "
+              "annex culture hybrid").split()
+
+
+def test_a_search_joining_too_many_alternatives_is_not_run_and_says_so(client, archive):
+    typed = " OR ".join(MANY_WORDS[:search.MAX_ALTERNATIVES + 1])
+    response = client.get("/search", query_string={"q": typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"This search joins {search.MAX_ALTERNATIVES + 1} words or phrases with OR" in page
+    assert f'value="{typed}"' in page and 'id="results"' not in page and "No posts found" not in page
+    ids, page = results(client, q=" OR ".join(MANY_WORDS[:search.MAX_ALTERNATIVES]))
+    assert ids and "words or phrases with OR" not in page
+
+
+@pytest.mark.parametrize("typed, count", [
+    ("makerspace robotics laser", 0),
+    ("makerspace OR robotics", 2),
+    ("(makerspace OR robotics) (laser OR filters OR budget)", 5),
+    ('"master schedule" OR duty', 2),
+    ("co-teaching", 2),  # its joined form or its parts as a phrase
+    ("budget -makerspace -robotics -laser", 0),  # exclusions only narrow
+])
+def test_alternatives_are_the_words_and_phrases_an_or_offers(typed, count):
+    from search import parsing
+
+    assert parsing.alternatives(parsing.parse(typed)) == count
+
+
+@pytest.mark.whoosh_only
+def test_a_search_past_its_time_limit_is_stopped_with_a_message(app, client, archive):
+    """As PostgreSQL's statement timeout is: the member is told, and the query stays in the box."""
+    ids, page = results(client, q="makerspace OR laser")  # its words' documents are kept from now on
+    assert ids and "took too long" not in page
+    app.config["SEARCH_TIME_LIMIT_MS"] = 0
+    # Past the limit at the first match ranked; and, for words not read yet, before reading any.
+    for typed in ("makerspace OR laser", "robotics OR filters"):
+        response = client.get("/search", query_string={"q": typed})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert "This search took too long and was stopped" in page and f'value="{typed}"' in page
+        assert 'id="results"' not in page and "No posts found" not in page
+

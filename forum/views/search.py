@@ -71,15 +71,21 @@ def search_page():
         return {pid: plain_text(post.html) for pid, post in posts.items()}
 
     searching = bool(text or wanted.theme or wanted.author or wanted.date_from or wanted.date_to or discussion)
-    results = search.SearchResults()
+    results, unanswered = search.SearchResults(), False
     scope = search.resolve(wanted) if searching else None
     if searching and (scope.request.text or scope.request.author_ids or scope.request.theme_slugs
                       or wanted.date_from or wanted.date_to or discussion):
         try:
             results = search.query(scope.request, bodies)
         except search.SearchTimedOut:
+            unanswered = True
             notices.append("This search took too long and was stopped. Try fewer words or alternatives "
                            "(OR), or narrow it by theme, author or dates.")
+        except search.TooManyAlternatives as broad:
+            unanswered = True
+            notices.append(f"This search joins {broad.count} words or phrases with OR; at most "
+                           f"{search.MAX_ALTERNATIVES} can be searched at once, so it was not run. "
+                           "Remove some, or search for them in turns.")
         # An engine that keeps the text makes its own snippets and never asks for bodies.
         missing = [hit.post_id for hit in results.hits if hit.post_id not in posts]
         posts.update(reading.result_posts(missing))
@@ -92,7 +98,8 @@ def search_page():
     theme_menu = themes.menu()
     return render_template(
         "search/search.html", wanted=wanted, raw_q=request.args.get("q", "")[:search.MAX_QUERY_LENGTH * 2],
-        results=results, posts=posts, searching=searching, notices=notices + problems, scope=scope,
+        results=results, unanswered=unanswered, posts=posts, searching=searching, notices=notices + problems,
+        scope=scope,
         discussion=discussion, marked_words=scope.request.text if scope else "",
         chosen_themes=set(scope.request.theme_slugs or ()) if scope else set(),
         choices=search.filters.CHOICES,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import struct
 import threading
+import time
 from collections import OrderedDict
 from itertools import accumulate, chain
 from pathlib import Path
@@ -29,6 +30,7 @@ from typing import Iterable, Iterator
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.collectors import TimeLimit
 from whoosh.idsets import DocIdSet
 from whoosh.matching.wrappers import FilterMatcher
 
@@ -218,13 +220,16 @@ def _read_bitmaps(path: Path) -> dict[bytes, int] | None:
         return None
 
 
-def term_bits(searcher, fieldname: str, text, state: tuple | None = None) -> int:
-    """Every live document of the searcher with the term."""
+def term_bits(searcher, fieldname: str, text, state: tuple | None = None, until: float | None = None) -> int:
+    """Every live document of the searcher with the term; TimeLimit when it must be read past `until`."""
     field = searcher.schema[fieldname]
     btext = text if isinstance(text, bytes) else field.to_bytes(text)
     key = ("all", state or _state(searcher), fieldname, btext)
     bits = _recall(key)
     if bits is None:
+        # Only reading postings costs (a common word, tens of ms at 100,000 posts); kept ones don't.
+        if until is not None and time.monotonic() >= until:
+            raise TimeLimit()
         bits = 0
         for reader, offset in _segments(searcher):
             bits |= (_segment_term(reader, fieldname, btext) & _live(reader)) << offset
@@ -259,27 +264,27 @@ def all_bits(searcher) -> int:
     return bits
 
 
-def query_bits(searcher, query) -> int:
-    """The live documents a query matches."""
+def query_bits(searcher, query, until: float | None = None) -> int:
+    """The live documents a query matches; TimeLimit when a term must be read past `until` (monotonic)."""
     if query is None or query is wq.NullQuery:
         return 0
     kind = type(query)
     if kind is wq.Term:
-        return term_bits(searcher, query.fieldname, query.text)
+        return term_bits(searcher, query.fieldname, query.text, until=until)
     if kind is wq.Every:
         return all_bits(searcher)
     if kind is wq.Not:
-        return all_bits(searcher) & ~query_bits(searcher, query.query)
+        return all_bits(searcher) & ~query_bits(searcher, query.query, until)
     if kind is wq.AndNot:
-        return query_bits(searcher, query.a) & ~query_bits(searcher, query.b)
+        return query_bits(searcher, query.a, until) & ~query_bits(searcher, query.b, until)
     if kind in (wq.And, wq.Or):
-        parts = [query_bits(searcher, sub) for sub in query.subqueries]
+        parts = [query_bits(searcher, sub, until) for sub in query.subqueries]
         bits = parts[0] if parts else 0
         for part in parts[1:]:
             bits = bits & part if kind is wq.And else bits | part
         return bits
     if kind is wq.ConstantScoreQuery:
-        return query_bits(searcher, query.child)
+        return query_bits(searcher, query.child, until)
     return _walked_bits(searcher, query)
 
 

@@ -6,12 +6,15 @@ or `s*` made Whoosh work for seconds at 100k posts.
 """
 from __future__ import annotations
 
+import time as clock
 from datetime import date, datetime, time, timedelta
 
+from flask import current_app
 from whoosh import query as wq
+from whoosh.collectors import FilterCollector, TimeLimit, WrappingCollector
 
 from .. import parsing, snippets, spelling
-from ..request import EARLIEST, MAX_PAGE, PER_PAGE, Hit, SearchRequest, SearchResults, respell
+from ..request import EARLIEST, MAX_PAGE, PER_PAGE, Hit, SearchRequest, SearchResults, SearchTimedOut, respell
 from . import docsets, newest
 
 FIELDS = ("body", "thread_title", "asked_by")  # what words are looked for in
@@ -98,14 +101,62 @@ def build_query(request: SearchRequest):
     return _combine([part for part in (words, filters) if part is not None])
 
 
-def _search(searcher, words, filters, limit: int, newest_first: bool) -> tuple[list[int], int]:
+class DeadlineCollector(WrappingCollector):
+    """Stops a ranking pass at a deadline: Whoosh raises TimeLimit at the first match found after it.
+
+    Whoosh's own TimeLimitCollector starts a timer thread per search (and
+    by default a SIGALRM, which only the main thread may take), and checks
+    the time in collect_matches(), which a FilterCollector around it never
+    calls. This one is the innermost collector and checks at each match.
+    """
+
+    def __init__(self, child, deadline: float):
+        super().__init__(child)
+        self.deadline = deadline
+
+    def matches(self):
+        deadline, now = self.deadline, clock.monotonic
+        for sub_docnum in self.child.matches():
+            if now() >= deadline:
+                raise TimeLimit()
+            yield sub_docnum
+
+    def collect_matches(self):
+        collect = self.child.collect
+        for sub_docnum in self.matches():
+            collect(sub_docnum)
+
+
+def ranked(searcher, query, limit: int, deadline: float, allow=None) -> list[int]:
+    """The document numbers of the best `limit` matches (only those in `allow`, when given);
+    SearchTimedOut past the deadline."""
+    collector = DeadlineCollector(searcher.collector(limit=limit), deadline)
+    if allow is not None:
+        collector = FilterCollector(collector, allow)
+    try:
+        searcher.search_with_collector(query, collector)
+    except TimeLimit:
+        raise SearchTimedOut() from None
+    return [hit.docnum for hit in collector.results()]
+
+
+def deadline() -> float:
+    """When a search starting now must have finished ranking (SEARCH_TIME_LIMIT_MS from now)."""
+    return clock.monotonic() + current_app.config["SEARCH_TIME_LIMIT_MS"] / 1000
+
+
+def _search(searcher, words, filters, limit: int, newest_first: bool,
+            until: float = float("inf")) -> tuple[list[int], int]:
     """(the document numbers of the first `limit` results in order, a bitmap of every match)."""
     if words is None:
         # Filters alone rank nothing: run them as the query, not over every post.
         words, filters = filters, None
-    every = docsets.query_bits(searcher, words)
-    if filters is not None:
-        every &= docsets.query_bits(searcher, filters)
+    try:
+        every = docsets.query_bits(searcher, words, until)
+        if filters is not None:
+            every &= docsets.query_bits(searcher, filters, until)
+    except TimeLimit:
+        raise SearchTimedOut() from None
     if not every:
         # Nothing matches: don't ask Whoosh for the best of nothing (6 ms at a
         # million posts). Whoosh would also take an empty filter for no filter.
@@ -113,8 +164,8 @@ def _search(searcher, words, filters, limit: int, newest_first: bool) -> tuple[l
     if newest_first:
         return newest.newest(searcher, every, limit), every
     ranking = ranked_without_positions(words)
-    narrowed = {} if filters is None and ranking is words else {"filter": docsets.BitmapSet(every)}
-    return [hit.docnum for hit in searcher.search(ranking, limit=limit, **narrowed)], every
+    allow = None if filters is None and ranking is words else docsets.BitmapSet(every)
+    return ranked(searcher, ranking, limit, until, allow), every
 
 
 def ranked_without_positions(query):
@@ -143,7 +194,9 @@ def _relaxed(query):
 
 
 def run(searcher, request: SearchRequest, bodies) -> SearchResults:
-    """Search; `bodies(post_ids)` gives the plain text of posts for snippets."""
+    """Search; `bodies(post_ids)` gives the plain text of posts for snippets. SearchTimedOut when
+    ranking runs past SEARCH_TIME_LIMIT_MS."""
+    until = deadline()
     node = parsing.parse(request.text)
     words, filters = build_parts(request, node)
     if words is None and filters is None:
@@ -152,11 +205,11 @@ def run(searcher, request: SearchRequest, bodies) -> SearchResults:
     # Filters alone (an author's posts, say) have nothing to rank by: newest first then.
     newest_first = request.newest_first or words is None
     limit = page * PER_PAGE
-    ranked, every = _search(searcher, words, filters, limit, newest_first)
+    found, every = _search(searcher, words, filters, limit, newest_first, until)
     total = every.bit_count()
     by_theme = docsets.counts_by_term(searcher, every, "theme") if total else {}
     by_year = docsets.counts_by_term(searcher, every, "year") if total else {}
-    ids = [int(searcher.stored_fields(docnum)["post_id"]) for docnum in ranked[(page - 1) * PER_PAGE: limit]]
+    ids = [int(searcher.stored_fields(docnum)["post_id"]) for docnum in found[(page - 1) * PER_PAGE: limit]]
     texts = bodies(ids)
     marked = parsing.wanted_terms(node)
     hits = [Hit(post_id, snippets.snippet(texts.get(post_id, ""), marked)) for post_id in ids]
