@@ -247,7 +247,12 @@ def search_sync():
     """Apply changes still waiting in the outbox (after a crash or a busy index)."""
     import search
 
-    click.echo(f"Applied {search.apply_pending(timeout=30)} waiting changes.")
+    try:
+        click.echo(f"Applied {search.apply_pending(timeout=30)} waiting changes.")
+    except search.IndexMissing as missing:
+        raise click.ClickException(f"{missing}. {search.INDEX_MISSING}") from None
+    if not search.index_exists():  # nothing was waiting, so nothing above looked for the index
+        raise click.ClickException(search.REBUILD_NEEDED)
 
 
 @click.command("worker")
@@ -302,7 +307,10 @@ def publish_due():
 
     count = publish()
     if count:
-        search.apply_pending()  # no request ends here to do it
+        try:
+            search.apply_pending()  # no request ends here to do it
+        except search.IndexMissing as missing:  # published all the same; the rows wait for a rebuild
+            click.echo(f"Warning: {missing}. {search.INDEX_MISSING}", err=True)
     click.echo(f"Published {count} panel question{'' if count == 1 else 's'}.")
 
 

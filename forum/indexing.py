@@ -93,6 +93,9 @@ def _apply_after_request(response):
     if g.pop("search_outbox_pending", False) and current_app.config["SEARCH_INDEX_IN_REQUEST"]:
         try:
             search.apply_pending()
+        except search.IndexMissing as missing:  # the post is saved; its row waits for a rebuild
+            current_app.logger.error("search index not updated: %s. %s", missing, search.INDEX_MISSING)
+            db.session.rollback()
         except Exception:  # the post is saved; its outbox row waits for the next writer
             current_app.logger.exception("search index not updated; outbox rows kept")
             db.session.rollback()

@@ -25,6 +25,8 @@ from .database import read_transaction
 from .extensions import db
 
 BACKOFF_SECONDS = 5.0
+# A missing search index needs an admin's rebuild: said once a minute, not four times a second.
+INDEX_MISSING_BACKOFF_SECONDS = 60.0
 
 
 def _when_waiting(waiting: Callable[[], bool], work: Callable[[], int]) -> Callable[[], int]:
@@ -78,6 +80,9 @@ def run_due(todo: list[Job], now: float, done: dict[str, int] | None = None) -> 
         except OperationalError as error:  # the database is away: wait, then try again
             current_app.logger.warning("worker: %s waits for the database: %s", job.name, error)
             did, job.due_at = 0, now + BACKOFF_SECONDS
+        except search.IndexMissing as missing:  # an error a minute, no traceback: nothing here can fix it
+            current_app.logger.error("worker: %s: %s. %s", job.name, missing, search.INDEX_MISSING)
+            did, job.due_at = 0, now + INDEX_MISSING_BACKOFF_SECONDS
         except Exception:
             current_app.logger.exception("worker: %s failed; its rows are kept for the next try", job.name)
             did, job.due_at = 0, now + BACKOFF_SECONDS

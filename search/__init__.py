@@ -13,12 +13,16 @@ imports an engine or Whoosh.
   lets an engine that keeps no text make snippets. Raises SearchTimedOut
   when the engine stops a search past its time limit, and
   TooManyAlternatives, before any engine runs, for a search joining more
-  than MAX_ALTERNATIVES words or phrases with OR.
+  than MAX_ALTERNATIVES words or phrases with OR. Raises IndexMissing when
+  the index is gone or unreadable (it is never replaced by an empty one
+  while posts would be missing from it).
 - words_to_mark(typed, texts): the words a search matched in these
   texts, as written, for the page a result leads to.
 - apply_in_transaction(rows): for an engine that indexes inside the
   writer's transaction (applies_in_transaction()), index these outbox rows now.
-- apply_pending() -> int: bring the index in step with the outbox.
+- apply_pending() -> int: bring the index in step with the outbox; raises
+  IndexMissing, the rows kept, when there is no index to apply them to
+  (during a rebuild it returns quietly: the rebuild applies them).
 - rebuild(progress) -> int: a fresh index from the database, swapped in
   when complete (searches answer from the old one until then); raises
   RebuildRunning while another process rebuilds.
@@ -33,18 +37,24 @@ import sys
 from flask import Flask, current_app
 
 from . import filters, parsing, snippets
-from .request import (MAX_ALTERNATIVES, MAX_PAGE, MAX_QUERY_LENGTH, PER_PAGE, Hit, RebuildRunning, SearchRequest,
-                      SearchResults, SearchTimedOut, TooManyAlternatives, tidy)
+from .request import (MAX_ALTERNATIVES, MAX_PAGE, MAX_QUERY_LENGTH, PER_PAGE, Hit, IndexMissing, RebuildRunning,
+                      SearchRequest, SearchResults, SearchTimedOut, TooManyAlternatives, tidy)
 
-__all__ = ["MAX_ALTERNATIVES", "MAX_PAGE", "MAX_QUERY_LENGTH", "PER_PAGE", "REBUILD_NEEDED", "Hit", "RebuildRunning",
-           "SearchRequest", "SearchResults", "SearchTimedOut", "TooManyAlternatives", "applies_in_transaction",
-           "apply_in_transaction", "apply_pending", "close", "index_bytes", "index_exists", "init_app", "query",
-           "rebuild", "resolve", "tidy", "words_to_mark"]
+__all__ = ["INDEX_MISSING", "INDEX_REBUILDING", "MAX_ALTERNATIVES", "MAX_PAGE", "MAX_QUERY_LENGTH", "PER_PAGE",
+           "REBUILD_NEEDED", "Hit", "IndexMissing", "RebuildRunning", "SearchRequest", "SearchResults",
+           "SearchTimedOut", "TooManyAlternatives", "applies_in_transaction", "apply_in_transaction",
+           "apply_pending", "close", "index_bytes", "index_exists", "init_app", "query", "rebuild", "resolve",
+           "tidy", "words_to_mark"]
 
 ENGINES = {"whoosh": "search.whoosh_engine", "postgres": "search.postgres_engine"}
 # Said by the worker at start-up and on the search page to admins.
 REBUILD_NEEDED = ("The search index is missing or was built by an earlier version of the search analyser: "
                   "run `flask --app app search rebuild`. Searches answer from the old index until it finishes.")
+# Said by the worker each time it finds no index to apply changes to, and on the search page to admins.
+INDEX_MISSING = ("The search index is missing or can’t be read: run `flask --app app search rebuild`. "
+                 "Until it finishes, searches find nothing and changes wait in the outbox.")
+INDEX_REBUILDING = ("The search index is missing and `flask --app app search rebuild` is building a new one: "
+                    "searches find posts again when it finishes.")
 
 
 class SearchConfigError(RuntimeError):

@@ -6,7 +6,7 @@ Applying a row re-reads the post, so applying twice is harmless.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from forum.extensions import db
 from forum.models import Post, SearchOutbox, Thread
@@ -48,3 +48,15 @@ def changes(post_ids: set[int]) -> tuple[list[dict], list[int]]:
     docs = documents.documents(documents.load_posts(post_ids))
     shown = {int(doc["post_id"]) for doc in docs}
     return docs, [post_id for post_id in post_ids if post_id not in shown]
+
+
+def every_post_waiting() -> bool:
+    """True when waiting rows name every post (or there are none): an empty index, once they are
+    applied, then misses nothing."""
+    named = select(SearchOutbox.id).where(or_(
+        and_(SearchOutbox.kind == "post", SearchOutbox.ref_id == Post.id),
+        and_(SearchOutbox.kind == "thread", SearchOutbox.ref_id == Post.thread_id),
+        and_(SearchOutbox.kind == "theme", SearchOutbox.ref_id == Thread.theme_id),
+    ))
+    unnamed = select(Post.id).join(Thread, Post.thread_id == Thread.id).where(~named.exists()).limit(1)
+    return db.session.scalar(unnamed) is None

@@ -119,6 +119,18 @@ class SearchTimedOut(Exception):
     """The engine stopped a search that ran past its time limit."""
 
 
+class IndexMissing(Exception):
+    """The engine's index is gone or can't be read while the database has posts it would miss.
+
+    Never answered with an empty index: searches would say "no posts found"
+    for everything written before. `rebuilding` says a rebuild is making one.
+    """
+
+    def __init__(self, reason: str, rebuilding: bool = False):
+        super().__init__(reason)
+        self.rebuilding = rebuilding
+
+
 class TooManyAlternatives(Exception):
     """A search joins more than MAX_ALTERNATIVES words or phrases with OR: it is not run."""
 

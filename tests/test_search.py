@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import re
+import shutil
 import time
 import sqlite3
 from collections import Counter
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
@@ -706,3 +708,70 @@ def test_a_search_past_its_time_limit_is_stopped_with_a_message(app, client, arc
         assert "This search took too long and was stopped" in page and f'value="{typed}"' in page
         assert 'id="results"' not in page and "No posts found" not in page
 
+
+def _lose_the_index(root: Path, how: str) -> None:
+    """What an operator's mistake or a failing disk does to an index folder."""
+    live = (root / "current").resolve()
+    if how == "folder deleted":
+        shutil.rmtree(root)
+    elif how == "generation deleted":  # `current` names a folder that is gone
+        shutil.rmtree(live)
+    else:  # its table of contents is gone: Whoosh can't open it
+        for toc in live.glob("*.toc"):
+            toc.unlink()
+
+
+@pytest.mark.whoosh_only
+@pytest.mark.parametrize("how", ["folder deleted", "generation deleted", "unreadable"])
+def test_a_lost_index_is_said_to_be_lost_never_answered_as_no_posts_found(app, client, auth, runner, make_user,
+                                                                        make_theme, make_thread, how):
+    make_user(email="admin@example.org", display_name="Ada Admin", role="admin")
+    make_user()
+    make_theme()
+    make_thread("finding-time", 2, title="Kiln schedules", body="Firing clay twice")
+    with app.app_context():
+        search.apply_pending()
+    assert "1 post found" in client.get("/search?q=kiln").get_data(as_text=True)
+    search.close()
+    root = Path(app.config["SEARCH_INDEX_DIR"])
+    _lose_the_index(root, how)
+
+    auth.login()
+    response = client.get("/search", query_string={"q": "kiln"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Search isn’t available right now" in page and "No posts found" not in page
+    assert "search rebuild" not in page
+    auth.logout()
+    auth.login(email="admin@example.org")
+    page = client.get("/search", query_string={"q": "kiln"}).get_data(as_text=True)
+    assert search.INDEX_MISSING in page and "No posts found" not in page
+    if how != "unreadable":
+        assert not (root / "current").exists()  # no empty index was made in its place
+
+    (root / "rebuilding").parent.mkdir(parents=True, exist_ok=True)
+    (root / "rebuilding").write_text(str(time.time()))  # what `search rebuild` leaves while it runs
+    page = client.get("/search", query_string={"q": "kiln"}).get_data(as_text=True)
+    assert search.INDEX_REBUILDING in page
+    (root / "rebuilding").unlink()
+
+    result = runner.invoke(args=["search", "rebuild"])
+    assert result.exit_code == 0, result.output
+    page = client.get("/search", query_string={"q": "kiln"}).get_data(as_text=True)
+    assert "1 post found" in page and "search rebuild" not in page
+
+
+@pytest.mark.whoosh_only
+def test_a_new_forum_makes_its_empty_index_when_first_needed(app, client, make_user, make_theme, make_thread):
+    """No posts, or only posts waiting in the outbox: an empty index misses nothing."""
+    root = Path(app.config["SEARCH_INDEX_DIR"])
+    assert "No posts found" in client.get("/search?q=kiln").get_data(as_text=True)
+    assert (root / "current").exists()
+    search.close()
+    shutil.rmtree(root)
+    make_user()
+    make_theme()
+    make_thread("finding-time", 1, title="Kiln schedules", body="Firing clay twice")
+    with app.app_context():
+        search.apply_pending()
+    assert "1 post found" in client.get("/search?q=kiln").get_data(as_text=True)

@@ -18,7 +18,7 @@ def _post(w, post_id: int, body: str) -> None:
 
 
 def test_a_reader_opened_before_a_merge_still_reads_the_merged_away_segments(tmp_path):
-    ix = open_or_create(tmp_path)
+    ix = open_or_create(tmp_path, may_create=lambda: True)
     for post_id in range(3):  # three commits, three segments
         with writer(ix) as w:
             _post(w, post_id, f"segment number {post_id}")
@@ -31,7 +31,7 @@ def test_a_reader_opened_before_a_merge_still_reads_the_merged_away_segments(tmp
 
 
 def test_unreferenced_files_are_removed_after_the_grace_period(tmp_path):
-    ix = open_or_create(tmp_path)
+    ix = open_or_create(tmp_path, may_create=lambda: True)
     for post_id in range(2):
         with writer(ix) as w:
             _post(w, post_id, "words")

@@ -76,7 +76,7 @@ def test_a_failing_job_keeps_its_rows_and_the_worker_goes_on(worker_app, client,
 
     with worker_app.app_context():
         assert "search index" not in worker.run_once()
-    assert "search index failed; its rows are kept" in caplog.text
+    assert "there is no search index in" in caplog.text and search.INDEX_MISSING in caplog.text
     assert outbox_rows(worker_app) == 1
 
     worker_app.config["SEARCH_INDEX_DIR"] = str(tmp_path / "search-index")
@@ -124,3 +124,40 @@ def test_a_running_worker_indexes_new_replies_and_stops_on_sigterm(worker_app, c
         log.close()
     assert "Worker running" in output and "Worker stopped" in output
     assert outbox_rows(worker_app) == 0
+
+
+@pytest.mark.whoosh_only
+def test_a_deleted_index_is_not_replaced_by_an_empty_one_and_the_worker_says_so_once_a_minute(
+        worker_app, client, runner, thread, caplog):
+    """Its changes wait in the outbox for `search rebuild`, which brings back every post, old and new."""
+    import logging
+    import shutil
+
+    from forum import worker
+
+    reply(client, thread, "Our axolotl tank needs a new filter.")
+    with worker_app.app_context():
+        worker.run_once()
+    search.close()
+    shutil.rmtree(worker_app.config["SEARCH_INDEX_DIR"])
+    response = Forms(client).post(f"/threads/{thread}/posts", {"body": "The quokka photos came back."},
+                                  page=f"/threads/{thread}")
+    assert response.status_code == 302
+    caplog.set_level(logging.INFO)
+    with worker_app.app_context():
+        todo = worker.jobs()
+        for second in range(0, 60, 5):  # a minute of passes, at most one try of the search job in it
+            worker.run_due(todo, now=1000.0 + second)
+    errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert len(errors) == 1 and errors[0].exc_info is None  # one line, no traceback
+    assert "there is no search index in" in errors[0].getMessage()
+    assert search.INDEX_MISSING in errors[0].getMessage()
+    assert not (Path(worker_app.config["SEARCH_INDEX_DIR"]) / "current").exists()  # nothing made empty
+    assert outbox_rows(worker_app) == 1
+    result = runner.invoke(args=["search", "sync"])
+    assert result.exit_code == 1 and search.INDEX_MISSING in result.output and outbox_rows(worker_app) == 1
+
+    result = runner.invoke(args=["search", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert outbox_rows(worker_app) == 0
+    assert "1 post found" in search_page(client, "axolotl") and "1 post found" in search_page(client, "quokka")

@@ -71,7 +71,7 @@ def search_page():
         return {pid: plain_text(post.html) for pid, post in posts.items()}
 
     searching = bool(text or wanted.theme or wanted.author or wanted.date_from or wanted.date_to or discussion)
-    results, unanswered = search.SearchResults(), False
+    results, unanswered, lost = search.SearchResults(), False, None
     scope = search.resolve(wanted) if searching else None
     if searching and (scope.request.text or scope.request.author_ids or scope.request.theme_slugs
                       or wanted.date_from or wanted.date_to or discussion):
@@ -86,14 +86,16 @@ def search_page():
             notices.append(f"This search joins {broad.count} words or phrases with OR; at most "
                            f"{search.MAX_ALTERNATIVES} can be searched at once, so it was not run. "
                            "Remove some, or search for them in turns.")
+        except search.IndexMissing as gone:
+            unanswered, lost = True, gone
+            notices.append(_index_missing_notice(gone))
         # An engine that keeps the text makes its own snippets and never asks for bodies.
         missing = [hit.post_id for hit in results.hits if hit.post_id not in posts]
         posts.update(reading.result_posts(missing))
     if searching and indexing.changes_waiting():
         notices.append("The newest posts are still being added to search; if one is missing, "
                        "search again in a moment.")
-    if searching and current_user.is_authenticated and may(current_user, "view_admin") \
-            and not search.index_exists():
+    if searching and lost is None and _admin() and not search.index_exists():
         notices.append(search.REBUILD_NEEDED)
     theme_menu = themes.menu()
     return render_template(
@@ -138,6 +140,17 @@ class _Narrowing:
             encoded[key] = f"{quote_plus(key)}={quote_plus(str(value))}" if value else ""
         query = "&".join(pair for pair in encoded.values() if pair)
         return f"{request.path}?{query}" if query else request.path
+
+
+def _admin() -> bool:
+    return current_user.is_authenticated and may(current_user, "view_admin")
+
+
+def _index_missing_notice(missing: search.IndexMissing) -> str:
+    """What a search with no index to answer from tells an admin (what to do), or anyone else."""
+    if _admin():
+        return search.INDEX_REBUILDING if missing.rebuilding else f"{search.INDEX_MISSING} ({missing}.)"
+    return "Search isn’t available right now (its index is missing); nothing posted is lost. Try again later."
 
 
 def _discussion(problems: list[str]) -> Thread | None:

@@ -16,7 +16,7 @@ from ..request import PER_PAGE
 
 from . import docsets, patches, querying
 from .index import current_dir, is_current_version, searchers
-from .sync import apply_pending, index_root, rebuild
+from .sync import apply_pending, empty_index_misses_nothing, index_root, rebuild
 
 __all__ = ["apply_pending", "close", "index_bytes", "index_exists", "init_app", "query", "rebuild"]
 
@@ -40,14 +40,14 @@ def index_bytes() -> int:
 
 
 def query(request, bodies):
-    with searchers.using(index_root()) as searcher:
+    with searchers.using(index_root(), empty_index_misses_nothing) as searcher:
         return querying.run(searcher, request, bodies)
 
 
 @contextmanager
 def bare(request) -> Iterator:
     """For the benchmark: a function running this search on a Whoosh searcher, with nothing of ours."""
-    with searchers.using(index_root()) as searcher:
+    with searchers.using(index_root(), empty_index_misses_nothing) as searcher:
         words, filters = querying.build_parts(request)
         yield lambda: searcher.search(
             words if words is not None else Every(), filter=filters, limit=request.page * PER_PAGE,

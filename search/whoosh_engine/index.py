@@ -16,9 +16,10 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from whoosh import index as whoosh_index
 from whoosh.reading import MultiReader, SegmentReader
@@ -27,9 +28,12 @@ from whoosh.analysis import Composable, Token
 from whoosh.fields import BOOLEAN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 
 from .. import analysis
+from ..request import IndexMissing
 from .scoring import KeptLengthsBM25F
 
 CURRENT = "current"
+REBUILDING = "rebuilding"  # a marker file, there while `search rebuild` runs
+STALE_REBUILD_SECONDS = 6 * 3600
 RANKING = KeptLengthsBM25F()
 # Bump when the schema or what goes into documents changes: `init-db`
 # (and so `make run`) rebuilds an index of another version.
@@ -106,16 +110,50 @@ def create_generation(root: Path):
     return generation, ix
 
 
-def open_or_create(root: Path):
-    """The live index, created empty on first use."""
+def rebuild_running(root: Path) -> bool:
+    """A rebuild's marker; one left by a crashed rebuild stops counting after a while."""
+    marker = root / REBUILDING
+    try:
+        started = float(marker.read_text() or 0)
+    except (OSError, ValueError):  # none, or no folder to hold one
+        return False
+    return time.time() - started < STALE_REBUILD_SECONDS
+
+
+def never() -> bool:
+    """For open_or_create: an index that is missing is never made empty."""
+    return False
+
+
+def open_or_create(root: Path, may_create: Callable[[], bool] = never):
+    """The live index; IndexMissing when there is none or it can't be read.
+
+    An empty one is created only when `may_create()` says it would miss
+    nothing (a new forum): an index folder deleted or lost must never be
+    replaced by an empty one, or every older post silently stops being found.
+    """
     live = current_dir(root)
-    if live is not None:
+    if live is None:
+        if not may_create():
+            raise IndexMissing(f"there is no search index in {root}", rebuilding=rebuild_running(root))
+        return _create_first(root)
+    try:
         return whoosh_index.open_dir(str(live))
+    except (whoosh_index.IndexError, OSError) as error:
+        raise IndexMissing(f"the search index in {live} can't be read ({error})",
+                           rebuilding=rebuild_running(root)) from None
+
+
+def _create_first(root: Path):
+    """An empty index made live, unless another process made one first (then theirs)."""
     root.mkdir(parents=True, exist_ok=True)
     new, ix = create_generation(root)
+    link = root / CURRENT
+    if link.is_symlink() and not link.exists():
+        link.unlink(missing_ok=True)  # it named a generation that is gone
     try:
-        swap_in(root, new)
-    except FileExistsError:  # another process created one first: use theirs
+        os.symlink(new.name, link)  # unlike swap_in, never replaces a live index made meanwhile
+    except FileExistsError:
         return whoosh_index.open_dir(str(current_dir(root)))
     return ix
 
@@ -206,11 +244,12 @@ class SearcherCache:
         self._entries: dict[str, tuple[Path | None, object]] = {}
 
     @contextmanager
-    def using(self, root: Path) -> Iterator:
+    def using(self, root: Path, may_create: Callable[[], bool] = never) -> Iterator:
+        """A searcher of the live index (see open_or_create for `may_create`)."""
         with self._lock:
-            yield self._fresh(root)
+            yield self._fresh(root, may_create)
 
-    def _fresh(self, root: Path):
+    def _fresh(self, root: Path, may_create: Callable[[], bool]):
         live = current_dir(root)
         entry = self._entries.get(str(root))
         if entry is not None and entry[0] == live:
@@ -221,8 +260,15 @@ class SearcherCache:
             self._entries[str(root)] = (live, fresh)
             return fresh
         if entry is not None:
-            entry[1].close()  # the index was rebuilt into a new generation
-        searcher = open_or_create(root).searcher(weighting=RANKING)
+            # Rebuilt into a new generation, or gone (its open files would still answer: POSIX).
+            del self._entries[str(root)]
+            entry[1].close()
+        ix = open_or_create(root, may_create)
+        try:
+            searcher = ix.searcher(weighting=RANKING)
+        except OSError as error:  # a segment's file is gone
+            raise IndexMissing(f"the search index in {current_dir(root)} can't be read ({error})",
+                               rebuilding=rebuild_running(root)) from None
         self._entries[str(root)] = (current_dir(root), searcher)
         return searcher
 

@@ -20,33 +20,28 @@ from forum.extensions import db
 from forum.models import Post, SearchOutbox
 
 from .. import documents, outbox
+from ..request import IndexMissing
 from . import docsets
-from .index import (WRITER_SETTINGS, create_generation, open_or_create, remove_old_generations, swap_in,
-                    writer)
-
-REBUILDING = "rebuilding"
-STALE_REBUILD_SECONDS = 6 * 3600
+from .index import (REBUILDING, WRITER_SETTINGS, create_generation, open_or_create, rebuild_running,
+                    remove_old_generations, swap_in, writer)
 
 
 def index_root() -> Path:
     return Path(current_app.config["SEARCH_INDEX_DIR"])
 
 
-def _rebuild_running(root: Path) -> bool:
-    """A rebuild's marker; one left by a crashed rebuild stops counting after a while."""
-    marker = root / REBUILDING
-    try:
-        started = float(marker.read_text() or 0)
-    except (FileNotFoundError, ValueError):
-        return False
-    return time.time() - started < STALE_REBUILD_SECONDS
+def empty_index_misses_nothing() -> bool:
+    """Whether an index may be made empty: every post (none, in a new forum) waits in the outbox."""
+    return outbox.every_post_waiting()
 
 
 def apply_pending(timeout: float = 5.0, *, keep_rows_during_rebuild: bool = True) -> int:
     """Apply outbox rows to the index; returns how many rows were applied.
 
     Gives up quietly (rows stay for the next writer) if another process
-    holds the index's write lock for longer than `timeout` seconds.
+    holds the index's write lock for longer than `timeout` seconds, or if
+    there is no index while a rebuild makes one (it applies every row once
+    live). With no index otherwise, raises IndexMissing and the rows stay.
     """
     root = index_root()
     applied = 0
@@ -60,7 +55,12 @@ def apply_pending(timeout: float = 5.0, *, keep_rows_during_rebuild: bool = True
         # Never hold SQLite's lock while waiting for the index's, or two
         # workers could each wait for what the other holds.
         db.session.rollback()
-        ix = open_or_create(root)
+        try:
+            ix = open_or_create(root, empty_index_misses_nothing)
+        except IndexMissing as missing:
+            if missing.rebuilding:
+                break
+            raise
         try:
             with writer(ix, timeout=timeout) as w:
                 for post_id in dropped:
@@ -70,7 +70,7 @@ def apply_pending(timeout: float = 5.0, *, keep_rows_during_rebuild: bool = True
         except LockError:
             current_app.logger.info("search index busy: %d outbox rows left for later", len(row_ids))
             break
-        if keep_rows_during_rebuild and _rebuild_running(root):
+        if keep_rows_during_rebuild and rebuild_running(root):
             break  # the rebuild applies every row to its new index once that is live
         db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(row_ids)))
         db.session.commit()
