@@ -31,9 +31,9 @@ def default_config(instance_path: str) -> dict:
         "SINGLE_SERVER": False,
         # PostgreSQL only: a search running longer is stopped and the member told.
         "SEARCH_STATEMENT_TIMEOUT_MS": 3000,
-        # Whoosh only: a search still ranking past this is stopped and the member told, as
-        # PostgreSQL's statement timeout does (25 common words OR'ed took 3.4 s at 100,000 posts).
-        "SEARCH_TIME_LIMIT_MS": 250,
+        # Whoosh only: a search still reading postings or ranking past this is stopped and the member
+        # told, as PostgreSQL's statement timeout does (20 common words OR'ed took 4.3 s at 100,000 posts).
+        "SEARCH_TIME_LIMIT_MS": 200,
         # PostgreSQL only: a search matching more posts is counted from a sample ("about")
         # and ranks its newest 1,000 matches (search/postgres_engine/querying.py).
         "SEARCH_EXACT_COUNT_UP_TO": 10_000,
