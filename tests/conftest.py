@@ -296,6 +296,17 @@ def make_theme(app):
 
 
 @pytest.fixture
+def kiln_thread(app, make_user, make_theme, make_thread):
+    """An admin (admin@example.org), and a member's thread about kilns that search has."""
+    make_user(email="admin@example.org", display_name="Ada Admin", role="admin")
+    make_user()
+    make_theme()
+    make_thread("finding-time", 2, title="Kiln schedules", body="Firing clay twice")
+    with app.app_context():
+        search.apply_pending()
+
+
+@pytest.fixture
 def make_thread(app):
     """Create a thread with an opening post directly; returns (thread_id, opening_post_id)."""
     from forum import posting

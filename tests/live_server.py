@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import http.cookiejar
 import re
+import signal
+import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -38,3 +40,15 @@ def wait_until_serving(base: str) -> None:
         except OSError:
             time.sleep(0.1)
     pytest.fail("gunicorn never answered 200")
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    """SIGTERM, as a deployment stops a server or a worker; SIGKILL if it is still there after 30 seconds."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -30,7 +30,7 @@ import pytest
 from forum.extensions import db
 from forum.models import Post
 from search.whoosh_engine import index_root, searchers
-from tests.live_server import session, wait_until_serving
+from tests.live_server import session, stop, wait_until_serving
 from tests.mailserver import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
@@ -147,12 +147,7 @@ def test_writers_readers_and_sigkill(app, make_user, make_theme, make_thread, tm
             thread.join()
     finally:
         for process in (server, indexer):
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
         for log in logs:
             log.close()
 

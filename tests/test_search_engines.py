@@ -205,18 +205,12 @@ def test_one_rebuild_at_a_time(app, runner, make_user, make_theme, make_thread):
 
 @pytest.mark.every_search_backend
 def test_an_index_from_an_earlier_analyser_answers_until_a_rebuild_and_says_so(
-        app, client, auth, runner, make_user, make_theme, make_thread, search_backend, monkeypatch, caplog):
+        app, client, auth, runner, kiln_thread, search_backend, monkeypatch, caplog):
     """New code meets an index built by the old: searches still answer, admins and the worker are told."""
     from forum import worker
     from search.postgres_engine import writing
     from search.whoosh_engine import index
 
-    make_user(email="admin@example.org", display_name="Ada Admin", role="admin")
-    make_user()
-    make_theme()
-    make_thread("finding-time", 2, title="Kiln schedules", body="Firing clay twice")
-    with app.app_context():
-        search.apply_pending()
     # What an upgrade of the analyser does to a built index: its version is no longer today's.
     if search_backend == "whoosh":
         monkeypatch.setattr(index, "SCHEMA_VERSION", index.SCHEMA_VERSION + ".next")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -33,7 +32,7 @@ from forum.database import utcnow
 from forum.extensions import db
 from forum.models import Notification, OutgoingMail, PanelQuestion, Post, Thread, User, Watch
 from tests.conftest import PASSWORD
-from tests.live_server import session, wait_until_serving
+from tests.live_server import session, stop, wait_until_serving
 from tests.mailserver import free_port, sending_process
 
 
@@ -72,13 +71,7 @@ class Machine:
 
     def stop(self) -> None:
         for process in (self.server, self.worker):
-            if process is not None and process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            stop(process)
         self.log.close()
 
 
