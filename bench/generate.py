@@ -18,8 +18,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import insert
 
-from forum.extensions import db
-from forum.markup import MARKUP_VERSION
+from forum.core.extensions import db
+from forum.core.markup import MARKUP_VERSION
 from forum.models import Post, Theme, Thread, User
 from forum.models.discussions import path_segment
 

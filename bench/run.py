@@ -32,7 +32,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlencode
 
-from forum.config import default_config
+from forum.core.config import default_config
 
 from .queries import QUERIES, named, search_request
 
@@ -216,7 +216,7 @@ def pick_threads(app) -> list[tuple[int, int]]:
     """For each target size, the thread closest to it: (thread id, posts)."""
     from sqlalchemy import func, select
 
-    from forum.extensions import db
+    from forum.core.extensions import db
     from forum.models import Thread
 
     chosen = []
@@ -246,7 +246,7 @@ def reader(app) -> tuple[int, str]:
     """A member to read as: (id, the value of a session cookie that signs them in)."""
     from sqlalchemy import select
 
-    from forum.extensions import db
+    from forum.core.extensions import db
     from forum.models import User
 
     with app.app_context():
@@ -261,8 +261,8 @@ def thread_page(app, thread_id: int, repeat: int) -> dict:
     from flask_login import login_user
 
     from forum import reading
-    from forum.database import recorded_statements
-    from forum.extensions import db
+    from forum.core.database import recorded_statements
+    from forum.core.extensions import db
     from forum.models import User
     from forum.views.threads import thread_page_context
 
@@ -384,8 +384,8 @@ def search_part(app, repeat: int) -> list[list]:
     from sqlalchemy import select
 
     import search
-    from forum.database import read_transaction
-    from forum.extensions import db
+    from forum.core.database import read_transaction
+    from forum.core.extensions import db
     from forum.models import Post, Theme, User
 
     client = app.test_client()
@@ -396,7 +396,7 @@ def search_part(app, repeat: int) -> list[list]:
         search.forget_caches()
         client.get("/search", query_string=params)
 
-    # A read transaction: outside a request a session writes (BEGIN IMMEDIATE, forum.database),
+    # A read transaction: outside a request a session writes (BEGIN IMMEDIATE, forum.core.database),
     # which would hold SQLite's write lock for the whole phase against every other writer.
     with app.app_context(), read_transaction():
         themes = dict(db.session.execute(select(Theme.slug, Theme.title)).all())
@@ -445,10 +445,10 @@ def search_tables(size: int, workdir: Path, repeat: int) -> str:
 # 4. Writing -----------------------------------------------------------------------
 
 def writing_part(app, workdir: Path, seconds: float) -> list[list]:
-    from forum.extensions import db
+    from forum.core.extensions import db
     from forum.models import Theme, User
     from forum.passwords import hash_password
-    from forum.database import utcnow
+    from forum.core.database import utcnow
     from datetime import timedelta
 
     with app.app_context():
@@ -557,8 +557,8 @@ def digest_part(app, workdir: Path, members: int = DIGEST_MEMBERS) -> list[list]
     from sqlalchemy import delete, func, insert, select, update
 
     from forum import mailer, mailings, posting
-    from forum.database import utcnow
-    from forum.extensions import db
+    from forum.core.database import utcnow
+    from forum.core.extensions import db
     from forum.models import Mailing, OutgoingMail, Post, Theme, Thread, User
 
     with app.test_request_context():

@@ -7,10 +7,11 @@ from flask import Flask
 
 import search
 
-from . import cli, errors, freshness, indexing, page_cache, schema, security, timefmt, upload_stores, uploads
-from .config import load_config
-from .database import IdConverter, configure_database
-from .extensions import db, login_manager
+from . import cli, freshness, indexing, page_cache, schema, upload_stores, uploads
+from .core import errors, security, timefmt
+from .core.config import load_config
+from .core.database import IdConverter, configure_database
+from .core.extensions import db, login_manager
 from .models import User
 from .permissions import may
 from .urls import ID_SLOT, address_parts, thread_url

@@ -8,9 +8,10 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from . import audit, emails, indexing, posting, security, throttle, tokens, uploads
-from .database import utcnow
-from .extensions import db
+from . import audit, emails, indexing, posting, throttle, tokens, uploads
+from .core import security
+from .core.database import utcnow
+from .core.extensions import db
 from .models import Notification, Post, User, Watch
 from .passwords import hash_password, needs_rehash, verify_password
 

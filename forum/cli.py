@@ -9,12 +9,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from .extensions import db
+from .core.extensions import db
 from .forms.fields import check_password_strength
 from .models import ROLES, OutgoingMail, User
 from .models.notifications import SENT
 from .passwords import hash_password
-from .text import clean_line
+from .core.text import clean_line
 
 
 @click.command("init-db")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
-from .extensions import db
+from .core.extensions import db
 from .mentions import name_key
 from .models import User
 from .models.users import display_name_sort_key

@@ -13,9 +13,9 @@ from flask import current_app, render_template
 from sqlalchemy import select
 
 from . import tokens
-from .extensions import db
+from .core.extensions import db
 from .models import OutgoingMail, User
-from .text import clean_line
+from .core.text import clean_line
 
 SUBJECT_MAX = 200
 

@@ -14,8 +14,8 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from .extensions import db
-from .markup import MARKUP_VERSION
+from .core.extensions import db
+from .core.markup import MARKUP_VERSION
 from .models import PanelQuestion, Post, Thread
 
 ENTRIES = 30

@@ -15,7 +15,7 @@ thread_changed() themselves.
 The counter is one for the whole forum: each raise takes the highest
 theme version plus one, so the highest theme version is the version of
 the forum (the front page, the archive) and changes with every change.
-Writers raise it one at a time (forum.database: every writing
+Writers raise it one at a time (forum.core.database: every writing
 transaction holds the write lock by its commit), so the counter has no
 race. It never goes down because themes are never deleted (the forum
 has no such action): one that ever is would need a counter of its own,
@@ -29,8 +29,8 @@ from typing import Callable
 from sqlalchemy import bindparam, event, func, inspect, select, union, update
 from sqlalchemy.orm import Session
 
-from .database import utcnow
-from .extensions import db
+from .core.database import utcnow
+from .core.extensions import db
 from .models import Panelist, Post, Resource, Theme, Thread, User
 from .models.panel import PanelQuestion
 from .models.themes import UPCOMING, panel_ahead, theme_state

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 import search
 
 from . import freshness
-from .extensions import db
+from .core.extensions import db
 from .models.search import SearchOutbox
 
 

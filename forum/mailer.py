@@ -20,8 +20,8 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, or_, select, update
 
-from .database import utcnow
-from .extensions import db
+from .core.database import utcnow
+from .core.extensions import db
 from .models import OutgoingMail
 from .models.notifications import FAILED, PENDING, SENT
 

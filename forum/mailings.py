@@ -26,11 +26,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from . import emails, indexing, notify, themes
-from .database import utcnow
-from .extensions import db
+from .core.database import utcnow
+from .core.extensions import db
 from .models import Mailing, PanelQuestion, Post, Theme, Thread, User
 from .models.panel import DISMISSED, PUBLISHED
-from .timefmt import Clock
+from .core.timefmt import Clock
 
 DIGEST_DAILY, DIGEST_WEEKLY = "digest-daily", "digest-weekly"
 THEME_OPEN, QUESTION, CLOSING = "theme-open", "question", "closing"

@@ -12,9 +12,9 @@ from sqlalchemy.orm import joinedload
 from . import uploads
 from .archive.exporting import post_marks, user_record
 from .archive.fields import format_time
-from .database import utcnow
+from .core.database import utcnow
 from .emails import absolute_url
-from .extensions import db
+from .core.extensions import db
 from .models import Post, Thread, User, Watch
 
 

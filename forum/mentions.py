@@ -22,7 +22,7 @@ import unicodedata
 
 from sqlalchemy import select
 
-from .extensions import db
+from .core.extensions import db
 
 MAX_WORDS = 4
 _START = re.compile(r"(?<![\w.@])@(?=\w)")

@@ -8,8 +8,8 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from . import audit, freshness, indexing, notify, reports
-from .database import utcnow
-from .extensions import db
+from .core.database import utcnow
+from .core.extensions import db
 from .models import Post, Theme, Thread, User
 from .models.reports import HIDDEN
 

@@ -16,12 +16,12 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from . import emails, mentions, watching
-from .database import utcnow
-from .extensions import db
+from .core.database import utcnow
+from .core.extensions import db
 from .models import Notification, NotificationEvent, PanelQuestion, Post, Thread, User
 from .models.notifications import (MENTION, MUTED, NEW_THREAD, QUESTION, REPLY, REPORT_HIDDEN, REPORT_KEPT,
                                    REPORT_OUTCOMES, WATCHED_POST, WATCHING)
-from .text import clean_line
+from .core.text import clean_line
 
 EVENTS_PER_BATCH = 100
 MEMBERS_PER_BATCH = 50

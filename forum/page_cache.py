@@ -29,8 +29,8 @@ from flask import Flask, current_app, g, make_response, request, session
 from flask_caching import Cache
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
-from .database import utcnow
-from .timefmt import local
+from .core.database import utcnow
+from .core.timefmt import local
 
 cache = Cache()
 

@@ -18,13 +18,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
 from . import audit, freshness, heartbeat, mailings, posting, themes
-from .database import utcnow, write_transaction
-from .extensions import db
-from .markup import escape_markdown
+from .core.database import utcnow, write_transaction
+from .core.extensions import db
+from .core.markup import escape_markdown
 from .models import PanelQuestion, Post, Theme, User
 from .models.panel import ANSWERED_LIVE, DISMISSED, PUBLISHABLE, PUBLISHED, QUEUED, SCHEDULED
 from .panel_paste import Pasted, PastedQuestion, flag_duplicates, parse
-from .timefmt import date_and_time, to_local_naive
+from .core.timefmt import date_and_time, to_local_naive
 
 # Where a question stands, as the queue page and duplicate warnings say it.
 STATUS_LABELS = {

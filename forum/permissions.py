@@ -11,10 +11,10 @@ from typing import Any, Callable
 
 from flask import current_app
 
-from .errors import abort_with
+from .core.errors import abort_with
 from .models import ARCHIVED, ROLES, UPCOMING
 from .models.panel import PUBLISHABLE, PUBLISHED, QUEUED, SCHEDULED
-from .timefmt import date_only
+from .core.timefmt import date_only
 
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Mapping
 
-from .markup import MARKUP_VERSION, render_markdown
+from .core.markup import MARKUP_VERSION, render_markdown
 
 
 def text_columns(body: str, mentions: dict[str, tuple[int, str]] | None = None) -> dict:

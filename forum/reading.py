@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, case, func, over, select
 from sqlalchemy.orm import aliased, joinedload
 
 from . import notify, tracking, watching
-from .extensions import db
+from .core.extensions import db
 from .models import Post, Theme, Thread, User
 from .models.discussions import PostState
 from .models.themes import month_label

@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from . import audit, throttle
-from .database import utcnow
-from .extensions import db
+from .core.database import utcnow
+from .core.extensions import db
 from .models import Notification, Post, Report, Thread, User
 from .models.notifications import REPORT_HIDDEN, REPORT_KEPT
 from .models.reports import HIDDEN, KEPT

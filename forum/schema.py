@@ -18,8 +18,8 @@ from flask import Flask, current_app
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import Connection, Engine
 
-from .database import UTCDateTime
-from .extensions import db, migrate
+from .core.database import UTCDateTime
+from .core.extensions import db, migrate
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The revision equal to the schema `create_all` made before migrations existed.

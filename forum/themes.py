@@ -8,13 +8,13 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from . import audit, indexing
-from .database import utcnow
-from .extensions import db
-from .markup import render_markdown
+from .core.database import utcnow
+from .core.extensions import db
+from .core.markup import render_markdown
 from .models import Panelist, Post, Resource, Theme, Thread, User
 from .posting import new_post
-from .slugs import slugify
-from .timefmt import to_utc
+from .core.slugs import slugify
+from .core.timefmt import to_utc
 
 
 @dataclass

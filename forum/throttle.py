@@ -22,8 +22,8 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from .database import hold_write_lock, utcnow
-from .extensions import db
+from .core.database import hold_write_lock, utcnow
+from .core.extensions import db
 from .models import ThrottleEvent
 
 

@@ -20,7 +20,7 @@ from datetime import timedelta
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from .extensions import db
+from .core.extensions import db
 from .models import User
 
 RESET, INVITATION, UNSUBSCRIBE = "password-reset", "invitation", "unsubscribe"

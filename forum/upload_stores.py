@@ -23,7 +23,7 @@ from werkzeug.datastructures import ContentRange
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.http import is_resource_modified
 
-from .extensions import db
+from .core.extensions import db
 from .models import Upload, UploadContent
 
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}

@@ -27,10 +27,10 @@ from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import FileStorage
 
 from . import audit, throttle, upload_stores
-from .database import hold_write_lock
-from .extensions import db
+from .core.database import hold_write_lock
+from .core.extensions import db
 from .models import Post, Upload, User
-from .text import clean_line
+from .core.text import clean_line
 
 IMAGE_FORMATS = frozenset({"JPEG", "PNG", "GIF", "WEBP"})
 ACCEPTED = "image/jpeg,image/png,image/gif,image/webp,application/pdf,.pdf"

@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .database import utcnow
-from .extensions import db
+from .core.database import utcnow
+from .core.extensions import db
 from .models import Theme, Thread, User, Watch
 from .models.notifications import MUTED, NORMAL, TRACKING, WATCH_LEVELS, WATCHING
 

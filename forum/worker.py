@@ -21,8 +21,8 @@ from sqlalchemy.exc import OperationalError
 import search
 
 from . import heartbeat, indexing, mailer, mailings, notify, panel
-from .database import read_transaction
-from .extensions import db
+from .core.database import read_transaction
+from .core.extensions import db
 
 BACKOFF_SECONDS = 5.0
 # A missing search index needs an admin's rebuild: said once a minute, not four times a second.

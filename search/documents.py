@@ -8,7 +8,7 @@ from typing import Iterable, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import UPCOMING, PanelQuestion, Post, Thread
 
 _TAGS = re.compile(r"<[^>]+>")

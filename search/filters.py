@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.mentions import name_key
 from forum.models import Post, Theme, User
 from forum.models.themes import month_label

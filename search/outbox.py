@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, or_, select
 
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import Post, SearchOutbox, Thread
 
 from . import documents

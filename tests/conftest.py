@@ -10,8 +10,8 @@ from jinja2 import BytecodeCache
 
 from forum import create_app, indexing, posting
 import search
-from forum.database import recorded_statements
-from forum.extensions import db
+from forum.core.database import recorded_statements
+from forum.core.extensions import db
 from forum.models import Post, Theme, Thread, User
 from forum.passwords import hash_password
 from tests.databases import PostgresDatabases, SQLiteDatabases
@@ -275,7 +275,7 @@ def make_theme(app):
     """Create a theme whose discussion is open (or upcoming/archived) and return its slug."""
     from datetime import timedelta
 
-    from forum.database import utcnow
+    from forum.core.database import utcnow
     from forum.models import Theme
 
     def make(slug="finding-time", title="Finding time to collaborate", state="open", **fields):
@@ -341,7 +341,7 @@ def make_due_question(app):
     """A panel question of the (only) theme, scheduled a minute ago: due for the worker."""
     from datetime import timedelta
 
-    from forum.database import utcnow
+    from forum.core.database import utcnow
     from forum.models import PanelQuestion, Theme
 
     def make(question="How do you protect planning time?"):

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from forum import create_app, schema
-from forum.extensions import db
+from forum.core.extensions import db
 from tests.postgres import Cluster
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from forum import create_app
-from forum.config import ConfigurationError
+from forum.core.config import ConfigurationError
 from tests.conftest import csrf_from
 
 
@@ -49,7 +49,7 @@ def test_environment_variables_override_config(database_uri, monkeypatch):
 
 @pytest.mark.sqlite_only
 def test_sqlite_runs_in_wal_with_busy_timeout(app):
-    from forum.extensions import db
+    from forum.core.extensions import db
 
     with app.app_context():
         with db.engine.connect() as connection:
@@ -59,7 +59,7 @@ def test_sqlite_runs_in_wal_with_busy_timeout(app):
 
 
 def test_write_requests_begin_immediate_and_reads_deferred(app):
-    from forum.database import _begin_statement
+    from forum.core.database import _begin_statement
 
     with app.test_request_context("/", method="GET"):
         assert _begin_statement() == "BEGIN"
@@ -75,7 +75,7 @@ def test_a_form_holds_the_write_lock_once_and_finds_where_its_change_shows_witho
     """Once the change is committed, reading where it is seen must not queue for the write lock (nor hold it)."""
     from sqlalchemy import event
 
-    from forum.extensions import db
+    from forum.core.extensions import db
 
     make_user(role="moderator" if action in ("hide", "lock") else "member")
     make_theme()
@@ -168,7 +168,7 @@ def test_bad_page_numbers_are_forgiven(app, client):
 
 
 def test_read_transaction_is_deferred_outside_requests(app):
-    from forum.database import _begin_statement, read_transaction, write_transaction
+    from forum.core.database import _begin_statement, read_transaction, write_transaction
 
     with app.app_context():
         with read_transaction():
@@ -183,7 +183,7 @@ def test_the_readme_documents_every_setting():
     """The settings table in the README names every default of forum/config.py, and nothing else."""
     from pathlib import Path
 
-    from forum.config import default_config
+    from forum.core.config import default_config
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     table = readme[readme.index("### Every setting"):readme.index("### A real deployment")]

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bench.generate_archive import generate
 from forum import create_app, demo, posting
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import (PanelQuestion, Panelist, Post, Resource, SearchOutbox, Theme, Thread,
                           User)
 from forum.models.discussions import path_segment

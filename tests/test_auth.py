@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import ThrottleEvent, User
 from tests.conftest import PASSWORD, Auth, Forms, csrf_from
 
@@ -177,7 +177,7 @@ def test_old_password_hashes_are_upgraded_on_login(app, client, auth, make_user)
 
 
 def test_default_hash_method_meets_asvs(app):
-    from forum.config import default_config
+    from forum.core.config import default_config
 
     method = default_config("/tmp")["PASSWORD_HASH_METHOD"]
     name, digest, rounds = method.split(":")
@@ -294,7 +294,7 @@ def test_throttle_is_shared_through_the_database(app, tmp_path, make_user):
 def test_old_failures_expire(app, client, auth, make_user):
     from datetime import timedelta
 
-    from forum.database import utcnow
+    from forum.core.database import utcnow
 
     make_user()
     for _ in range(10):

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import select
 
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import Panelist, Theme
 from tests.conftest import PASSWORD, csrf_from
 

@@ -5,7 +5,7 @@ import multiprocessing
 
 import pytest
 
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import Post, Thread
 from tests.conftest import FAST_HASH
 

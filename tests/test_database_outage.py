@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 
-from forum import create_app, reading, storage_problems, urls, worker
-from forum.extensions import db
+from forum import create_app, reading, urls, worker
+from forum.core import storage_problems
+from forum.core.extensions import db
 from forum.models import PanelQuestion, Post, Thread
 from tests.conftest import FAST_HASH, csrf_from
 

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from forum import create_app
-from forum.config import ConfigurationError
-from forum.database import utcnow
-from forum.extensions import db
+from forum.core.config import ConfigurationError
+from forum.core.database import utcnow
+from forum.core.extensions import db
 from forum.models import Theme, User
 from tests.conftest import csrf_from
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from forum import demo
 from forum.models.themes import month_label
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import Post, Theme
 from tests.conftest import csrf_from
 

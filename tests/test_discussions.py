@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import Post, Thread
 from tests.conftest import build_thread, count_queries, csrf_from
 
@@ -168,7 +168,7 @@ def test_reply_to_post_of_another_thread_is_refused(app, client, auth, forms, op
 
 @pytest.mark.parametrize("gone", ["deleted", "hidden"])
 def test_reply_to_deleted_or_hidden_post_is_refused(app, client, auth, forms, open_thread, add_reply, gone):
-    from forum.database import utcnow
+    from forum.core.database import utcnow
 
     target = add_reply(open_thread["thread"], open_thread["moderator"], "Soon gone")
     with app.app_context():

@@ -5,9 +5,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import Post
-from forum.database import utcnow
+from forum.core.database import utcnow
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

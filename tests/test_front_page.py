@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from forum.database import utcnow
-from forum.extensions import db
+from forum.core.database import utcnow
+from forum.core.extensions import db
 from forum.models import Theme
 from tests.conftest import count_queries
 

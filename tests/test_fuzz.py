@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import PanelQuestion, Theme
 from tests.conftest import Auth, Forms, csrf_from
 

@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import Post
 from search.whoosh_engine import index_root, searchers
 from tests.live_server import session, stop, wait_until_serving

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from forum import mailings, worker
-from forum.database import utcnow
-from forum.extensions import db
+from forum.core.database import utcnow
+from forum.core.extensions import db
 from forum.models import Mailing, PanelQuestion, Panelist, Post, Resource, Theme, Thread, User
 
 NEW_YORK = ZoneInfo("America/New_York")

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from forum.markup import ALLOWED_TAGS, MARKUP_VERSION, render_markdown
+from forum.core.markup import ALLOWED_TAGS, MARKUP_VERSION, render_markdown
 from tests.conftest import XSS_PAYLOADS
 
 # Families of attack, each written for this suite.
@@ -79,7 +79,7 @@ def test_no_html_comments_survive():
 
 
 def test_markup_version_is_stored_with_posts(app, make_user, make_theme, make_thread):
-    from forum.extensions import db
+    from forum.core.extensions import db
     from forum.models import Post
 
     make_theme()
@@ -89,7 +89,7 @@ def test_markup_version_is_stored_with_posts(app, make_user, make_theme, make_th
 
 
 def test_rerender_command_updates_stale_posts(app, runner, make_user, make_theme, make_thread):
-    from forum.extensions import db
+    from forum.core.extensions import db
     from forum.models import Post
 
     make_theme()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import User
 from tests.conftest import PASSWORD, Auth, Forms, csrf_from
 

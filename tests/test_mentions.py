@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from forum import worker
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.mentions import find, name_key
 from forum.models import User
 from tests.conftest import notifications_of, reply_as, signed_in_as

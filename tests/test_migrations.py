@@ -8,7 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Integer, func, inspect, select, text
 
 from forum import create_app, schema
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import Panelist, Post, Resource, Theme, User
 import search
 from tests.conftest import FAST_HASH

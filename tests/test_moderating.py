@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from forum import indexing, permissions
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import AuditEntry, PanelQuestion, Panelist, Post, Resource, Theme, Thread, User
 from tests.conftest import audit_actions, build_thread, count_queries, csrf_from
 
@@ -242,7 +242,7 @@ def test_hiding_needs_a_reason_and_happens_once(app, client, auth, forms, discus
 
 
 def test_a_deleted_post_cannot_be_hidden(app, client, auth, forms, discussion):
-    from forum.database import utcnow
+    from forum.core.database import utcnow
 
     with app.app_context():
         db.session.get(Post, discussion["reply"]).deleted_at = utcnow()

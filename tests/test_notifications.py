@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from forum import notify, worker
-from forum.database import utcnow
-from forum.extensions import db
+from forum.core.database import utcnow
+from forum.core.extensions import db
 from forum.models import Notification, OutgoingMail, PanelQuestion, Theme, User, Watch
 from tests.conftest import notifications_of, reply_as, signed_in_as
 

@@ -6,7 +6,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import Notification, Post, Thread, User, Watch
 from tests.conftest import PASSWORD
 

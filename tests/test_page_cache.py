@@ -10,9 +10,10 @@ from datetime import timedelta
 
 import pytest
 
-from forum import freshness, heartbeat, page_cache, posting, timefmt
-from forum.database import recorded_statements, utcnow
-from forum.extensions import db
+from forum import freshness, heartbeat, page_cache, posting
+from forum.core import timefmt
+from forum.core.database import recorded_statements, utcnow
+from forum.core.extensions import db
 from forum.models import PanelQuestion, Post, Theme, Thread, User
 from tests.conftest import reply_as, signed_in_as
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from forum import emails, tokens, worker
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import OutgoingMail, User
 from tests.conftest import PASSWORD, Auth, Forms, csrf_from
 

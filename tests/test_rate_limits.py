@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import OutgoingMail
 from tests.conftest import PASSWORD, Forms, csrf_from
 

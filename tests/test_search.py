@@ -16,8 +16,8 @@ from whoosh import query as whoosh_query
 
 import search
 from forum import posting
-from forum.database import WRITE_LOCK_KEY
-from forum.extensions import db
+from forum.core.database import WRITE_LOCK_KEY
+from forum.core.extensions import db
 from forum.models import Post, SearchOutbox, Theme, Thread, User
 from tests.conftest import results
 
@@ -223,7 +223,7 @@ def test_edit_delete_hide_reach_the_index(app, client, auth, forms, make_user, m
 
 def test_hidden_posts_never_appear_even_in_counts(app, client, archive):
     from forum import indexing
-    from forum.database import utcnow
+    from forum.core.database import utcnow
 
     with app.test_request_context():
         post = db.session.get(Post, archive[4])
@@ -236,7 +236,7 @@ def test_hidden_posts_never_appear_even_in_counts(app, client, archive):
 
 
 def test_a_hidden_post_not_yet_synced_is_still_not_shown(app, client, archive):
-    from forum.database import utcnow
+    from forum.core.database import utcnow
 
     with app.app_context():
         db.session.get(Post, archive[4]).hidden_at = utcnow()  # no outbox row: index is stale
@@ -437,7 +437,7 @@ COUNTED_QUERIES = ["makerspaces", "time", "schedule -master", "makerspace OR coa
 def test_counts_from_bitmaps_agree_with_whoosh_across_segments_and_deletions(app, client, archive):
     """Totals come from cached per-segment bitmaps: they must equal Whoosh's own walk of the matches."""
     from forum import indexing
-    from forum.database import utcnow
+    from forum.core.database import utcnow
     from search.whoosh_engine import docsets, querying
     from search.whoosh_engine import index_root
     from search.whoosh_engine import searchers

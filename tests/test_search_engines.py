@@ -41,7 +41,7 @@ def test_the_postgres_engine_refuses_a_database_that_is_not_postgresql(tmp_path)
 # share is tested on both in tests/test_search.py.
 
 def _count(app, sql: str) -> int:
-    from forum.extensions import db
+    from forum.core.extensions import db
 
     with app.app_context():
         return db.session.execute(db.text(sql)).scalar()
@@ -55,8 +55,8 @@ def _found(client, words: str) -> str:
 def test_a_post_and_its_search_document_commit_together(app, client, auth, forms, make_user, make_theme,
                                                         make_thread):
     from forum import posting
-    from forum.database import recorded_statements
-    from forum.extensions import db
+    from forum.core.database import recorded_statements
+    from forum.core.extensions import db
     from forum.models import Thread, User
 
     assert app.config["SEARCH_BACKEND"] == "postgres"
@@ -85,7 +85,7 @@ def test_a_post_and_its_search_document_commit_together(app, client, auth, forms
 def test_switching_to_the_postgres_engine_builds_its_documents_at_init_db(app, client, runner, make_user,
                                                                           make_theme, make_thread):
     """A forum that searched with Whoosh on PostgreSQL: its posts have no documents until a rebuild."""
-    from forum.extensions import db
+    from forum.core.extensions import db
 
     make_user()
     make_theme()
@@ -105,7 +105,7 @@ def test_switching_to_the_postgres_engine_builds_its_documents_at_init_db(app, c
 @pytest.mark.postgres_only
 def test_a_search_past_its_time_limit_is_stopped_with_a_message(app, client, make_user, make_theme,
                                                                 make_thread):
-    from forum.extensions import db
+    from forum.core.extensions import db
 
     make_user()
     make_theme()
@@ -139,7 +139,7 @@ def test_a_rebuild_swaps_in_new_documents_while_search_answers_from_the_old(app,
     """Old and new terms don't mix (an analyser change): searches use the old documents until the swap,
     and what members write meanwhile reaches both."""
     from forum import posting
-    from forum.extensions import db
+    from forum.core.extensions import db
     from forum.models import Post, Theme, User
     from search.postgres_engine import writing
 
@@ -184,8 +184,8 @@ def test_a_rebuild_swaps_in_new_documents_while_search_answers_from_the_old(app,
 
 @pytest.mark.postgres_only
 def test_one_rebuild_at_a_time(app, runner, make_user, make_theme, make_thread):
-    from forum.database import read_transaction
-    from forum.extensions import db
+    from forum.core.database import read_transaction
+    from forum.core.extensions import db
     from search.postgres_engine import writing
 
     make_user()
@@ -240,7 +240,7 @@ def test_an_index_from_an_earlier_analyser_answers_until_a_rebuild_and_says_so(
 
 @pytest.mark.postgres_only
 def test_a_very_broad_search_is_estimated_and_ranks_its_newest_matches(app, client, archive, monkeypatch):
-    from forum.extensions import db
+    from forum.core.extensions import db
     from forum.models import Post
     from search.postgres_engine import querying
     from tests.conftest import results
@@ -271,7 +271,7 @@ def test_estimated_counts_read_as_two_significant_figures():
 
 @pytest.mark.postgres_only
 def test_the_benchmark_times_the_statements_a_search_sends_did_you_mean_included(app, client, archive):
-    from forum.database import read_transaction
+    from forum.core.database import read_transaction
     from search.request import SearchRequest
 
     assert "Did you mean" in _found(client, "colaboration")
@@ -285,7 +285,7 @@ def test_the_benchmark_times_the_statements_a_search_sends_did_you_mean_included
 
 @pytest.mark.postgres_only
 def test_a_narrow_search_finds_its_matches_once_and_pages_them_by_key(app, client, archive):
-    from forum.database import read_transaction
+    from forum.core.database import read_transaction
     from search.request import SearchRequest
     from tests.conftest import results
 

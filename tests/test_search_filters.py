@@ -9,7 +9,7 @@ import pytest
 
 import search
 from forum import posting
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import Post, Theme, User
 from tests.conftest import results
 

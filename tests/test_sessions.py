@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 
 from forum import create_app
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import AuditEntry
 from tests.conftest import FAST_HASH, Auth, Forms
 
@@ -43,7 +43,7 @@ def test_an_idle_session_expires_but_a_remembered_one_lasts(app, make_user, monk
     Auth(Forms(remembered)).login(remember="y")
     assert signed_in(plain) and signed_in(remembered)
     later = time.time() + 13 * 3600  # past the 12 hours a session may sit idle
-    monkeypatch.setattr("forum.security.time.time", lambda: later)
+    monkeypatch.setattr("forum.core.security.time.time", lambda: later)
     assert not signed_in(plain)
     assert signed_in(remembered)  # its remember cookie signs it in again, for 14 idle days
     assert app.config["REMEMBER_COOKIE_DURATION"].days == 14

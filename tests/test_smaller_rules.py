@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from forum.database import utcnow
-from forum.extensions import db
-from forum.markup import render_markdown
+from forum.core.database import utcnow
+from forum.core.extensions import db
+from forum.core.markup import render_markdown
 from forum.models import PanelQuestion, Theme, Thread, User
 from tests.conftest import PASSWORD
 

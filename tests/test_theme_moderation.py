@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from forum.database import utcnow
-from forum.extensions import db
+from forum.core.database import utcnow
+from forum.core.extensions import db
 from forum.models import Panelist, Resource, Theme, Thread
 
 THEME = {

@@ -28,8 +28,8 @@ import pytest
 from PIL import Image
 
 from forum import mailings
-from forum.database import utcnow
-from forum.extensions import db
+from forum.core.database import utcnow
+from forum.core.extensions import db
 from forum.models import Notification, OutgoingMail, PanelQuestion, Post, Thread, User, Watch
 from tests.conftest import PASSWORD
 from tests.live_server import session, stop, wait_until_serving

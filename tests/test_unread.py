@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import ThreadRead
 from tests.conftest import csrf_from, signed_in_as
 

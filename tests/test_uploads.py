@@ -10,7 +10,7 @@ from PIL import Image
 from sqlalchemy import func, select
 from werkzeug.test import EnvironBuilder
 
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import Post, Upload, UploadContent
 from tests.conftest import PASSWORD, audit_actions, csrf_from
 
@@ -408,7 +408,7 @@ def test_a_moderator_deletes_a_file_a_post_shows_and_it_is_audited(app, client, 
 
 def test_the_database_store_serves_ranges_and_revalidations_in_chunks(app, client, store, member, monkeypatch):
     """A PDF from the database: the whole of it a chunk a statement, a range, a 304 without reading it."""
-    from forum.database import recorded_statements
+    from forum.core.database import recorded_statements
     from forum.upload_stores import DatabaseStore
 
     # Smaller chunks than served (256 KB), so that a file the test client sends from memory has several.

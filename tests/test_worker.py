@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import search
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import PanelQuestion, SearchOutbox
 from tests.conftest import Auth, Forms
 

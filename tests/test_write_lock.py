@@ -12,8 +12,8 @@ import time
 import pytest
 from sqlalchemy import event, text
 
-from forum.database import WRITE_LOCK_KEY
-from forum.extensions import db
+from forum.core.database import WRITE_LOCK_KEY
+from forum.core.extensions import db
 from forum.models import Post, Thread
 from tests.conftest import Auth, Forms, csrf_from
 

@@ -14,7 +14,7 @@ from typing import Callable
 
 from sqlalchemy import select
 
-from ..extensions import db
+from ..core.extensions import db
 from ..models import Theme, User
 from ..models.discussions import SEGMENT_WIDTH
 from . import records

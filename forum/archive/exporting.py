@@ -15,8 +15,8 @@ from typing import Iterable, Iterator, TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..database import read_transaction
-from ..extensions import db
+from ..core.database import read_transaction
+from ..core.extensions import db
 from ..models import PanelQuestion, Post, Theme, Thread, User
 from .checking import FORMAT
 from .fields import format_time

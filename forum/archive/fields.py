@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from ..text import clean_line, clean_text
+from ..core.text import clean_line, clean_text
 
 # Enough to fix a file by; past this only the count grows, so a broken
 # million-post file cannot fill memory with messages.

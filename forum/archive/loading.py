@@ -17,9 +17,9 @@ from typing import Callable
 from sqlalchemy import func, insert, select
 
 from .. import freshness
-from ..database import continue_ids_after_explicit_ones, defer_foreign_keys, utcnow
-from ..extensions import db
-from ..markup import render_markdown
+from ..core.database import continue_ids_after_explicit_ones, defer_foreign_keys, utcnow
+from ..core.extensions import db
+from ..core.markup import render_markdown
 from ..models import PanelQuestion, Panelist, Post, Resource, Theme, Thread, User
 from ..models.discussions import path_segment
 from ..models.users import new_session_token

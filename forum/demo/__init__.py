@@ -23,7 +23,7 @@ import search
 from .. import archive
 from ..archive.fields import format_time
 from .. import freshness, uploads
-from ..extensions import db
+from ..core.extensions import db
 from ..models import AuditEntry, PanelQuestion, Post, Report, Theme, Thread, User
 from ..passwords import hash_password
 

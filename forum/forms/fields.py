@@ -9,8 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import FileField
 from wtforms.validators import ValidationError
 
-from ..errors import abort_with
-from ..text import clean_line, clean_text
+from ..core.errors import abort_with
+from ..core.text import clean_line, clean_text
 
 
 class FormWithFile(FlaskForm):

@@ -5,7 +5,7 @@ from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectF
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from ..models import ROLES
-from ..timefmt import DATE_ORDERS, zone_names
+from ..core.timefmt import DATE_ORDERS, zone_names
 from .fields import NewPassword, display_name_field, lower_email, strip_line, strip_text
 
 

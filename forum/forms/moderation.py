@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from ..database import MAX_ID
+from ..core.database import MAX_ID
 from ..moderating import REASON_MAX
 from .fields import strip_line
 

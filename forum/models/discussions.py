@@ -8,8 +8,8 @@ from sqlalchemy import Boolean, Index, String, Text, and_
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, reference, utcnow
-from ..extensions import db
+from ..core.database import UTCDateTime, reference, utcnow
+from ..core.extensions import db
 
 if TYPE_CHECKING:
     from .themes import Theme

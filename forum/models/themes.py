@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, reference, utcnow
-from ..extensions import db
+from ..core.database import UTCDateTime, reference, utcnow
+from ..core.extensions import db
 
 if TYPE_CHECKING:
     from .discussions import Thread

@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..database import UTCDateTime, reference, utcnow
-from ..extensions import db
+from ..core.database import UTCDateTime, reference, utcnow
+from ..core.extensions import db
 
 
 class ThreadRead(db.Model):

@@ -8,8 +8,8 @@ from flask_login import UserMixin
 from sqlalchemy import String, Text, func, true
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
-from ..database import UTCDateTime, utcnow
-from ..extensions import db
+from ..core.database import UTCDateTime, utcnow
+from ..core.extensions import db
 from ..mentions import name_key
 
 ROLES = ("member", "moderator", "admin")
@@ -54,7 +54,7 @@ class User(UserMixin, db.Model):
     # False: their school or organisation and location are shown to nobody but themselves and admins.
     show_affiliation: Mapped[bool] = mapped_column(default=True, server_default=true())
     # How this member reads dates: a zone name (America/Chicago) and "month-first" or
-    # "day-first" (forum.timefmt); None: the community's (DISPLAY_TIMEZONE, DATE_ORDER).
+    # "day-first" (forum.core.timefmt); None: the community's (DISPLAY_TIMEZONE, DATE_ORDER).
     time_zone: Mapped[str | None] = mapped_column(String(64))
     date_order: Mapped[str | None] = mapped_column(String(16))
     # When the last notification email was composed: the next waits NOTIFICATION_EMAIL_MINUTES.

@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from .. import accounts, audit, mailer, tokens
-from ..extensions import db
+from ..core.extensions import db
 from ..forms.members import RoleForm
 from ..models import User
-from ..pagination import page_arg
+from ..core.pagination import page_arg
 from ..permissions import require
 from .lookups import searched_members
 

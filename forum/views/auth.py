@@ -8,7 +8,7 @@ from .. import accounts, throttle, tokens
 from ..forms.auth import ForgotPasswordForm, JoinForm, LoginForm
 from ..forms.members import NewPasswordForm
 from ..forms.fields import check_password_strength
-from ..security import form_checks_csrf, safe_next
+from ..core.security import form_checks_csrf, safe_next
 
 bp = Blueprint("auth", __name__)
 

@@ -8,12 +8,12 @@ from flask import abort, current_app, request
 from flask_login import current_user
 
 from .. import directory_search, reading, themes
-from ..database import id_from
-from ..extensions import db
+from ..core.database import id_from
+from ..core.extensions import db
 from ..models import Post, Theme, Thread
-from ..pagination import page_arg
+from ..core.pagination import page_arg
 from ..permissions import may
-from ..text import clean_line
+from ..core.text import clean_line
 
 
 def id_arg(name: str) -> int | None:

@@ -4,17 +4,18 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import accounts, directory_search, reading, throttle, timefmt, tokens, watching
-from ..database import utcnow
-from ..extensions import db, login_manager
+from .. import accounts, directory_search, reading, throttle, tokens, watching
+from ..core import timefmt
+from ..core.database import utcnow
+from ..core.extensions import db, login_manager
 from ..forms.members import DatesForm, DeleteAccountForm, EmailChangeForm, EmptyForm, PasswordForm, ProfileForm
 from ..member_data import member_data
 from ..forms.notifications import EmailSettingsForm
 from ..models import User
 from ..permissions import may
-from ..security import form_checks_csrf
+from ..core.security import form_checks_csrf
 from .lookups import searched_members
-from ..text import clean_line
+from ..core.text import clean_line
 
 bp = Blueprint("members", __name__)
 

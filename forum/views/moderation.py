@@ -6,19 +6,20 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_login import current_user
 from markupsafe import Markup
 
-from .. import audit, moderating, panel, reports, themes, timefmt, uploads
-from ..database import READ_ONLY_METHODS
-from ..extensions import db, login_manager
+from .. import audit, moderating, panel, reports, themes, uploads
+from ..core import timefmt
+from ..core.database import READ_ONLY_METHODS
+from ..core.extensions import db, login_manager
 from ..forms.members import EmptyForm
 from ..forms.moderation import HideForm, MoveThreadForm
 from ..forms.panel import PasteForm, QuestionForm, ReorderForm, SpreadForm
 from ..forms.themes import NewThemeForm, PanelistForm, ResourceForm, ThemeForm
 from ..models import PanelQuestion, Panelist, Post, Resource, Theme, Thread, User
 from ..models.panel import PUBLISHED
-from ..pagination import page_arg
+from ..core.pagination import page_arg
 from ..panel_paste import digest
 from ..permissions import require
-from ..security import form_checks_csrf
+from ..core.security import form_checks_csrf
 from ..urls import post_url, redirect_once_committed, upload_url
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderate")

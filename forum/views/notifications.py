@@ -6,13 +6,13 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_login import current_user, login_required
 
 from .. import mailings, notify, tokens, watching
-from ..database import write_transaction
-from ..extensions import db
+from ..core.database import write_transaction
+from ..core.extensions import db
 from ..forms.members import EmptyForm
 from ..forms.notifications import WatchForm
 from ..models import Notification
-from ..pagination import page_arg
-from ..security import safe_next, signed_link
+from ..core.pagination import page_arg
+from ..core.security import safe_next, signed_link
 from ..urls import thread_url
 from .lookups import get_theme_or_404, get_thread_or_404
 

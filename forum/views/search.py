@@ -12,7 +12,7 @@ from search.documents import plain_text
 
 from .. import indexing, reading, themes
 from ..models import Theme, Thread
-from ..pagination import page_arg
+from ..core.pagination import page_arg
 from ..permissions import may
 from .lookups import id_arg
 

@@ -5,12 +5,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_login import current_user
 
 from .. import freshness, ical, panel, posting, reading, themes, throttle, tracking, watching
-from ..database import locks_when_needed, utcnow
-from ..extensions import db
+from ..core.database import locks_when_needed, utcnow
+from ..core.extensions import db
 from ..forms.discussions import ThreadForm
 from ..page_cache import cached_page
 from ..permissions import may, why_not
-from ..security import form_checks_csrf, takes_files
+from ..core.security import form_checks_csrf, takes_files
 from ..urls import redirect_once_committed
 from .composing import POSTING_TOO_FAST, attach_from_form, render_preview
 from .lookups import get_theme_or_404

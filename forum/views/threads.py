@@ -8,16 +8,17 @@ from flask_login import current_user, login_required
 import search
 from search.documents import plain_text
 
-from .. import freshness, moderating, panel, posting, reading, reports, throttle, timefmt, tracking, watching
-from ..database import id_from, locks_when_needed
-from ..extensions import db
+from .. import freshness, moderating, panel, posting, reading, reports, throttle, tracking, watching
+from ..core import timefmt
+from ..core.database import id_from, locks_when_needed
+from ..core.extensions import db
 from ..forms.discussions import EditForm, ReplyForm, ReportForm
 from ..forms.moderation import HideForm
 from ..models import Post, Thread
 from ..page_cache import cached_page
-from ..pagination import page_arg
+from ..core.pagination import page_arg
 from ..permissions import LOG_IN, may, require, why_not
-from ..security import form_checks_csrf, takes_files
+from ..core.security import form_checks_csrf, takes_files
 from ..urls import post_url, redirect_once_committed, thread_url
 from .composing import (POSTING_TOO_FAST, PREVIEWING_TOO_FAST, attach_from_form, preview_allowed, preview_html,
                         render_preview)

@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 from .. import upload_stores, uploads
 from ..forms.members import EmptyForm
 from ..permissions import require, why_not
-from ..security import takes_files
-from ..timefmt import Clock
+from ..core.security import takes_files
+from ..core.timefmt import Clock
 from ..urls import upload_url
 
 bp = Blueprint("uploads", __name__)

@@ -30,8 +30,8 @@ from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from forum.database import recorded_statements
-from forum.extensions import db
+from forum.core.database import recorded_statements
+from forum.core.extensions import db
 
 from .. import parsing, snippets
 from ..request import MAX_PAGE, PER_PAGE, Hit, SearchRequest, SearchResults, SearchTimedOut

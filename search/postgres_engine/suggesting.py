@@ -10,7 +10,7 @@ from typing import Callable
 
 from sqlalchemy import text
 
-from forum.extensions import db
+from forum.core.extensions import db
 
 from .. import spelling
 from ..request import respell

@@ -25,8 +25,8 @@ from typing import Callable
 from sqlalchemy import bindparam, delete, text
 from sqlalchemy.dialects.postgresql import ARRAY, INTEGER, TEXT
 
-from forum.database import read_transaction
-from forum.extensions import db
+from forum.core.database import read_transaction
+from forum.core.extensions import db
 from forum.models import SearchOutbox
 
 from .. import analysis, documents, outbox
@@ -175,7 +175,7 @@ def rebuild(progress: Callable[[int], None] | None = None, batch_size: int = 200
     """
     with db.engine.connect() as holder:  # a session-level lock needs one connection throughout
         # The holder only reads: were it to begin as a writer it would hold
-        # forum's write lock (forum.database) that every batch below waits for.
+        # forum's write lock (forum.core.database) that every batch below waits for.
         with read_transaction():
             taken = holder.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": REBUILD_LOCK_KEY})
             holder.commit()

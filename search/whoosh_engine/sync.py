@@ -15,8 +15,8 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from whoosh.writing import LockError
 
-from forum.database import read_transaction
-from forum.extensions import db
+from forum.core.database import read_transaction
+from forum.core.extensions import db
 from forum.models import Post, SearchOutbox
 
 from .. import documents, outbox

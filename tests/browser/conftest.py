@@ -13,7 +13,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from forum import create_app, posting
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import Theme, User
 from forum.passwords import hash_password
 import search
@@ -101,7 +101,7 @@ def discussion(live_app):
     """An open theme with a thread: opening post, a reply, and a reply to that."""
     from datetime import timedelta
 
-    from forum.database import utcnow
+    from forum.core.database import utcnow
 
     with live_app.test_request_context():
         people = [User(email=f"{key}@example.org", display_name=name, password_hash=hash_password(PASSWORD))

@@ -99,7 +99,7 @@ def test_the_header_search_shows_its_whole_placeholder(browser, live_server, dem
 
 def test_on_a_phone_a_thread_starts_with_its_first_post_and_no_line_starts_with_a_dot(
         browser, live_server, live_app, demo_forum):
-    from forum.extensions import db
+    from forum.core.extensions import db
     from forum.models import Post, Thread, ThreadRead, User
 
     with live_app.app_context():  # a member who read the start of this month's discussion: every control shows

@@ -43,7 +43,7 @@ def test_layout_fits_a_phone(browser, live_server):
 
 
 def test_log_out_on_a_shared_computer_with_keep_me_logged_in(page, live_app):
-    from forum.extensions import db
+    from forum.core.extensions import db
     from forum.models import User
     from forum.passwords import hash_password
 

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from forum import posting
-from forum.extensions import db
+from forum.core.extensions import db
 from forum.models import Post, User
 from tests.conftest import PASSWORD
 from tests.browser.conftest import log_in

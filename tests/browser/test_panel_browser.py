@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from forum.database import utcnow
-from forum.extensions import db
+from forum.core.database import utcnow
+from forum.core.extensions import db
 from forum.models import PanelQuestion, Post, Theme, User
 from forum.passwords import hash_password
 from tests.browser.conftest import log_in

@@ -113,7 +113,7 @@ def default_config(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         # "Keep me logged in" lasts 14 days from the last visit; without it, a
-        # session ends after 12 hours without a request (forum.security).
+        # session ends after 12 hours without a request (forum.core.security).
         # (Not REMEMBER_COOKIE_REFRESH_EACH_REQUEST: Flask-Login would then
         # give every session a remember cookie, ticked or not.)
         "REMEMBER_COOKIE_DURATION": timedelta(days=14),
