@@ -556,7 +556,8 @@ def digest_part(app, workdir: Path, members: int = DIGEST_MEMBERS) -> list[list]
 
     from sqlalchemy import delete, func, insert, select, update
 
-    from forum import mailer, mailings, posting
+    from forum.mail import mailer, mailings
+    from forum import posting
     from forum.core.database import utcnow
     from forum.core.extensions import db
     from forum.models import Mailing, OutgoingMail, Post, Theme, Thread, User

@@ -154,7 +154,8 @@ def set_password(email: str):
 @click.argument("email")
 def invite(email: str):
     """Email a member a link to choose a password (a reset link if they have one already)."""
-    from . import emails, mailer, tokens
+    from .mail import emails, mailer
+    from . import tokens
 
     user = _member(email)
     purpose = tokens.RESET if user.can_log_in else tokens.INVITATION
@@ -283,7 +284,7 @@ mail = AppGroup("mail", help="Outgoing email.")
 @mail.command("digest")
 def mail_digest():
     """Compose and send the digests (and other mailings) that are due: for a cron job, or by hand."""
-    from . import mailer, mailings
+    from .mail import mailer, mailings
 
     made = mailings.schedule()
     composed = 0

@@ -13,7 +13,7 @@ from . import uploads
 from .archive.exporting import post_marks, user_record
 from .archive.fields import format_time
 from .core.database import utcnow
-from .emails import absolute_url
+from .mail.emails import absolute_url
 from .core.extensions import db
 from .models import Post, Thread, User, Watch
 

@@ -15,7 +15,8 @@ from flask import current_app, g
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import joinedload
 
-from . import emails, mentions, watching
+from .mail import emails
+from . import mentions, watching
 from .core.database import utcnow
 from .core.extensions import db
 from .models import Notification, NotificationEvent, PanelQuestion, Post, Thread, User

@@ -25,7 +25,7 @@ def is_searchable(post: Post) -> bool:
 
     A theme's prepared facilitated discussion waits for the theme to open
     (forum.permissions); the worker marks the theme for indexing then
-    (forum.mailings.schedule).
+    (forum.mail.mailings.schedule).
     """
     if not post.is_visible:
         return False

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from forum import mailings, worker
+from forum.mail import mailings
+from forum import worker
 from forum.core.database import utcnow
 from forum.core.extensions import db
 from forum.models import Mailing, PanelQuestion, Panelist, Post, Resource, Theme, Thread, User

@@ -6,7 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from forum import emails, tokens, worker
+from forum.mail import emails
+from forum import tokens, worker
 from forum.core.extensions import db
 from forum.models import OutgoingMail, User
 from tests.conftest import PASSWORD, Auth, Forms, csrf_from

@@ -101,7 +101,8 @@ def test_common_passwords_are_refused(app, client, forms, password):
 
 
 def test_a_prepared_discussion_is_found_by_search_only_once_its_theme_opens(app, client, make_user, make_theme):
-    from forum import mailings, themes, worker
+    from forum.mail import mailings
+    from forum import themes, worker
 
     moderator = make_user(email="mod@example.org", display_name="Rosa Delgado", role="moderator")
     make_theme(slug="next-month", state="upcoming")

@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 import pytest
 from PIL import Image
 
-from forum import mailings
+from forum.mail import mailings
 from forum.core.database import utcnow
 from forum.core.extensions import db
 from forum.models import Notification, OutgoingMail, PanelQuestion, Post, Thread, User, Watch

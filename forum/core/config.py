@@ -127,7 +127,7 @@ def default_config(instance_path: str) -> dict:
         # The public address of the forum: links in emails start with it. Never
         # taken from a request's Host header, which a reset link must not trust.
         "SITE_URL": "http://127.0.0.1:5000",
-        # Outgoing mail (forum.mailer). With no MAIL_SERVER, messages are kept
+        # Outgoing mail (forum.mail.mailer). With no MAIL_SERVER, messages are kept
         # as .eml files in MAIL_FOLDER instead of being sent.
         "MAIL_SERVER": "",
         "MAIL_PORT": 25,

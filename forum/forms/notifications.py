@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
 
 from ..models.notifications import WATCH_LEVELS
-from ..mailings import DIGEST_CHOICES
+from ..mail.mailings import DIGEST_CHOICES
 from ..watching import LABELS
 
 

@@ -152,7 +152,7 @@ class Mailing(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))  # forum.mailings.KINDS
+    kind: Mapped[str] = mapped_column(String(20))  # forum.mail.mailings.KINDS
     theme_id: Mapped[int | None] = mapped_column(reference("themes.id", ondelete="CASCADE"))
     question_id: Mapped[int | None] = mapped_column(reference("panel_questions.id", ondelete="CASCADE"))
     period_start: Mapped[datetime | None] = mapped_column(UTCDateTime)

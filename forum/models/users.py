@@ -47,7 +47,7 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     # Email about notifications (batched, see forum.notify); one-click unsubscribe turns it off.
     email_notifications: Mapped[bool] = mapped_column(default=True)
-    # "none", "daily" or "weekly" (forum.mailings): what happened, for those who don't visit daily.
+    # "none", "daily" or "weekly" (forum.mail.mailings): what happened, for those who don't visit daily.
     digest: Mapped[str] = mapped_column(String(8), default="weekly")
     # The month's emails: a theme opens, a panel question is published, a week is left. Opt-in.
     month_emails: Mapped[bool] = mapped_column(default=False)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from .. import accounts, audit, mailer, tokens
+from .. import accounts, audit, tokens
+from ..mail import mailer
 from ..core.extensions import db
 from ..forms.members import RoleForm
 from ..models import User

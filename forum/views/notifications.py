@@ -5,7 +5,8 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_login import current_user, login_required
 
-from .. import mailings, notify, tokens, watching
+from ..mail import mailings
+from .. import notify, tokens, watching
 from ..core.database import write_transaction
 from ..core.extensions import db
 from ..forms.members import EmptyForm

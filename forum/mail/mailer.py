@@ -20,10 +20,10 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, or_, select, update
 
-from .core.database import utcnow
-from .core.extensions import db
-from .models import OutgoingMail
-from .models.notifications import FAILED, PENDING, SENT
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..models import OutgoingMail
+from ..models.notifications import FAILED, PENDING, SENT
 
 BATCH = 50
 FIRST_RETRY_SECONDS = 60

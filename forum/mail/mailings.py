@@ -12,7 +12,7 @@
 schedule() makes the Mailing rows whose time has come (idempotent by
 key); a published question makes its own in the publishing transaction.
 compose_batch() writes a mailing's messages into the mail outbox, a
-batch of members at a time; forum.mailer sends them.
+batch of members at a time; forum.mail.mailer sends them.
 """
 from __future__ import annotations
 
@@ -25,12 +25,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
-from . import emails, indexing, notify, themes
-from .core.database import utcnow
-from .core.extensions import db
-from .models import Mailing, PanelQuestion, Post, Theme, Thread, User
-from .models.panel import DISMISSED, PUBLISHED
-from .core.timefmt import Clock
+from . import emails
+from .. import indexing, notify, themes
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..models import Mailing, PanelQuestion, Post, Theme, Thread, User
+from ..models.panel import DISMISSED, PUBLISHED
+from ..core.timefmt import Clock
 
 DIGEST_DAILY, DIGEST_WEEKLY = "digest-daily", "digest-weekly"
 THEME_OPEN, QUESTION, CLOSING = "theme-open", "question", "closing"
@@ -209,7 +210,7 @@ def _upcoming() -> tuple[str, str, str] | None:
 
 
 def _theme_open(theme: Theme) -> Content:
-    from .themes import facilitated_thread
+    from ..themes import facilitated_thread
 
     kickoff = facilitated_thread(theme)
     opening = db.session.scalar(select(Post).where(Post.thread_id == kickoff.id, Post.parent_id.is_(None))) \

@@ -1,7 +1,7 @@
 """Composing emails: templates in templates/email/, one row in the mail outbox per message.
 
 Messages are composed where the change happens (a reset request) or by
-the worker (notifications), and sent by the worker (forum.mailer), never
+the worker (notifications), and sent by the worker (forum.mail.mailer), never
 inside a request. Links are absolute and start with SITE_URL: a request's
 Host header, which anyone can set, never makes a link in an email.
 """
@@ -12,10 +12,10 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from . import tokens
-from .core.extensions import db
-from .models import OutgoingMail, User
-from .core.text import clean_line
+from .. import tokens
+from ..core.extensions import db
+from ..models import OutgoingMail, User
+from ..core.text import clean_line
 
 SUBJECT_MAX = 200
 
