@@ -7,7 +7,8 @@ from flask import Flask
 
 import search
 
-from . import cli, freshness, indexing, page_cache, schema, upload_stores, uploads
+from . import cli, freshness, indexing, page_cache, schema
+from .uploads import stores as upload_stores, files as uploads
 from .core import errors, security, timefmt
 from .core.config import load_config
 from .core.database import IdConverter, configure_database
@@ -68,7 +69,8 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import admin, auth, feeds, members, moderation, notifications, search, themes, threads, uploads
+    from .views import admin, auth, feeds, members, moderation, notifications, search, themes, threads
+    from .uploads import views as uploads
 
     for module in (themes, threads, search, auth, members, moderation, admin, notifications, feeds, uploads):
         app.register_blueprint(module.bp)

@@ -404,7 +404,7 @@ uploads_group = AppGroup("uploads", help="Attached files, and where their bytes 
               help="The store to copy every file into.")
 def uploads_copy(target: str):
     """Copy every attached file from the store in use into another, before UPLOAD_STORE names it."""
-    from . import upload_stores
+    from .uploads import stores as upload_stores
 
     if target == current_app.config["UPLOAD_STORE"]:
         raise click.ClickException(f"UPLOAD_STORE is {target!r} already: name the store to copy into.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from . import uploads
+from .uploads import files as uploads
 from .archive.exporting import post_marks, user_record
 from .archive.fields import format_time
 from .core.database import utcnow

@@ -12,7 +12,7 @@ Logins, fitted to schools, where a whole building shares one address:
   passwords are refused as throttled, while a right password for an
   account that is not itself throttled still gets in.
 Other costly actions have plain limits (the RATE_LIMITS setting, see
-forum/config.py): attempts per key within a window, then 429 until older
+forum/core/config.py): attempts per key within a window, then 429 until older
 attempts leave the window.
 """
 from __future__ import annotations

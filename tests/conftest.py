@@ -57,7 +57,7 @@ def _close_every_engine():
 
 def pytest_configure(config):
     # Each test's forum is one app server, its worker processes included: Whoosh beside
-    # PostgreSQL is allowed (forum/config.py refuses it otherwise).
+    # PostgreSQL is allowed (forum/core/config.py refuses it otherwise).
     os.environ.setdefault("FLASK_SINGLE_SERVER", "true")
 
 

@@ -180,7 +180,7 @@ def test_read_transaction_is_deferred_outside_requests(app):
 
 
 def test_the_readme_documents_every_setting():
-    """The settings table in the README names every default of forum/config.py, and nothing else."""
+    """The settings table in the README names every default of forum/core/config.py, and nothing else."""
     from pathlib import Path
 
     from forum.core.config import default_config

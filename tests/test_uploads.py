@@ -36,7 +36,7 @@ def phone_photo() -> bytes:
 
 @pytest.fixture(params=["folder", "database"])
 def store(request, app):
-    """Tests of keeping, serving and deleting run on each store (forum/upload_stores.py)."""
+    """Tests of keeping, serving and deleting run on each store (forum/uploads/stores.py)."""
     app.config["UPLOAD_STORE"] = request.param
     return request.param
 
@@ -409,7 +409,7 @@ def test_a_moderator_deletes_a_file_a_post_shows_and_it_is_audited(app, client, 
 def test_the_database_store_serves_ranges_and_revalidations_in_chunks(app, client, store, member, monkeypatch):
     """A PDF from the database: the whole of it a chunk a statement, a range, a 304 without reading it."""
     from forum.core.database import recorded_statements
-    from forum.upload_stores import DatabaseStore
+    from forum.uploads.stores import DatabaseStore
 
     # Smaller chunks than served (256 KB), so that a file the test client sends from memory has several.
     monkeypatch.setattr(DatabaseStore, "CHUNK", 64 * 1024)

@@ -89,23 +89,23 @@ def default_config(instance_path: str) -> dict:
         # How dates read: "month-first" (December 23, 2026, as US date pickers write
         # them) or "day-first" (23 December 2026). Members may choose their own.
         "DATE_ORDER": "month-first",
-        # Images and PDFs attached to posts (forum/uploads.py): files in UPLOAD_FOLDER,
+        # Images and PDFs attached to posts (forum/uploads/files.py): files in UPLOAD_FOLDER,
         # each at most UPLOAD_MAX_BYTES as sent, and UPLOAD_QUOTA_BYTES in all per member.
         # Images are re-encoded, at most UPLOAD_IMAGE_MAX_SIDE pixels wide or high.
         # "folder": files in UPLOAD_FOLDER (one machine); "database": in the forum's
-        # database, which every app server shares (forum/upload_stores.py).
+        # database, which every app server shares (forum/uploads/stores.py).
         "UPLOAD_STORE": "folder",
         "UPLOAD_FOLDER": str(instance / "uploads"),
         "UPLOAD_MAX_BYTES": 8 * 1024 * 1024,
         "UPLOAD_QUOTA_BYTES": 200 * 1024 * 1024,
         # A JPEG is decoded at a fraction of its size, so it may have UPLOAD_MAX_PIXELS;
         # the others (and a progressive JPEG's coefficients) are decoded whole, so their
-        # caps are lower (forum/uploads.py, _check_pixels, says what each cap costs).
+        # caps are lower (forum/uploads/files.py, _check_pixels, says what each cap costs).
         "UPLOAD_MAX_PIXELS": 50_000_000,
         "UPLOAD_MAX_PIXELS_BY_FORMAT": {"PNG": 16_000_000, "GIF": 16_000_000, "WEBP": 9_000_000,
                                         "progressive JPEG": 16_000_000},
         "UPLOAD_IMAGE_MAX_SIDE": 2560,
-        # Any request's body; a form that carries a file may add UPLOAD_MAX_BYTES (forum/security.py).
+        # Any request's body; a form that carries a file may add UPLOAD_MAX_BYTES (forum/core/security.py).
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 512 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -24,7 +24,7 @@ from .text import without_bidi_overrides
 
 # 2: @mentions of members become links to their profiles.
 # 3: bidi override, embedding and isolate characters are dropped.
-# 4: images attached to posts (forum/uploads.py) are shown; any other image is a link.
+# 4: images attached to posts (forum/uploads/files.py) are shown; any other image is a link.
 MARKUP_VERSION = 4
 
 ALLOWED_TAGS = frozenset(
@@ -45,7 +45,7 @@ _FOOTNOTE_ID = re.compile(r"^fn(ref)?-[a-z0-9]{8}-\d{1,4}(:\d{1,4})?$")
 _FOOTNOTE_HREF = re.compile(r"^#fn(ref)?-[a-z0-9]{8}-\d{1,4}(:\d{1,4})?$")
 _ABSOLUTE_HREF = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 _MEMBER_HREF = re.compile(r"^/members/\d{1,12}$")  # a mention: a member's profile, a page anyone may read
-# Files members attached, served by this site (forum/views/uploads.py): the only images a post shows,
+# Files members attached, served by this site (forum/uploads/views.py): the only images a post shows,
 # so that no post can load a tracking pixel or a huge picture from elsewhere.
 _UPLOAD_IMAGE = re.compile(r"^/uploads/[A-Za-z0-9_-]{16,32}\.(jpg|png)$")
 _UPLOAD_FILE = re.compile(r"^/uploads/[A-Za-z0-9_-]{16,32}\.(jpg|png|pdf)$")

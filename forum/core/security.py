@@ -62,7 +62,7 @@ def signed_link(view: F) -> F:
 
 
 def takes_files(view: F) -> F:
-    """Mark a view whose form may carry an attached file (forum/uploads.py checks it).
+    """Mark a view whose form may carry an attached file (forum/uploads/files.py checks it).
 
     Such a request may be larger by a file's size; any other POST with a file is refused.
     Its form derives from forms.fields.FormWithFile, which refuses a file sent as a text field.

@@ -22,7 +22,8 @@ import search
 
 from .. import archive
 from ..archive.fields import format_time
-from .. import freshness, uploads
+from .. import freshness
+from ..uploads import files as uploads
 from ..core.extensions import db
 from ..models import AuditEntry, PanelQuestion, Post, Report, Theme, Thread, User
 from ..passwords import hash_password

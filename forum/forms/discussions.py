@@ -12,7 +12,7 @@ class PostForm(FormWithFile):
     # Length and emptiness are checked by forum.posting, so the messages
     # are the same wherever a post is written.
     body = TextAreaField("Your reply")
-    # Checked by forum.uploads, from its content; kept files join the body as Markdown.
+    # Checked by forum.uploads.files, from its content; kept files join the body as Markdown.
     attachment = FileField("Attach an image or a PDF")
     preview = SubmitField("Preview")
     submit = SubmitField("Post reply")

@@ -1,4 +1,4 @@
-"""Files members attach to posts: images (re-encoded) and PDFs, kept where UPLOAD_STORE says (forum/upload_stores.py)."""
+"""Files members attach to posts: images (re-encoded) and PDFs, kept where UPLOAD_STORE says (forum/uploads/stores.py)."""
 from __future__ import annotations
 
 from datetime import datetime

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from .. import posting, throttle, uploads
+from .. import posting, throttle
+from ..uploads import files as uploads
 from ..permissions import why_not
 from ..urls import upload_url
 

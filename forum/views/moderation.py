@@ -6,7 +6,8 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_login import current_user
 from markupsafe import Markup
 
-from .. import audit, moderating, panel, reports, themes, uploads
+from .. import audit, moderating, panel, reports, themes
+from ..uploads import files as uploads
 from ..core import timefmt
 from ..core.database import READ_ONLY_METHODS
 from ..core.extensions import db, login_manager

@@ -4,11 +4,11 @@ What a file is comes from its bytes, never its name or the browser's
 Content-Type. Images are decoded and written again by Pillow, so what is
 stored is pixels only: no camera, location or editing metadata, and
 nothing a browser could run. PDFs are kept as sent and only ever
-downloaded (forum/views/uploads.py), never shown inside the site.
+downloaded (forum/uploads/views.py), never shown inside the site.
 
 A file is named by a random key: the name a member gave it is kept for
 downloads, never used as a path. Its bytes are kept by the store
-UPLOAD_STORE names (forum/upload_stores.py): a folder on this machine, or
+UPLOAD_STORE names (forum/uploads/stores.py): a folder on this machine, or
 the database every app server shares.
 """
 from __future__ import annotations
@@ -26,18 +26,19 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import FileStorage
 
-from . import audit, throttle, upload_stores
-from .core.database import hold_write_lock
-from .core.extensions import db
-from .models import Post, Upload, User
-from .core.text import clean_line
+from .. import audit, throttle
+from . import stores as upload_stores
+from ..core.database import hold_write_lock
+from ..core.extensions import db
+from ..models import Post, Upload, User
+from ..core.text import clean_line
 
 IMAGE_FORMATS = frozenset({"JPEG", "PNG", "GIF", "WEBP"})
 ACCEPTED = "image/jpeg,image/png,image/gif,image/webp,application/pdf,.pdf"
 NAME_MAX = 120
 _PDF_MAGIC = b"%PDF-"
 _LINK_SPECIAL = re.compile(r"([\\\[\]*_`<>])")
-# An attached file's address as posts name it (forum/markup.py shows only these).
+# An attached file's address as posts name it (forum/core/markup.py shows only these).
 _FILE_IN_TEXT = re.compile(r"/uploads/([A-Za-z0-9_-]{16,32})\.(jpg|png|pdf)\b")
 
 

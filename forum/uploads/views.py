@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import upload_stores, uploads
+from . import stores as upload_stores, files as uploads
 from ..forms.members import EmptyForm
 from ..permissions import require, why_not
 from ..core.security import takes_files

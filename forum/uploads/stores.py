@@ -6,7 +6,7 @@
   written in the same transaction as the upload's row and served in
   chunks, so every app server has every file with no service to add.
 
-forum/uploads.py decides what is kept and counts the quota; a store only
+forum/uploads/files.py decides what is kept and counts the quota; a store only
 puts, serves and discards bytes.
 """
 from __future__ import annotations
@@ -23,8 +23,8 @@ from werkzeug.datastructures import ContentRange
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.http import is_resource_modified
 
-from .core.extensions import db
-from .models import Upload, UploadContent
+from ..core.extensions import db
+from ..models import Upload, UploadContent
 
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
 MAX_AGE = 86400
