@@ -260,11 +260,11 @@ def thread_page(app, thread_id: int, repeat: int) -> dict:
     from flask import render_template
     from flask_login import login_user
 
-    from forum import reading
+    from forum.discussions import reading
     from forum.core.database import recorded_statements
     from forum.core.extensions import db
     from forum.models import User
-    from forum.views.threads import thread_page_context
+    from forum.discussions.views import thread_page_context
 
     url = f"/threads/{thread_id}"
     user_id, cookie = reader(app)
@@ -458,7 +458,7 @@ def writing_part(app, workdir: Path, seconds: float) -> list[list]:
                         password_hash=hash_password(BENCH_PASSWORD)) for n in range(4)]
         db.session.add_all([theme, *writers])
         db.session.commit()
-        from forum import posting
+        from forum.discussions import posting
         thread = posting.start_thread(theme, writers[0], "Benchmark thread", "Opening post")
         thread_id, emails = thread.id, [w.email for w in writers]
     rows = []
@@ -557,7 +557,7 @@ def digest_part(app, workdir: Path, members: int = DIGEST_MEMBERS) -> list[list]
     from sqlalchemy import delete, func, insert, select, update
 
     from forum.mail import mailer, mailings
-    from forum import posting
+    from forum.discussions import posting
     from forum.core.database import utcnow
     from forum.core.extensions import db
     from forum.models import Mailing, OutgoingMail, Post, Theme, Thread, User

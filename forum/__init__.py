@@ -15,7 +15,7 @@ from .core.database import IdConverter, configure_database
 from .core.extensions import db, login_manager
 from .models import User
 from .permissions import may
-from .urls import ID_SLOT, address_parts, thread_url
+from .discussions.urls import ID_SLOT, address_parts, thread_url
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -69,7 +69,8 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import admin, auth, feeds, members, moderation, notifications, search, themes, threads
+    from .views import admin, auth, feeds, members, moderation, notifications, search, themes
+    from .discussions import views as threads
     from .uploads import views as uploads
 
     for module in (themes, threads, search, auth, members, moderation, admin, notifications, feeds, uploads):

@@ -8,7 +8,8 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from . import audit, indexing, posting, throttle, tokens
+from . import audit, indexing, throttle, tokens
+from .discussions import posting
 from .uploads import files as uploads
 from .mail import emails
 from .core import security

@@ -214,7 +214,7 @@ posts = AppGroup("posts", help="Maintenance of stored posts.")
 @click.option("--all", "everything", is_flag=True, help="Re-render every post, not only stale ones.")
 def rerender(everything: bool):
     """Re-render stored HTML after the Markdown or sanitising policy changed."""
-    from .posting import rerender_stale
+    from .discussions.posting import rerender_stale
     from .themes import rerender_blog_posts
 
     done = rerender_stale(everything=everything)

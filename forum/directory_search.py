@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 
 from .core.extensions import db
-from .mentions import name_key
+from .discussions.mentions import name_key
 from .models import User
 from .models.users import display_name_sort_key
 

@@ -16,7 +16,8 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from .mail import emails
-from . import mentions, watching
+from .discussions import mentions
+from . import watching
 from .core.database import utcnow
 from .core.extensions import db
 from .models import Notification, NotificationEvent, PanelQuestion, Post, Thread, User

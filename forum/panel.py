@@ -17,7 +17,8 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
-from . import audit, freshness, heartbeat, posting, themes
+from . import audit, freshness, heartbeat, themes
+from .discussions import posting
 from .mail import mailings
 from .core.database import utcnow, write_transaction
 from .core.extensions import db

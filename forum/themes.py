@@ -12,7 +12,7 @@ from .core.database import utcnow
 from .core.extensions import db
 from .core.markup import render_markdown
 from .models import Panelist, Post, Resource, Theme, Thread, User
-from .posting import new_post
+from .discussions.posting import new_post
 from .core.slugs import slugify
 from .core.timefmt import to_utc
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import select
 
 from forum.core.extensions import db
-from forum.mentions import name_key
+from forum.discussions.mentions import name_key
 from forum.models import Post, Theme, User
 from forum.models.themes import month_label
 

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from jinja2 import BytecodeCache
 
-from forum import create_app, indexing, posting
+from forum import create_app, indexing
+from forum.discussions import posting
 import search
 from forum.core.database import recorded_statements
 from forum.core.extensions import db
@@ -309,7 +310,7 @@ def kiln_thread(app, make_user, make_theme, make_thread):
 @pytest.fixture
 def make_thread(app):
     """Create a thread with an opening post directly; returns (thread_id, opening_post_id)."""
-    from forum import posting
+    from forum.discussions import posting
     from forum.models import Theme
 
     def make(slug, author_id, title="How do you find time?", body="Opening post body."):
@@ -324,7 +325,7 @@ def make_thread(app):
 @pytest.fixture
 def add_reply(app):
     """Add a reply directly (no HTTP); returns the new post id."""
-    from forum import posting
+    from forum.discussions import posting
     from forum.models import Post, Thread
 
     def add(thread_id, author_id, body="A reply.", parent_id=None):
@@ -426,7 +427,7 @@ def count_queries(app, client, url):
 
 def build_thread(app, thread_id, opening_id, authors, size):
     """A thread of `size` replies in a realistic shape, inserted directly."""
-    from forum import posting
+    from forum.discussions import posting
     from forum.models import User
 
     with app.test_request_context():

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bench.generate_archive import generate
-from forum import create_app, demo, posting
+from forum import create_app, demo
+from forum.discussions import posting
 from forum.core.extensions import db
 from forum.models import (PanelQuestion, Panelist, Post, Resource, SearchOutbox, Theme, Thread,
                           User)
@@ -560,7 +561,8 @@ def test_a_file_changed_between_the_passes_is_not_imported(app, tmp_path, make_u
 
 
 def test_a_failure_while_inserting_leaves_nothing_behind(app, tmp_path, make_user, monkeypatch):
-    from forum import archive as archive_io, post_rows
+    from forum import archive as archive_io
+    from forum.discussions import post_rows
     from forum.archive import loading
 
     make_user()

@@ -12,7 +12,8 @@ from tests.conftest import FAST_HASH
 
 def _write_replies(database_uri: str, thread_id: int, author_id: int, count: int, start) -> str:
     """A worker: its own app and connections, replying as fast as it can."""
-    from forum import create_app, posting
+    from forum import create_app
+    from forum.discussions import posting
     from forum.models import User
 
     app = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "PASSWORD_HASH_METHOD": FAST_HASH,

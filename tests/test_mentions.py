@@ -5,7 +5,7 @@ import pytest
 
 from forum import worker
 from forum.core.extensions import db
-from forum.mentions import find, name_key
+from forum.discussions.mentions import find, name_key
 from forum.models import User
 from tests.conftest import notifications_of, reply_as, signed_in_as
 

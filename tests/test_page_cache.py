@@ -10,7 +10,8 @@ from datetime import timedelta
 
 import pytest
 
-from forum import freshness, heartbeat, page_cache, posting
+from forum import freshness, heartbeat, page_cache
+from forum.discussions import posting
 from forum.core import timefmt
 from forum.core.database import recorded_statements, utcnow
 from forum.core.extensions import db

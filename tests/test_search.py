@@ -15,7 +15,7 @@ from sqlalchemy.pool import NullPool
 from whoosh import query as whoosh_query
 
 import search
-from forum import posting
+from forum.discussions import posting
 from forum.core.database import WRITE_LOCK_KEY
 from forum.core.extensions import db
 from forum.models import Post, SearchOutbox, Theme, Thread, User

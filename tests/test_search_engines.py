@@ -54,7 +54,7 @@ def _found(client, words: str) -> str:
 @pytest.mark.postgres_only
 def test_a_post_and_its_search_document_commit_together(app, client, auth, forms, make_user, make_theme,
                                                         make_thread):
-    from forum import posting
+    from forum.discussions import posting
     from forum.core.database import recorded_statements
     from forum.core.extensions import db
     from forum.models import Thread, User
@@ -138,7 +138,7 @@ def test_a_rebuild_swaps_in_new_documents_while_search_answers_from_the_old(app,
                                                                            make_theme, make_thread):
     """Old and new terms don't mix (an analyser change): searches use the old documents until the swap,
     and what members write meanwhile reaches both."""
-    from forum import posting
+    from forum.discussions import posting
     from forum.core.extensions import db
     from forum.models import Post, Theme, User
     from search.postgres_engine import writing

@@ -8,7 +8,7 @@ import re
 import pytest
 
 import search
-from forum import posting
+from forum.discussions import posting
 from forum.core.extensions import db
 from forum.models import Post, Theme, User
 from tests.conftest import results

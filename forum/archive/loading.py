@@ -23,7 +23,7 @@ from ..core.markup import render_markdown
 from ..models import PanelQuestion, Panelist, Post, Resource, Theme, Thread, User
 from ..models.discussions import path_segment
 from ..models.users import new_session_token
-from ..post_rows import ThreadCounters, post_row
+from ..discussions.post_rows import ThreadCounters, post_row
 from . import records
 from .checking import ArchiveInvalid, Facts
 from .fields import Problems

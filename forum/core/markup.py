@@ -82,7 +82,7 @@ def _set_rel(attrs: dict, new: bool = False) -> dict:
 
 
 def _mention(state, silent: bool) -> bool:
-    """`@Name` as a link to the member, for the names forum.mentions found (passed in env)."""
+    """`@Name` as a link to the member, for the names forum.discussions.mentions found (passed in env)."""
     src, pos = state.src, state.pos
     named = state.env.get("mentions")
     if not named or src[pos] != "@" or state.linkLevel > 0:
@@ -141,7 +141,7 @@ def _cleaner() -> bleach.Cleaner:
 def render_markdown(source: str, mentions: dict[str, tuple[int, str]] | None = None) -> str:
     """Turn Markdown into sanitised HTML, safe to store and show as is.
 
-    `mentions` ({as written: (member id, name)}, from forum.mentions.find)
+    `mentions` ({as written: (member id, name)}, from forum.discussions.mentions.find)
     says which `@names` become links to members.
     """
     if not source:

@@ -44,7 +44,7 @@ class Thread(db.Model):
     facilitated: Mapped[bool] = mapped_column(Boolean, default=False)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Denormalised, kept by forum.posting in the same transaction as the post.
+    # Denormalised, kept by forum.discussions.posting in the same transaction as the post.
     reply_count: Mapped[int] = mapped_column(default=0)
     last_post_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Raised by forum.freshness whenever what the thread page shows changes:

@@ -9,7 +9,7 @@ from ..forms.members import EmptyForm
 from ..permissions import require, why_not
 from ..core.security import takes_files
 from ..core.timefmt import Clock
-from ..urls import upload_url
+from ..discussions.urls import upload_url
 
 bp = Blueprint("uploads", __name__)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import accounts, directory_search, reading, throttle, tokens, watching
+from .. import accounts, directory_search, throttle, tokens, watching
+from ..discussions import reading
 from ..core import timefmt
 from ..core.database import utcnow
 from ..core.extensions import db, login_manager

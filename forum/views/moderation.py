@@ -21,7 +21,7 @@ from ..core.pagination import page_arg
 from ..panel_paste import digest
 from ..permissions import require
 from ..core.security import form_checks_csrf
-from ..urls import post_url, redirect_once_committed, upload_url
+from ..discussions.urls import post_url, redirect_once_committed, upload_url
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderate")
 

@@ -14,7 +14,7 @@ from ..forms.notifications import WatchForm
 from ..models import Notification
 from ..core.pagination import page_arg
 from ..core.security import safe_next, signed_link
-from ..urls import thread_url
+from ..discussions.urls import thread_url
 from .lookups import get_theme_or_404, get_thread_or_404
 
 bp = Blueprint("notifications", __name__)

@@ -4,15 +4,16 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import freshness, ical, panel, posting, reading, themes, throttle, tracking, watching
+from .. import freshness, ical, panel, themes, throttle, watching
+from ..discussions import posting, reading, tracking
 from ..core.database import locks_when_needed, utcnow
 from ..core.extensions import db
-from ..forms.discussions import ThreadForm
+from ..discussions.forms import ThreadForm
 from ..page_cache import cached_page
 from ..permissions import may, why_not
 from ..core.security import form_checks_csrf, takes_files
-from ..urls import redirect_once_committed
-from .composing import POSTING_TOO_FAST, attach_from_form, render_preview
+from ..discussions.urls import redirect_once_committed
+from ..discussions.composing import POSTING_TOO_FAST, attach_from_form, render_preview
 from .lookups import get_theme_or_404
 
 bp = Blueprint("themes", __name__)

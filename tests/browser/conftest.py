@@ -12,7 +12,8 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from forum import create_app, posting
+from forum import create_app
+from forum.discussions import posting
 from forum.core.extensions import db
 from forum.models import Theme, User
 from forum.passwords import hash_password

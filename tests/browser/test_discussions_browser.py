@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from forum import posting
+from forum.discussions import posting
 from forum.core.extensions import db
 from forum.models import Post, User
 from tests.conftest import PASSWORD

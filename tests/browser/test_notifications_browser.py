@@ -83,7 +83,7 @@ def test_typing_at_and_a_name_suggests_members(browser, live_server, discussion)
 
 
 def test_the_page_remembers_how_far_the_member_read(browser, live_server, live_app, discussion):
-    from forum import posting
+    from forum.discussions import posting
     from forum.core.extensions import db
     from forum.models import Thread, ThreadRead
 

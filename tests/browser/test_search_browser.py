@@ -30,7 +30,7 @@ def test_search_from_header_opens_the_highlighted_post(page, discussion, live_ap
 
 
 def test_find_in_this_discussion_searches_only_the_thread(page, discussion, live_app):
-    from forum import posting
+    from forum.discussions import posting
     from forum.core.extensions import db
     from forum.models import Thread, User
 

@@ -2,7 +2,7 @@
 
 Existing members get theirs computed here, with the rule as it stands
 today; the function is copied rather than imported, so that this
-migration keeps doing what it did when forum.mentions changes.
+migration keeps doing what it did when forum.discussions.mentions changes.
 
 Revision ID: 0004
 Revises: 0003

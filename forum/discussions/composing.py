@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from .. import posting, throttle
+from . import posting
+from .. import throttle
 from ..uploads import files as uploads
 from ..permissions import why_not
-from ..urls import upload_url
+from .urls import upload_url
 
 POSTING_TOO_FAST = ("You have posted a lot in the last few minutes. Your text is kept below: "
                     "please wait a few minutes, then post it.")

@@ -10,13 +10,14 @@ from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from . import indexing, mentions, notify, watching
-from .core.database import hold_write_lock, utcnow
-from .core.extensions import db
-from .core.markup import MARKUP_VERSION, render_markdown
-from .models import Post, Theme, Thread, User
+from .. import indexing, notify, watching
+from . import mentions
+from ..core.database import hold_write_lock, utcnow
+from ..core.extensions import db
+from ..core.markup import MARKUP_VERSION, render_markdown
+from ..models import Post, Theme, Thread, User
 from .post_rows import post_row, text_columns
-from .core.text import clean_line, clean_text
+from ..core.text import clean_line, clean_text
 
 TITLE_MAX = 200
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Mapping
 
-from .core.markup import MARKUP_VERSION, render_markdown
+from ..core.markup import MARKUP_VERSION, render_markdown
 
 
 def text_columns(body: str, mentions: dict[str, tuple[int, str]] | None = None) -> dict:
     """What a post's text gives its row, when it is written, edited or re-rendered: the text as
-    written, its HTML under the current sanitising policy (`mentions`, from forum.mentions.find,
+    written, its HTML under the current sanitising policy (`mentions`, from forum.discussions.mentions.find,
     become links). A column worked out from the text belongs here."""
     return {"body": body, "html": render_markdown(body, mentions), "markup_version": MARKUP_VERSION}
 

@@ -5,11 +5,11 @@ from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..reports import REASON_MAX
-from .fields import FormWithFile, strip_line, strip_text
+from ..forms.fields import FormWithFile, strip_line, strip_text
 
 
 class PostForm(FormWithFile):
-    # Length and emptiness are checked by forum.posting, so the messages
+    # Length and emptiness are checked by forum.discussions.posting, so the messages
     # are the same wherever a post is written.
     body = TextAreaField("Your reply")
     # Checked by forum.uploads.files, from its content; kept files join the body as Markdown.

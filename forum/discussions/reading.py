@@ -16,11 +16,12 @@ from flask import current_app
 from sqlalchemy import bindparam, case, func, over, select
 from sqlalchemy.orm import aliased, joinedload
 
-from . import notify, tracking, watching
-from .core.extensions import db
-from .models import Post, Theme, Thread, User
-from .models.discussions import PostState
-from .models.themes import month_label
+from .. import notify, watching
+from . import tracking
+from ..core.extensions import db
+from ..models import Post, Theme, Thread, User
+from ..models.discussions import PostState
+from ..models.themes import month_label
 
 # Sorts after "." and every base-36 digit: the end of a branch's path range.
 _PATH_END = "~"

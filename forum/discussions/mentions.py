@@ -22,7 +22,7 @@ import unicodedata
 
 from sqlalchemy import select
 
-from .core.extensions import db
+from ..core.extensions import db
 
 MAX_WORDS = 4
 _START = re.compile(r"(?<![\w.@])@(?=\w)")
@@ -65,7 +65,7 @@ def find(text: str) -> dict[str, tuple[int, str]]:
     keys = {name_key(run) for runs in candidates for run in runs} - {""}
     if not keys:
         return {}
-    from .models import User
+    from ..models import User
 
     members: dict[str, list[tuple[int, str]]] = {}
     for member_id, display_name, key in db.session.execute(

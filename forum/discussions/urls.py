@@ -11,10 +11,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from . import reading
-from .core.database import read_transaction
-from .core.errors import saved_but_not_shown
-from .models import Post, Thread, Upload
-from .core.slugs import slugify
+from ..core.database import read_transaction
+from ..core.errors import saved_but_not_shown
+from ..models import Post, Thread, Upload
+from ..core.slugs import slugify
 
 
 def thread_url(thread: Thread, page: int = 1, anchor: str | None = None, marked: str | None = None) -> str:

@@ -1,7 +1,7 @@
 """What is new to a member: posts after the last one they saw, per thread.
 
 The marker moves forward only, and only by a POST from the thread page
-(forum/views/threads.py: a beacon the page sends once it is shown, or the
+(forum/discussions/views.py: a beacon the page sends once it is shown, or the
 "Mark read" button without JavaScript). Counting leaves out the member's
 own posts and posts members cannot see.
 """
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
-from .core.database import utcnow
-from .core.extensions import db
-from .models import Post, Thread, ThreadRead, User
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..models import Post, Thread, ThreadRead, User
 
 
 def last_read(user: User, thread: Thread) -> int | None:

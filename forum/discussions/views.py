@@ -8,21 +8,22 @@ from flask_login import current_user, login_required
 import search
 from search.documents import plain_text
 
-from .. import freshness, moderating, panel, posting, reading, reports, throttle, tracking, watching
+from .. import freshness, moderating, panel, reports, throttle, watching
+from . import posting, reading, tracking
 from ..core import timefmt
 from ..core.database import id_from, locks_when_needed
 from ..core.extensions import db
-from ..forms.discussions import EditForm, ReplyForm, ReportForm
+from .forms import EditForm, ReplyForm, ReportForm
 from ..forms.moderation import HideForm
 from ..models import Post, Thread
 from ..page_cache import cached_page
 from ..core.pagination import page_arg
 from ..permissions import LOG_IN, may, require, why_not
 from ..core.security import form_checks_csrf, takes_files
-from ..urls import post_url, redirect_once_committed, thread_url
+from .urls import post_url, redirect_once_committed, thread_url
 from .composing import (POSTING_TOO_FAST, PREVIEWING_TOO_FAST, attach_from_form, preview_allowed, preview_html,
                         render_preview)
-from .lookups import get_post_or_404, get_thread_or_404, id_arg
+from ..views.lookups import get_post_or_404, get_thread_or_404, id_arg
 
 bp = Blueprint("threads", __name__)
 
