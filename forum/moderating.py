@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from . import audit, freshness, indexing, notify, reports
+from . import audit, freshness, indexing, reports
+from .notifications import notify
 from .core.database import utcnow
 from .core.extensions import db
 from .models import Post, Theme, Thread, User

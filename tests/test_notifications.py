@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from forum import notify, worker
+from forum.notifications import notify
+from forum import worker
 from forum.core.database import utcnow
 from forum.core.extensions import db
 from forum.models import Notification, OutgoingMail, PanelQuestion, Theme, User, Watch

@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import bindparam, case, func, over, select
 from sqlalchemy.orm import aliased, joinedload
 
-from .. import notify, watching
+from ..notifications import notify, watching
 from . import tracking
 from ..core.extensions import db
 from ..models import Post, Theme, Thread, User

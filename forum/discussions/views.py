@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 import search
 from search.documents import plain_text
 
-from .. import freshness, moderating, panel, reports, throttle, watching
+from .. import freshness, moderating, panel, reports, throttle
+from ..notifications import watching
 from . import posting, reading, tracking
 from ..core import timefmt
 from ..core.database import id_from, locks_when_needed

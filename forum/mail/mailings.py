@@ -26,7 +26,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from . import emails
-from .. import indexing, notify, themes
+from .. import indexing, themes
+from ..notifications import notify
 from ..core.database import utcnow
 from ..core.extensions import db
 from ..models import Mailing, PanelQuestion, Post, Theme, Thread, User

@@ -51,7 +51,7 @@ class NotificationEvent(db.Model):
     __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))  # forum.notify.NEW_POST or EDITED_POST
+    kind: Mapped[str] = mapped_column(String(20))  # forum.notifications.notify.NEW_POST or EDITED_POST
     post_id: Mapped[int] = mapped_column(reference("posts.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -45,7 +45,7 @@ class User(UserMixin, db.Model):
     # Part of the id kept in the session cookie: changing it signs out
     # every other session (Flask-Login's alternative id).
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
-    # Email about notifications (batched, see forum.notify); one-click unsubscribe turns it off.
+    # Email about notifications (batched, see forum.notifications.notify); one-click unsubscribe turns it off.
     email_notifications: Mapped[bool] = mapped_column(default=True)
     # "none", "daily" or "weekly" (forum.mail.mailings): what happened, for those who don't visit daily.
     digest: Mapped[str] = mapped_column(String(8), default="weekly")

@@ -4,14 +4,15 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import accounts, directory_search, throttle, tokens, watching
+from .. import accounts, directory_search, throttle, tokens
+from ..notifications import watching
 from ..discussions import reading
 from ..core import timefmt
 from ..core.database import utcnow
 from ..core.extensions import db, login_manager
 from ..forms.members import DatesForm, DeleteAccountForm, EmailChangeForm, EmptyForm, PasswordForm, ProfileForm
 from ..member_data import member_data
-from ..forms.notifications import EmailSettingsForm
+from ..notifications.forms import EmailSettingsForm
 from ..models import User
 from ..permissions import may
 from ..core.security import form_checks_csrf

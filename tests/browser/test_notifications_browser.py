@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from forum import notify, worker
+from forum.notifications import notify
+from forum import worker
 from forum.models import User
 
 pytestmark = pytest.mark.browser

@@ -4,7 +4,7 @@ from wtforms import BooleanField, SelectField
 
 from ..models.notifications import WATCH_LEVELS
 from ..mail.mailings import DIGEST_CHOICES
-from ..watching import LABELS
+from .watching import LABELS
 
 
 class WatchForm(FlaskForm):

@@ -2,7 +2,7 @@
 
 A new post writes a NotificationEvent in its own transaction (post_created).
 The worker (handle_events) decides who is told, from the post as it is
-then and from watch levels (forum.watching), and writes their
+then and from watch levels (forum.notifications.watching), and writes their
 notifications; the rows it handled go in the same transaction. Members
 who want email get at most one every NOTIFICATION_EMAIL_MINUTES, carrying
 everything that arrived meanwhile (compose_emails).
@@ -15,15 +15,15 @@ from flask import current_app, g
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import joinedload
 
-from .mail import emails
-from .discussions import mentions
+from ..mail import emails
+from ..discussions import mentions
 from . import watching
-from .core.database import utcnow
-from .core.extensions import db
-from .models import Notification, NotificationEvent, PanelQuestion, Post, Thread, User
-from .models.notifications import (MENTION, MUTED, NEW_THREAD, QUESTION, REPLY, REPORT_HIDDEN, REPORT_KEPT,
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..models import Notification, NotificationEvent, PanelQuestion, Post, Thread, User
+from ..models.notifications import (MENTION, MUTED, NEW_THREAD, QUESTION, REPLY, REPORT_HIDDEN, REPORT_KEPT,
                                    REPORT_OUTCOMES, WATCHED_POST, WATCHING)
-from .core.text import clean_line
+from ..core.text import clean_line
 
 EVENTS_PER_BATCH = 100
 MEMBERS_PER_BATCH = 50

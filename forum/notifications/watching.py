@@ -13,10 +13,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .core.database import utcnow
-from .core.extensions import db
-from .models import Theme, Thread, User, Watch
-from .models.notifications import MUTED, NORMAL, TRACKING, WATCH_LEVELS, WATCHING
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..models import Theme, Thread, User, Watch
+from ..models.notifications import MUTED, NORMAL, TRACKING, WATCH_LEVELS, WATCHING
 
 LABELS = {
     WATCHING: "Watching",

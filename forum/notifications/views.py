@@ -6,16 +6,17 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_login import current_user, login_required
 
 from ..mail import mailings
-from .. import notify, tokens, watching
+from . import notify, watching
+from .. import tokens
 from ..core.database import write_transaction
 from ..core.extensions import db
 from ..forms.members import EmptyForm
-from ..forms.notifications import WatchForm
+from .forms import WatchForm
 from ..models import Notification
 from ..core.pagination import page_arg
 from ..core.security import safe_next, signed_link
 from ..discussions.urls import thread_url
-from .lookups import get_theme_or_404, get_thread_or_404
+from ..views.lookups import get_theme_or_404, get_thread_or_404
 
 bp = Blueprint("notifications", __name__)
 
