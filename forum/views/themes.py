@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import freshness, ical, panel, themes, throttle
+from .. import freshness, panel, themes, throttle
+from ..feeds import ical
 from ..notifications import watching
 from ..discussions import posting, reading, tracking
 from ..core.database import locks_when_needed, utcnow

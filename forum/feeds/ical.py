@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-from .mail.emails import absolute_url
-from .models import Theme
+from ..mail.emails import absolute_url
+from ..models import Theme
 
 PANEL_LENGTH = timedelta(hours=1)  # the form has no end time; webinars run about an hour
 

@@ -14,9 +14,9 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from .core.extensions import db
-from .core.markup import MARKUP_VERSION
-from .models import PanelQuestion, Post, Thread
+from ..core.extensions import db
+from ..core.markup import MARKUP_VERSION
+from ..models import PanelQuestion, Post, Thread
 
 ENTRIES = 30
 # The `updated` of a feed with no entries yet: fixed, so its ETag stays the same.

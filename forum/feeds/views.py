@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, make_response, render_template, request
 
-from .. import feeds
+from . import atom as feeds
 from ..mail.emails import absolute_url
-from .lookups import get_theme_or_404, get_thread_or_404
+from ..views.lookups import get_theme_or_404, get_thread_or_404
 
 bp = Blueprint("feeds", __name__)
 
