@@ -304,7 +304,7 @@ def publish_due():
     """Publish scheduled panel questions whose time has come (for a cron job)."""
     import search
 
-    from .panel import publish_due as publish
+    from .panel.questions import publish_due as publish
 
     count = publish()
     if count:

@@ -20,7 +20,8 @@ from sqlalchemy.exc import OperationalError
 
 import search
 
-from . import heartbeat, indexing, panel
+from . import heartbeat, indexing
+from .panel import questions as panel
 from .notifications import notify
 from .mail import mailer, mailings
 from .core.database import read_transaction

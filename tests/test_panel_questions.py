@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import update
 
-from forum import panel
+from forum.panel import questions as panel
 from forum.core.database import recorded_statements, utcnow
 from forum.core.extensions import db
 from forum.models import PanelQuestion, Post, Theme, Thread, User
-from forum.panel_paste import flag_duplicates, parse
+from forum.panel.paste import flag_duplicates, parse
 from tests.conftest import FAST_HASH, PASSWORD, audit_actions, csrf_from
 
 QUEUE = "/moderate/themes/finding-time/questions"

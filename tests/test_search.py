@@ -331,7 +331,7 @@ def test_outbox_ids_are_never_reused(app):
 
 
 def test_published_panel_question_is_found_by_who_asked(app, client, make_user, make_theme):
-    from forum import panel
+    from forum.panel import questions as panel
     from forum.models import PanelQuestion
 
     moderator = make_user(role="moderator")

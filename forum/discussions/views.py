@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 import search
 from search.documents import plain_text
 
-from .. import freshness, moderating, panel, reports, throttle
+from .. import freshness, moderating, reports, throttle
+from ..panel import questions as panel
 from ..notifications import watching
 from . import posting, reading, tracking
 from ..core import timefmt

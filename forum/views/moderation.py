@@ -6,19 +6,20 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_login import current_user
 from markupsafe import Markup
 
-from .. import audit, moderating, panel, reports, themes
+from .. import audit, moderating, reports, themes
+from ..panel import questions as panel
 from ..uploads import files as uploads
 from ..core import timefmt
 from ..core.database import READ_ONLY_METHODS
 from ..core.extensions import db, login_manager
 from ..forms.members import EmptyForm
 from ..forms.moderation import HideForm, MoveThreadForm
-from ..forms.panel import PasteForm, QuestionForm, ReorderForm, SpreadForm
+from ..panel.forms import PasteForm, QuestionForm, ReorderForm, SpreadForm
 from ..forms.themes import NewThemeForm, PanelistForm, ResourceForm, ThemeForm
 from ..models import PanelQuestion, Panelist, Post, Resource, Theme, Thread, User
 from ..models.panel import PUBLISHED
 from ..core.pagination import page_arg
-from ..panel_paste import digest
+from ..panel.paste import digest
 from ..permissions import require
 from ..core.security import form_checks_csrf
 from ..discussions.urls import post_url, redirect_once_committed, upload_url

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import freshness, panel, themes, throttle
+from .. import freshness, themes, throttle
+from ..panel import questions as panel
 from ..feeds import ical
 from ..notifications import watching
 from ..discussions import posting, reading, tracking

@@ -16,7 +16,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from .core.text import clean_line, clean_text
+from ..core.text import clean_line, clean_text
 
 QUESTION_MAX = 4000
 ASKED_BY_MAX = 200

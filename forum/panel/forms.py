@@ -6,8 +6,8 @@ from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..panel_paste import ASKED_BY_MAX, QUESTION_MAX
-from .fields import strip_line, strip_text
+from .paste import ASKED_BY_MAX, QUESTION_MAX
+from ..forms.fields import strip_line, strip_text
 
 SOURCE_CHOICES = {"webinar_qa": "Webinar Q&A", "webinar_chat": "Webinar chat", "email": "Email"}
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]

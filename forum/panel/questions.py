@@ -17,16 +17,16 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
-from . import audit, freshness, heartbeat, themes
-from .discussions import posting
-from .mail import mailings
-from .core.database import utcnow, write_transaction
-from .core.extensions import db
-from .core.markup import escape_markdown
-from .models import PanelQuestion, Post, Theme, User
-from .models.panel import ANSWERED_LIVE, DISMISSED, PUBLISHABLE, PUBLISHED, QUEUED, SCHEDULED
-from .panel_paste import Pasted, PastedQuestion, flag_duplicates, parse
-from .core.timefmt import date_and_time, to_local_naive
+from .. import audit, freshness, heartbeat, themes
+from ..discussions import posting
+from ..mail import mailings
+from ..core.database import utcnow, write_transaction
+from ..core.extensions import db
+from ..core.markup import escape_markdown
+from ..models import PanelQuestion, Post, Theme, User
+from ..models.panel import ANSWERED_LIVE, DISMISSED, PUBLISHABLE, PUBLISHED, QUEUED, SCHEDULED
+from .paste import Pasted, PastedQuestion, flag_duplicates, parse
+from ..core.timefmt import date_and_time, to_local_naive
 
 # Where a question stands, as the queue page and duplicate warnings say it.
 STATUS_LABELS = {
