@@ -447,7 +447,7 @@ def search_tables(size: int, workdir: Path, repeat: int) -> str:
 def writing_part(app, workdir: Path, seconds: float) -> list[list]:
     from forum.core.extensions import db
     from forum.models import Theme, User
-    from forum.passwords import hash_password
+    from forum.accounts.passwords import hash_password
     from forum.core.database import utcnow
     from datetime import timedelta
 

@@ -69,7 +69,8 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import admin, auth, members, moderation, search, themes
+    from .views import admin, moderation, search, themes
+    from .accounts import auth_views as auth, views as members
     from .feeds import views as feeds
     from .notifications import views as notifications
     from .discussions import views as threads

@@ -13,7 +13,7 @@ from .core.extensions import db
 from .forms.fields import check_password_strength
 from .models import ROLES, OutgoingMail, User
 from .models.notifications import SENT
-from .passwords import hash_password
+from .accounts.passwords import hash_password
 from .core.text import clean_line
 
 
@@ -139,7 +139,7 @@ def _member(email: str) -> User:
 @click.argument("email")
 def set_password(email: str):
     """Set a member's password (prompted, hidden); every session of theirs ends."""
-    from .accounts import change_password
+    from .accounts.membership import change_password
 
     user = _member(email)
     password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
@@ -155,7 +155,7 @@ def set_password(email: str):
 def invite(email: str):
     """Email a member a link to choose a password (a reset link if they have one already)."""
     from .mail import emails, mailer
-    from . import tokens
+    from .accounts import tokens
 
     user = _member(email)
     purpose = tokens.RESET if user.can_log_in else tokens.INVITATION

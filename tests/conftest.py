@@ -14,7 +14,7 @@ import search
 from forum.core.database import recorded_statements
 from forum.core.extensions import db
 from forum.models import Post, Theme, Thread, User
-from forum.passwords import hash_password
+from forum.accounts.passwords import hash_password
 from tests.databases import PostgresDatabases, SQLiteDatabases
 from tests.mailserver import MailServer
 from tests.postgres import PostgresUnavailable

@@ -112,7 +112,7 @@ def test_unknown_email_and_wrong_password_give_the_same_error(client, auth, make
 
 
 def test_unknown_email_checks_a_dummy_hash(app, client, auth, monkeypatch):
-    import forum.passwords as passwords
+    import forum.accounts.passwords as passwords
 
     calls = []
     original = passwords.check_password_hash

@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from forum.mail import emails
-from forum import tokens, worker
+from forum.accounts import tokens
+from forum import worker
 from forum.core.extensions import db
 from forum.models import OutgoingMail, User
 from tests.conftest import PASSWORD, Auth, Forms, csrf_from

@@ -58,7 +58,7 @@ def test_production_cookies_carry_the_host_prefix(database_uri, tmp_path, make_u
     client.environ_base.update({"wsgi.url_scheme": "https", "HTTP_HOST": "forum.example.org"})
     with app.app_context():
         from forum.models import User
-        from forum.passwords import hash_password
+        from forum.accounts.passwords import hash_password
         db.session.add(User(email="member@example.org", display_name="Maria Lopez",
                             password_hash=hash_password("correct horse battery")))
         db.session.commit()

@@ -13,7 +13,7 @@ from flask import current_app
 from ..forms.themes import MONTH_RE, RESOURCE_KINDS, SLUG_RE
 from ..models import ROLES
 from ..models.panel import PUBLISHED, SCHEDULED, SOURCES, STATUSES
-from ..passwords import hash_problem
+from ..accounts.passwords import hash_problem
 from .fields import Problems, Record, quoted
 
 KEY_MAX = 100

@@ -26,7 +26,7 @@ from .. import freshness
 from ..uploads import files as uploads
 from ..core.extensions import db
 from ..models import AuditEntry, PanelQuestion, Post, Report, Theme, Thread, User
-from ..passwords import hash_password
+from ..accounts.passwords import hash_password
 
 COMMUNITY = Path(__file__).with_name("community.json")
 RECORDED_ON = datetime(2026, 1, 15, tzinfo=timezone.utc)

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from .. import tokens
+from ..accounts import tokens
 from ..core.extensions import db
 from ..models import OutgoingMail, User
 from ..core.text import clean_line

@@ -60,7 +60,7 @@ class User(UserMixin, db.Model):
     # When the last notification email was composed: the next waits NOTIFICATION_EMAIL_MINUTES.
     notified_by_email_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The newest password-reset link's secret part: a new request or a use
-    # changes it, so older links stop working (forum.tokens).
+    # changes it, so older links stop working (forum.accounts.tokens).
     reset_nonce: Mapped[str | None] = mapped_column(String(32))
 
     @validates("display_name")

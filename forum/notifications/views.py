@@ -7,10 +7,10 @@ from flask_login import current_user, login_required
 
 from ..mail import mailings
 from . import notify, watching
-from .. import tokens
+from ..accounts import tokens
 from ..core.database import write_transaction
 from ..core.extensions import db
-from ..forms.members import EmptyForm
+from ..accounts.forms import EmptyForm
 from .forms import WatchForm
 from ..models import Notification
 from ..core.pagination import page_arg

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user, login_required
 
 from . import stores as upload_stores, files as uploads
-from ..forms.members import EmptyForm
+from ..accounts.forms import EmptyForm
 from ..permissions import require, why_not
 from ..core.security import takes_files
 from ..core.timefmt import Clock

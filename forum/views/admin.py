@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from .. import accounts, audit, tokens
+from ..accounts import membership as accounts, tokens
+from .. import audit
 from ..mail import mailer
 from ..core.extensions import db
-from ..forms.members import RoleForm
+from ..accounts.forms import RoleForm
 from ..models import User
 from ..core.pagination import page_arg
 from ..permissions import require

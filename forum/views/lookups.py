@@ -7,7 +7,8 @@ from __future__ import annotations
 from flask import abort, current_app, request
 from flask_login import current_user
 
-from .. import directory_search, themes
+from ..accounts import directory as directory_search
+from .. import themes
 from ..discussions import reading
 from ..core.database import id_from
 from ..core.extensions import db

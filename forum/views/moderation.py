@@ -12,7 +12,7 @@ from ..uploads import files as uploads
 from ..core import timefmt
 from ..core.database import READ_ONLY_METHODS
 from ..core.extensions import db, login_manager
-from ..forms.members import EmptyForm
+from ..accounts.forms import EmptyForm
 from ..forms.moderation import HideForm, MoveThreadForm
 from ..panel.forms import PasteForm, QuestionForm, ReorderForm, SpreadForm
 from ..forms.themes import NewThemeForm, PanelistForm, ResourceForm, ThemeForm

@@ -16,7 +16,7 @@ from forum import create_app
 from forum.discussions import posting
 from forum.core.extensions import db
 from forum.models import Theme, User
-from forum.passwords import hash_password
+from forum.accounts.passwords import hash_password
 import search
 from tests.conftest import FAST_HASH, PASSWORD, TEMPLATE_CODE
 

@@ -45,7 +45,7 @@ def test_layout_fits_a_phone(browser, live_server):
 def test_log_out_on_a_shared_computer_with_keep_me_logged_in(page, live_app):
     from forum.core.extensions import db
     from forum.models import User
-    from forum.passwords import hash_password
+    from forum.accounts.passwords import hash_password
 
     with live_app.app_context():
         db.session.add(User(email="brett@example.org", display_name="Brett Criswell",

@@ -8,7 +8,7 @@ import pytest
 from forum.core.database import utcnow
 from forum.core.extensions import db
 from forum.models import PanelQuestion, Post, Theme, User
-from forum.passwords import hash_password
+from forum.accounts.passwords import hash_password
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD
 

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 
 from ..models import ROLES
 from ..core.timefmt import DATE_ORDERS, zone_names
-from .fields import NewPassword, display_name_field, lower_email, strip_line, strip_text
+from ..forms.fields import NewPassword, display_name_field, lower_email, strip_line, strip_text
 
 
 class ProfileForm(FlaskForm):

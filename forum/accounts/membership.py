@@ -8,14 +8,15 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from . import audit, indexing, throttle, tokens
-from .discussions import posting
-from .uploads import files as uploads
-from .mail import emails
-from .core import security
-from .core.database import utcnow
-from .core.extensions import db
-from .models import Notification, Post, User, Watch
+from .. import audit, indexing, throttle
+from . import tokens
+from ..discussions import posting
+from ..uploads import files as uploads
+from ..mail import emails
+from ..core import security
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..models import Notification, Post, User, Watch
 from .passwords import hash_password, needs_rehash, verify_password
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from .. import accounts, throttle, tokens
-from ..forms.auth import ForgotPasswordForm, JoinForm, LoginForm
-from ..forms.members import NewPasswordForm
+from . import membership as accounts, tokens
+from .. import throttle
+from .auth_forms import ForgotPasswordForm, JoinForm, LoginForm
+from .forms import NewPasswordForm
 from ..forms.fields import check_password_strength
 from ..core.security import form_checks_csrf, safe_next
 

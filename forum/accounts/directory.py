@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
-from .core.extensions import db
-from .discussions.mentions import name_key
-from .models import User
-from .models.users import display_name_sort_key
+from ..core.extensions import db
+from ..discussions.mentions import name_key
+from ..models import User
+from ..models.users import display_name_sort_key
 
 
 def _like_pattern(text: str) -> str:

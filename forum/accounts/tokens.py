@@ -20,8 +20,8 @@ from datetime import timedelta
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from .core.extensions import db
-from .models import User
+from ..core.extensions import db
+from ..models import User
 
 RESET, INVITATION, UNSUBSCRIBE = "password-reset", "invitation", "unsubscribe"
 EMAIL_CHANGE = "email-change"

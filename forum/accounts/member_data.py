@@ -9,13 +9,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from .uploads import files as uploads
-from .archive.exporting import post_marks, user_record
-from .archive.fields import format_time
-from .core.database import utcnow
-from .mail.emails import absolute_url
-from .core.extensions import db
-from .models import Post, Thread, User, Watch
+from ..uploads import files as uploads
+from ..archive.exporting import post_marks, user_record
+from ..archive.fields import format_time
+from ..core.database import utcnow
+from ..mail.emails import absolute_url
+from ..core.extensions import db
+from ..models import Post, Thread, User, Watch
 
 
 def member_data(user: User) -> dict:

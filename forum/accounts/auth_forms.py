@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
-from .fields import NewPassword, display_name_field, lower_email
+from ..forms.fields import NewPassword, display_name_field, lower_email
 
 
 class JoinForm(FlaskForm):

@@ -4,19 +4,20 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import accounts, directory_search, throttle, tokens
+from . import membership as accounts, directory as directory_search, tokens
+from .. import throttle
 from ..notifications import watching
 from ..discussions import reading
 from ..core import timefmt
 from ..core.database import utcnow
 from ..core.extensions import db, login_manager
-from ..forms.members import DatesForm, DeleteAccountForm, EmailChangeForm, EmptyForm, PasswordForm, ProfileForm
-from ..member_data import member_data
+from .forms import DatesForm, DeleteAccountForm, EmailChangeForm, EmptyForm, PasswordForm, ProfileForm
+from .member_data import member_data
 from ..notifications.forms import EmailSettingsForm
 from ..models import User
 from ..permissions import may
 from ..core.security import form_checks_csrf
-from .lookups import searched_members
+from ..views.lookups import searched_members
 from ..core.text import clean_line
 
 bp = Blueprint("members", __name__)
