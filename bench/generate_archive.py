@@ -22,7 +22,7 @@ from typing import Iterator, TextIO
 from forum.archive.exporting import ArchiveWriter
 from forum.archive.fields import format_time
 from forum.models.panel import ANSWERED_LIVE, DISMISSED, PUBLISHED, QUEUED, SCHEDULED, SOURCES
-from forum.forms.themes import RESOURCE_KINDS
+from forum.themes.forms import RESOURCE_KINDS
 
 from .generate import FIRST, LAST, body, sentence, thread_sizes
 from .vocabulary import SUBJECTS

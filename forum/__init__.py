@@ -69,7 +69,9 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import admin, moderation, search, themes
+    from .moderation import admin_views as admin, views as moderation
+    from .views import search
+    from .themes import views as themes
     from .accounts import auth_views as auth, views as members
     from .feeds import views as feeds
     from .notifications import views as notifications

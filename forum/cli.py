@@ -215,7 +215,7 @@ posts = AppGroup("posts", help="Maintenance of stored posts.")
 def rerender(everything: bool):
     """Re-render stored HTML after the Markdown or sanitising policy changed."""
     from .discussions.posting import rerender_stale
-    from .themes import rerender_blog_posts
+    from .themes.months import rerender_blog_posts
 
     done = rerender_stale(everything=everything)
     themes = rerender_blog_posts()

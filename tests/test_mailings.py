@@ -148,7 +148,7 @@ def test_the_opening_of_a_theme_is_announced_to_those_who_opted_in(app, mail_ser
         theme.resources = [Resource(title="Protected time, a study", url="https://example.org/study",
                                     note="What twelve schools did.")]
         db.session.commit()
-    from forum import themes
+    from forum.themes import months as themes
 
     with app.test_request_context():
         theme = db.session.scalar(db.select(Theme).where(Theme.slug == "finding-time"))

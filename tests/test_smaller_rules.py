@@ -74,7 +74,7 @@ def test_a_credit_line_is_plain_text(app, client, auth, make_user, make_theme):
 
 def test_an_upcoming_themes_prepared_discussion_is_for_moderators_until_it_opens(
         app, client, auth, make_user, make_theme):
-    from forum import themes
+    from forum.themes import months as themes
 
     moderator = make_user(email="mod@example.org", display_name="Rosa Delgado", role="moderator")
     make_user()
@@ -102,7 +102,8 @@ def test_common_passwords_are_refused(app, client, forms, password):
 
 def test_a_prepared_discussion_is_found_by_search_only_once_its_theme_opens(app, client, make_user, make_theme):
     from forum.mail import mailings
-    from forum import themes, worker
+    from forum.themes import months as themes
+    from forum import worker
 
     moderator = make_user(email="mod@example.org", display_name="Rosa Delgado", role="moderator")
     make_theme(slug="next-month", state="upcoming")

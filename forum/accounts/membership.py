@@ -8,7 +8,8 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, indexing, throttle
+from ..moderation import audit
+from .. import indexing, throttle
 from . import tokens
 from ..discussions import posting
 from ..uploads import files as uploads

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-from ..forms.themes import MONTH_RE, RESOURCE_KINDS, SLUG_RE
+from ..themes.forms import MONTH_RE, RESOURCE_KINDS, SLUG_RE
 from ..models import ROLES
 from ..models.panel import PUBLISHED, SCHEDULED, SOURCES, STATUSES
 from ..accounts.passwords import hash_problem

@@ -4,7 +4,7 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..reports import REASON_MAX
+from ..moderation.reports import REASON_MAX
 from ..forms.fields import FormWithFile, strip_line, strip_text
 
 

@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 import search
 from search.documents import plain_text
 
-from .. import freshness, moderating, reports, throttle
+from .. import freshness, throttle
+from ..moderation import actions as moderating, reports
 from ..panel import questions as panel
 from ..notifications import watching
 from . import posting, reading, tracking
@@ -16,7 +17,7 @@ from ..core import timefmt
 from ..core.database import id_from, locks_when_needed
 from ..core.extensions import db
 from .forms import EditForm, ReplyForm, ReportForm
-from ..forms.moderation import HideForm
+from ..moderation.forms import HideForm
 from ..models import Post, Thread
 from ..page_cache import cached_page
 from ..core.pagination import page_arg

@@ -26,7 +26,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from . import emails
-from .. import indexing, themes
+from .. import indexing
+from ..themes import months as themes
 from ..notifications import notify
 from ..core.database import utcnow
 from ..core.extensions import db
@@ -211,7 +212,7 @@ def _upcoming() -> tuple[str, str, str] | None:
 
 
 def _theme_open(theme: Theme) -> Content:
-    from ..themes import facilitated_thread
+    from ..themes.months import facilitated_thread
 
     kickoff = facilitated_thread(theme)
     opening = db.session.scalar(select(Post).where(Post.thread_id == kickoff.id, Post.parent_id.is_(None))) \

@@ -17,7 +17,9 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
-from .. import audit, freshness, heartbeat, themes
+from ..moderation import audit
+from .. import freshness, heartbeat
+from ..themes import months as themes
 from ..discussions import posting
 from ..mail import mailings
 from ..core.database import utcnow, write_transaction

@@ -26,7 +26,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import FileStorage
 
-from .. import audit, throttle
+from ..moderation import audit
+from .. import throttle
 from . import stores as upload_stores
 from ..core.database import hold_write_lock
 from ..core.extensions import db

@@ -8,7 +8,7 @@ from flask import abort, current_app, request
 from flask_login import current_user
 
 from ..accounts import directory as directory_search
-from .. import themes
+from ..themes import months as themes
 from ..discussions import reading
 from ..core.database import id_from
 from ..core.extensions import db

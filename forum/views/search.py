@@ -10,7 +10,8 @@ from flask_login import current_user
 import search
 from search.documents import plain_text
 
-from .. import indexing, themes
+from .. import indexing
+from ..themes import months as themes
 from ..discussions import reading
 from ..models import Theme, Thread
 from ..core.pagination import page_arg

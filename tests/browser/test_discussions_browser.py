@@ -140,7 +140,7 @@ def test_a_visitor_s_cached_page_gives_way_to_their_own_once_they_log_in(page, d
 def test_a_post_hidden_while_a_visitor_reads_is_gone_when_they_reload(page, discussion, live_app):
     from playwright.sync_api import expect
 
-    from forum import moderating
+    from forum.moderation import actions as moderating
 
     page.goto(f"/threads/{discussion['thread']}")
     expect(page.get_by_text("A nested answer")).to_be_visible()

@@ -4,14 +4,14 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from ..accounts import membership as accounts, tokens
-from .. import audit
+from . import audit
 from ..mail import mailer
 from ..core.extensions import db
 from ..accounts.forms import RoleForm
 from ..models import User
 from ..core.pagination import page_arg
 from ..permissions import require
-from .lookups import searched_members
+from ..views.lookups import searched_members
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -6,8 +6,8 @@ from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ..core.database import MAX_ID
-from ..moderating import REASON_MAX
-from .fields import strip_line
+from .actions import REASON_MAX
+from ..forms.fields import strip_line
 
 
 class HideForm(FlaskForm):

@@ -6,16 +6,17 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_login import current_user
 from markupsafe import Markup
 
-from .. import audit, moderating, reports, themes
+from . import audit, actions as moderating, reports
+from ..themes import months as themes
 from ..panel import questions as panel
 from ..uploads import files as uploads
 from ..core import timefmt
 from ..core.database import READ_ONLY_METHODS
 from ..core.extensions import db, login_manager
 from ..accounts.forms import EmptyForm
-from ..forms.moderation import HideForm, MoveThreadForm
+from .forms import HideForm, MoveThreadForm
 from ..panel.forms import PasteForm, QuestionForm, ReorderForm, SpreadForm
-from ..forms.themes import NewThemeForm, PanelistForm, ResourceForm, ThemeForm
+from ..themes.forms import NewThemeForm, PanelistForm, ResourceForm, ThemeForm
 from ..models import PanelQuestion, Panelist, Post, Resource, Theme, Thread, User
 from ..models.panel import PUBLISHED
 from ..core.pagination import page_arg

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from . import audit, freshness, indexing, reports
-from .notifications import notify
-from .core.database import utcnow
-from .core.extensions import db
-from .models import Post, Theme, Thread, User
-from .models.reports import HIDDEN
+from . import audit, reports
+from .. import freshness, indexing
+from ..notifications import notify
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..models import Post, Theme, Thread, User
+from ..models.reports import HIDDEN
 
 REASON_MAX = 300
 

@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from . import audit, indexing
-from .core.database import utcnow
-from .core.extensions import db
-from .core.markup import render_markdown
-from .models import Panelist, Post, Resource, Theme, Thread, User
-from .discussions.posting import new_post
-from .core.slugs import slugify
-from .core.timefmt import to_utc
+from ..moderation import audit
+from .. import indexing
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.markup import render_markdown
+from ..models import Panelist, Post, Resource, Theme, Thread, User
+from ..discussions.posting import new_post
+from ..core.slugs import slugify
+from ..core.timefmt import to_utc
 
 
 @dataclass

@@ -11,12 +11,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from . import audit, throttle
-from .core.database import utcnow
-from .core.extensions import db
-from .models import Notification, Post, Report, Thread, User
-from .models.notifications import REPORT_HIDDEN, REPORT_KEPT
-from .models.reports import HIDDEN, KEPT
+from . import audit
+from .. import throttle
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..models import Notification, Post, Report, Thread, User
+from ..models.notifications import REPORT_HIDDEN, REPORT_KEPT
+from ..models.reports import HIDDEN, KEPT
 
 REASON_MAX = 300
 TOLD = {HIDDEN: REPORT_HIDDEN, KEPT: REPORT_KEPT}

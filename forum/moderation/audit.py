@@ -7,9 +7,9 @@ from flask import has_request_context, request
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from .core.extensions import db
-from .models import AuditEntry, User
-from .core.text import clean_line
+from ..core.extensions import db
+from ..models import AuditEntry, User
+from ..core.text import clean_line
 
 DETAIL_MAX = 300
 

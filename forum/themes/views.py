@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import freshness, themes, throttle
+from .. import freshness, throttle
+from . import months as themes
 from ..panel import questions as panel
 from ..feeds import ical
 from ..notifications import watching
@@ -17,7 +18,7 @@ from ..permissions import may, why_not
 from ..core.security import form_checks_csrf, takes_files
 from ..discussions.urls import redirect_once_committed
 from ..discussions.composing import POSTING_TOO_FAST, attach_from_form, render_preview
-from .lookups import get_theme_or_404
+from ..views.lookups import get_theme_or_404
 
 bp = Blueprint("themes", __name__)
 
