@@ -7,7 +7,9 @@ from flask import Flask
 
 import search
 
-from . import cli, freshness, indexing, page_cache, schema
+from . import cli, schema
+from .page_cache import freshness, cache as page_cache
+from .searching import indexing
 from .uploads import stores as upload_stores, files as uploads
 from .core import errors, security, timefmt
 from .core.config import load_config
@@ -42,7 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     search.init_app(app)
     upload_stores.init_app(app)
-    freshness.init_app(app)  # before indexing: see forum.freshness
+    freshness.init_app(app)  # before indexing: see forum.page_cache.freshness
     indexing.init_app(app)
     page_cache.init_app(app)
     _register_blueprints(app)
@@ -70,7 +72,7 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .moderation import admin_views as admin, views as moderation
-    from .views import search
+    from .searching import views as search
     from .themes import views as themes
     from .accounts import auth_views as auth, views as members
     from .feeds import views as feeds

@@ -65,7 +65,7 @@ def welcome_command(host: str, port: int, wait_seconds: float):
     import socket
     import time
 
-    from . import heartbeat
+    from .worker import heartbeat
 
     # Said last, so it is not lost above the server's banner: wait until both are up.
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
@@ -261,7 +261,7 @@ def search_sync():
 @with_appcontext
 def worker_command(once: bool):
     """Update the search index, notify members, send mail and publish due panel questions, until stopped."""
-    from . import worker
+    from .worker import loop as worker
 
     # A long-running process says what it does: where mail went, what failed.
     if current_app.logger.level == logging.NOTSET or current_app.logger.level > logging.INFO:
@@ -384,13 +384,13 @@ def archive_import(file: str):
                f"search index {indexing:.1f} s.")
 
 
-cache_group = AppGroup("cache", help="The page cache for visitors (forum/page_cache.py).")
+cache_group = AppGroup("cache", help="The page cache for visitors (forum/page_cache/cache.py).")
 
 
 @cache_group.command("clear")
 def cache_clear():
     """Empty the page cache. Never needed for pages to be right: a change gives pages new keys."""
-    from .page_cache import cache
+    from .page_cache.cache import cache
 
     cache.clear()
     click.echo("The page cache is empty.")

@@ -128,7 +128,7 @@ def forget_caches() -> None:
 
 
 def apply_in_transaction(changes) -> None:
-    """Index these changes (forum.indexing.Change: kind and ref_id, as outbox rows have) in the
+    """Index these changes (forum.searching.indexing.Change: kind and ref_id, as outbox rows have) in the
     session's transaction; only for an engine that applies_in_transaction()."""
     _engine().apply_in_transaction(changes)
 

@@ -1,6 +1,6 @@
 """The search outbox, engine-free: which posts its rows name, and what to index or drop for them.
 
-A change writes outbox rows in its own transaction (forum.indexing); an
+A change writes outbox rows in its own transaction (forum.searching.indexing); an
 engine reads them here, applies them its own way, then deletes them.
 Applying a row re-reads the post, so applying twice is harmless.
 """
@@ -30,7 +30,7 @@ def waiting(limit: int = BATCH, *, claim: bool = False) -> list[SearchOutbox]:
 
 
 def post_ids_for(rows) -> set[int]:
-    """The posts these rows name (each with kind and ref_id: outbox rows, or forum.indexing.Change)."""
+    """The posts these rows name (each with kind and ref_id: outbox rows, or forum.searching.indexing.Change)."""
     ids = {row.ref_id for row in rows if row.kind == "post"}
     threads = [row.ref_id for row in rows if row.kind == "thread"]
     themes = [row.ref_id for row in rows if row.kind == "theme"]

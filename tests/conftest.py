@@ -8,7 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from jinja2 import BytecodeCache
 
-from forum import create_app, indexing
+from forum import create_app
+from forum.searching import indexing
 from forum.discussions import posting
 import search
 from forum.core.database import recorded_statements

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 
-from forum import create_app, worker
+from forum import create_app
+from forum.worker import loop as worker
 from forum.discussions import reading, urls
 from forum.core import storage_problems
 from forum.core.extensions import db

@@ -94,7 +94,7 @@ def test_a_conditional_get_answers_304_until_something_changes(client, forum, ad
 def test_panel_questions_feed_holds_only_published_questions(app, client, forum, make_user, make_due_question):
     make_user(email="mod@example.org", display_name="Rosa Delgado", role="moderator")
     make_due_question("How do you protect planning time?")
-    from forum import worker
+    from forum.worker import loop as worker
 
     with app.app_context():
         worker.run_once()

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from forum.mail import mailings
-from forum import worker
+from forum.worker import loop as worker
 from forum.core.database import utcnow
 from forum.core.extensions import db
 from forum.models import Mailing, PanelQuestion, Panelist, Post, Resource, Theme, Thread, User

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from forum import worker
+from forum.worker import loop as worker
 from forum.core.extensions import db
 from forum.discussions.mentions import find, name_key
 from forum.models import User

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from forum import indexing, permissions
+from forum.searching import indexing
+from forum import permissions
 from forum.core.extensions import db
 from forum.models import AuditEntry, PanelQuestion, Panelist, Post, Resource, Theme, Thread, User
 from tests.conftest import audit_actions, build_thread, count_queries, csrf_from

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from forum.notifications import notify
-from forum import worker
+from forum.worker import loop as worker
 from forum.core.database import utcnow
 from forum.core.extensions import db
 from forum.models import Notification, OutgoingMail, PanelQuestion, Theme, User, Watch

@@ -10,7 +10,8 @@ from datetime import timedelta
 
 import pytest
 
-from forum import freshness, heartbeat, page_cache
+from forum.page_cache import freshness, cache as page_cache
+from forum.worker import heartbeat
 from forum.discussions import posting
 from forum.core import timefmt
 from forum.core.database import recorded_statements, utcnow
@@ -145,7 +146,7 @@ def test_a_new_name_shows_on_every_page_of_the_member(app, discussion, visitor):
 def test_a_new_name_and_an_edited_post_in_one_commit_both_show(app, discussion, visitor):
     """Three sources of changed threads in one transaction (a thread, a post, a member) once made a
     union of a union, which SQLAlchemy cannot build: the commit failed."""
-    from forum import indexing
+    from forum.searching import indexing
     from forum.models import Post, User
 
     url = f"/threads/{discussion['thread']}"

@@ -8,7 +8,7 @@ import pytest
 
 from forum.mail import emails
 from forum.accounts import tokens
-from forum import worker
+from forum.worker import loop as worker
 from forum.core.extensions import db
 from forum.models import OutgoingMail, User
 from tests.conftest import PASSWORD, Auth, Forms, csrf_from

@@ -135,7 +135,7 @@ def test_hiding_from_the_thread_page_closes_the_reports_too(app, auth, forms, re
 
 def test_the_outcome_reaches_the_reporter_by_email_with_a_link_that_works(app, mail_server, auth, forms,
                                                                           reported):
-    from forum import worker
+    from forum.worker import loop as worker
 
     auth.login()
     report(forms, reported["post"])

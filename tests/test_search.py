@@ -222,7 +222,7 @@ def test_edit_delete_hide_reach_the_index(app, client, auth, forms, make_user, m
 
 
 def test_hidden_posts_never_appear_even_in_counts(app, client, archive):
-    from forum import indexing
+    from forum.searching import indexing
     from forum.core.database import utcnow
 
     with app.test_request_context():
@@ -246,7 +246,7 @@ def test_a_hidden_post_not_yet_synced_is_still_not_shown(app, client, archive):
 
 
 def test_thread_title_change_reaches_every_post(app, client, archive):
-    from forum import indexing
+    from forum.searching import indexing
 
     with app.test_request_context():
         thread = db.session.scalar(db.select(Thread).where(Thread.title == "Hybrid roles"))
@@ -436,7 +436,7 @@ COUNTED_QUERIES = ["makerspaces", "time", "schedule -master", "makerspace OR coa
 @pytest.mark.whoosh_only
 def test_counts_from_bitmaps_agree_with_whoosh_across_segments_and_deletions(app, client, archive):
     """Totals come from cached per-segment bitmaps: they must equal Whoosh's own walk of the matches."""
-    from forum import indexing
+    from forum.searching import indexing
     from forum.core.database import utcnow
     from search.whoosh_engine import docsets, querying
     from search.whoosh_engine import index_root
@@ -545,7 +545,7 @@ def test_ranking_with_kept_lengths_scores_exactly_as_whoosh_bm25f(app, client, a
     """Our scorer reads field lengths once per segment; every score must be Whoosh's own float."""
     from whoosh.scoring import BM25F
 
-    from forum import indexing
+    from forum.searching import indexing
     from search.whoosh_engine import querying, scoring
     from search.whoosh_engine import index_root
     from search.whoosh_engine import searchers

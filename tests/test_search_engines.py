@@ -207,7 +207,7 @@ def test_one_rebuild_at_a_time(app, runner, make_user, make_theme, make_thread):
 def test_an_index_from_an_earlier_analyser_answers_until_a_rebuild_and_says_so(
         app, client, auth, runner, kiln_thread, search_backend, monkeypatch, caplog):
     """New code meets an index built by the old: searches still answer, admins and the worker are told."""
-    from forum import worker
+    from forum.worker import loop as worker
     from search.postgres_engine import writing
     from search.whoosh_engine import index
 

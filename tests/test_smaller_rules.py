@@ -103,7 +103,7 @@ def test_common_passwords_are_refused(app, client, forms, password):
 def test_a_prepared_discussion_is_found_by_search_only_once_its_theme_opens(app, client, make_user, make_theme):
     from forum.mail import mailings
     from forum.themes import months as themes
-    from forum import worker
+    from forum.worker import loop as worker
 
     moderator = make_user(email="mod@example.org", display_name="Rosa Delgado", role="moderator")
     make_theme(slug="next-month", state="upcoming")

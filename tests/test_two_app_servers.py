@@ -216,7 +216,8 @@ def test_a_machine_without_a_worker_publishes_due_questions_once_beside_another_
         app, make_user, make_theme, make_due_question, tmp_path):
     """The heartbeat is per machine: B, whose worker is down, publishes on page views while A's worker
     publishes too. Each question becomes one post all the same."""
-    from forum import create_app, worker
+    from forum import create_app
+    from forum.worker import loop as worker
 
     make_user(email="moderator@example.org", display_name="Rosa Delgado", role="moderator")
     slug = make_theme()

@@ -72,7 +72,7 @@ def test_a_failing_job_keeps_its_rows_and_the_worker_goes_on(worker_app, client,
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the index should be")
     worker_app.config["SEARCH_INDEX_DIR"] = str(blocked)
-    from forum import worker
+    from forum.worker import loop as worker
 
     with worker_app.app_context():
         assert "search index" not in worker.run_once()
@@ -133,7 +133,7 @@ def test_a_deleted_index_is_not_replaced_by_an_empty_one_and_the_worker_says_so_
     import logging
     import shutil
 
-    from forum import worker
+    from forum.worker import loop as worker
 
     reply(client, thread, "Our axolotl tank needs a new filter.")
     with worker_app.app_context():

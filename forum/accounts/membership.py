@@ -9,7 +9,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..moderation import audit
-from .. import indexing, throttle
+from ..searching import indexing
+from .. import throttle
 from . import tokens
 from ..discussions import posting
 from ..uploads import files as uploads

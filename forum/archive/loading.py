@@ -16,7 +16,7 @@ from typing import Callable
 
 from sqlalchemy import func, insert, select
 
-from .. import freshness
+from ..page_cache import freshness
 from ..core.database import continue_ids_after_explicit_ones, defer_foreign_keys, utcnow
 from ..core.extensions import db
 from ..core.markup import render_markdown

@@ -46,9 +46,9 @@ def default_config(instance_path: str) -> dict:
         "SEARCH_INDEX_IN_REQUEST": False,
         # How often an idle worker looks for new outbox rows.
         "WORKER_POLL_SECONDS": 0.25,
-        # Touched by a running worker; page views leave due panel questions to it (forum/heartbeat.py).
+        # Touched by a running worker; page views leave due panel questions to it (forum/worker/heartbeat.py).
         "WORKER_HEARTBEAT_FILE": str(instance / "worker.alive"),
-        # Pages for visitors who are not signed in (forum/page_cache.py), kept
+        # Pages for visitors who are not signed in (forum/page_cache/cache.py), kept
         # by Flask-Caching: "FileSystemCache" in CACHE_DIR on one machine;
         # "RedisCache" with CACHE_REDIS_URL, or "MemcachedCache", to share
         # between servers; "NullCache" to keep nothing.

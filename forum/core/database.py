@@ -165,7 +165,7 @@ def _forget_lock_to_take(session: Session, transaction) -> None:
 
 def _hold_write_lock_before_commit(session: Session) -> None:
     # Registered first, so the page versions and search documents written
-    # before the commit (forum.freshness, forum.indexing) are under the lock.
+    # before the commit (forum.page_cache.freshness, forum.searching.indexing) are under the lock.
     if session.info.pop(_LOCK, None) == LATER and has_app_context():
         hold_write_lock(session)
 

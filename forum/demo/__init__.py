@@ -22,7 +22,7 @@ import search
 
 from .. import archive
 from ..archive.fields import format_time
-from .. import freshness
+from ..page_cache import freshness
 from ..uploads import files as uploads
 from ..core.extensions import db
 from ..models import AuditEntry, PanelQuestion, Post, Report, Theme, Thread, User

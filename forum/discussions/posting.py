@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import indexing
+from ..searching import indexing
 from ..notifications import notify, watching
 from . import mentions
 from ..core.database import hold_write_lock, utcnow

@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 import search
 from search.documents import plain_text
 
-from .. import freshness, throttle
+from ..page_cache import freshness
+from .. import throttle
 from ..moderation import actions as moderating, reports
 from ..panel import questions as panel
 from ..notifications import watching
@@ -19,7 +20,7 @@ from ..core.extensions import db
 from .forms import EditForm, ReplyForm, ReportForm
 from ..moderation.forms import HideForm
 from ..models import Post, Thread
-from ..page_cache import cached_page
+from ..page_cache.cache import cached_page
 from ..core.pagination import page_arg
 from ..permissions import LOG_IN, may, require, why_not
 from ..core.security import form_checks_csrf, takes_files

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from . import emails
-from .. import indexing
+from ..searching import indexing
 from ..themes import months as themes
 from ..notifications import notify
 from ..core.database import utcnow

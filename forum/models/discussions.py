@@ -47,7 +47,7 @@ class Thread(db.Model):
     # Denormalised, kept by forum.discussions.posting in the same transaction as the post.
     reply_count: Mapped[int] = mapped_column(default=0)
     last_post_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Raised by forum.freshness whenever what the thread page shows changes:
+    # Raised by forum.page_cache.freshness whenever what the thread page shows changes:
     # the key of its cached page and its ETag.
     page_version: Mapped[int] = mapped_column(default=0)
 

@@ -55,7 +55,7 @@ class Theme(db.Model):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Raised by forum.freshness when the theme or any of its threads changes.
+    # Raised by forum.page_cache.freshness when the theme or any of its threads changes.
     # One counter for the whole forum, so the highest is the forum's version
     # (the front page's and the archive's).
     page_version: Mapped[int] = mapped_column(default=0, index=True)

@@ -8,7 +8,8 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from . import audit, reports
-from .. import freshness, indexing
+from ..page_cache import freshness
+from ..searching import indexing
 from ..notifications import notify
 from ..core.database import utcnow
 from ..core.extensions import db

@@ -18,7 +18,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
 from ..moderation import audit
-from .. import freshness, heartbeat
+from ..page_cache import freshness
+from ..worker import heartbeat
 from ..themes import months as themes
 from ..discussions import posting
 from ..mail import mailings

@@ -8,7 +8,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..moderation import audit
-from .. import indexing
+from ..searching import indexing
 from ..core.database import utcnow
 from ..core.extensions import db
 from ..core.markup import render_markdown

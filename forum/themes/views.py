@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import freshness, throttle
+from ..page_cache import freshness
+from .. import throttle
 from . import months as themes
 from ..panel import questions as panel
 from ..feeds import ical
@@ -13,7 +14,7 @@ from ..discussions import posting, reading, tracking
 from ..core.database import locks_when_needed, utcnow
 from ..core.extensions import db
 from ..discussions.forms import ThreadForm
-from ..page_cache import cached_page
+from ..page_cache.cache import cached_page
 from ..permissions import may, why_not
 from ..core.security import form_checks_csrf, takes_files
 from ..discussions.urls import redirect_once_committed

@@ -3,7 +3,7 @@
 For a forum past one machine: every app server searches the same
 database, replicas included, and nothing lives on local disk. A post's
 search document is written in the post's own transaction
-(forum.indexing calls apply_in_transaction, with no outbox row), so search
+(forum.searching.indexing calls apply_in_transaction, with no outbox row), so search
 is never behind.
 Needs the forum on PostgreSQL, with the unaccent and pg_trgm extensions
 (migration 0009 creates them).

@@ -1,6 +1,6 @@
 """Keeping search_documents in step with the posts: in the writer's own transaction.
 
-forum.indexing calls apply_changes() just before a transaction that
+forum.searching.indexing calls apply_changes() just before a transaction that
 changed posts commits, so a post and its search document commit together
 and can never disagree; apply_rows() applies outbox rows left from a
 time Whoosh was the engine.
@@ -143,7 +143,7 @@ def write(docs: list[dict], dropped: list[int], *, into: dict[str, str] | None =
 
 
 def apply_changes(changes) -> None:
-    """Index what these changes (outbox rows, or forum.indexing.Change) name, in the session's transaction."""
+    """Index what these changes (outbox rows, or forum.searching.indexing.Change) name, in the session's transaction."""
     write(*outbox.changes(outbox.post_ids_for(changes)))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from forum.notifications import notify
-from forum import worker
+from forum.worker import loop as worker
 from forum.models import User
 
 pytestmark = pytest.mark.browser

@@ -1,6 +1,6 @@
 """Threads and themes get a page_version: what a cached page and an ETag are keyed by.
 
-forum/freshness.py raises it in the transaction of every change a page
+forum/page_cache/freshness.py raises it in the transaction of every change a page
 shows. Existing rows start at 0: no page was cached before this revision.
 
 Revision ID: 0011

@@ -10,13 +10,13 @@ from flask_login import current_user
 import search
 from search.documents import plain_text
 
-from .. import indexing
+from . import indexing
 from ..themes import months as themes
 from ..discussions import reading
 from ..models import Theme, Thread
 from ..core.pagination import page_arg
 from ..permissions import may
-from .lookups import id_arg
+from ..views.lookups import id_arg
 
 bp = Blueprint("search", __name__)
 # The themes with the most matches are listed to narrow by; the rest are in

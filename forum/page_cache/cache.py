@@ -8,7 +8,7 @@ Redis or memcached to share between servers).
 
 The key is the ETag, made before anything is rendered from one indexed
 query (the view's `versions` function) and what else the page depends on:
-the address with its query string, the page versions forum.freshness
+the address with its query string, the page versions forum.page_cache.freshness
 raises in every writer's transaction, the time span the page's relative
 dates stay true for, and the build (templates, code, settings). A change
 commits a new version, so the next request computes a new key: a stale
@@ -29,8 +29,8 @@ from flask import Flask, current_app, g, make_response, request, session
 from flask_caching import Cache
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
-from .core.database import utcnow
-from .core.timefmt import local
+from ..core.database import utcnow
+from ..core.timefmt import local
 
 cache = Cache()
 

@@ -20,12 +20,13 @@ from sqlalchemy.exc import OperationalError
 
 import search
 
-from . import heartbeat, indexing
-from .panel import questions as panel
-from .notifications import notify
-from .mail import mailer, mailings
-from .core.database import read_transaction
-from .core.extensions import db
+from . import heartbeat
+from ..searching import indexing
+from ..panel import questions as panel
+from ..notifications import notify
+from ..mail import mailer, mailings
+from ..core.database import read_transaction
+from ..core.extensions import db
 
 BACKOFF_SECONDS = 5.0
 # A missing search index needs an admin's rebuild: said once a minute, not four times a second.

@@ -1,7 +1,7 @@
 """Page versions: what changed, in the transaction that changed it.
 
 A cached page and an ETag are keyed by the versions of what the page
-shows (see forum.page_cache). Each commit that changes a post, a thread,
+shows (see forum.page_cache.cache). Each commit that changes a post, a thread,
 a theme or a name on a page raises those versions before it commits, so
 the next request after the commit reads a new key and can never be
 answered with the old page, on any server or worker.
@@ -29,12 +29,12 @@ from typing import Callable
 from sqlalchemy import bindparam, event, func, inspect, select, union, update
 from sqlalchemy.orm import Session
 
-from .core.database import utcnow
-from .core.extensions import db
-from .models import Panelist, Post, Resource, Theme, Thread, User
-from .models.panel import PanelQuestion
-from .models.themes import UPCOMING, panel_ahead, theme_state
-from .page_cache import dates_span
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..models import Panelist, Post, Resource, Theme, Thread, User
+from ..models.panel import PanelQuestion
+from ..models.themes import UPCOMING, panel_ahead, theme_state
+from .cache import dates_span
 
 _KEY = "page_changes"
 # A member's name and position are shown beside each of their posts.
@@ -78,7 +78,7 @@ def theme_changed(theme_id: int) -> None:
 
 
 def marked_for_search(kind: str, ref_id: int) -> None:
-    """What forum.indexing marks for search (a post, or every post of a thread or theme, by id):
+    """What forum.searching.indexing marks for search (a post, or every post of a thread or theme, by id):
     the pages showing it change too. Writers that UPDATE in bulk mark this way."""
     changes = _changes(db.session())
     {"post": changes.posts, "thread": changes.threads, "theme": changes.themes}[kind].add(ref_id)
@@ -180,7 +180,7 @@ def init_app(_app) -> None:
 
 
 # What each cached page shows, read with one indexed query -------------------------
-# Each returns the page's versions as a tuple (see forum.page_cache), or
+# Each returns the page's versions as a tuple (see forum.page_cache.cache), or
 # None when visitors get no such page. `publish_due` runs first where the
 # page shows panel questions: it publishes any whose time has come unless
 # the worker does it.

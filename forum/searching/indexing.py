@@ -2,7 +2,7 @@
 
 Call the mark_* functions wherever a post's text, visibility or context
 (thread title, theme) changes, before the commit. Then, by engine:
-- Whoosh: the worker (forum.worker) applies the rows to the index within
+- Whoosh: the worker (forum.worker.loop) applies the rows to the index within
   a moment of the commit, so a reply never waits for the index. With
   SEARCH_INDEX_IN_REQUEST set, a request whose commit carried such rows
   applies them itself before its response leaves instead.
@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 
 import search
 
-from . import freshness
-from .core.extensions import db
-from .models.search import SearchOutbox
+from ..page_cache import freshness
+from ..core.extensions import db
+from ..models.search import SearchOutbox
 
 
 @dataclass(frozen=True)
