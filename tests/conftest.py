@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -38,6 +39,9 @@ class SharedTemplateCode(BytecodeCache):
 
 
 TEMPLATE_CODE = SharedTemplateCode()
+
+# The repository: where `flask --app app` and the README are.
+ROOT = Path(__file__).resolve().parent.parent
 
 # Cheap hashing keeps the suite fast; the production method is tested on its own.
 FAST_HASH = "pbkdf2:sha256:1000"

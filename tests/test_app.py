@@ -8,7 +8,7 @@ import pytest
 
 from forum import create_app
 from forum.core.config import ConfigurationError
-from tests.conftest import csrf_from
+from tests.conftest import ROOT, csrf_from
 
 
 def test_secret_key_generated_once_and_kept_in_instance(database_uri, monkeypatch):
@@ -181,11 +181,10 @@ def test_read_transaction_is_deferred_outside_requests(app):
 
 def test_the_readme_documents_every_setting():
     """The settings table in the README names every default of forum/core/config.py, and nothing else."""
-    from pathlib import Path
 
     from forum.core.config import default_config
 
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme[readme.index("### Every setting"):readme.index("### A real deployment")]
     documented = set()
     for row in table.splitlines():

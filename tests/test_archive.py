@@ -17,7 +17,7 @@ from forum.models import (PanelQuestion, Panelist, Post, Resource, SearchOutbox,
                           User)
 from forum.models.discussions import path_segment
 import search
-from tests.conftest import PASSWORD
+from tests.conftest import ROOT, PASSWORD
 from tests.databases import SQLiteDatabases, migrate
 
 MODELS = (User, Theme, Panelist, Resource, Thread, Post, PanelQuestion, SearchOutbox)
@@ -604,9 +604,8 @@ def test_an_export_file_is_for_its_owner_only(app, runner, tmp_path):
 def test_the_documented_example_imports(runner, tmp_path):
     """The small archive shown in docs/archive-format.md stays a valid one."""
     import re
-    from pathlib import Path
 
-    document = (Path(__file__).resolve().parent.parent / "docs" / "archive-format.md").read_text()
+    document = (ROOT / "docs" / "archive-format.md").read_text()
     example = tmp_path / "example.json"
     example.write_text(re.search(r"```json\n(.*?)```", document, re.S).group(1))
     result = runner.invoke(args=["archive", "import", str(example)])

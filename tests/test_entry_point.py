@@ -3,11 +3,10 @@ import os
 import socket
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).parent.parent
 
 
 @pytest.mark.sqlite_only  # makes a SQLite forum of its own whichever database the run is on

@@ -32,10 +32,10 @@ from forum.models import Post
 from search.whoosh_engine import index_root, searchers
 from tests.live_server import session, stop, wait_until_serving
 from tests.mailserver import free_port
+from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
-ROOT = Path(__file__).parent.parent
 SECONDS = 45
 WRITERS = 20
 READERS = 4

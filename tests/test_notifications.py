@@ -8,7 +8,6 @@ import sys
 import threading
 import time
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,7 +17,7 @@ from forum.worker import loop as worker
 from forum.core.database import utcnow
 from forum.core.extensions import db
 from forum.models import Notification, OutgoingMail, PanelQuestion, Theme, User, Watch
-from tests.conftest import notifications_of, reply_as, signed_in_as
+from tests.conftest import ROOT, notifications_of, reply_as, signed_in_as
 
 BRETT = "brett@example.org"
 MARIA = "member@example.org"
@@ -394,7 +393,6 @@ def test_a_worker_killed_between_sending_and_recording_loses_and_doubles_nothing
 
 
 WORKER = [sys.executable, "-m", "flask", "--app", "app", "worker"]
-ROOT = Path(__file__).parent.parent
 # A worker's hold on its batch, short so that a killed worker's rows are due again soon.
 LEASE_SECONDS = 2
 

@@ -31,12 +31,11 @@ from forum.mail import mailings
 from forum.core.database import utcnow
 from forum.core.extensions import db
 from forum.models import Notification, OutgoingMail, PanelQuestion, Post, Thread, User, Watch
-from tests.conftest import PASSWORD
+from tests.conftest import ROOT, PASSWORD
 from tests.live_server import session, stop, wait_until_serving
 from tests.mailserver import free_port, sending_process
 
 
-ROOT = Path(__file__).parent.parent
 READERS = 12  # members who receive the digest, besides the four below
 LEASE_SECONDS = 3  # a worker's hold on its batch of mail: short, so a killed worker's rows come back soon
 

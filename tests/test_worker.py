@@ -13,7 +13,7 @@ import pytest
 import search
 from forum.core.extensions import db
 from forum.models import PanelQuestion, SearchOutbox
-from tests.conftest import Auth, Forms
+from tests.conftest import ROOT, Auth, Forms
 
 STILL_INDEXING = "still being added to search"
 
@@ -105,7 +105,7 @@ def test_a_running_worker_indexes_new_replies_and_stops_on_sigterm(worker_app, c
            "FLASK_WORKER_POLL_SECONDS": "0.05"}
     log = (tmp_path / "worker.log").open("w+")
     process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker"],
-                               cwd=Path(__file__).parent.parent, env=env, stdout=log, stderr=subprocess.STDOUT)
+                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         reply(client, thread, "The quokka census is in.")
         deadline = time.monotonic() + 30  # a bound for a stuck worker, not a performance target
