@@ -156,7 +156,7 @@ def app(tmp_path, database_uri, search_backend):
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
             "WORKER_HEARTBEAT_FILE": str(tmp_path / "worker.alive"),
             "PASSWORD_HASH_METHOD": FAST_HASH,
-            # Most tests search right after posting; tests/test_worker.py covers the worker.
+            # Most tests search right after posting; tests/worker/test_worker.py covers the worker.
             "SEARCH_INDEX_IN_REQUEST": True,
         }
     )

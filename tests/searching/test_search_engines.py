@@ -38,7 +38,7 @@ def test_the_postgres_engine_refuses_a_database_that_is_not_postgresql(tmp_path)
 
 
 # PostgreSQL's engine: what differs from Whoosh's. The search behaviour both
-# share is tested on both in tests/test_search.py.
+# share is tested on both in tests/searching/test_search.py.
 
 def _count(app, sql: str) -> int:
     from forum.core.extensions import db

@@ -659,7 +659,7 @@ def test_the_cli_publishes_what_is_due(app, runner, forms, moderator, monkeypatc
 
 
 def test_the_queue_page_costs_the_same_however_long_the_queue(app, client, forms, moderator):
-    from tests.test_discussions import count_queries
+    from tests.conftest import count_queries
 
     def fill(count, status):
         with app.app_context():
