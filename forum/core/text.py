@@ -45,3 +45,9 @@ _OVERRIDES = re.compile("[" + _BIDI_OVERRIDES + "]")
 def without_bidi_overrides(value: str) -> str:
     """For text stored before overrides were removed on input (rendering old posts again)."""
     return _OVERRIDES.sub("", value)
+
+
+def name_key(name: str) -> str:
+    """A name reduced to what a mention is compared by: letters and digits, folded."""
+    folded = unicodedata.normalize("NFKD", (name or "").casefold())
+    return "".join(ch for ch in folded if ch.isalnum())[:80]

@@ -18,11 +18,11 @@ Mentions inside code, and inside a link's text, stay text.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from sqlalchemy import select
 
 from ..core.extensions import db
+from ..core.text import name_key
 
 MAX_WORDS = 4
 _START = re.compile(r"(?<![\w.@])@(?=\w)")
@@ -30,12 +30,6 @@ _WORD = re.compile(r"[\w'’.\-]+")
 _TRAILING = re.compile(r"(?:['’]s)?[.'’\-]*$")
 _MENTION_LINK = re.compile(r'<a\b[^>]*\bclass="mention"[^>]*>')
 _MEMBER_HREF = re.compile(r'href="/members/(\d+)"')
-
-
-def name_key(name: str) -> str:
-    """A name reduced to what a mention is compared by: letters and digits, folded."""
-    folded = unicodedata.normalize("NFKD", (name or "").casefold())
-    return "".join(ch for ch in folded if ch.isalnum())[:80]
 
 
 def _candidates(text: str) -> list[list[str]]:

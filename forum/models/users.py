@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from ..core.database import UTCDateTime, utcnow
 from ..core.extensions import db
-from ..discussions.mentions import name_key
+from ..core.text import name_key
 
 ROLES = ("member", "moderator", "admin")
 
@@ -31,7 +31,7 @@ class User(UserMixin, db.Model):
     # Stored lower-cased, which is what makes it unique case-insensitively.
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(80), index=True)
-    # The name as @mentions compare it (forum.discussions.mentions.name_key), kept with it.
+    # The name as @mentions compare it (forum.core.text.name_key), kept with it.
     name_key: Mapped[str] = mapped_column(String(80), index=True, default=_name_key_of_row)
     # None for members imported from an archive until they set a password.
     password_hash: Mapped[str | None] = mapped_column(String(255))
