@@ -571,8 +571,9 @@ def digest_part(app, workdir: Path, members: int = DIGEST_MEMBERS) -> list[list]
              "digest": "weekly"} for n in range(members)])
         theme = db.session.scalar(select(Theme).order_by(Theme.opens_at.desc()).limit(1))
         author = db.session.scalar(select(User).order_by(User.id).limit(1))
-        thread = posting.start_thread(theme, author, "A thread for the digest", "Something new this week.")
-        posting.reply(thread, author, "And a reply to it.")
+        # Data for the digest, written as an import writes it: the newest theme may not be open yet.
+        thread = posting.add_thread(theme, author, "A thread for the digest", "Something new this week.")
+        posting.add_reply(thread, author, "And a reply to it.")
         moment = start + timedelta(days=2)
         db.session.execute(update(Post).where(Post.thread_id == thread.id).values(created_at=moment))
         db.session.execute(update(Thread).where(Thread.id == thread.id).values(created_at=moment))

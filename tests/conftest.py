@@ -48,6 +48,26 @@ FAST_HASH = "pbkdf2:sha256:1000"
 PASSWORD = "correct horse battery"
 
 
+def seed_thread(theme, author, title: str, body: str):
+    """A thread written as data for a test, as the archive import writes one: no permission asked,
+    no posting limit counted (a month long archived has threads too). Members' posts in tests go
+    through the pages, or posting.start_thread and posting.reply, as in production."""
+    from forum.discussions import posting
+
+    thread = posting.add_thread(theme, author, title, body)
+    db.session.commit()
+    return thread
+
+
+def seed_reply(thread, author, body: str, parent=None):
+    """A reply written as data for a test (see seed_thread)."""
+    from forum.discussions import posting
+
+    post = posting.add_reply(thread, author, body, parent)
+    db.session.commit()
+    return post
+
+
 @pytest.fixture(autouse=True)
 def _close_every_engine():
     """Close the connections of every app a test made, not just the `app` fixture's.
@@ -321,7 +341,7 @@ def make_thread(app):
     def make(slug, author_id, title="How do you find time?", body="Opening post body."):
         with app.test_request_context():
             theme = db.session.scalar(db.select(Theme).where(Theme.slug == slug))
-            thread = posting.start_thread(theme, db.session.get(User, author_id), title, body)
+            thread = seed_thread(theme, db.session.get(User, author_id), title, body)
             return thread.id, posting.opening_post(thread).id
 
     return make
@@ -330,14 +350,13 @@ def make_thread(app):
 @pytest.fixture
 def add_reply(app):
     """Add a reply directly (no HTTP); returns the new post id."""
-    from forum.discussions import posting
     from forum.models import Post, Thread
 
     def add(thread_id, author_id, body="A reply.", parent_id=None):
         with app.test_request_context():
             thread = db.session.get(Thread, thread_id)
             parent = db.session.get(Post, parent_id) if parent_id else None
-            return posting.reply(thread, db.session.get(User, author_id), body, parent).id
+            return seed_reply(thread, db.session.get(User, author_id), body, parent).id
 
     return add
 
@@ -496,10 +515,10 @@ def archive(app):
         ids = []
         for n, (slug, author, title, body) in enumerate(ARCHIVE["posts"]):
             if title not in threads:
-                threads[title] = posting.start_thread(themes[slug], people[author], title, body)
+                threads[title] = seed_thread(themes[slug], people[author], title, body)
                 post = posting.opening_post(threads[title])
             else:
-                post = posting.reply(threads[title], people[author], body)
+                post = seed_reply(threads[title], people[author], body)
             post.created_at = themes[slug].opens_at + timedelta(days=1, hours=n)
             indexing.mark_post(post)  # its date changed after it was written
             ids.append(post.id)

@@ -1,5 +1,5 @@
 """What the forms that write posts share (a new thread, a reply, an edit): the preview and
-the posting limit's message. Not a blueprint."""
+a file sent with the form. Not a blueprint."""
 from __future__ import annotations
 
 from flask_login import current_user
@@ -10,8 +10,6 @@ from ..uploads import files as uploads
 from ..permissions import why_not
 from .urls import upload_url
 
-POSTING_TOO_FAST = ("You have posted a lot in the last few minutes. Your text is kept below: "
-                    "please wait a few minutes, then post it.")
 PREVIEWING_TOO_FAST = "Too many previews in a minute: wait a moment, then preview again."
 
 

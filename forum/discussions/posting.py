@@ -1,8 +1,13 @@
 """Writing to discussions: each operation is one transaction, counters included.
 
-Views call these after checking permissions; the functions check the
-rules again that protect the data itself (same thread, length limits)
-and raise PostingError with a message meant for the person writing.
+A member's reply and new thread are one function each (reply,
+start_thread) that owns the whole unit of work: the permission, the rows,
+the write lock, the posting limit, the commit, and a refusal (Refused)
+that leaves nothing written and says what to tell the member, whose text
+the page keeps. The add_* functions write rows without committing, for
+those (publishing a panel question, the tests' fixtures) that own a
+transaction of their own; they check the rules that protect the data
+itself (same thread, length limits) and raise PostingError.
 """
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from .. import throttle
+from ..permissions import why_not
 from ..searching import indexing
 from ..notifications import notify, watching
 from . import mentions
@@ -30,6 +37,61 @@ class PostingError(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class Refused(Exception):
+    """A post was not written. `field`: the form field the message belongs to, else the whole form."""
+
+    def __init__(self, message: str, status: int, field: str | None = None):
+        super().__init__(message)
+        self.message, self.status, self.field = message, status, field
+
+
+POSTING_TOO_FAST = ("You have posted a lot in the last few minutes. Your text is kept below: "
+                    "please wait a few minutes, then post it.")
+
+
+def reply(thread: Thread, author: User, body: str, parent: Post | None = None) -> Post:
+    """A member's reply, committed; Refused, with nothing written, when it may not be."""
+    refusal = why_not(author, "reply_to", parent) if parent else why_not(author, "reply", thread)
+    if refusal:
+        raise Refused(refusal, 403)
+    try:
+        post = add_reply(thread, author, body, parent)
+    except PostingError as error:
+        db.session.rollback()
+        raise Refused(error.message, 200, error.field) from None
+    # Asked again under the write lock, which on PostgreSQL a reply takes only
+    # now: a moderator may have locked the thread since it was read.
+    refusal = why_not(author, "reply", thread)
+    _commit_within_limit(author, refusal)
+    return post
+
+
+def start_thread(theme: Theme, author: User, title: str, body: str) -> Thread:
+    """A member's new thread with its opening post, committed; Refused, with nothing written, when it may not be."""
+    refusal = why_not(author, "start_thread", theme)
+    if refusal:
+        raise Refused(refusal, 403)
+    try:
+        thread = add_thread(theme, author, title, body)
+    except PostingError as error:
+        db.session.rollback()
+        raise Refused(error.message, 200, error.field) from None
+    _commit_within_limit(author, None)
+    return thread
+
+
+def _commit_within_limit(author: User, refusal: str | None) -> None:
+    """Commit what the member wrote unless a rule said no, or the posting limit is reached.
+
+    The limit is counted under the write lock, so that two posts sent at
+    once can't both be the last one allowed; it is counted with the post.
+    """
+    if refusal or not throttle.take("post", author.id):
+        db.session.rollback()
+        raise Refused(refusal or POSTING_TOO_FAST, 403 if refusal else 429)
+    db.session.commit()
 
 
 def clean_body(body: str | None) -> str:
@@ -73,13 +135,6 @@ def new_post(thread: Thread, author: User, body: str, parent: Post | None) -> Po
     return post
 
 
-def start_thread(theme: Theme, author: User, title: str, body: str) -> Thread:
-    """Create a thread with its opening post, and commit."""
-    thread = add_thread(theme, author, title, body)
-    db.session.commit()
-    return thread
-
-
 def add_thread(theme: Theme, author: User, title: str, body: str) -> Thread:
     """Create a thread with its opening post; no commit. Returns holding the write lock."""
     title, body = clean_title(title), clean_body(body)
@@ -111,13 +166,6 @@ def add_reply(thread: Thread, author: User, body: str, parent: Post | None = Non
     # As it is now that no one else writes: a moderator may have locked it
     # since it was read (on PostgreSQL a reply reads before it takes the lock).
     set_committed_value(thread, "locked", locked)
-    return post
-
-
-def reply(thread: Thread, author: User, body: str, parent: Post | None = None) -> Post:
-    """Add a reply and commit."""
-    post = add_reply(thread, author, body, parent)
-    db.session.commit()
     return post
 
 

@@ -205,6 +205,12 @@ def _build_tree(posts: list[PagePost], show_hidden: bool) -> tuple[Node | None, 
     return opening, branches
 
 
+def post_in(thread: Thread, post_id: int | None) -> Post | None:
+    """A post of this thread by its id (a form's parent_id), or None."""
+    post = db.session.get(Post, post_id) if post_id else None
+    return post if post is not None and post.thread_id == thread.id else None
+
+
 def page_of_post(post: Post) -> int:
     """The page of its thread that shows this post."""
     if post.depth == 0:

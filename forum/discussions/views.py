@@ -16,16 +16,15 @@ from ..notifications import watching
 from . import posting, reading, tracking
 from ..core import timefmt
 from ..core.database import id_from, locks_when_needed
-from ..core.extensions import db
 from .forms import EditForm, ReplyForm, ReportForm
 from ..moderation.forms import HideForm
-from ..models import Post, Thread
+from ..models import Thread
 from ..page_cache.cache import cached_page
 from ..core.pagination import page_arg
 from ..permissions import LOG_IN, may, require, why_not
 from ..core.security import form_checks_csrf, takes_files
 from .urls import post_url, redirect_once_committed, thread_url
-from .composing import (POSTING_TOO_FAST, PREVIEWING_TOO_FAST, attach_from_form, preview_allowed, preview_html,
+from .composing import (PREVIEWING_TOO_FAST, attach_from_form, preview_allowed, preview_html,
                         render_preview)
 from ..views.lookups import get_post_or_404, get_thread_or_404, id_arg
 
@@ -139,13 +138,13 @@ def reply(thread_id: int):
     form = ReplyForm()
     parent = None
     if form.parent_id.data:
-        parent_id = id_from(form.parent_id.data)
-        parent = db.session.get(Post, parent_id) if parent_id else None
-        if parent is None or parent.thread_id != thread.id:
+        parent = reading.post_in(thread, id_from(form.parent_id.data))
+        if parent is None:
             return render_thread(thread, form=form, refusal="You can only reply to posts in this thread.",
                                  status=400)
     reply_to = parent.id if parent else None  # the form it came from: under its post, or at the bottom
     page = reading.page_of_post(parent) if parent else 1
+    # Asked before the form is read, so that a refused member is not shown its errors.
     refusal = why_not(current_user, "reply_to", parent) if parent else why_not(current_user, "reply", thread)
     if refusal:
         return render_thread(thread, page, form=form, reply_to=reply_to, refusal=refusal, status=403)
@@ -157,19 +156,12 @@ def reply(thread_id: int):
         return render_thread(thread, page, form=form, reply_to=reply_to,
                              preview=render_preview(form.body.data))
     try:
-        post = posting.add_reply(thread, current_user._get_current_object(), form.body.data, parent)
-    except posting.PostingError as error:
-        db.session.rollback()
-        form.body.errors.append(error.message)
-        return render_thread(thread, page, form=form, reply_to=reply_to)
-    # Asked again under the write lock, which on PostgreSQL this view takes
-    # only now: a moderator may have locked the thread since it was read.
-    refusal = why_not(current_user, "reply", thread)
-    if refusal or not throttle.take("post", current_user.id):  # counted with the reply's commit
-        db.session.rollback()
-        return render_thread(thread, page, form=form, reply_to=reply_to, refusal=refusal or POSTING_TOO_FAST,
-                             status=403 if refusal else 429)
-    db.session.commit()
+        post = posting.reply(thread, current_user._get_current_object(), form.body.data, parent)
+    except posting.Refused as refused:
+        if refused.field:
+            getattr(form, refused.field).errors.append(refused.message)
+        return render_thread(thread, page, form=form, reply_to=reply_to,
+                             refusal=None if refused.field else refused.message, status=refused.status)
     flash("Your reply is posted.", "success")
     return redirect_once_committed(post)
 

@@ -5,20 +5,18 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_login import current_user
 
 from ..page_cache import freshness
-from .. import throttle
 from . import months as themes
 from ..panel import questions as panel
 from ..feeds import ical
 from ..notifications import watching
 from ..discussions import posting, reading, tracking
 from ..core.database import locks_when_needed, utcnow
-from ..core.extensions import db
 from ..discussions.forms import ThreadForm
 from ..page_cache.cache import cached_page
 from ..permissions import may, why_not
 from ..core.security import form_checks_csrf, takes_files
 from ..discussions.urls import redirect_once_committed
-from ..discussions.composing import POSTING_TOO_FAST, attach_from_form, render_preview
+from ..discussions.composing import attach_from_form, render_preview
 from ..views.lookups import get_theme_or_404
 
 bp = Blueprint("themes", __name__)
@@ -126,15 +124,9 @@ def start_thread(slug: str):
     if form.preview.data:
         return _render_theme(theme, form, preview=render_preview(form.body.data))
     try:
-        thread = posting.add_thread(theme, current_user._get_current_object(), form.title.data, form.body.data)
-    except posting.PostingError as error:
-        db.session.rollback()
-        getattr(form, error.field).errors.append(error.message)
-        return _render_theme(theme, form)
-    if not throttle.take("post", current_user.id):  # counted under the write lock, with the thread's commit
-        db.session.rollback()
-        form.form_errors.append(POSTING_TOO_FAST)
-        return _render_theme(theme, form, status=429)
-    db.session.commit()
+        thread = posting.start_thread(theme, current_user._get_current_object(), form.title.data, form.body.data)
+    except posting.Refused as refused:
+        (getattr(form, refused.field).errors if refused.field else form.form_errors).append(refused.message)
+        return _render_theme(theme, form, status=refused.status)
     flash("Your thread is started.", "success")
     return redirect_once_committed(thread)

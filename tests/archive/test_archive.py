@@ -11,13 +11,12 @@ from sqlalchemy import func, select
 
 from bench.generate_archive import generate
 from forum import create_app, demo
-from forum.discussions import posting
 from forum.core.extensions import db
 from forum.models import (PanelQuestion, Panelist, Post, Resource, SearchOutbox, Theme, Thread,
                           User)
 from forum.models.discussions import path_segment
 import search
-from tests.conftest import ROOT, PASSWORD
+from tests.conftest import PASSWORD, ROOT, seed_reply
 from tests.databases import SQLiteDatabases, migrate
 
 MODELS = (User, Theme, Panelist, Resource, Thread, Post, PanelQuestion, SearchOutbox)
@@ -471,7 +470,7 @@ def test_a_forum_moves_from_sqlite_to_this_runs_database(app, runner, tmp_path):
     assert result.exit_code == 0, result.output
     with app.app_context():
         thread = db.session.scalar(select(Thread).order_by(Thread.id))
-        newest = posting.reply(thread, User.by_email("new.member@example.org"), "Glad to have found this.")
+        newest = seed_reply(thread, User.by_email("new.member@example.org"), "Glad to have found this.")
         assert newest.id > max(db.session.scalars(select(Post.id).where(Post.id != newest.id)))
 
 

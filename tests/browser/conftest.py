@@ -13,12 +13,11 @@ import pytest
 from werkzeug.serving import make_server
 
 from forum import create_app
-from forum.discussions import posting
 from forum.core.extensions import db
 from forum.models import Theme, User
 from forum.accounts.passwords import hash_password
 import search
-from tests.conftest import FAST_HASH, PASSWORD, TEMPLATE_CODE
+from tests.conftest import FAST_HASH, PASSWORD, TEMPLATE_CODE, seed_reply, seed_thread
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
@@ -111,9 +110,9 @@ def discussion(live_app):
                       opens_at=utcnow() - timedelta(days=3), closes_at=utcnow() + timedelta(days=20))
         db.session.add_all([*people, theme])
         db.session.commit()
-        thread = posting.start_thread(theme, people[1], "Where does the time come from?", "Opening question")
-        first = posting.reply(thread, people[1], "A first answer")
-        nested = posting.reply(thread, people[0], "A nested answer", first)
+        thread = seed_thread(theme, people[1], "Where does the time come from?", "Opening question")
+        first = seed_reply(thread, people[1], "A first answer")
+        nested = seed_reply(thread, people[0], "A nested answer", first)
         return {"thread": thread.id, "first": first.id, "nested": nested.id}
 
 

@@ -5,10 +5,9 @@ import re
 
 import pytest
 
-from forum.discussions import posting
 from forum.core.extensions import db
 from forum.models import Post, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, seed_reply
 from tests.browser.conftest import log_in
 from tests.conftest import XSS_PAYLOADS
 
@@ -106,7 +105,7 @@ def test_no_xss_payload_runs(page, discussion, live_app):
         thread = db.session.get(Thread, discussion["thread"])
         author = db.session.scalar(db.select(User).where(User.email == "maria@example.org"))
         for payload in XSS_PAYLOADS.values():
-            posting.reply(thread, author, payload.replace("alert(", "window.__xss=1;alert("))
+            seed_reply(thread, author, payload.replace("alert(", "window.__xss=1;alert("))
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(f"/threads/{discussion['thread']}")

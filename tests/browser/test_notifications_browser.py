@@ -6,6 +6,7 @@ import pytest
 from forum.notifications import notify
 from forum.worker import loop as worker
 from forum.models import User
+from tests.conftest import seed_reply
 
 pytestmark = pytest.mark.browser
 
@@ -84,7 +85,6 @@ def test_typing_at_and_a_name_suggests_members(browser, live_server, discussion)
 
 
 def test_the_page_remembers_how_far_the_member_read(browser, live_server, live_app, discussion):
-    from forum.discussions import posting
     from forum.core.extensions import db
     from forum.models import Thread, ThreadRead
 
@@ -106,7 +106,7 @@ def test_the_page_remembers_how_far_the_member_read(browser, live_server, live_a
 
     with live_app.test_request_context():
         thread = db.session.get(Thread, discussion["thread"])
-        newer = posting.reply(thread, User.by_email("brett@example.org"), "A reply Maria has not seen.").id
+        newer = seed_reply(thread, User.by_email("brett@example.org"), "A reply Maria has not seen.").id
     page.goto(f"/threads/{discussion['thread']}")
     page.get_by_role("link", name="Jump to the first new post").click()
     page.wait_for_url(f"**#post-{newer}")

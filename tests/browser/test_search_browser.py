@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 import search
+from tests.conftest import seed_thread
 
 pytestmark = pytest.mark.browser
 
@@ -30,13 +31,12 @@ def test_search_from_header_opens_the_highlighted_post(page, discussion, live_ap
 
 
 def test_find_in_this_discussion_searches_only_the_thread(page, discussion, live_app):
-    from forum.discussions import posting
     from forum.core.extensions import db
     from forum.models import Thread, User
 
     with live_app.test_request_context():
         thread = db.session.get(Thread, discussion["thread"])
-        posting.start_thread(thread.theme, db.session.get(User, 1), "Another thread", "Another answer here")
+        seed_thread(thread.theme, db.session.get(User, 1), "Another thread", "Another answer here")
         db.session.commit()
         search.apply_pending()
     page.goto(f"/threads/{discussion['thread']}")

@@ -7,13 +7,12 @@ import pytest
 
 from forum.core.extensions import db
 from forum.models import Post, Thread
-from tests.conftest import FAST_HASH
+from tests.conftest import FAST_HASH, seed_reply
 
 
 def _write_replies(database_uri: str, thread_id: int, author_id: int, count: int, start) -> str:
     """A worker: its own app and connections, replying as fast as it can."""
     from forum import create_app
-    from forum.discussions import posting
     from forum.models import User
 
     app = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "PASSWORD_HASH_METHOD": FAST_HASH,
@@ -23,7 +22,7 @@ def _write_replies(database_uri: str, thread_id: int, author_id: int, count: int
         for n in range(count):
             with app.test_request_context("/threads/x/posts", method="POST"):
                 thread = db.session.get(Thread, thread_id)  # read, then write: the risky shape
-                posting.reply(thread, db.session.get(User, author_id), f"Reply {n}")
+                seed_reply(thread, db.session.get(User, author_id), f"Reply {n}")
     except Exception as error:  # reported to the parent, which fails the test
         return f"{type(error).__name__}: {error}"
     return "ok"

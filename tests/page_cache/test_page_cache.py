@@ -12,12 +12,11 @@ import pytest
 
 from forum.page_cache import freshness, cache as page_cache
 from forum.worker import heartbeat
-from forum.discussions import posting
 from forum.core import timefmt
 from forum.core.database import recorded_statements, utcnow
 from forum.core.extensions import db
 from forum.models import PanelQuestion, Post, Theme, Thread, User
-from tests.conftest import reply_as, signed_in_as
+from tests.conftest import reply_as, seed_thread, signed_in_as
 
 MARIA, ROSA = "member@example.org", "mod@example.org"
 
@@ -254,7 +253,7 @@ def test_a_prepared_discussion_stays_hidden_from_visitors_until_its_theme_opens(
     make_theme(slug="next-month", title="Next month", state="upcoming")
     with app.test_request_context():
         theme = db.session.scalar(db.select(Theme).where(Theme.slug == "next-month"))
-        thread = posting.start_thread(theme, db.session.get(User, moderator), "Discussion: Next month", "Opening")
+        thread = seed_thread(theme, db.session.get(User, moderator), "Discussion: Next month", "Opening")
         thread.facilitated = True
         db.session.commit()
         thread_id = thread.id

@@ -15,11 +15,10 @@ from sqlalchemy.pool import NullPool
 from whoosh import query as whoosh_query
 
 import search
-from forum.discussions import posting
 from forum.core.database import WRITE_LOCK_KEY
 from forum.core.extensions import db
 from forum.models import Post, SearchOutbox, Theme, Thread, User
-from tests.conftest import results
+from tests.conftest import results, seed_reply, seed_thread
 
 # Every test here runs on each engine (tests marked whoosh_only on Whoosh alone).
 pytestmark = pytest.mark.every_search_backend
@@ -109,7 +108,7 @@ def test_newest_first(client, archive):
 def test_result_shows_context_and_escaped_highlight(app, client, archive):
     with app.test_request_context():
         thread = db.session.scalar(db.select(Thread).where(Thread.title == "Starting a makerspace"))
-        posting.reply(thread, db.session.get(User, 1), "A <b>makerspace</b> & <script>x</script> reply")
+        seed_reply(thread, db.session.get(User, 1), "A <b>makerspace</b> & <script>x</script> reply")
         search.apply_pending()
     search_html = results(client, q="makerspace script")[1]
     snippets = " ".join(re.findall(r'class="result__snippet">(.*?)</p>', search_html, re.S))
@@ -121,7 +120,7 @@ def test_result_shows_context_and_escaped_highlight(app, client, archive):
 def test_in_reply_to_is_shown_for_replies_to_replies(app, client, archive):
     with app.test_request_context():
         parent = db.session.get(Post, archive[5])
-        posting.reply(parent.thread, db.session.get(User, 1), "Budget lines for consumables", parent)
+        seed_reply(parent.thread, db.session.get(User, 1), "Budget lines for consumables", parent)
         search.apply_pending()
     html = results(client, q="consumables")[1]
     assert "in reply to <bdi>Sam Okafor</bdi>" in html
@@ -144,7 +143,7 @@ def test_pagination(app, client, archive):
     with app.test_request_context():
         thread = db.session.scalar(db.select(Thread).where(Thread.title == "Master schedule"))
         for n in range(45):
-            posting.reply(thread, db.session.get(User, 2), f"Schedule note number {n}")
+            seed_reply(thread, db.session.get(User, 2), f"Schedule note number {n}")
         search.apply_pending()
     first, html = results(client, q="schedule note")
     assert len(first) == 20 and "page 1 of 3" in html
@@ -264,7 +263,7 @@ def test_rows_left_by_a_crash_are_applied_by_sync(app, client, runner, make_user
     # Committed with its outbox row, but the process "died" before applying it.
     with app.test_request_context():
         theme = db.session.scalar(db.select(Theme))
-        posting.start_thread(theme, db.session.get(User, 1), "Crash test", "Narwhal curriculum")
+        seed_thread(theme, db.session.get(User, 1), "Crash test", "Narwhal curriculum")
     assert results(client, q="narwhal")[0] == []
     result = runner.invoke(args=["search", "sync"])
     assert result.exit_code == 0 and "Applied 1" in result.output
@@ -387,7 +386,7 @@ def test_counts_follow_the_index_after_a_new_post(app, client, archive):
     count = int(re.search(r"(\d+) posts? found", before).group(1))
     with app.test_request_context():
         thread = db.session.scalar(db.select(Thread).where(Thread.title == "Master schedule"))
-        posting.reply(thread, db.session.get(User, 1), "Another schedule idea")
+        seed_reply(thread, db.session.get(User, 1), "Another schedule idea")
         search.apply_pending()
     _, after = results(client, q="schedule")
     assert f"{count + 1} posts found" in after

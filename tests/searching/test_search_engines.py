@@ -8,6 +8,7 @@ import pytest
 import search
 from forum import create_app
 from search.whoosh_engine import patches
+from tests.conftest import seed_thread
 
 SETTINGS = {"TESTING": True, "SECRET_KEY": "test secret key, long enough for the checks here"}
 
@@ -138,7 +139,6 @@ def test_a_rebuild_swaps_in_new_documents_while_search_answers_from_the_old(app,
                                                                            make_theme, make_thread):
     """Old and new terms don't mix (an analyser change): searches use the old documents until the swap,
     and what members write meanwhile reaches both."""
-    from forum.discussions import posting
     from forum.core.extensions import db
     from forum.models import Post, Theme, User
     from search.postgres_engine import writing
@@ -160,7 +160,7 @@ def test_a_rebuild_swaps_in_new_documents_while_search_answers_from_the_old(app,
         seen.append(client.get("/search", query_string={"q": "old"}).get_data(as_text=True))
         with app.test_request_context():
             theme = db.session.scalar(db.select(Theme))
-            posting.start_thread(theme, db.session.get(User, 1), "Written during the rebuild", "Kiln schedules")
+            seed_thread(theme, db.session.get(User, 1), "Written during the rebuild", "Kiln schedules")
             db.session.commit()
 
     with app.app_context():

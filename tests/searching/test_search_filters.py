@@ -8,10 +8,9 @@ import re
 import pytest
 
 import search
-from forum.discussions import posting
 from forum.core.extensions import db
 from forum.models import Post, Theme, User
-from tests.conftest import results
+from tests.conftest import results, seed_reply
 
 pytestmark = pytest.mark.every_search_backend
 
@@ -62,7 +61,7 @@ def test_a_name_several_members_share_offers_the_choice(app, client, archive):
         db.session.add(other)
         db.session.commit()
         thread = db.session.scalars(db.select(Post)).first().thread
-        posting.reply(thread, other, "Alternative calendars help our students too.")
+        seed_reply(thread, other, "Alternative calendars help our students too.")
         db.session.commit()
         search.apply_pending()
     ids, page = results(client, q="author:julie alternative")
