@@ -11,6 +11,8 @@ itself (same thread, length limits) and raise PostingError.
 """
 from __future__ import annotations
 
+from typing import Callable, TypeVar
+
 from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -28,6 +30,7 @@ from .post_rows import post_row, text_columns
 from ..core.text import clean_line, clean_text
 
 TITLE_MAX = 200
+T = TypeVar("T")
 
 
 class PostingError(ValueError):
@@ -53,33 +56,34 @@ POSTING_TOO_FAST = ("You have posted a lot in the last few minutes. Your text is
 
 def reply(thread: Thread, author: User, body: str, parent: Post | None = None) -> Post:
     """A member's reply, committed; Refused, with nothing written, when it may not be."""
-    refusal = why_not(author, "reply_to", parent) if parent else why_not(author, "reply", thread)
-    if refusal:
-        raise Refused(refusal, 403)
-    try:
-        post = add_reply(thread, author, body, parent)
-    except PostingError as error:
-        db.session.rollback()
-        raise Refused(error.message, 200, error.field) from None
+    _refuse(why_not(author, "reply_to", parent) if parent else why_not(author, "reply", thread))
+    post = _written(lambda: add_reply(thread, author, body, parent))
     # Asked again under the write lock, which on PostgreSQL a reply takes only
     # now: a moderator may have locked the thread since it was read.
-    refusal = why_not(author, "reply", thread)
-    _commit_within_limit(author, refusal)
+    _commit_within_limit(author, why_not(author, "reply", thread))
     return post
 
 
 def start_thread(theme: Theme, author: User, title: str, body: str) -> Thread:
     """A member's new thread with its opening post, committed; Refused, with nothing written, when it may not be."""
-    refusal = why_not(author, "start_thread", theme)
+    _refuse(why_not(author, "start_thread", theme))
+    thread = _written(lambda: add_thread(theme, author, title, body))
+    _commit_within_limit(author, None)
+    return thread
+
+
+def _refuse(refusal: str | None) -> None:
     if refusal:
         raise Refused(refusal, 403)
+
+
+def _written(write: Callable[[], T]) -> T:
+    """What `write` wrote, or Refused for the form field a PostingError names, with nothing kept."""
     try:
-        thread = add_thread(theme, author, title, body)
+        return write()
     except PostingError as error:
         db.session.rollback()
         raise Refused(error.message, 200, error.field) from None
-    _commit_within_limit(author, None)
-    return thread
 
 
 def _commit_within_limit(author: User, refusal: str | None) -> None:
