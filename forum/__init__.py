@@ -79,8 +79,10 @@ def _register_blueprints(app: Flask) -> None:
     from .notifications import views as notifications
     from .discussions import views as threads
     from .uploads import views as uploads
+    from .panel import views as panel
 
-    for module in (themes, threads, search, auth, members, moderation, admin, notifications, feeds, uploads):
+    for module in (themes, threads, search, auth, members, moderation, panel, admin, notifications, feeds,
+                   uploads):
         app.register_blueprint(module.bp)
 
 
