@@ -36,10 +36,10 @@ from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
-SECONDS = 45
+SECONDS = 30
 WRITERS = 20
 READERS = 4
-KILL_EVERY = 4.0
+KILL_EVERY = 3.0
 
 
 def worker_pids(master: int) -> list[int]:
