@@ -10,6 +10,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
 from . import storage_problems as storage
+from .database import READ_ONLY_METHODS
 from .extensions import db, login_manager
 
 MESSAGES = {
@@ -71,8 +72,8 @@ def _database_unavailable(error: Exception):
     if problem is None:
         current_app.logger.warning("database unavailable: %s", error)
         title, message = MESSAGES[503]
-        message = "Its database did not answer. " + (
-            NOT_SAVED + "try again in a minute." if _was_writing() else "Try again in a minute.")
+        if _was_writing():
+            message = f"Its database did not answer. {NOT_SAVED}try again in a minute."
         retry_after = RETRY_AFTER_SECONDS
     else:
         current_app.logger.error("the database cannot write: %s (%s)", problem.for_operator, error)
@@ -100,7 +101,7 @@ def _cannot_save(problem: storage.StorageProblem) -> tuple[str, str, int]:
 
 
 def _was_writing() -> bool:
-    return request.method not in ("GET", "HEAD", "OPTIONS")
+    return request.method not in READ_ONLY_METHODS
 
 
 def _forget_the_database() -> None:

@@ -94,7 +94,6 @@ class DatabaseStore:
         response = Response(mimetype=CONTENT_TYPES[upload.extension])
         response.set_etag(upload.key)
         response.accept_ranges = "bytes"
-        response.cache_control.public, response.cache_control.max_age = True, MAX_AGE
         response.headers.set("Content-Disposition", "inline" if upload.is_image else "attachment",
                              **_download_names(upload.name))
         if not is_resource_modified(request.environ, etag=upload.key):
