@@ -712,10 +712,12 @@ def test_a_search_past_its_time_limit_is_stopped_with_a_message(app, client, arc
 def test_did_you_mean_is_left_out_when_finding_it_would_pass_the_time_limit(app, client, archive):
     """A search that found nothing has answered: past the limit it goes without a suggestion, not stopped."""
     results(client, q="makerspace -colaboration")  # reads the misspelt word's documents (none), not its correction's
-    limit, app.config["SEARCH_TIME_LIMIT_MS"] = app.config["SEARCH_TIME_LIMIT_MS"], 0
+    app.config["SEARCH_TIME_LIMIT_MS"] = 0
     ids, page = results(client, q="colaboration")
     assert ids == [] and "No posts found" in page and "Did you mean" not in page and "took too long" not in page
-    app.config["SEARCH_TIME_LIMIT_MS"] = limit
+    # Time to spare, however busy the machine: a first read of the correction's postings
+    # took over the default 200 ms while the whole suite ran.
+    app.config["SEARCH_TIME_LIMIT_MS"] = 60_000
     _, page = results(client, q="colaboration")
     assert "Did you mean" in page and "collaboration" in page
 
