@@ -22,9 +22,14 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from .core.database import hold_write_lock, utcnow
+from .core.database import lock_for, utcnow
 from .core.extensions import db
 from .models import ThrottleEvent
+
+
+# Each count deletes at most this many rows past every window: more than
+# one action ever adds, so the table never grows.
+_OLD_ROWS_PER_WRITE = 100
 
 
 def _limits() -> dict[str, tuple[int, int]]:
@@ -41,12 +46,15 @@ def _count(key: str, window: timedelta) -> int:
 
 
 def _add(*keys: str) -> None:
-    hold_write_lock()  # the counts are every writer's, and so are the old rows deleted below
     now = utcnow()
     # Old rows go as new ones come: nothing is counted past the longest window.
     longest = max([_login_window(), timedelta(seconds=current_app.config["RESET_WINDOW_SECONDS"])]
                   + [timedelta(seconds=window) for _, window in _limits().values()])
-    db.session.execute(delete(ThrottleEvent).where(ThrottleEvent.at < now - longest))
+    # A batch another writer is deleting is skipped, not waited for: two
+    # members posting at once never queue behind each other's clean-up.
+    old = (select(ThrottleEvent.id).where(ThrottleEvent.at < now - longest).order_by(ThrottleEvent.id)
+           .limit(_OLD_ROWS_PER_WRITE).with_for_update(skip_locked=True))
+    db.session.execute(delete(ThrottleEvent).where(ThrottleEvent.id.in_(old)))
     db.session.add_all([ThrottleEvent(key=key, at=now) for key in keys])
 
 
@@ -101,7 +109,7 @@ def count(action: str, who: str) -> None:
 
 def take(action: str, who: str) -> bool:
     """Count one `action` by `who` if the limit allows it (committed with the caller); False when over it."""
-    hold_write_lock()  # the count read here must still be the count when this one is added
+    lock_for(f"throttle:{action}:{who}")  # the count read here must still be the count when this one is added
     if not allowed(action, who):
         return False
     count(action, who)

@@ -6,10 +6,9 @@ from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
-from flask import Flask, current_app, has_app_context, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import DateTime, ForeignKey, event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 from werkzeug.routing import IntegerConverter, ValidationError
 
@@ -17,13 +16,19 @@ from .extensions import db
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # PostgreSQL's stand-in for SQLite's write lock: one transaction-level
-# advisory lock that every writing transaction takes first (any constant
-# works; this one spells "forum").
+# advisory lock (any constant works; this one spells "forum"). Most writers
+# hold it alone from BEGIN; a post's writers share it and lock only what
+# they touch (see _configure_postgresql).
 WRITE_LOCK_KEY = 0x666F72756D
 _TAKE_WRITE_LOCK = f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"
-# A transaction's write lock, in connection.info (set at each BEGIN): HELD,
-# LATER (a writer that takes it when needed), or None (a reader).
-_LOCK, HELD, LATER = "forum_write_lock", "held", "later"
+_SHARE_WRITE_LOCK = f"SELECT pg_advisory_xact_lock_shared({WRITE_LOCK_KEY})"
+# The first half of the two-number advisory keys lock_for() takes: a
+# space of their own, apart from WRITE_LOCK_KEY's (whose first half is 0x66).
+_SUBJECT_LOCKS = 0x666F7275
+_TAKE_SUBJECT_LOCK = f"SELECT pg_advisory_xact_lock({_SUBJECT_LOCKS}, hashtext(%(subject)s))"
+# A transaction's write lock, in connection.info (set at each BEGIN): ALONE
+# (held alone), SHARED (shared with other posts' writers), or None (a reader).
+_LOCK, ALONE, SHARED = "forum_write_lock", "alone", "shared"
 # None: decide by the request's method; True or False: forced by the helpers below.
 _writing: ContextVar[bool | None] = ContextVar("writing", default=None)
 
@@ -114,60 +119,47 @@ def _is_writing() -> bool:
     return not (has_request_context() and request.method in READ_ONLY_METHODS)
 
 
-def locks_when_needed(view):
-    """Mark a form view whose writes wait for the write lock only when they need it (PostgreSQL).
+def takes_row_locks(view):
+    """Mark a form view whose transaction shares the write lock and locks only what it touches (PostgreSQL).
 
-    Its transaction begins without the lock, reads and writes rows of its
-    own (a new post, its notification event), and calls hold_write_lock()
-    before anything another writer may change too: a thread's counters, a
-    watch under a unique key, a rate limit's count. The commit takes the
-    lock in any case (_hold_write_lock_before_commit), so page versions
-    and search documents are written one transaction at a time as before.
-    Until then it holds nothing another writer waits for, so two writers
-    can never each wait for the other.
+    For the writes members make all day (a reply, a new thread, an edit, a
+    deletion): two of them to different threads never wait for each other.
+    Their transaction holds the write lock shared from BEGIN, so a writer
+    that holds it alone (a moderator's action, the worker) still never runs
+    beside one, and locks the rows and keys its rules read (the thread's
+    row, the member's posting limit: lock_for) as it goes.
     """
-    view.locks_when_needed = True
+    view.takes_row_locks = True
     return view
 
 
-def _locks_when_needed() -> bool:
+def _takes_row_locks() -> bool:
     if not has_request_context() or request.endpoint is None:
         return False
-    return getattr(current_app.view_functions.get(request.endpoint), "locks_when_needed", False)
+    return getattr(current_app.view_functions.get(request.endpoint), "takes_row_locks", False)
 
 
-def hold_write_lock(session: Session | None = None) -> None:
-    """From here to the commit, no other transaction writes (PostgreSQL).
+def lock_for(subject: str) -> None:
+    """Wait for, then hold until the commit, the lock of one subject ("thread:12", "throttle:post:7").
 
-    Writing transactions hold it from BEGIN unless their view asked to
-    take it late (locks_when_needed); SQLite's writers hold its own lock
-    from BEGIN IMMEDIATE, so there this does nothing.
+    For a rule that reads and then writes what another writer of the same
+    subject may write too. A transaction holding the write lock alone has
+    no one to wait for; on SQLite every writer holds the whole database.
     """
-    session = session or db.session()
+    session = db.session()
     if session.get_bind().dialect.name != "postgresql":
         return
     connection = session.connection()
-    if connection.info.get(_LOCK) == HELD:
+    if connection.info.get(_LOCK) == ALONE:
         return
     session.flush()  # its own new rows go in before it waits, not while others wait for it
-    connection.exec_driver_sql(_TAKE_WRITE_LOCK)
-    connection.info[_LOCK] = HELD
+    connection.exec_driver_sql(_TAKE_SUBJECT_LOCK, {"subject": subject})
 
 
-def _note_lock_to_take(session: Session, _transaction, connection) -> None:
-    session.info[_LOCK] = connection.info.get(_LOCK)
-
-
-def _forget_lock_to_take(session: Session, transaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_LOCK, None)
-
-
-def _hold_write_lock_before_commit(session: Session) -> None:
-    # Registered first, so the page versions and search documents written
-    # before the commit (forum.page_cache.freshness, forum.searching.indexing) are under the lock.
-    if session.info.pop(_LOCK, None) == LATER and has_app_context():
-        hold_write_lock(session)
+def shares_write_lock() -> bool:
+    """Whether this transaction runs beside other writers (PostgreSQL, a view that takes_row_locks)."""
+    session = db.session()
+    return session.get_bind().dialect.name == "postgresql" and session.connection().info.get(_LOCK) == SHARED
 
 
 def _begin_statement() -> str:
@@ -264,33 +256,22 @@ def _configure_sqlite(engine: Engine, busy_ms: int) -> None:
         connection.exec_driver_sql(_begin_statement())
 
 
-_listening = False
-
-
 def _configure_postgresql(engine: Engine) -> None:
-    """Writers queue on one lock, as they do on SQLite; readers never wait.
+    """Writers queue on one lock, as they do on SQLite, except a post's; readers never wait.
 
     Under READ COMMITTED a request that reads and then writes (delete a
     post unless it is deleted already, publish the questions that are due)
     could interleave with another doing the same. Taking the lock first
-    gives every writing transaction what BEGIN IMMEDIATE gives it on
-    SQLite, so each rule holds the same way on both databases. A view
-    marked locks_when_needed (a reply, a new thread) takes it later, once
-    its own rows are written; every writing transaction holds it by its
-    commit, so page versions and search documents are still written one
-    at a time. The lock is released at commit or rollback, across every
-    app server sharing the database.
+    gives a writing transaction what BEGIN IMMEDIATE gives it on SQLite, so
+    each rule holds the same way on both databases. A post's writers
+    (views marked takes_row_locks) share the lock instead: they wait only
+    for a writer holding it alone, and lock the rows and keys their rules
+    read and write. The lock is released at commit or rollback, across
+    every app server sharing the database.
     """
-
-    global _listening
-    if not _listening:  # session events are global: attach once per process
-        event.listen(Session, "after_begin", _note_lock_to_take)
-        event.listen(Session, "after_transaction_end", _forget_lock_to_take)
-        event.listen(Session, "before_commit", _hold_write_lock_before_commit, insert=True)
-        _listening = True
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.info[_LOCK] = (LATER if _locks_when_needed() else HELD) if _is_writing() else None
-        if connection.info[_LOCK] == HELD:
-            connection.exec_driver_sql(_TAKE_WRITE_LOCK)
+        connection.info[_LOCK] = (SHARED if _takes_row_locks() else ALONE) if _is_writing() else None
+        if connection.info[_LOCK]:
+            connection.exec_driver_sql(_SHARE_WRITE_LOCK if connection.info[_LOCK] == SHARED else _TAKE_WRITE_LOCK)

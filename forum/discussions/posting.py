@@ -22,7 +22,7 @@ from ..permissions import why_not
 from ..searching import indexing
 from ..notifications import notify, watching
 from . import mentions
-from ..core.database import hold_write_lock, utcnow
+from ..core.database import utcnow
 from ..core.extensions import db
 from ..core.markup import MARKUP_VERSION, render_markdown
 from ..models import Post, Theme, Thread, User
@@ -58,8 +58,8 @@ def reply(thread: Thread, author: User, body: str, parent: Post | None = None) -
     """A member's reply, committed; Refused, with nothing written, when it may not be."""
     _refuse(why_not(author, "reply_to", parent) if parent else why_not(author, "reply", thread))
     post = _written(lambda: add_reply(thread, author, body, parent))
-    # Asked again under the write lock, which on PostgreSQL a reply takes only
-    # now: a moderator may have locked the thread since it was read.
+    # Asked again now that the thread's row is locked: a moderator may have
+    # locked the thread since it was read.
     _commit_within_limit(author, why_not(author, "reply", thread))
     return post
 
@@ -89,8 +89,9 @@ def _written(write: Callable[[], T]) -> T:
 def _commit_within_limit(author: User, refusal: str | None) -> None:
     """Commit what the member wrote unless a rule said no, or the posting limit is reached.
 
-    The limit is counted under the write lock, so that two posts sent at
-    once can't both be the last one allowed; it is counted with the post.
+    The limit is counted under the member's lock (throttle.take), so that
+    two posts sent at once can't both be the last one allowed; it is
+    counted with the post.
     """
     if refusal or not throttle.take("post", author.id):
         db.session.rollback()
@@ -134,26 +135,26 @@ def new_post(thread: Thread, author: User, body: str, parent: Post | None) -> Po
     post.place_under(parent)
     indexing.mark_post(post)
     notify.post_created(post)
-    hold_write_lock()  # what follows changes rows other writers change too
-    watching.watch_after_posting(author, thread)
     return post
 
 
 def add_thread(theme: Theme, author: User, title: str, body: str) -> Thread:
-    """Create a thread with its opening post; no commit. Returns holding the write lock."""
+    """Create a thread with its opening post; no commit."""
     title, body = clean_title(title), clean_body(body)
     now = utcnow()
     thread = Thread(theme=theme, author=author, title=title, created_at=now, last_post_at=now)
     db.session.add(thread)
     new_post(thread, author, body, None)
+    watching.watch_after_posting(author, thread)  # a thread nobody else knows of yet: nothing to lock
     return thread
 
 
 def add_reply(thread: Thread, author: User, body: str, parent: Post | None = None) -> Post:
     """Add a reply under `parent` (the opening post when None), counters included; no commit.
 
-    Returns holding the write lock, with `thread.locked` read again under
-    it: a view that took the lock late checks its rules once more.
+    Returns holding the thread's row lock, with `thread.locked` read again
+    under it: a reply read the thread before it locked anything, and checks
+    its rules once more. Replies to other threads lock nothing of this one.
     """
     body = clean_body(body)
     if parent is None:
@@ -167,9 +168,11 @@ def add_reply(thread: Thread, author: User, body: str, parent: Post | None = Non
         .values(reply_count=Thread.reply_count + 1, last_post_at=post.created_at)  # see post_rows.ThreadCounters
         .returning(Thread.locked)
     ).scalar_one()
-    # As it is now that no one else writes: a moderator may have locked it
-    # since it was read (on PostgreSQL a reply reads before it takes the lock).
+    # As it is now that no one else writes it: a moderator may have locked it
+    # since it was read (on PostgreSQL a reply reads before it locks).
     set_committed_value(thread, "locked", locked)
+    # Under the thread's row lock: the member's reply from another tab waits.
+    watching.watch_after_posting(author, thread)
     return post
 
 

@@ -15,7 +15,7 @@ from ..panel import questions as panel
 from ..notifications import watching
 from . import posting, reading, tracking
 from ..core import timefmt
-from ..core.database import id_from, locks_when_needed
+from ..core.database import id_from, takes_row_locks
 from .forms import EditForm, ReplyForm, ReportForm
 from ..moderation.forms import HideForm
 from ..models import Thread
@@ -127,7 +127,7 @@ def show(thread_id: int, slug: str | None = None):
 
 
 @bp.route("/threads/<int:thread_id>/posts", methods=["POST"])
-@locks_when_needed
+@takes_row_locks
 @form_checks_csrf
 @takes_files
 def reply(thread_id: int):

@@ -12,21 +12,31 @@ search outbox rows every change of a post's text or visibility writes.
 Writers that change rows with a bulk UPDATE (pin and lock) call
 thread_changed() themselves.
 
-The counter is one for the whole forum: each raise takes the highest
-theme version plus one, so the highest theme version is the version of
-the forum (the front page, the archive) and changes with every change.
-Writers raise it one at a time (forum.core.database: every writing
-transaction holds the write lock by its commit), so the counter has no
-race. It never goes down because themes are never deleted (the forum
-has no such action): one that ever is would need a counter of its own,
-or an older front page could be found again under its old key.
+Each raise takes a new version from one counter for the whole forum, so
+a version is never given twice. On SQLite writers come one at a time: the
+counter is the highest theme version plus one, and a change to a thread
+raises its theme's version too, so the highest theme version is the
+version of the forum (the front page, the archive). On PostgreSQL a
+post's writers run side by side (forum.core.database), so the counter is
+a sequence (page_versions, migration 0018) and nothing every writer
+shares is raised in their transactions:
+- a thread's version is raised under the thread's row lock, so its
+  versions commit in order;
+- a theme page's key adds up its threads' versions, which grows with
+  each commit that changes one of them, whatever order commits come in;
+- the forum's pages are keyed by the sequence's last value, and each
+  writer takes one more value after its commit: a page rendered before
+  that commit was stored under a value that is then past.
+A writer that dies between its commit and that last value leaves the
+forum's pages as they were until the next change or the next minute
+(their keys carry the minute).
 """
 from __future__ import annotations
 
 from functools import cache
 from typing import Callable
 
-from sqlalchemy import bindparam, event, func, inspect, select, union, update
+from sqlalchemy import bindparam, event, func, inspect, literal_column, select, text, union, update
 from sqlalchemy.orm import Session
 
 from ..core.database import utcnow
@@ -37,6 +47,9 @@ from ..models.themes import UPCOMING, panel_ahead, theme_state
 from .cache import dates_span
 
 _KEY = "page_changes"
+# Set when a PostgreSQL transaction raised versions: it takes one more after its commit.
+_RAISED = "page_versions_raised"
+_NEXT_VERSION = text("SELECT nextval('page_versions')")
 # A member's name and position are shown beside each of their posts.
 _SHOWN_OF_A_MEMBER = ("display_name", "position")
 # Rows whose every change shows on a thread or theme page.
@@ -142,7 +155,12 @@ def _raise_versions(session: Session) -> None:
         return
     _resolve(changes)
     connection = session.connection()
-    version = (connection.scalar(select(func.max(Theme.page_version))) or 0) + 1
+    sequenced = connection.dialect.name == "postgresql"
+    if sequenced:
+        version = connection.scalar(_NEXT_VERSION)
+        session.info[_RAISED] = True
+    else:
+        version = (connection.scalar(select(func.max(Theme.page_version))) or 0) + 1
     if changes.everything:
         connection.execute(update(Thread).values(page_version=version))
         connection.execute(update(Theme).values(page_version=version))
@@ -154,15 +172,32 @@ def _raise_versions(session: Session) -> None:
         parts.append(select(Post.thread_id).where(Post.author_id.in_(changes.members)))
     thread_ids = union(*parts) if len(parts) > 1 else parts[0]
     connection.execute(update(Thread).where(Thread.id.in_(thread_ids)).values(page_version=version))
-    # A thread's theme lists it (counts, last post, starter): it changes too.
-    connection.execute(
-        update(Theme).where(Theme.id.in_(changes.themes)
-                            | Theme.id.in_(select(Thread.theme_id).where(Thread.id.in_(thread_ids))))
-        .values(page_version=version))
+    themes = Theme.id.in_(changes.themes)
+    if not sequenced:
+        # A thread's theme lists it (counts, last post, starter): it changes too.
+        # (On PostgreSQL its key adds up its threads' versions instead.)
+        themes = themes | Theme.id.in_(select(Thread.theme_id).where(Thread.id.in_(thread_ids)))
+    if changes.themes or not sequenced:
+        connection.execute(update(Theme).where(themes).values(page_version=version))
+
+
+def _take_version_after_commit(session: Session) -> None:
+    """The forum's pages are keyed by the sequence's last value: move it past this commit."""
+    if not session.info.pop(_RAISED, False):
+        return
+    connection = session.get_bind().raw_connection()  # the session's transaction is over; no lock to take
+    try:
+        cursor = connection.cursor()
+        cursor.execute("SELECT nextval('page_versions')")
+        cursor.close()
+        connection.commit()
+    finally:
+        connection.close()
 
 
 def _forget(session: Session, _previous=None) -> None:
     session.info.pop(_KEY, None)
+    session.info.pop(_RAISED, None)
 
 
 _listening = False
@@ -175,6 +210,7 @@ def init_app(_app) -> None:
         event.listen(Session, "before_flush", _note)
         event.listen(Session, "before_commit", _raise_versions)
         event.listen(Session, "after_soft_rollback", _forget)
+        event.listen(Session, "after_commit", _take_version_after_commit)
         event.listen(Session, "after_commit", _forget)
         _listening = True
 
@@ -219,8 +255,8 @@ def theme_page(slug: str, publish_due: Callable[[int], int]) -> tuple | None:
     row = _read_after_publishing(_theme_row, slug, lambda found: found.id, publish_due)
     if row is None:
         return None
-    return ("theme", row.page_version, theme_state(row.opens_at, row.closes_at), panel_ahead(row.panel_at),
-            dates_span(row.latest))
+    return ("theme", row.page_version, row.threads_version, theme_state(row.opens_at, row.closes_at),
+            panel_ahead(row.panel_at), dates_span(row.latest))
 
 
 def _theme_row(slug: str):
@@ -229,9 +265,11 @@ def _theme_row(slug: str):
 
 @cache
 def _theme_versions():
-    latest = select(func.max(Thread.last_post_at)).where(Thread.theme_id == Theme.id).scalar_subquery()
+    of_theme = Thread.theme_id == Theme.id
+    latest = select(func.max(Thread.last_post_at)).where(of_theme).scalar_subquery()
+    threads = select(func.coalesce(func.sum(Thread.page_version), 0)).where(of_theme).scalar_subquery()
     return (select(Theme.id, Theme.page_version, Theme.opens_at, Theme.closes_at, Theme.panel_at,
-                   latest.label("latest"))
+                   latest.label("latest"), threads.label("threads_version"))
             .where(Theme.slug == bindparam("slug")))
 
 
@@ -239,15 +277,17 @@ def forum_pages(publish_due: Callable[[int], int]) -> tuple:
     """The front page and the archive: any change anywhere, and the minute
     (which theme is open and how long ago posts were made change with the clock)."""
     now = utcnow()
-    row = db.session.execute(_forum_versions(), {"now": now}).one()
+    row = db.session.execute(_forum_versions(db.session.get_bind().dialect.name), {"now": now}).one()
     if row.current is not None and publish_due(row.current):
         return forum_pages(lambda _theme_id: 0)
     return ("forum", row.version, dates_span(now, now))
 
 
 @cache
-def _forum_versions():
+def _forum_versions(dialect: str):
     now = bindparam("now", type_=Theme.opens_at.type)
     current = (select(Theme.id).where(Theme.opens_at <= now, Theme.closes_at > now)
                .order_by(Theme.opens_at.desc()).limit(1).scalar_subquery())
-    return select(func.max(Theme.page_version).label("version"), current.label("current"))
+    version = (literal_column("(SELECT last_value FROM page_versions)") if dialect == "postgresql"
+               else func.max(Theme.page_version))
+    return select(version.label("version"), current.label("current"))

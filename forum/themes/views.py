@@ -10,7 +10,7 @@ from ..panel import questions as panel
 from ..feeds import ical
 from ..notifications import watching
 from ..discussions import posting, reading, tracking
-from ..core.database import locks_when_needed, utcnow
+from ..core.database import takes_row_locks, utcnow
 from ..discussions.forms import ThreadForm
 from ..page_cache.cache import cached_page
 from ..permissions import may, why_not
@@ -104,7 +104,7 @@ def calendar_file(slug: str):
 
 
 @bp.route("/themes/<slug>/threads", methods=["POST"])
-@locks_when_needed
+@takes_row_locks
 @form_checks_csrf
 @takes_files
 def start_thread(slug: str):

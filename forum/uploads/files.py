@@ -29,7 +29,7 @@ from werkzeug.datastructures import FileStorage
 from ..moderation import audit
 from .. import throttle
 from . import stores as upload_stores
-from ..core.database import hold_write_lock
+from ..core.database import lock_for
 from ..core.extensions import db
 from ..models import Post, Upload, User
 from ..core.text import clean_line
@@ -82,7 +82,7 @@ def store(member: User, sent: FileStorage) -> Upload:
         content, extension, width, height = data, "pdf", None, None
     else:
         content, extension, width, height = _clean_image(data)
-    hold_write_lock()  # two files sent at once must not both fit in the room left for one
+    lock_for(f"uploads:{member.id}")  # two files sent at once must not both fit in the room left for one
     room = usage(member)
     if len(content) > room.left:
         raise UploadError(

@@ -22,8 +22,9 @@ from datetime import datetime, timezone
 from functools import cache
 from typing import Callable
 
-from sqlalchemy import bindparam, delete, text
+from sqlalchemy import bindparam, delete, event, text
 from sqlalchemy.dialects.postgresql import ARRAY, INTEGER, TEXT
+from sqlalchemy.orm import Session
 
 from forum.core.database import read_transaction
 from forum.core.extensions import db
@@ -121,6 +122,7 @@ def _write_into(tables: dict[str, str], rows: list[dict], dropped: list[int], wo
         db.session.execute(drop, {"ids": dropped})
     if rows:
         db.session.execute(upsert, rows)
+    if words:
         db.session.execute(add_words, {"words": words})
 
 
@@ -128,18 +130,59 @@ def write(docs: list[dict], dropped: list[int], *, into: dict[str, str] | None =
     """Store these documents and drop these posts' documents, in the session's transaction.
 
     Into the live tables, and into a rebuild's new ones while they exist;
-    `into` names the tables for a rebuild's own batches.
+    `into` names the tables for a rebuild's own batches. A writer's new
+    words go in once it has committed (_add_words_after_commit).
     """
     rows = sorted((_row(doc) for doc in docs), key=lambda row: row["post_id"])
     words = set()
     for doc in docs:
         words.update(analysis.spellings(f"{doc['thread_title']} {doc['body']}"))
-    change = (rows, sorted(dropped), sorted(words))
-    _write_into(into or LIVE, *change)
+    if into is not None:
+        _write_into(into, rows, sorted(dropped), sorted(words))
+        return
+    _write_into(LIVE, rows, sorted(dropped), [])
+    db.session.info.setdefault(_WORDS_AFTER_COMMIT, set()).update(words)
     # Only after the live table is written: see _start_next.
-    if into is None and db.session.scalar(text("SELECT to_regclass(:next) IS NOT NULL"),
-                                          {"next": NEXT["documents"]}):
-        _write_into(NEXT, *change)
+    if _rebuilding():
+        _write_into(NEXT, rows, sorted(dropped), [])
+
+
+def _rebuilding() -> bool:
+    return db.session.scalar(text("SELECT to_regclass(:next) IS NOT NULL"), {"next": NEXT["documents"]})
+
+
+# Words are only "did you mean" candidates, so a writer adds its new ones
+# in a short transaction of its own after its commit: two posts bringing
+# the same new word would otherwise each wait, the whole of the other's
+# transaction, on that word's key. A writer that dies in between leaves
+# the word out until the next post that has it, or the next rebuild.
+_WORDS_AFTER_COMMIT = "search_words_after_commit"
+
+
+def _add_words_after_commit(session) -> None:
+    words = session.info.pop(_WORDS_AFTER_COMMIT, None)
+    if not words:
+        return
+    connection = session.get_bind().raw_connection()  # the session's transaction is over
+    try:
+        cursor = connection.cursor()
+        cursor.execute("SET LOCAL synchronous_commit = off")  # a word lost in a crash costs nothing
+        cursor.execute("SELECT to_regclass(%(next)s) IS NOT NULL", {"next": NEXT["words"]})
+        tables = (LIVE["words"], NEXT["words"]) if cursor.fetchone()[0] else (LIVE["words"],)
+        for table in tables:
+            cursor.execute(_ADD_WORDS.format(words=table).replace(":words", "%(words)s::text[]"),
+                           {"words": sorted(words)})
+        connection.commit()
+    finally:
+        connection.close()
+
+
+def _forget_words(session, _previous=None) -> None:
+    session.info.pop(_WORDS_AFTER_COMMIT, None)
+
+
+event.listen(Session, "after_commit", _add_words_after_commit)
+event.listen(Session, "after_soft_rollback", _forget_words)
 
 
 def apply_changes(changes) -> None:

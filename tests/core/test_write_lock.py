@@ -1,8 +1,9 @@
-"""A reply on PostgreSQL takes the write lock only once its own rows are written.
+"""On PostgreSQL a post's writers lock what they touch, not the whole forum.
 
-Each test holds the lock from a connection of its own, as another writer
-in the middle of its transaction would, lets a reply come up against it,
-and checks what the reply may and may not have done by then.
+A reply shares the write lock (a moderator's action, which holds it alone,
+still never runs beside one) and locks the thread's row and the member's
+posting limit. Each test holds one writer's transaction open, as a slow
+writer would be in the middle of it, and looks in pg_locks at who waits.
 """
 from __future__ import annotations
 
@@ -11,39 +12,23 @@ import time
 
 import pytest
 from sqlalchemy import event, text
+from sqlalchemy.orm import Session
 
 from forum.core.database import WRITE_LOCK_KEY
 from forum.core.extensions import db
 from forum.models import Post, Thread
 from tests.conftest import Auth, Forms, csrf_from
 
-
-def _statements_of(app, request):
-    seen = []
-
-    def note(_conn, _cursor, statement, *_args):
-        seen.append(" ".join(statement.split(None, 3)[:3]))
-
-    def note_commit(_conn):
-        seen.append("COMMIT")
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", note)
-        event.listen(db.engine, "commit", note_commit)
-        try:
-            response = request()
-        finally:
-            event.remove(db.engine, "before_cursor_execute", note)
-            event.remove(db.engine, "commit", note_commit)
-    return response, seen
+pytestmark = pytest.mark.postgres_only
 
 
 @pytest.fixture
-def thread_with_member(app, make_user, make_theme, make_thread):
+def threads(app, make_user, make_theme, make_thread):
+    """Two threads of one open theme, and two members."""
     make_user()
+    make_user(email="other@example.org", display_name="Sam Okafor")
     make_theme()
-    thread_id, opening_id = make_thread("finding-time", 1)
-    return thread_id, opening_id
+    return make_thread("finding-time", 1)[0], make_thread("finding-time", 1, title="Another question")[0]
 
 
 def _member_client(app, email="member@example.org"):
@@ -52,180 +37,241 @@ def _member_client(app, email="member@example.org"):
     return client
 
 
-def _reply_token(client, thread_id):
+def _token(client, thread_id):
     return csrf_from(client.get(f"/threads/{thread_id}").get_data(as_text=True))
 
 
-@pytest.mark.postgres_only
-@pytest.mark.parametrize("form", ["reply", "new thread"])
-def test_a_post_writes_its_own_rows_before_it_takes_the_write_lock(app, thread_with_member, form):
-    thread_id, _ = thread_with_member
-    client = _member_client(app)
-    token = _reply_token(client, thread_id)
-    url, data = {"reply": (f"/threads/{thread_id}/posts", {"body": "Where does the lock come?"}),
-                 "new thread": ("/themes/finding-time/threads",
-                                {"title": "Lock timing", "body": "Where does the lock come?"})}[form]
-    response, statements = _statements_of(app, lambda: client.post(url, data={"csrf_token": token, **data}))
-    assert response.status_code == 302
-    lock = statements.index("SELECT pg_advisory_xact_lock(%d)" % WRITE_LOCK_KEY)
-    assert statements.count("SELECT pg_advisory_xact_lock(%d)" % WRITE_LOCK_KEY) == 1
-    assert statements.index("INSERT INTO posts") < lock  # its own row: nobody else waits for it
-    # A thread's counters, the rate limit and the page versions are every writer's.
-    assert lock < statements.index("UPDATE threads SET")
-    assert lock < statements.index("INSERT INTO throttle_events")
+def _waiting_locks(app) -> list[str]:
+    """The lock types of every lock a backend waits for now, read from a connection of the driver's own."""
+    with app.app_context():
+        look = db.engine.raw_connection()
+    try:
+        cursor = look.cursor()
+        cursor.execute("SELECT locktype FROM pg_locks WHERE NOT granted")
+        return [row[0] for row in cursor.fetchall()]
+    finally:
+        look.rollback()
+        look.close()
+
+
+def _wait_for_waiters(app, count: int = 1) -> list[str]:
+    deadline = time.monotonic() + 10
+    while len(waiting := _waiting_locks(app)) < count:
+        assert time.monotonic() < deadline, "no writer came to wait"
+        time.sleep(0.02)
+    return waiting
+
+
+class _Send:
+    """A form sent in a thread of its own; `response` once it is answered."""
+
+    def __init__(self, client, url: str, data: dict):
+        self.response = None
+        self.worker = threading.Thread(target=self._send, args=(client, url, data))
+        self.worker.start()
+
+    def _send(self, client, url, data):
+        self.response = client.post(url, data=data)
+
+    def answered(self, seconds: float = 30) -> int:
+        self.worker.join(timeout=seconds)
+        assert self.response is not None, "the form was never answered"
+        return self.response.status_code
+
+
+class _Reply:
+    """A member's reply form, signed in and ready to send (signing in writes: it is done first)."""
+
+    def __init__(self, app, thread_id: int, body: str, email: str = "member@example.org"):
+        self.client = _member_client(app, email)
+        self.url = f"/threads/{thread_id}/posts"
+        self.data = {"csrf_token": _token(self.client, thread_id), "body": body}
+
+    def send(self) -> _Send:
+        return _Send(self.client, self.url, self.data)
+
+
+class _HeldAtCommit:
+    """Sends a reply whose transaction stops just before COMMIT, every statement of it done, until release()."""
+
+    def __init__(self):
+        self.arrived, self.go, self.send = threading.Event(), threading.Event(), None
+
+    def start(self, reply: _Reply) -> _HeldAtCommit:
+        self.send = reply.send()
+        assert self.arrived.wait(10), "the reply never came to its commit"
+        return self
+
+    def hold(self, _session):
+        send = self.send
+        if send is not None and threading.current_thread() is send.worker and not self.go.is_set():
+            self.arrived.set()
+            self.go.wait(30)
+
+    def release(self) -> int:
+        self.go.set()
+        return self.send.answered()
+
+
+@pytest.fixture
+def held_at_commit():
+    """_HeldAtCommit, with its commit hook listening for the whole test: a listener removed
+    while another thread's commit calls the listeners breaks that commit."""
+    held = []
+
+    def hold(session):
+        for each in held:
+            each.hold(session)
+
+    # After the page versions and the search documents: registered last.
+    event.listen(Session, "before_commit", hold)
+
+    def start(reply: _Reply) -> _HeldAtCommit:
+        held.append(_HeldAtCommit())
+        return held[-1].start(reply)
+
+    yield start
+    for each in held:
+        each.go.set()
+        if each.send is not None:
+            each.send.worker.join(30)
+    event.remove(Session, "before_commit", hold)
+
+
+def test_replies_to_two_threads_never_wait_for_each_other(app, threads, held_at_commit):
+    first, second = threads
+    other = _Reply(app, second, "Sent while the first is held.", "other@example.org")
+    held = held_at_commit(_Reply(app, first, "Held open at its commit."))
+    try:
+        other = other.send()
+        assert other.answered(seconds=15) == 302  # before the first commits
+        assert held.send.response is None
+        assert _waiting_locks(app) == []
+    finally:
+        assert held.release() == 302
+    with app.app_context():
+        assert [db.session.get(Thread, thread_id).reply_count for thread_id in threads] == [1, 1]
+
+
+def test_replies_to_one_thread_wait_for_each_other_and_keep_its_counts_and_versions_in_order(
+        app, threads, held_at_commit):
+    thread_id, _ = threads
+    with app.app_context():
+        version_before = db.session.get(Thread, thread_id).page_version
+    other = _Reply(app, thread_id, "The second of two.", "other@example.org")
+    held = held_at_commit(_Reply(app, thread_id, "The first of two."))
+    try:
+        other = other.send()
+        assert _wait_for_waiters(app) == ["transactionid"]  # the thread's row, which the first holds
+        assert other.response is None
+    finally:
+        assert held.release() == 302
+    assert other.answered() == 302
+    with app.app_context():
+        thread = db.session.get(Thread, thread_id)
+        assert thread.reply_count == 2
+        posts = db.session.scalars(db.select(Post).where(Post.thread_id == thread_id).order_by(Post.id)).all()
+        assert [post.body for post in posts[1:]] == ["The first of two.", "The second of two."]
+        assert thread.last_post_at == posts[-1].created_at
+        assert thread.page_version > version_before
 
 
 class _OtherWriter:
-    """A connection holding the write lock, as a writer in the middle of its transaction."""
+    """A connection in the middle of a transaction of its own, which commits when finish() is called."""
 
-    def __init__(self, app):
+    def __init__(self, app, *statements: str, **values):
         with app.app_context():
             self.connection = db.engine.connect()
-        self.connection.exec_driver_sql("SET lock_timeout = '3s'")  # waits here would be a deadlock
-        self.connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
-
-    def waiters(self) -> int:
-        look = self.connection.engine.raw_connection()  # the driver's own: no write lock taken to look
-        try:
-            cursor = look.cursor()
-            cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
-            return cursor.fetchone()[0]
-        finally:
-            look.rollback()
-            look.close()
-
-    def wait_for_waiters(self, count: int = 1) -> None:
-        deadline = time.monotonic() + 10
-        while self.waiters() < count:
-            assert time.monotonic() < deadline, "the reply never came to the write lock"
-            time.sleep(0.02)
+        self.connection.exec_driver_sql("SET lock_timeout = '5s'")  # a wait past that would be a deadlock
+        for statement in statements:
+            self.connection.execute(text(statement), values)
 
     def finish(self) -> None:
         self.connection.commit()
         self.connection.close()
 
 
-def _post_in_background(client, url, data) -> tuple[threading.Thread, list]:
-    answers = []
-    worker = threading.Thread(target=lambda: answers.append(client.post(url, data=data)))
-    worker.start()
-    return worker, answers
-
-
-def _reply_while_another_writes(app, thread_id: int, body: str, *statements: str, **values):
-    """A member's reply sent while another writer holds the lock; that writer runs these
-    statements once the reply waits for it, then commits. Returns the reply's response."""
-    client = _member_client(app)
-    token = _reply_token(client, thread_id)
-    holder = _OtherWriter(app)
+def test_a_thread_locked_while_a_reply_waits_refuses_the_reply_and_keeps_its_text(app, threads):
+    thread_id, _ = threads
+    reply = _Reply(app, thread_id, "Sent just as the thread closed.")
+    moderator = _OtherWriter(app, "UPDATE threads SET locked = true WHERE id = :thread", thread=thread_id)
     try:
-        worker, answers = _post_in_background(client, f"/threads/{thread_id}/posts",
-                                              {"csrf_token": token, "body": body})
-        holder.wait_for_waiters()
-        for statement in statements:
-            holder.connection.execute(text(statement), values)
+        reply = reply.send()
+        _wait_for_waiters(app)
     finally:
-        holder.finish()
-    worker.join(timeout=30)
-    return answers[0]
-
-
-@pytest.mark.postgres_only
-def test_a_reply_waiting_for_the_lock_holds_nothing_its_holder_changes(app, thread_with_member):
-    """Before the lock a reply only inserts rows of its own: the lock's holder can change the thread,
-    its posts, the theme and the author, then commit, without waiting for the reply (no deadlock)."""
-    thread_id, opening_id = thread_with_member
-    response = _reply_while_another_writes(
-        app, thread_id, "A reply that has to wait.",
-        "UPDATE threads SET page_version = page_version + 1, pinned = true WHERE id = :thread",
-        "UPDATE posts SET edited_at = now() WHERE id = :opening",
-        "UPDATE themes SET page_version = page_version + 1",
-        "UPDATE users SET position = 'Coach' WHERE id = 1",
-        thread=thread_id, opening=opening_id)
-    assert response.status_code == 302
-    with app.app_context():
-        thread = db.session.get(Thread, thread_id)
-        assert thread.reply_count == 1 and thread.pinned
-
-
-@pytest.mark.postgres_only
-def test_a_thread_locked_while_a_reply_waits_refuses_the_reply_and_keeps_its_text(app, thread_with_member):
-    thread_id, _ = thread_with_member
-    response = _reply_while_another_writes(app, thread_id, "Sent just as the thread closed.",
-                                           "UPDATE threads SET locked = true WHERE id = :thread", thread=thread_id)
-    page = response.get_data(as_text=True)
-    assert response.status_code == 403
+        moderator.finish()
+    assert reply.answered() == 403
+    page = reply.response.get_data(as_text=True)
     assert "locked by a moderator" in page and "Sent just as the thread closed." in page
     with app.app_context():
         assert db.session.get(Thread, thread_id).reply_count == 0
         assert db.session.scalar(db.select(db.func.count(Post.id)).where(Post.thread_id == thread_id)) == 1
 
 
-@pytest.mark.postgres_only
-def test_the_posting_limit_holds_for_posts_that_wait_for_the_lock_together(app, thread_with_member):
-    app.config["RATE_LIMITS"] = {**app.config["RATE_LIMITS"], "post": [1, 600]}
-    thread_id, _ = thread_with_member
-    clients = [_member_client(app), _member_client(app)]  # one member, two tabs
-    tokens = [_reply_token(client, thread_id) for client in clients]
-    sent = [(f"/threads/{thread_id}/posts", {"body": "A reply from one tab."}),
-            ("/themes/finding-time/threads", {"title": "From the other tab", "body": "A new thread."})]
-    holder = _OtherWriter(app)
+def test_a_writer_holding_the_lock_alone_runs_beside_no_post(app, threads):
+    """A moderator's action or the worker holds the write lock alone: a reply waits for it to commit."""
+    thread_id, _ = threads
+    reply = _Reply(app, thread_id, "Waits for the moderator.")
+    alone = _OtherWriter(app, "SELECT pg_advisory_xact_lock(:key)", key=WRITE_LOCK_KEY)
     try:
-        started = [_post_in_background(client, url, {"csrf_token": token, **data})
-                   for client, token, (url, data) in zip(clients, tokens, sent)]
-        holder.wait_for_waiters(2)
+        reply = reply.send()
+        assert _wait_for_waiters(app) == ["advisory"]
+        assert reply.response is None
     finally:
-        holder.finish()
-    statuses = []
-    for worker, answers in started:
-        worker.join(timeout=30)
-        statuses.append(answers[0].status_code)
-    assert sorted(statuses) == [302, 429]
+        alone.finish()
+    assert reply.answered() == 302
+
+
+def test_the_posting_limit_holds_for_two_posts_sent_at_once(app, threads):
+    app.config["RATE_LIMITS"] = {**app.config["RATE_LIMITS"], "post": [1, 600]}
+    first, second = threads
+    clients = [_member_client(app), _member_client(app)]  # one member, two tabs
+    tokens = [_token(client, first) for client in clients]
+    limit = _OtherWriter(app, "SELECT pg_advisory_xact_lock(1718579829, hashtext('throttle:post:1'))")
+    try:
+        sent = [_Send(clients[0], f"/threads/{first}/posts", {"csrf_token": tokens[0], "body": "From one tab."}),
+                _Send(clients[1], "/themes/finding-time/threads",
+                      {"csrf_token": tokens[1], "title": "From the other tab", "body": "A new thread."})]
+        _wait_for_waiters(app, 2)
+    finally:
+        limit.finish()
+    assert sorted(send.answered() for send in sent) == [302, 429]
     with app.app_context():
-        posts = db.session.scalar(db.select(db.func.count(Post.id)))
-        assert posts == 2  # the opening post, and one of the two
+        assert db.session.scalar(db.select(db.func.count(Post.id))) == 3  # two opening posts, and one of the two
+        assert second
 
 
-@pytest.mark.postgres_only
-def test_a_writer_that_waits_to_lock_holds_the_lock_by_its_commit(app, thread_with_member):
-    """Page versions and search documents are written under the lock even when the view never asked for it."""
-    thread_id, opening_id = thread_with_member
-    with app.test_request_context(f"/threads/{thread_id}/posts", method="POST"):  # the reply's view: locks late
-        def edit_and_commit():
-            post = db.session.get(Post, opening_id)
-            post.edited_at = post.created_at
-            db.session.commit()
-
-        _, statements = _statements_of(app, edit_and_commit)
-    lock = "SELECT pg_advisory_xact_lock(%d)" % WRITE_LOCK_KEY
-    assert statements.count(lock) == 1
-    reading_the_post = next(n for n, statement in enumerate(statements) if statement.startswith("SELECT posts.id,"))
-    assert reading_the_post < statements.index(lock) < statements.index("UPDATE threads SET")
-
-
-
-@pytest.mark.postgres_only
-def test_a_reply_with_a_file_counts_and_checks_room_under_the_lock(app, thread_with_member):
+def test_a_reply_with_a_file_counts_and_checks_room_under_the_member_s_lock(app, threads):
     """The no-JavaScript form stores the file in transactions of its own before the reply's:
-    each takes the lock before it reads a count or the room left, as the reply does."""
+    each locks the member's count or room before it reads it, as the reply does."""
     import io
 
-    thread_id, _ = thread_with_member
+    thread_id, _ = threads
     client = _member_client(app)
-    token = _reply_token(client, thread_id)
-    response, statements = _statements_of(app, lambda: client.post(
-        f"/threads/{thread_id}/posts", content_type="multipart/form-data", data={
-            "csrf_token": token, "body": "The handout we used.", "submit": "1",
-            "attachment": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "handout.pdf")}))
+    token = _token(client, thread_id)
+    seen = []
+
+    def note(_conn, _cursor, statement, parameters, *_args):
+        seen.append(f"lock {parameters['subject']}" if "hashtext" in statement else " ".join(statement.split(None, 3)[:3]))
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", note)
+        event.listen(db.engine, "commit", lambda _conn: seen.append("COMMIT"))
+        try:
+            response = client.post(f"/threads/{thread_id}/posts", content_type="multipart/form-data", data={
+                "csrf_token": token, "body": "The handout we used.", "submit": "1",
+                "attachment": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "handout.pdf")})
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note)
     assert response.status_code == 302
-    lock = "SELECT pg_advisory_xact_lock(%d)" % WRITE_LOCK_KEY
-    transactions = " ".join(statements).split("COMMIT")
-    shared = [("SELECT count(throttle_events.id)", "INSERT INTO throttle_events"),
-              ("SELECT coalesce(sum(uploads.byte_size)", "INSERT INTO uploads")]
-    checked = 0
-    for transaction in transactions:
-        for read, write in shared:
-            if write in transaction:
-                assert lock in transaction and transaction.index(lock) < transaction.index(read), transaction
-                checked += 1
-    assert checked == 3  # the file's limit, its room, and the reply's limit
+    transactions = " ".join(seen).split("COMMIT")
+    locked_reads = [("lock throttle:upload:1", "SELECT count(throttle_events.id)"),
+                    ("lock uploads:1", "SELECT coalesce(sum(uploads.byte_size)"),
+                    ("lock throttle:post:1", "SELECT count(throttle_events.id)")]
+    found = []
+    for lock, read in locked_reads:
+        for transaction in transactions:
+            if lock in transaction:
+                assert transaction.index(lock) < transaction.index(read), transaction
+                found.append(lock)
+    assert found == [lock for lock, _ in locked_reads]
