@@ -73,7 +73,7 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .moderation import admin_views as admin, views as moderation
     from .searching import views as search
-    from .themes import views as themes
+    from .themes import editing_views, views as themes
     from .accounts import auth_views as auth, views as members
     from .feeds import views as feeds
     from .notifications import views as notifications
@@ -81,8 +81,8 @@ def _register_blueprints(app: Flask) -> None:
     from .uploads import views as uploads
     from .panel import views as panel
 
-    for module in (themes, threads, search, auth, members, moderation, panel, admin, notifications, feeds,
-                   uploads):
+    for module in (themes, threads, search, auth, members, moderation, editing_views, panel, admin, notifications,
+                   feeds, uploads):
         app.register_blueprint(module.bp)
 
 
