@@ -7,10 +7,11 @@ from flask import Flask
 
 import search
 
-from . import cli, schema
-from .page_cache import freshness, cache as page_cache
+from . import (accounts, archive, cli, demo, discussions, feeds, mail, moderation, notifications, page_cache,
+               panel, schema, searching, themes, uploads, worker)
+from .page_cache import cache, freshness
 from .searching import indexing
-from .uploads import stores as upload_stores, files as uploads
+from .uploads import files, stores
 from .core import errors, security, timefmt
 from .core.config import load_config
 from .core.database import IdConverter, configure_database
@@ -18,6 +19,11 @@ from .core.extensions import db, login_manager
 from .models import User
 from .permissions import may
 from .discussions.urls import ID_SLOT, address_parts, thread_url
+
+# Each package adds its pages (blueprints) and commands with its register(), which imports them
+# only then: a module that uses forum.themes.months does not load the web pages with it.
+FEATURES = (themes, discussions, searching, accounts, moderation, panel, notifications, feeds, uploads,
+            mail, archive, demo, page_cache, worker)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -43,11 +49,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     search.init_app(app)
-    upload_stores.init_app(app)
+    stores.init_app(app)
     freshness.init_app(app)  # before indexing: see forum.page_cache.freshness
     indexing.init_app(app)
-    page_cache.init_app(app)
-    _register_blueprints(app)
+    cache.init_app(app)
+    for package in FEATURES:
+        package.register(app)
     _init_templates(app)
     timefmt.init_app(app)
     return app
@@ -70,22 +77,6 @@ def _init_login(app: Flask) -> None:
         return user
 
 
-def _register_blueprints(app: Flask) -> None:
-    from .moderation import admin_views as admin, views as moderation
-    from .searching import views as search
-    from .themes import editing_views, views as themes
-    from .accounts import auth_views as auth, views as members
-    from .feeds import views as feeds
-    from .notifications import views as notifications
-    from .discussions import views as threads
-    from .uploads import views as uploads
-    from .panel import views as panel
-
-    for module in (themes, threads, search, auth, members, moderation, editing_views, panel, admin, notifications,
-                   feeds, uploads):
-        app.register_blueprint(module.bp)
-
-
 NAVIGATION = (
     ("themes.archive", "Themes"),
     ("search.search_page", "Search"),
@@ -102,8 +93,8 @@ def _init_templates(app: Flask) -> None:
         ID_SLOT=ID_SLOT,
         app_endpoints=endpoints,
         nav_items=[(e, label) for e, label in NAVIGATION if e in endpoints],
-        upload_types=uploads.ACCEPTED,
-        upload_max=uploads.size_text(app.config["UPLOAD_MAX_BYTES"]),
+        upload_types=files.ACCEPTED,
+        upload_max=files.size_text(app.config["UPLOAD_MAX_BYTES"]),
         upload_max_bytes=app.config["UPLOAD_MAX_BYTES"],
     )
 

@@ -1,22 +1,17 @@
-"""Command-line tools: flask --app app <group> <command>."""
+"""The commands of the forum as a whole: init-db and welcome (make run's first and last words).
+
+They are here, not in a package, because each spans several: the schema, the search index,
+the worker's heartbeat, the demo, the accounts. And not in forum/core, which imports no model.
+A package's own commands are in its cli.py (forum/accounts/cli.py: users; ...).
+"""
 from __future__ import annotations
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from .accounts.cli import users
-from .archive.cli import archive
 from .core.extensions import db
-from .demo.cli import demo
-from .discussions.cli import posts
-from .mail.cli import mail
 from .models import User
-from .page_cache.cli import cache_group
-from .panel.cli import panel
-from .searching.cli import search_group
-from .uploads.cli import uploads_group
-from .worker.cli import worker_command
 
 
 @click.command("init-db")
@@ -101,6 +96,5 @@ def _who_logs_in() -> str:
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, users, demo, archive, posts, search_group, cache_group, panel, mail,
-                    uploads_group, worker_command, welcome_command):
+    for command in (init_db_command, welcome_command):
         app.cli.add_command(command)

@@ -7,7 +7,7 @@ runs `make run` for the first time. Edit the file to change the demo;
 `archive import` would load it as it stands, dated as written.
 
 remove() takes the demo out again, so a forum started with `make run` can
-go live without it.
+go live without it. The `demo load` and `demo remove` commands are in cli.py.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from flask import Flask
 from sqlalchemy import delete, exists, func, or_, select
 
 import search
@@ -125,3 +126,10 @@ def remove() -> dict:
     uploads.delete_files(files)
     search.rebuild()
     return counts
+
+
+def register(app: Flask) -> None:
+    """The demo commands."""
+    from . import cli
+
+    app.cli.add_command(cli.demo)
