@@ -15,7 +15,7 @@ from ..core.extensions import db
 from ..accounts.forms import EmptyForm
 from .access import current_moderator, moderators_only
 from .forms import HideForm, MoveThreadForm
-from ..models import Post, Theme, Thread
+from ..models import Post, Thread
 from ..core.pagination import page_arg
 from ..permissions import require
 from ..discussions.urls import post_url, redirect_once_committed, upload_url
@@ -60,7 +60,7 @@ def move_thread(thread_id: int):
     thread = db.get_or_404(Thread, thread_id)
     require(current_user, "move_thread", thread)
     form = MoveThreadForm()
-    target = db.session.get(Theme, form.theme_id.data) if form.validate() else None
+    target = themes.get_by_id(form.theme_id.data) if form.validate() else None
     if target is None:
         flash("Choose a theme to move the thread to.", "error")
     elif moderating.move(thread, target, current_moderator()):

@@ -6,17 +6,15 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_login import current_user, login_required
 
 from ..mail import mailings
-from . import notify, watching
+from . import notify, opening, watching
 from ..accounts import tokens
-from ..core.database import write_transaction
 from ..core.extensions import db
 from ..accounts.forms import EmptyForm
 from .forms import WatchForm
-from ..models import Notification
 from ..core.pagination import page_arg
 from ..core.security import safe_next, signed_link
 from ..discussions.urls import thread_url
-from ..views.lookups import get_theme_or_404, get_thread_or_404
+from ..views.lookups import get_notification_or_404, get_theme_or_404, get_thread_or_404
 
 bp = Blueprint("notifications", __name__)
 
@@ -46,13 +44,10 @@ def open_one(notification_id: int):
     member signed in (anyone else's answers 404), a second visit changes nothing, and
     nothing else changes; a link forged on another site can do no more than that.
     """
-    notification = db.session.get(Notification, notification_id)
-    if notification is None or notification.user_id != current_user.id:
-        abort(404)
+    notification = get_notification_or_404(notification_id)
     endpoint, values = notify.link_endpoint(notification)
-    if notification.read_at is None and request.method != "HEAD":
-        with write_transaction():  # a page view's transaction reads; this write gets its own
-            notify.mark_read(current_user, notification_id)
+    if request.method != "HEAD":
+        opening.mark_opened(current_user, notification)
     return redirect(url_for(endpoint, **values))
 
 

@@ -89,6 +89,10 @@ def threads_of(theme: Theme) -> list[Thread]:
     ).all()
 
 
+def get_by_id(theme_id: int) -> Theme | None:
+    return db.session.get(Theme, theme_id)
+
+
 def get_by_slug(slug: str) -> Theme | None:
     return db.session.scalar(
         select(Theme)

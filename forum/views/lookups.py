@@ -12,7 +12,7 @@ from ..themes import months as themes
 from ..discussions import reading
 from ..core.database import id_from
 from ..core.extensions import db
-from ..models import Post, Theme, Thread
+from ..models import Notification, Post, Theme, Thread
 from ..core.pagination import page_arg
 from ..permissions import may
 from ..core.text import clean_line
@@ -48,6 +48,14 @@ def get_post_or_404(post_id: int) -> Post:
     if post is None or not may(current_user, "view_post", post) or not may(current_user, "view_thread", post.thread):
         abort(404)
     return post
+
+
+def get_notification_or_404(notification_id: int) -> Notification:
+    """A notification of the member signed in: anyone else's does not exist for them."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != current_user.id:
+        abort(404)
+    return notification
 
 
 def searched_members():

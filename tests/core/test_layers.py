@@ -41,3 +41,17 @@ def test_a_layer_imports_nothing_above_it(layer):
     above = {str(path.relative_to(ROOT)): sorted(forum_imports(path) - ALLOWED[layer])
              for path in (FORUM / layer).glob("*.py")}
     assert {module: packages for module, packages in above.items() if packages} == {}
+
+
+# A view reads the request, calls its package's service and renders: the unit of work (a session's
+# reads and writes, its commit or rollback, a transaction of its own) is the service's.
+VIEW_MODULES = sorted({*FORUM.rglob("views.py"), *FORUM.rglob("*_views.py")})
+SESSION_WORK = ("db.session", "commit(", "rollback(", "_transaction(")
+
+
+@pytest.mark.sqlite_only  # reads files: once is enough
+def test_no_view_touches_the_session():
+    assert FORUM / "moderation" / "views.py" in VIEW_MODULES  # the search found the views
+    touching = {str(path.relative_to(ROOT)): [word for word in SESSION_WORK if word in path.read_text(encoding="utf-8")]
+                for path in VIEW_MODULES}
+    assert {module: words for module, words in touching.items() if words} == {}
