@@ -81,13 +81,13 @@ def welcome_command(host: str, port: int, wait_seconds: float):
 
 def _who_logs_in() -> str:
     """The demo's accounts when they are there; else how to make the first one."""
-    from . import demo as demo_data
+    from . import demo
 
-    accounts = demo_data.showcase_accounts()
+    accounts = demo.showcase_accounts()
     if accounts:
         names = [f"{email} ({role})" for email, role in accounts]
         listed = names[0] if len(names) == 1 else ",\n".join(names[:-1]) + f" or {names[-1]}"
-        return (f"log in as {listed};\nevery demo account's password is {demo_data.DEMO_PASSWORD}.")
+        return (f"log in as {listed};\nevery demo account's password is {demo.DEMO_PASSWORD}.")
     if db.session.scalar(db.select(User.id).limit(1)) is not None:
         return "log in with your account."
     return ("no one can log in yet. Make yourself an admin, in another terminal:\n"

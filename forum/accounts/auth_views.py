@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from . import membership as accounts, tokens
+from . import membership, tokens
 from .. import throttle
 from .auth_forms import ForgotPasswordForm, JoinForm, LoginForm
 from .forms import NewPasswordForm
@@ -40,13 +40,13 @@ def join():
             status = 429
         else:
             try:
-                user = accounts.join(form.display_name.data, form.email.data, form.password.data)
-            except accounts.EmailTaken:
+                user = membership.join(form.display_name.data, form.email.data, form.password.data)
+            except membership.EmailTaken:
                 form.email.errors.append(
                     "An account already uses this email. Log in instead, or use another address."
                 )
             else:
-                accounts.start_session(user)
+                membership.start_session(user)
                 flash(f"Welcome, {user.display_name}! You can now reply and start threads.", "success")
                 return redirect(_next_target())
     return render_template("auth/join.html", form=form, next=request.values.get("next", "")), status
@@ -63,14 +63,14 @@ def login():
         form.next.data = request.args.get("next", "")
     status = 200
     if form.validate_on_submit():
-        result = accounts.authenticate(form.email.data, form.password.data, request.remote_addr)
+        result = membership.authenticate(form.email.data, form.password.data, request.remote_addr)
         if result.throttled:
             form.form_errors.append(THROTTLED[result.throttled])
             status = 429
         elif result.user is None:
             form.form_errors.append(LOGIN_FAILED)
         else:
-            accounts.start_session(result.user, remember=form.remember.data)
+            membership.start_session(result.user, remember=form.remember.data)
             flash(f"Welcome back, {result.user.display_name}.", "success")
             return redirect(_next_target())
     return render_template("auth/login.html", form=form), status
@@ -79,7 +79,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     """End this session, and every copy of its cookies (POST only, so a link or image can't log anyone out)."""
-    accounts.end_session()
+    membership.end_session()
     flash("You are logged out.", "info")
     return redirect(url_for("themes.home"))
 
@@ -99,7 +99,7 @@ def forgot_password():
     """Ask for an email with a reset link; the answer never says whether the address has an account."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        if accounts.request_password_reset(form.email.data, request.remote_addr):
+        if membership.request_password_reset(form.email.data, request.remote_addr):
             return render_template("auth/forgot.html", form=form, sent=RESET_SENT.format(email=form.email.data))
         form.form_errors.append(RESET_THROTTLED)
         return render_template("auth/forgot.html", form=form), 429
@@ -127,8 +127,8 @@ def reset_password():
         if problem:
             form.new_password.errors.append(problem)
         else:
-            accounts.change_password(user, form.new_password.data, how="account.password_reset")
-            accounts.start_session(user)  # a fresh session, without the used token
+            membership.change_password(user, form.new_password.data, how="account.password_reset")
+            membership.start_session(user)  # a fresh session, without the used token
             flash(f"Your password is set, {user.display_name}. You are logged in; "
                   "any other device was signed out.", "success")
             return redirect(url_for("themes.home"))

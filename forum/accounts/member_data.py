@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..uploads import files as uploads
+from ..uploads import files
 from ..archive.exporting import post_marks, user_record
 from ..archive.fields import format_time
 from ..core.database import utcnow
@@ -35,7 +35,7 @@ def member_data(user: User) -> dict:
         "attached_files": [{"name": upload.name, "url": absolute_url("uploads.serve", key=upload.key,
                                                                       extension=upload.extension),
                             "bytes": upload.byte_size, "created_at": format_time(upload.created_at)}
-                           for upload in reversed(uploads.member_uploads(user))],
+                           for upload in reversed(files.member_uploads(user))],
     }
 
 

@@ -13,7 +13,7 @@ from ..searching import indexing
 from .. import throttle
 from . import tokens
 from ..discussions import posting
-from ..uploads import files as uploads
+from ..uploads import files
 from ..mail import emails
 from ..core import security
 from ..core.database import utcnow
@@ -251,7 +251,7 @@ def delete_account(user: User, remove_posts: bool) -> None:
         else:
             indexing.mark_post(post)  # search finds it by author no more
     # Files go with the posts that showed them; kept posts keep theirs.
-    files = uploads.forget_all_of(user) if remove_posts else []
+    their_files = files.forget_all_of(user) if remove_posts else []
     audit.record_account(user, "account.delete", "posts removed" if remove_posts else "posts kept")
     db.session.execute(delete(Watch).where(Watch.user_id == user.id))
     db.session.execute(delete(Notification).where(Notification.user_id == user.id))
@@ -262,7 +262,7 @@ def delete_account(user: User, remove_posts: bool) -> None:
     user.digest = "none"
     user.sign_out_everywhere()
     db.session.commit()
-    uploads.delete_files(files)
+    files.delete_files(their_files)
 
 
 def change_role(member: User, role: str, admin: User) -> None:

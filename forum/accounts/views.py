@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from . import membership as accounts, directory as directory_search, tokens
+from . import membership, tokens
+from .directory import suggestions
 from .. import throttle
 from ..notifications import watching
 from ..discussions import reading
@@ -39,7 +40,7 @@ SUGGESTIONS = 8
 @login_required
 def suggest():
     """Members whose name starts (or has a word starting) with what was typed after @: for the reply box."""
-    found = directory_search.suggestions(clean_line(request.args.get("q", ""))[:80], SUGGESTIONS)
+    found = suggestions(clean_line(request.args.get("q", ""))[:80], SUGGESTIONS)
     return jsonify(members=[{"id": m.id, "name": m.display_name, "position": m.position} for m in found])
 
 
@@ -62,7 +63,7 @@ def settings():
     """Edit one's own profile."""
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        accounts.save_profile(current_user._get_current_object(), form.data)
+        membership.save_profile(current_user._get_current_object(), form.data)
         flash("Your profile is saved.", "success")
         return redirect(url_for("members.settings"))
     return _settings_page(profile_form=form)
@@ -79,12 +80,12 @@ def change_password():
             form.current_password.errors.append("Too many wrong current passwords: wait a quarter of an hour, "
                                                 "or log out and use “Forgot your password?”.")
             return _settings_page(password_form=form), 429
-        if not accounts.current_password_matches(current_user._get_current_object(), form.current_password.data):
+        if not membership.current_password_matches(current_user._get_current_object(), form.current_password.data):
             form.current_password.errors.append("That isn't your current password.")
         else:
             user = current_user._get_current_object()
-            accounts.change_password(user, form.new_password.data)
-            accounts.start_session(user)
+            membership.change_password(user, form.new_password.data)
+            membership.start_session(user)
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("members.settings"))
     return _settings_page(password_form=form)
@@ -95,8 +96,8 @@ def change_password():
 def sign_out_everywhere():
     """Invalidate every other session of this account, keeping this one."""
     user = current_user._get_current_object()
-    accounts.sign_out_everywhere(user)
-    accounts.start_session(user)
+    membership.sign_out_everywhere(user)
+    membership.start_session(user)
     flash("Every other device has been signed out.", "success")
     return redirect(url_for("members.settings"))
 
@@ -122,15 +123,15 @@ def delete_account():
         if not throttle.allowed("current-password", user.id):
             form.password.errors.append("Too many wrong passwords: wait a quarter of an hour.")
             return _settings_page(delete_form=form), 429
-        if not accounts.current_password_matches(user, form.password.data):
+        if not membership.current_password_matches(user, form.password.data):
             form.password.errors.append("That isn't your password.")
         else:
             try:
-                accounts.delete_account(user, remove_posts=form.posts.data == "remove")
-            except accounts.LastAdmin:
+                membership.delete_account(user, remove_posts=form.posts.data == "remove")
+            except membership.LastAdmin:
                 form.form_errors.append("You are the only admin: make someone else admin first.")
             else:
-                accounts.end_session()
+                membership.end_session()
                 flash("Your account is deleted. Thank you for taking part.", "success")
                 return redirect(url_for("themes.home"))
     return _settings_page(delete_form=form), 400
@@ -142,7 +143,7 @@ def date_settings():
     """Choose a time zone and date order of one's own."""
     form = DatesForm()
     if form.validate():
-        accounts.save_date_settings(current_user._get_current_object(), form.time_zone.data, form.date_order.data)
+        membership.save_date_settings(current_user._get_current_object(), form.time_zone.data, form.date_order.data)
         flash("Your date settings are saved: dates now read like this, "
               f"{timefmt.Clock().exact(utcnow())}.", "success")
     else:
@@ -156,7 +157,7 @@ def email_settings():
     """Choose which emails to get: notifications, a digest, the month's emails."""
     form = EmailSettingsForm()
     if form.validate():
-        accounts.save_email_settings(current_user._get_current_object(), form.data)
+        membership.save_email_settings(current_user._get_current_object(), form.data)
         flash("Your email settings are saved.", "success")
     else:
         flash("Choose one of the listed digest options.", "error")
@@ -174,12 +175,12 @@ def change_email():
         if not throttle.allowed("current-password", current_user.id):
             form.password.errors.append("Too many wrong passwords: wait a quarter of an hour.")
             return _settings_page(email_change_form=form), 429
-        if not accounts.current_password_matches(current_user._get_current_object(), form.password.data):
+        if not membership.current_password_matches(current_user._get_current_object(), form.password.data):
             form.password.errors.append("That isn't your password.")
         elif form.new_email.data == current_user.email:
             form.new_email.errors.append("That is already your address.")
         else:
-            accounts.request_email_change(current_user._get_current_object(), form.new_email.data)
+            membership.request_email_change(current_user._get_current_object(), form.new_email.data)
             flash(f"A link to confirm {form.new_email.data} is on its way there. Your address changes "
                   f"when you follow it (within {tokens.EMAIL_CHANGE_HOURS} hours).", "success")
             return redirect(url_for("members.settings"))
@@ -198,12 +199,12 @@ def confirm_email(token: str):
         # Asked before the change, which ends every session of the member, this one included.
         theirs = current_user.is_authenticated and current_user.id == user.id
         try:
-            accounts.change_email(user, new_email)
-        except accounts.EmailTaken:
+            membership.change_email(user, new_email)
+        except membership.EmailTaken:
             return render_template("members/confirm_email.html", form=None,
                                    problem=f"Another account uses {new_email} now, so it can't be yours too."), 409
         if theirs:
-            accounts.start_session(user)
+            membership.start_session(user)
             flash(f"Your email address is now {new_email}. Other devices have been signed out.", "success")
             return redirect(url_for("members.settings"))
         flash(f"Your email address is now {new_email}, and every device signed in with it has been "

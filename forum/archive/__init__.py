@@ -23,4 +23,4 @@ def register(app: Flask) -> None:
     """The archive commands."""
     from . import cli
 
-    app.cli.add_command(cli.archive)
+    app.cli.add_command(cli.archive_group)

@@ -4,29 +4,28 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from .. import archive
 
-archive = AppGroup("archive", help="Move the whole community in or out as one JSON document.")
+archive_group = AppGroup("archive", help="Move the whole community in or out as one JSON document.")
 
 
-@archive.command("export")
+@archive_group.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--with-password-hashes", is_flag=True, help="Include password hashes: keep such a file secret.")
 def archive_export(file: str, with_password_hashes: bool):
     """Write members, themes, discussions and panel questions to FILE (- for standard output)."""
     import os
 
-    from .. import archive as archive_io
-
     # Written aside and renamed when complete: a failed export never leaves half a backup.
     with click.open_file(file, "w", encoding="utf-8", atomic=file != "-") as out:
-        counts = archive_io.export(out, with_password_hashes=with_password_hashes)
+        counts = archive.export(out, with_password_hashes=with_password_hashes)
     if file != "-":
         os.chmod(file, 0o600)  # members' emails, maybe password hashes: for its owner only
     click.echo(f"Exported {counts['users']} members, {counts['themes']} themes, {counts['threads']} "
                f"threads and {counts['posts']} posts.", err=file == "-")
 
 
-@archive.command("import")
+@archive_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 def archive_import(file: str):
     """Load an archive FILE (- for standard input): all of it, or, if anything is wrong, nothing."""
@@ -37,8 +36,6 @@ def archive_import(file: str):
 
     import search
 
-    from .. import archive as archive_io
-
     with tempfile.NamedTemporaryFile(suffix=".json") as spool:
         if file == "-":  # read twice (check, then load), so standard input is kept aside first
             with click.open_file("-", "rb") as stdin:
@@ -47,10 +44,10 @@ def archive_import(file: str):
             file = spool.name
         try:
             with click.progressbar(length=os.path.getsize(file), label="Checking") as bar:
-                facts = archive_io.check(file, progress=bar.update)
+                facts = archive.check(file, progress=bar.update)
             with click.progressbar(length=facts.posts, label="Importing posts") as bar:
-                loaded = archive_io.load(file, facts, progress=bar.update)
-        except archive_io.ArchiveInvalid as invalid:
+                loaded = archive.load(file, facts, progress=bar.update)
+        except archive.ArchiveInvalid as invalid:
             problems = invalid.problems
             for message in problems.messages:
                 click.echo(message, err=True)

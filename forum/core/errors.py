@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
-from . import storage_problems as storage
+from . import storage_problems
 from .database import READ_ONLY_METHODS
 from .extensions import db, login_manager
 
@@ -68,7 +68,7 @@ def _database_unavailable(error: Exception):
     connects afresh once the database is back. A full disk or a read-only
     database file lasts until someone acts, so it is told as such, not as a wait.
     """
-    problem = storage.problem_of(error)
+    problem = storage_problems.problem_of(error)
     if problem is None:
         current_app.logger.warning("database unavailable: %s", error)
         title, message = MESSAGES[503]
@@ -85,7 +85,7 @@ def _database_unavailable(error: Exception):
 
 def _storage_failed(error: OSError):
     """A file the forum writes (an attachment, the page cache) on a full or read-only disk."""
-    problem = storage.problem_of(error)
+    problem = storage_problems.problem_of(error)
     if problem is None:
         raise error  # a bug, not the disk: Flask logs it and answers 500 as for any other
     current_app.logger.error("a file cannot be written: %s (%s)", problem.for_operator, error)
@@ -94,7 +94,7 @@ def _storage_failed(error: OSError):
     return html, status, {"Retry-After": str(retry_after)}
 
 
-def _cannot_save(problem: storage.StorageProblem) -> tuple[str, str, int]:
+def _cannot_save(problem: storage_problems.StorageProblem) -> tuple[str, str, int]:
     message = f"{problem.for_member} The people who run it have been told. "
     message += NOT_SAVED + "try again later." if _was_writing() else "Try again later."
     return "The forum can't save anything right now", message, STORAGE_RETRY_AFTER_SECONDS

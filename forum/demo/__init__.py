@@ -24,7 +24,7 @@ import search
 from .. import archive
 from ..archive.fields import format_time
 from ..page_cache import freshness
-from ..uploads import files as uploads
+from ..uploads import files
 from ..core.extensions import db
 from ..models import AuditEntry, PanelQuestion, Post, Report, Theme, Thread, User
 from ..accounts.passwords import hash_password
@@ -118,12 +118,12 @@ def remove() -> dict:
     in_the_file = db.session.scalar(select(func.count(User.id)).where(User.email.in_(emails)))
     leaving = db.session.scalars(select(User.id).where(User.email.in_(emails), ~still_theirs)).all()
     db.session.execute(delete(AuditEntry).where(AuditEntry.actor_id.in_(leaving)))  # their logins
-    files = uploads.forget_all_of(leaving)
+    their_files = files.forget_all_of(leaving)
     db.session.execute(delete(User).where(User.id.in_(leaving)))
     counts["members"], counts["members_kept"] = len(leaving), in_the_file - len(leaving)
     freshness.everything_changed()
     db.session.commit()
-    uploads.delete_files(files)
+    files.delete_files(their_files)
     search.rebuild()
     return counts
 
@@ -132,4 +132,4 @@ def register(app: Flask) -> None:
     """The demo commands."""
     from . import cli
 
-    app.cli.add_command(cli.demo)
+    app.cli.add_command(cli.demo_group)

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from . import posting
 from .. import throttle
-from ..uploads import files as uploads
+from ..uploads import files
 from ..permissions import why_not
 from .urls import upload_url
 
@@ -46,10 +46,10 @@ def attach_from_form(form) -> bool:
         form.attachment.errors = [refusal]
         return False
     try:
-        upload = uploads.store(current_user._get_current_object(), sent)
-    except uploads.UploadError as error:
+        upload = files.store(current_user._get_current_object(), sent)
+    except files.UploadError as error:
         form.attachment.errors = [error.message]
         return False
     text = (form.body.data or "").rstrip()
-    form.body.data = (text + "\n\n" if text else "") + uploads.markdown_for(upload, upload_url(upload))
+    form.body.data = (text + "\n\n" if text else "") + files.markdown_for(upload, upload_url(upload))
     return True

@@ -10,8 +10,8 @@ from search.documents import plain_text
 
 from ..page_cache import freshness
 from .. import throttle
-from ..moderation import actions as moderating, reports
-from ..panel import questions as panel
+from ..moderation import actions, reports
+from ..panel import questions
 from ..notifications import watching
 from . import posting, reading, tracking
 from ..core import timefmt
@@ -72,7 +72,7 @@ def thread_page_context(thread: Thread, view: reading.ThreadPage, moderator: boo
         viewer_id=current_user.id if current_user.is_authenticated else None,
         moderator=moderator, page_url=lambda p: thread_url(thread, p),
         # Moderators' tools: one more query, for the themes a thread can move to.
-        move_targets=moderating.move_targets(thread) if moderator else None,
+        move_targets=actions.move_targets(thread) if moderator else None,
         hide_form=HideForm(formdata=None) if moderator else None,
         watch_level=state.watch_level if state else None,
         watch_labels=watching.LABELS, watch_help=watching.THREAD_HELP,
@@ -115,12 +115,12 @@ def _prepare_posts(view: reading.ThreadPage, moderator: bool, viewer_id: int | N
 
 @bp.route("/threads/<int:thread_id>")
 @bp.route("/threads/<int:thread_id>/<slug>")
-@cached_page(lambda thread_id, slug=None: freshness.thread_page(thread_id, panel.publish_due_on_view),
+@cached_page(lambda thread_id, slug=None: freshness.thread_page(thread_id, questions.publish_due_on_view),
              args=("page", "hl"))
 def show(thread_id: int, slug: str | None = None):
     """A thread: the opening post and the reply tree, one page of branches."""
     thread = get_thread_or_404(thread_id)
-    if panel.publish_due_on_view(thread.theme_id):
+    if questions.publish_due_on_view(thread.theme_id):
         thread = get_thread_or_404(thread_id)  # a question just joined the discussion
     reply_to = id_arg("reply_to")
     return render_thread(thread, page_arg(), reply_to=reply_to)

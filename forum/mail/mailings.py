@@ -27,7 +27,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from . import emails
 from ..searching import indexing
-from ..themes import months as themes
+from ..themes import months
 from ..notifications import notify
 from ..core.database import utcnow
 from ..core.extensions import db
@@ -204,7 +204,7 @@ def _digest(mailing: Mailing) -> Content | None:
 
 
 def _upcoming() -> tuple[str, str, str] | None:
-    theme = themes.next_theme()
+    theme = months.next_theme()
     if theme is None:
         return None
     return (theme.title, Clock(community=True).day(theme.opens_at),

@@ -8,7 +8,7 @@ from ..core.database import READ_ONLY_METHODS
 from ..core.extensions import login_manager
 from ..models import Theme, User
 from ..permissions import require
-from ..themes import months as themes
+from ..themes import months
 
 
 def moderators_only():
@@ -25,7 +25,7 @@ def current_moderator() -> User:
 
 def theme_or_404(slug: str, action: str) -> Theme:
     """The theme, once the moderator may do `action` to it (a rule of forum.permissions)."""
-    theme = themes.get_by_slug(slug)
+    theme = months.get_by_slug(slug)
     if theme is None:
         abort(404)
     require(current_user, action, theme)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from ..accounts import membership as accounts, tokens
+from ..accounts import membership, tokens
 from . import audit
 from ..mail import mailer
 from ..core.extensions import db
@@ -40,8 +40,8 @@ def change_role(user_id: int):
         flash("Choose one of the listed roles.", "error")
     else:
         try:
-            accounts.change_role(member, form.role.data, current_user._get_current_object())
-        except accounts.LastAdmin:
+            membership.change_role(member, form.role.data, current_user._get_current_object())
+        except membership.LastAdmin:
             flash("The site needs at least one admin: make someone else admin first.", "error")
         else:
             flash(f"{member.display_name} is now {form.role.data}.", "success")
@@ -53,7 +53,7 @@ def send_password_link(user_id: int):
     """Email a member a link to choose a password (an invitation when they have none yet)."""
     member = db.get_or_404(User, user_id)
     require(current_user, "change_role", member)
-    purpose = accounts.send_password_link(member, current_user._get_current_object())
+    purpose = membership.send_password_link(member, current_user._get_current_object())
     what = "a password reset link" if purpose == tokens.RESET else "an invitation to choose a password"
     flash(f"{member.display_name} will receive {what} at {member.email} within a minute.", "success")
     return redirect(url_for("admin.members", q=request.args.get("q") or None))

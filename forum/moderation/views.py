@@ -8,9 +8,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from markupsafe import Markup
 
-from . import audit, actions as moderating, reports
-from ..themes import months as themes
-from ..uploads import files as uploads
+from . import actions, audit, reports
+from ..themes import months
+from ..uploads import files
 from ..core.extensions import db
 from ..accounts.forms import EmptyForm
 from .access import current_moderator, moderators_only
@@ -30,7 +30,7 @@ bp.before_request(moderators_only)
 def index():
     """Every theme, with links to edit it."""
     require(current_user, "edit_theme")
-    return render_template("moderation/index.html", themes=themes.newest_first(), reported=reports.open_count())
+    return render_template("moderation/index.html", themes=months.newest_first(), reported=reports.open_count())
 
 
 # Threads and posts --------------------------------------------------------------
@@ -48,7 +48,7 @@ def thread_flag(thread_id: int, action: str):
     """Pin or unpin, lock or unlock a thread."""
     thread = db.get_or_404(Thread, thread_id)
     require(current_user, "pin_thread" if action in ("pin", "unpin") else "lock_thread", thread)
-    changed = moderating.set_thread_flag(thread, action, current_moderator())
+    changed = actions.set_thread_flag(thread, action, current_moderator())
     flash(THREAD_ACTIONS[action] if changed else "Nothing changed: it already was.",
           "success" if changed else "info")
     return redirect_once_committed(thread)
@@ -60,10 +60,10 @@ def move_thread(thread_id: int):
     thread = db.get_or_404(Thread, thread_id)
     require(current_user, "move_thread", thread)
     form = MoveThreadForm()
-    target = themes.get_by_id(form.theme_id.data) if form.validate() else None
+    target = months.get_by_id(form.theme_id.data) if form.validate() else None
     if target is None:
         flash("Choose a theme to move the thread to.", "error")
-    elif moderating.move(thread, target, current_moderator()):
+    elif actions.move(thread, target, current_moderator()):
         flash(f"The thread is moved to “{target.title}”.", "success")
     return redirect_once_committed(thread)
 
@@ -82,7 +82,7 @@ def _hide_with_reason(post: Post, done: str) -> None:
     form = HideForm()
     if not form.validate():
         flash(" ".join(form.reason.errors) or "Give a reason.", "error")
-    elif moderating.hide(post, current_moderator(), form.reason.data):
+    elif actions.hide(post, current_moderator(), form.reason.data):
         flash(done, "success")
 
 
@@ -91,7 +91,7 @@ def unhide_post(post_id: int):
     """Show a hidden post to members again."""
     post = db.get_or_404(Post, post_id)
     require(current_user, "unhide_post", post)
-    if moderating.unhide(post, current_moderator()):
+    if actions.unhide(post, current_moderator()):
         flash("The post is visible to members again.", "success")
     return redirect_once_committed(post)
 
@@ -142,12 +142,12 @@ def post_files(post_id: int):
     """The files a post shows or links to, with who attached each, to delete one that breaks the rules."""
     post = db.get_or_404(Post, post_id)
     require(current_user, "remove_attached_file", post)
-    files = [{"upload": upload, "url": upload_url(upload),
-              "cells": [Markup("<bdi>%s</bdi>") % upload.owner.display_name, uploads.size_text(upload.byte_size)],
-              "delete": url_for("moderation.delete_post_file", post_id=post.id, upload_id=upload.id),
-              "confirm": f"Delete {upload.name} for everyone?"}
-             for upload in uploads.shown_in(post)]
-    return render_template("moderation/post_files.html", post=post, files=files, form=EmptyForm(),
+    file_rows = [{"upload": upload, "url": upload_url(upload),
+                  "cells": [Markup("<bdi>%s</bdi>") % upload.owner.display_name, files.size_text(upload.byte_size)],
+                  "delete": url_for("moderation.delete_post_file", post_id=post.id, upload_id=upload.id),
+                  "confirm": f"Delete {upload.name} for everyone?"}
+                 for upload in files.shown_in(post)]
+    return render_template("moderation/post_files.html", post=post, files=file_rows, form=EmptyForm(),
                            back=post_url(post))
 
 
@@ -156,10 +156,10 @@ def delete_post_file(post_id: int, upload_id: int):
     """Delete a file a post shows: gone from every post that shows it, and audited."""
     post = db.get_or_404(Post, post_id)
     require(current_user, "remove_attached_file", post)
-    upload = next((found for found in uploads.shown_in(post) if found.id == upload_id), None)
+    upload = next((found for found in files.shown_in(post) if found.id == upload_id), None)
     if upload is None:
         abort(404)  # only a file this post shows, so the audit names the right post
     name = upload.name
-    uploads.remove(upload, current_moderator(), post)
+    files.remove(upload, current_moderator(), post)
     flash(f"{name} is deleted; posts that showed it show its name only.", "success")
     return redirect(url_for("moderation.post_files", post_id=post.id))

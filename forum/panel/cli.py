@@ -13,9 +13,9 @@ def publish_due():
     """Publish scheduled panel questions whose time has come (for a cron job)."""
     import search
 
-    from .questions import publish_due as publish
+    from . import questions
 
-    count = publish()
+    count = questions.publish_due()
     if count:
         try:
             search.apply_pending()  # no request ends here to do it

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from . import questions as panel
+from . import questions
 from .forms import PasteForm, QuestionForm, ReorderForm, SpreadForm
 from .paste import digest
 from ..core import timefmt
@@ -15,7 +15,7 @@ from ..models import PanelQuestion, Theme
 from ..models.panel import PUBLISHED
 from ..moderation.access import current_moderator, moderators_only, theme_or_404
 from ..permissions import require
-from ..themes import months as themes
+from ..themes import months
 
 bp = Blueprint("panel", __name__, url_prefix="/moderate")
 bp.before_request(moderators_only)
@@ -32,7 +32,7 @@ def _question_data(form: QuestionForm) -> dict:
 def _publish_time_fits(form: QuestionForm, theme: Theme) -> bool:
     """False, with a message on the field, when the publish time is outside the discussion window."""
     moment = timefmt.to_utc(form.publish_at.data)
-    problem = panel.window_problem(theme, moment) if moment else None
+    problem = questions.window_problem(theme, moment) if moment else None
     if problem:
         form.publish_at.errors.append(problem)
     return problem is None
@@ -46,35 +46,36 @@ def _form_time(moment):
 def _spread_form(theme: Theme) -> SpreadForm:
     """The schedule form as first shown: its interval, and the start that follows what is scheduled."""
     form = SpreadForm(formdata=None)
-    form.start_at.data = _form_time(panel.default_start(theme, form.every_days.data))
+    form.start_at.data = _form_time(questions.default_start(theme, form.every_days.data))
     return form
 
 
 def _questions_page(theme: Theme, question_form=None, paste_form=None, pasted=None, spread_form=None,
                     clashed=None):
     # Offered beside a clash: the start that follows what is scheduled.
-    suggested = clashed and panel.default_start(theme, spread_form.every_days.data)
+    suggested = clashed and questions.default_start(theme, spread_form.every_days.data)
     return render_template(
-        "moderation/questions.html", theme=theme, groups=panel.queue_of(theme),
-        facilitated=themes.facilitated_thread(theme), pasted=pasted,
+        "moderation/questions.html", theme=theme, groups=questions.queue_of(theme),
+        facilitated=months.facilitated_thread(theme), pasted=pasted,
         question_form=question_form or QuestionForm(formdata=None),
         paste_form=paste_form or PasteForm(formdata=None),
         spread_form=spread_form or _spread_form(theme), clashed=clashed,
         suggested_start=suggested, suggested_value=suggested and _form_time(suggested).strftime("%Y-%m-%dT%H:%M"),
-        credit=panel.credit, status_labels=panel.STATUS_LABELS,
+        credit=questions.credit, status_labels=questions.STATUS_LABELS,
     )
 
 
-@bp.route("/themes/<slug>/questions", methods=["GET", "POST"])
+# Named for its address (panel.questions); the view's own name leaves `questions` to the module.
+@bp.route("/themes/<slug>/questions", methods=["GET", "POST"], endpoint="questions")
 @form_checks_csrf
-def questions(slug: str):
+def question_queue(slug: str):
     """A theme's panel questions, by status, and a form to add one."""
     theme = theme_or_404(slug, "manage_questions")
     if request.method == "GET":
-        panel.publish_due_on_view(theme.id)
+        questions.publish_due_on_view(theme.id)
     form = QuestionForm()
     if form.validate_on_submit() and _publish_time_fits(form, theme):
-        question = panel.add(theme, current_moderator(), _question_data(form))
+        question = questions.add(theme, current_moderator(), _question_data(form))
         where = "scheduled" if question.publish_at else "added to the queue"
         flash(f"The question from {question.asked_by or 'an anonymous attendee'} is {where}.", "success")
         return redirect(_queue_url(question))
@@ -89,7 +90,7 @@ def paste_questions(slug: str):
     form = PasteForm()
     if not form.validate_on_submit():
         return _questions_page(theme, paste_form=form)
-    pasted = panel.preview_paste(theme, form.pasted.data)
+    pasted = questions.preview_paste(theme, form.pasted.data)
     fingerprint = digest(form.pasted.data)
     if pasted.errors or not form.save.data or form.previewed.data != fingerprint:
         if form.save.data and not pasted.errors:
@@ -101,7 +102,7 @@ def paste_questions(slug: str):
     if not kept:
         form.form_errors.append("Tick at least one question to save.")
         return _questions_page(theme, paste_form=form, pasted=pasted)
-    count = panel.add_pasted(theme, current_moderator(), kept, form.source.data)
+    count = questions.add_pasted(theme, current_moderator(), kept, form.source.data)
     flash(f"{count} question{'s are' if count != 1 else ' is'} added to the queue.", "success")
     return redirect(url_for("panel.questions", slug=slug, _anchor="queue"))
 
@@ -115,11 +116,11 @@ def schedule_questions(slug: str):
     if form.validate_on_submit():
         start = timefmt.to_utc(form.start_at.data)
         try:
-            count = panel.schedule_queue(theme, current_moderator(), start, form.every_days.data,
-                                         allow_clashes=form.allow_clashes.data)
-        except panel.ScheduleClashes as clashed:
+            count = questions.schedule_queue(theme, current_moderator(), start, form.every_days.data,
+                                             allow_clashes=form.allow_clashes.data)
+        except questions.ScheduleClashes as clashed:
             return _questions_page(theme, spread_form=form, clashed=clashed)
-        except panel.SchedulingError as error:
+        except questions.SchedulingError as error:
             form.form_errors.append(str(error))
         else:
             flash(f"{count} question{'s are' if count != 1 else ' is'} scheduled.", "success")
@@ -138,7 +139,7 @@ def edit_question(question_id: int):
     else:
         form = QuestionForm(obj=question, publish_at=timefmt.to_local_naive(question.publish_at))
     if form.validate_on_submit() and _publish_time_fits(form, question.theme):
-        panel.edit(question, current_moderator(), _question_data(form))
+        questions.edit(question, current_moderator(), _question_data(form))
         flash("The question is saved.", "success")
         return redirect(_queue_url(question))
     return render_template("moderation/question_form.html", form=form, question=question)
@@ -152,7 +153,7 @@ def reorder_question(question_id: int):
     form = ReorderForm()
     if not form.validate():
         abort(400)
-    if not panel.reorder(question, form.direction.data, current_moderator()):
+    if not questions.reorder(question, form.direction.data, current_moderator()):
         flash(f"It is already {'first' if form.direction.data == 'up' else 'last'}.", "info")
     return redirect(_queue_url(question))
 
@@ -172,10 +173,10 @@ def change_question_status(question_id: int, action: str):
     question = db.get_or_404(PanelQuestion, question_id)
     require(current_user, "change_question_status", question)
     name, done = STATUS_ACTIONS[action]
-    if panel.change_status(question, name, current_moderator()):
-        flash(f"{done}: {panel.summary(question)}", "success")
+    if questions.change_status(question, name, current_moderator()):
+        flash(f"{done}: {questions.summary(question)}", "success")
     else:
-        flash(f"Nothing changed: the question is {panel.STATUS_LABELS[question.status]}.", "error")
+        flash(f"Nothing changed: the question is {questions.STATUS_LABELS[question.status]}.", "error")
     return redirect(_queue_url(question))
 
 
@@ -188,8 +189,8 @@ def publish_question(question_id: int):
         flash("This question was already published.", "info")
         return redirect(_queue_url(question))
     require(current_user, "publish_question", question)
-    if panel.publish(question, current_moderator()) is None:
+    if questions.publish(question, current_moderator()) is None:
         flash("This question was already published.", "info")
     else:
-        flash(f"Published: {panel.summary(question)}", "success")
+        flash(f"Published: {questions.summary(question)}", "success")
     return redirect(_queue_url(question))

@@ -11,7 +11,7 @@ import search
 from search.documents import plain_text
 
 from . import indexing
-from ..themes import months as themes
+from ..themes import months
 from ..discussions import reading
 from ..models import Theme, Thread
 from ..core.pagination import page_arg
@@ -99,7 +99,7 @@ def search_page():
                        "search again in a moment.")
     if searching and lost is None and _admin() and not search.index_exists():
         notices.append(search.REBUILD_NEEDED)
-    theme_menu = themes.menu()
+    theme_menu = months.menu()
     return render_template(
         "search/search.html", wanted=wanted, raw_q=request.args.get("q", "")[:search.MAX_QUERY_LENGTH * 2],
         results=results, unanswered=unanswered, posts=posts, searching=searching, notices=notices + problems,
@@ -174,4 +174,4 @@ def _tip_author() -> str | None:
 
 
 def _recent_themes() -> list[Theme]:
-    return themes.newest_first(6)
+    return months.newest_first(6)

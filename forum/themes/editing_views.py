@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from . import months as themes
+from . import months
 from .forms import NewThemeForm, PanelistForm, ResourceForm, ThemeForm
 from ..accounts.forms import EmptyForm
 from ..core import timefmt
@@ -23,9 +23,9 @@ def _save_theme(form: ThemeForm, theme: Theme | None):
     """Create or update from a validated form; None when the slug is taken."""
     try:
         if theme is None:
-            return themes.create_theme(form.data, current_moderator())
-        return themes.save_theme(theme, form.data, current_moderator())
-    except themes.SlugTaken:
+            return months.create_theme(form.data, current_moderator())
+        return months.save_theme(theme, form.data, current_moderator())
+    except months.SlugTaken:
         form.slug.errors.append("Another theme already uses this address. Choose another slug.")
         return None
 
@@ -84,7 +84,7 @@ def add_panelist(slug: str):
     form = PanelistForm()
     if not form.validate_on_submit():
         return _theme_page(theme, ThemeForm(formdata=None, data=_theme_data(theme)), panelist_form=form)
-    themes.add_panelist(theme, form.name.data, form.bio.data or "", current_moderator())
+    months.add_panelist(theme, form.name.data, form.bio.data or "", current_moderator())
     flash(f"{form.name.data} is added to the panel.", "success")
     return redirect(url_for("theme_editing.edit_theme", slug=slug, _anchor="panelists"))
 
@@ -97,7 +97,7 @@ def add_resource(slug: str):
     form = ResourceForm()
     if not form.validate_on_submit():
         return _theme_page(theme, ThemeForm(formdata=None, data=_theme_data(theme)), resource_form=form)
-    themes.add_resource(theme, current_moderator(), title=form.title.data, url=form.url.data,
+    months.add_resource(theme, current_moderator(), title=form.title.data, url=form.url.data,
                                kind=form.kind.data, note=form.note.data or "")
     flash(f"“{form.title.data}” is added to the resources.", "success")
     return redirect(url_for("theme_editing.edit_theme", slug=slug, _anchor="resources"))
@@ -124,7 +124,7 @@ def edit_item(kind: str, item_id: int):
     form = form_class(obj=item)
     if form.validate_on_submit():
         form.populate_obj(item)
-        themes.item_edited(item, current_moderator())
+        months.item_edited(item, current_moderator())
         flash("Saved.", "success")
         return redirect(url_for("theme_editing.edit_theme", slug=item.theme.slug, _anchor=kind))
     return render_template("moderation/item_form.html", form=form, item=item, kind=kind)
@@ -135,6 +135,6 @@ def delete_item(kind: str, item_id: int):
     """Remove a panelist or resource."""
     item = _item_or_404(kind, item_id)
     slug = item.theme.slug
-    themes.remove_item(item, current_moderator())
+    months.remove_item(item, current_moderator())
     flash("Removed.", "success")
     return redirect(url_for("theme_editing.edit_theme", slug=slug, _anchor=kind))

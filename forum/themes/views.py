@@ -5,8 +5,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_login import current_user
 
 from ..page_cache import freshness
-from . import months as themes
-from ..panel import questions as panel
+from . import months
+from ..panel import questions
 from ..feeds import ical
 from ..notifications import watching
 from ..discussions import posting, reading, tracking
@@ -28,23 +28,23 @@ FRONT_ARCHIVE_THEMES = 3
 
 
 @bp.route("/")
-@cached_page(lambda: freshness.forum_pages(panel.publish_due_on_view))
+@cached_page(lambda: freshness.forum_pages(questions.publish_due_on_view))
 def home():
     """The front door: this month's discussion, what is new to a member, the next month, the archive."""
-    current = themes.current_theme()
-    if current is not None and panel.publish_due_on_view(current.id):
-        current = themes.current_theme()  # reloaded with what was just published
-    upcoming = themes.next_theme()
-    archived = themes.recently_archived(FRONT_ARCHIVE_THEMES + (0 if current else 1))
+    current = months.current_theme()
+    if current is not None and questions.publish_due_on_view(current.id):
+        current = months.current_theme()  # reloaded with what was just published
+    upcoming = months.next_theme()
+    archived = months.recently_archived(FRONT_ARCHIVE_THEMES + (0 if current else 1))
     # Between two months (no theme open), the month that just closed stays in front.
     featured = current or (archived.pop(0) if archived else None)
     shown = [t.id for t in (featured, upcoming, *archived) if t]
-    threads = themes.threads_of(featured) if featured else []
+    threads = months.threads_of(featured) if featured else []
     member = current_user._get_current_object() if current_user.is_authenticated else None
     return render_template(
         "themes/home.html",
         current=current, featured=featured, upcoming=upcoming, archived=archived,
-        stats=themes.theme_stats(shown) if shown else {},
+        stats=months.theme_stats(shown) if shown else {},
         threads=threads[:FRONT_THREADS], more_threads=max(len(threads) - FRONT_THREADS, 0),
         new_counts=_new_counts(threads[:FRONT_THREADS]),
         unread_threads=tracking.unread_threads(member, FRONT_NEW_ITEMS) if member else [],
@@ -64,31 +64,31 @@ def _new_counts(threads) -> dict[int, int]:
 @cached_page(lambda: freshness.forum_pages(lambda _theme_id: 0))
 def archive():
     """Every theme by year and month, with how much was said."""
-    return render_template("themes/archive.html", years=themes.themes_by_year(),
-                           stats=themes.theme_stats())
+    return render_template("themes/archive.html", years=months.themes_by_year(),
+                           stats=months.theme_stats())
 
 
 @bp.route("/themes/<slug>")
-@cached_page(lambda slug: freshness.theme_page(slug, panel.publish_due_on_view))
+@cached_page(lambda slug: freshness.theme_page(slug, questions.publish_due_on_view))
 def show(slug: str):
     """A theme: its panel, resources, blog post and threads."""
     theme = get_theme_or_404(slug)
-    if panel.publish_due_on_view(theme.id):
+    if questions.publish_due_on_view(theme.id):
         theme = get_theme_or_404(slug)
     return _render_theme(theme)
 
 
 def _render_theme(theme, form: ThreadForm | None = None, preview: str | None = None,
                   status: int = 200):
-    threads = [t for t in themes.threads_of(theme) if may(current_user, "view_thread", t)]
+    threads = [t for t in months.threads_of(theme) if may(current_user, "view_thread", t)]
     start_refusal = why_not(current_user, "start_thread", theme)
     if form is None and start_refusal is None:
         form = ThreadForm(formdata=None)  # its CSRF token writes the session: only for who may start one
     return render_template(
         "themes/show.html", theme=theme, threads=threads, new_counts=_new_counts(threads),
-        stats=themes.theme_stats([theme.id]).get(theme.id, themes.ThemeStats()),
+        stats=months.theme_stats([theme.id]).get(theme.id, months.ThemeStats()),
         form=form, preview=preview, start_refusal=start_refusal,
-        question_counts=panel.question_counts(theme.id),
+        question_counts=questions.question_counts(theme.id),
         watch_level=watching.theme_level(current_user, theme) if current_user.is_authenticated else None,
         watch_labels=watching.LABELS, watch_help=watching.THEME_HELP,
     ), status

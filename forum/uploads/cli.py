@@ -14,11 +14,11 @@ uploads_group = AppGroup("uploads", help="Attached files, and where their bytes 
               help="The store to copy every file into.")
 def uploads_copy(target: str):
     """Copy every attached file from the store in use into another, before UPLOAD_STORE names it."""
-    from . import stores as upload_stores
+    from . import stores
 
     if target == current_app.config["UPLOAD_STORE"]:
         raise click.ClickException(f"UPLOAD_STORE is {target!r} already: name the store to copy into.")
-    copied, present, missing = upload_stores.copy_all(target)
+    copied, present, missing = stores.copy_all(target)
     click.echo(f"Copied {copied} file{'' if copied == 1 else 's'} into the {target} store "
                f"({present} there already).")
     if missing:

@@ -28,7 +28,7 @@ from werkzeug.datastructures import FileStorage
 
 from ..moderation import audit
 from .. import throttle
-from . import stores as upload_stores
+from . import stores
 from ..core.database import lock_for
 from ..core.extensions import db
 from ..models import Post, Upload, User
@@ -94,7 +94,7 @@ def store(member: User, sent: FileStorage) -> Upload:
                     name=_display_name(sent.filename, extension), byte_size=len(content),
                     width=width, height=height)
     db.session.add(upload)
-    keeper = upload_stores.current()
+    keeper = stores.current()
     keeper.put(upload, content)
     try:
         db.session.commit()
@@ -140,7 +140,7 @@ def remove(upload: Upload, moderator: User | None = None, post: Post | None = No
         audit.record(moderator, "post.file_delete", post, f"{upload.name}, attached by {upload.owner.display_name}")
     db.session.delete(upload)
     db.session.commit()
-    upload_stores.current().discard([filename])
+    stores.current().discard([filename])
 
 
 def shown_in(post: Post) -> list[Upload]:
@@ -166,7 +166,7 @@ def forget_all_of(members) -> list[str]:
 
 
 def delete_files(filenames: list[str]) -> None:
-    upload_stores.current().discard(filenames)
+    stores.current().discard(filenames)
 
 
 def _read_within_limit(sent: FileStorage) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from . import stores as upload_stores, files as uploads
+from . import files, stores
 from ..accounts.forms import EmptyForm
 from ..permissions import require, why_not
 from ..core.security import takes_files
@@ -32,19 +32,19 @@ def attach():
     if sent is None or not sent.filename:
         return jsonify(error="Choose an image or a PDF to attach."), 400
     try:
-        upload = uploads.store(current_user._get_current_object(), sent)
-    except uploads.UploadError as error:
+        upload = files.store(current_user._get_current_object(), sent)
+    except files.UploadError as error:
         return jsonify(error=error.message), 400
     url = upload_url(upload)
-    return jsonify(markdown=uploads.markdown_for(upload, url), url=url, name=upload.name)
+    return jsonify(markdown=files.markdown_for(upload, url), url=url, name=upload.name)
 
 
 @bp.route("/uploads/<key>.<extension>")
 def serve(key: str, extension: str):
-    upload = uploads.find(key, extension)
+    upload = files.find(key, extension)
     if upload is None:
         abort(404)
-    response = upload_stores.current().serve(upload)
+    response = stores.current().serve(upload)
     response.headers["Cache-Control"] = SERVED_CACHE_CONTROL
     response.headers["Content-Security-Policy"] = SERVED_SECURITY_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -57,23 +57,23 @@ def mine():
     """The files a member attached, how much room they take, and a way to delete each."""
     member = current_user._get_current_object()
     clock = Clock()
-    files = [{"upload": upload, "url": upload_url(upload),
-              "cells": [uploads.size_text(upload.byte_size), clock.time_tag(upload.created_at)],
-              "delete": url_for("uploads.delete", upload_id=upload.id),
-              "confirm": f"Delete {upload.name}? Posts that show it will show its name only."}
-             for upload in uploads.member_uploads(member)]
-    return render_template("members/attachments.html", files=files, usage=uploads.usage(member),
-                           size_text=uploads.size_text, form=EmptyForm())
+    file_rows = [{"upload": upload, "url": upload_url(upload),
+                  "cells": [files.size_text(upload.byte_size), clock.time_tag(upload.created_at)],
+                  "delete": url_for("uploads.delete", upload_id=upload.id),
+                  "confirm": f"Delete {upload.name}? Posts that show it will show its name only."}
+                 for upload in files.member_uploads(member)]
+    return render_template("members/attachments.html", files=file_rows, usage=files.usage(member),
+                           size_text=files.size_text, form=EmptyForm())
 
 
 @bp.route("/settings/attachments/<int:upload_id>/delete", methods=["POST"])
 @login_required
 def delete(upload_id: int):
-    upload = uploads.get(upload_id)
+    upload = files.get(upload_id)
     if upload is None:
         abort(404)
     require(current_user, "delete_upload", upload)
     name = upload.name
-    uploads.remove(upload)
+    files.remove(upload)
     flash(f"{name} is deleted. Posts that showed it now show its name only.", "success")
     return redirect(url_for("uploads.mine"))

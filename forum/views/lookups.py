@@ -7,8 +7,8 @@ from __future__ import annotations
 from flask import abort, current_app, request
 from flask_login import current_user
 
-from ..accounts import directory as directory_search
-from ..themes import months as themes
+from ..accounts import directory
+from ..themes import months
 from ..discussions import reading
 from ..core.database import id_from
 from ..core.extensions import db
@@ -28,7 +28,7 @@ def id_arg(name: str) -> int | None:
 
 
 def get_theme_or_404(slug: str) -> Theme:
-    theme = themes.get_by_slug(slug)
+    theme = months.get_by_slug(slug)
     if theme is None:
         abort(404)
     return theme
@@ -61,6 +61,6 @@ def get_notification_or_404(notification_id: int) -> Notification:
 def searched_members():
     """The name typed in `q`, and the page of members it finds (the directory, the admins' list)."""
     query = clean_line(request.args.get("q", ""))[:80]
-    page = db.paginate(directory_search.members_named(query), page=page_arg(),
+    page = db.paginate(directory.members_named(query), page=page_arg(),
                        per_page=current_app.config["MEMBERS_PER_PAGE"], error_out=False)
     return query, page

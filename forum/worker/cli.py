@@ -15,18 +15,18 @@ from flask.cli import with_appcontext
 @with_appcontext
 def worker_command(once: bool):
     """Update the search index, notify members, send mail and publish due panel questions, until stopped."""
-    from . import loop as worker
+    from . import loop
 
     # A long-running process says what it does: where mail went, what failed.
     if current_app.logger.level == logging.NOTSET or current_app.logger.level > logging.INFO:
         current_app.logger.setLevel(logging.INFO)
     if once:
-        done = worker.run_once()
+        done = loop.run_once()
         click.echo("Worker: " + (", ".join(f"{job} {count}" for job, count in done.items()) or "nothing waiting") + ".")
         return
     stop = threading.Event()
     for number in (signal.SIGINT, signal.SIGTERM):  # finish the batch in hand, then stop
         signal.signal(number, lambda *_: stop.set())
     click.echo("Worker running (Ctrl-C to stop).")
-    worker.run(stop)
+    loop.run(stop)
     click.echo("Worker stopped.")
