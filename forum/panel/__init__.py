@@ -1,6 +1,6 @@
-"""The webinar panel's questions: the queue, scheduling and publishing them into the discussion
-(questions), reading a pasted list (paste), the moderators' pages and forms (views, forms) and
-publishing what is due from cron (cli)."""
+"""The webinar panel's questions: the queue, its order and schedule (queue), where each stands and
+publishing them into the discussion (questions), reading a pasted list (paste), the moderators'
+pages and forms (views, forms) and publishing what is due from cron (cli)."""
 from __future__ import annotations
 
 from flask import Flask

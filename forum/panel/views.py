@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from . import questions
+from . import queue, questions
 from .forms import PasteForm, QuestionForm, ReorderForm, SpreadForm
 from .paste import digest
 from ..core import timefmt
@@ -32,7 +32,7 @@ def _question_data(form: QuestionForm) -> dict:
 def _publish_time_fits(form: QuestionForm, theme: Theme) -> bool:
     """False, with a message on the field, when the publish time is outside the discussion window."""
     moment = timefmt.to_utc(form.publish_at.data)
-    problem = questions.window_problem(theme, moment) if moment else None
+    problem = queue.window_problem(theme, moment) if moment else None
     if problem:
         form.publish_at.errors.append(problem)
     return problem is None
@@ -46,16 +46,16 @@ def _form_time(moment):
 def _spread_form(theme: Theme) -> SpreadForm:
     """The schedule form as first shown: its interval, and the start that follows what is scheduled."""
     form = SpreadForm(formdata=None)
-    form.start_at.data = _form_time(questions.default_start(theme, form.every_days.data))
+    form.start_at.data = _form_time(queue.default_start(theme, form.every_days.data))
     return form
 
 
 def _questions_page(theme: Theme, question_form=None, paste_form=None, pasted=None, spread_form=None,
                     clashed=None):
     # Offered beside a clash: the start that follows what is scheduled.
-    suggested = clashed and questions.default_start(theme, spread_form.every_days.data)
+    suggested = clashed and queue.default_start(theme, spread_form.every_days.data)
     return render_template(
-        "moderation/questions.html", theme=theme, groups=questions.queue_of(theme),
+        "moderation/questions.html", theme=theme, groups=queue.queue_of(theme),
         facilitated=months.facilitated_thread(theme), pasted=pasted,
         question_form=question_form or QuestionForm(formdata=None),
         paste_form=paste_form or PasteForm(formdata=None),
@@ -75,7 +75,7 @@ def question_queue(slug: str):
         questions.publish_due_on_view(theme.id)
     form = QuestionForm()
     if form.validate_on_submit() and _publish_time_fits(form, theme):
-        question = questions.add(theme, current_moderator(), _question_data(form))
+        question = queue.add(theme, current_moderator(), _question_data(form))
         where = "scheduled" if question.publish_at else "added to the queue"
         flash(f"The question from {question.asked_by or 'an anonymous attendee'} is {where}.", "success")
         return redirect(_queue_url(question))
@@ -90,7 +90,7 @@ def paste_questions(slug: str):
     form = PasteForm()
     if not form.validate_on_submit():
         return _questions_page(theme, paste_form=form)
-    pasted = questions.preview_paste(theme, form.pasted.data)
+    pasted = queue.preview_paste(theme, form.pasted.data)
     fingerprint = digest(form.pasted.data)
     if pasted.errors or not form.save.data or form.previewed.data != fingerprint:
         if form.save.data and not pasted.errors:
@@ -102,7 +102,7 @@ def paste_questions(slug: str):
     if not kept:
         form.form_errors.append("Tick at least one question to save.")
         return _questions_page(theme, paste_form=form, pasted=pasted)
-    count = questions.add_pasted(theme, current_moderator(), kept, form.source.data)
+    count = queue.add_pasted(theme, current_moderator(), kept, form.source.data)
     flash(f"{count} question{'s are' if count != 1 else ' is'} added to the queue.", "success")
     return redirect(url_for("panel.questions", slug=slug, _anchor="queue"))
 
@@ -116,11 +116,11 @@ def schedule_questions(slug: str):
     if form.validate_on_submit():
         start = timefmt.to_utc(form.start_at.data)
         try:
-            count = questions.schedule_queue(theme, current_moderator(), start, form.every_days.data,
+            count = queue.schedule_queue(theme, current_moderator(), start, form.every_days.data,
                                              allow_clashes=form.allow_clashes.data)
-        except questions.ScheduleClashes as clashed:
+        except queue.ScheduleClashes as clashed:
             return _questions_page(theme, spread_form=form, clashed=clashed)
-        except questions.SchedulingError as error:
+        except queue.SchedulingError as error:
             form.form_errors.append(str(error))
         else:
             flash(f"{count} question{'s are' if count != 1 else ' is'} scheduled.", "success")
@@ -139,7 +139,7 @@ def edit_question(question_id: int):
     else:
         form = QuestionForm(obj=question, publish_at=timefmt.to_local_naive(question.publish_at))
     if form.validate_on_submit() and _publish_time_fits(form, question.theme):
-        questions.edit(question, current_moderator(), _question_data(form))
+        queue.edit(question, current_moderator(), _question_data(form))
         flash("The question is saved.", "success")
         return redirect(_queue_url(question))
     return render_template("moderation/question_form.html", form=form, question=question)
@@ -153,7 +153,7 @@ def reorder_question(question_id: int):
     form = ReorderForm()
     if not form.validate():
         abort(400)
-    if not questions.reorder(question, form.direction.data, current_moderator()):
+    if not queue.reorder(question, form.direction.data, current_moderator()):
         flash(f"It is already {'first' if form.direction.data == 'up' else 'last'}.", "info")
     return redirect(_queue_url(question))
 
