@@ -176,9 +176,15 @@ def add_reply(thread: Thread, author: User, body: str, parent: Post | None = Non
     return post
 
 
-def edit(post: Post, body: str) -> Post:
-    """Replace a post's text, keeping an edited mark, and commit."""
-    body = clean_body(body)
+def edit(post: Post, editor: User, body: str) -> Post:
+    """A member's new text for their post, committed with an edited mark; Refused, with nothing
+    written, when it may not be (the view shows the form again with what they typed).
+
+    The rule is asked here, not only by the view: a thread locked, a theme
+    archived or the post hidden or deleted since the form was opened.
+    """
+    _refuse(why_not(editor, "edit_post", post))
+    body = _written(lambda: clean_body(body))
     if body != post.body:
         _set_text(post, body)
         post.edited_at = utcnow()
@@ -188,8 +194,10 @@ def edit(post: Post, body: str) -> Post:
     return post
 
 
-def delete(post: Post) -> None:
-    """Mark a post deleted; it stays as a placeholder while it has replies. Commit."""
+def delete(post: Post, member: User) -> None:
+    """A member's deletion of their post, committed; it stays as a placeholder while it has replies.
+    Refused, with nothing written, when it may not be (deleted already, in another tab, say)."""
+    _refuse(why_not(member, "delete_post", post))
     mark_deleted(post)
     db.session.commit()
 

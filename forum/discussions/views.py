@@ -16,9 +16,10 @@ from ..notifications import watching
 from . import posting, reading, tracking
 from ..core import timefmt
 from ..core.database import id_from, takes_row_locks
+from ..core.errors import abort_with
 from .forms import EditForm, ReplyForm, ReportForm
 from ..moderation.forms import HideForm
-from ..models import Thread
+from ..models import Post, Thread
 from ..page_cache.cache import cached_page
 from ..core.pagination import page_arg
 from ..permissions import LOG_IN, may, require, why_not
@@ -210,22 +211,32 @@ def _marked_arg() -> str:
 def edit(post_id: int):
     """Edit one's own post, with a preview."""
     post = get_post_or_404(post_id)
-    require(current_user, "edit_post", post)
-    form = EditForm(data={"body": post.body} if request.method == "GET" else None)
-    preview = None
-    if form.validate_on_submit() and attach_from_form(form):
-        if form.preview.data:
-            preview = render_preview(form.body.data)
-        else:
-            try:
-                posting.edit(post, form.body.data)
-            except posting.PostingError as error:
-                form.body.errors.append(error.message)
-            else:
-                flash("Your changes are saved.", "success")
-                return redirect_once_committed(post)
+    if request.method == "GET":
+        require(current_user, "edit_post", post)
+        return render_edit(post, EditForm(data={"body": post.body}))
+    form = EditForm()
+    # Asked before the form is read, so that a refused member is not shown its errors.
+    refusal = why_not(current_user, "edit_post", post)
+    if refusal:
+        form.form_errors.append(refusal)
+        return render_edit(post, form, status=403)
+    if not (form.validate_on_submit() and attach_from_form(form)):
+        return render_edit(post, form)
+    if form.preview.data:
+        return render_edit(post, form, preview=render_preview(form.body.data))
+    try:
+        posting.edit(post, current_user._get_current_object(), form.body.data)
+    except posting.Refused as refused:
+        (getattr(form, refused.field).errors if refused.field else form.form_errors).append(refused.message)
+        return render_edit(post, form, status=refused.status)
+    flash("Your changes are saved.", "success")
+    return redirect_once_committed(post)
+
+
+def render_edit(post: Post, form: EditForm, preview: str | None = None, status: int = 200):
+    """The edit form, with what the member typed and why it was not saved, if it was not."""
     return render_template("threads/edit.html", post=post, form=form, preview=preview,
-                           back=post_url(post))
+                           back=post_url(post)), status
 
 
 @bp.route("/posts/<int:post_id>/delete", methods=["POST"])
@@ -233,8 +244,10 @@ def edit(post_id: int):
 def delete(post_id: int):
     """Delete one's own post; it stays as a placeholder while it has replies."""
     post = get_post_or_404(post_id)
-    require(current_user, "delete_post", post)
-    posting.delete(post)
+    try:
+        posting.delete(post, current_user._get_current_object())
+    except posting.Refused as refused:
+        abort_with(refused.status, refused.message)
     flash("Your post is deleted.", "success")
     return redirect_once_committed(post)
 
