@@ -27,6 +27,7 @@ from ..core.database import utcnow, write_transaction
 from ..core.extensions import db
 from ..core.markup import escape_markdown
 from ..models import PanelQuestion, Post, Theme, User
+from ..permissions import why_not
 from ..models.panel import ANSWERED_LIVE, DISMISSED, PUBLISHABLE, PUBLISHED, QUEUED, SCHEDULED
 
 # Where a question stands, as the queue page and duplicate warnings say it.
@@ -151,13 +152,31 @@ def _write_post(question: PanelQuestion, moderator: User) -> Post:
     return post
 
 
-def publish(question: PanelQuestion, moderator: User, now: datetime | None = None) -> Post | None:
-    """Post a queued or scheduled question now; commit. None when it had already moved on."""
-    if not _claim(question, moderator, now or utcnow()):
+def publish(question: PanelQuestion, moderator: User) -> Post | None:
+    """A moderator's "Publish now": the question's post, committed; None when it was published
+    already (a second click is done, not refused); posting.Refused, with nothing written, when it
+    may not be."""
+    _refuse(why_not(moderator, "manage_questions", question.theme))  # who may, before what state it is in
+    if question.status == PUBLISHED:
         return None
-    post = _write_post(question, moderator)
+    _refuse(why_not(moderator, "publish_question", question))
+    if not _claim(question, moderator, utcnow()):
+        # Moved on since it was read (the claim reloads it): published by another click, which
+        # is done, or dismissed meanwhile, which is refused.
+        _refuse(None if question.status == PUBLISHED else why_not(moderator, "publish_question", question))
+        return None
+    try:
+        post = _write_post(question, moderator)
+    except posting.PostingError as error:  # a post longer than this forum takes, say
+        db.session.rollback()  # the claim and a facilitated discussion it would have started too
+        raise posting.Refused(f"This question can't be posted as it is: {error.message}", 200) from None
     db.session.commit()
     return post
+
+
+def _refuse(refusal: str | None) -> None:
+    if refusal:
+        raise posting.Refused(refusal, 403)
 
 
 def _due(theme_id: int | None, now: datetime):

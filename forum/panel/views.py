@@ -10,9 +10,10 @@ from .forms import PasteForm, QuestionForm, ReorderForm, SpreadForm
 from .paste import digest
 from ..core import timefmt
 from ..core.extensions import db
+from ..core.errors import abort_with
 from ..core.security import form_checks_csrf
+from ..discussions import posting
 from ..models import PanelQuestion, Theme
-from ..models.panel import PUBLISHED
 from ..moderation.access import current_moderator, moderators_only, theme_or_404
 from ..permissions import require
 from ..themes import months
@@ -184,12 +185,14 @@ def change_question_status(question_id: int, action: str):
 def publish_question(question_id: int):
     """Post a question into the theme's facilitated discussion now; once, however often clicked."""
     question = db.get_or_404(PanelQuestion, question_id)
-    require(current_user, "manage_questions", question.theme)  # who may, before what state it is in
-    if question.status == PUBLISHED:  # a second click: done already, not refused
-        flash("This question was already published.", "info")
+    try:
+        post = questions.publish(question, current_moderator())
+    except posting.Refused as refused:
+        if refused.status == 403:
+            abort_with(403, refused.message)
+        flash(refused.message, "error")  # the question stays in the queue, to edit
         return redirect(_queue_url(question))
-    require(current_user, "publish_question", question)
-    if questions.publish(question, current_moderator()) is None:
+    if post is None:  # a second click: done already, not refused
         flash("This question was already published.", "info")
     else:
         flash(f"Published: {questions.summary(question)}", "success")
