@@ -198,9 +198,12 @@ def test_closed_discussions_refuse_posts(app, client, auth, forms, make_user, ma
 
 
 def test_locked_thread_refuses_members_not_moderators(app, client, auth, forms, open_thread):
-    with app.app_context():
-        db.session.get(Thread, open_thread["thread"]).locked = True
-        db.session.commit()
+    from forum.moderation import actions as moderating
+    from forum.models import User
+
+    with app.test_request_context(method="POST"):
+        moderating.set_thread_flag(db.session.get(Thread, open_thread["thread"]), "lock",
+                                   db.session.get(User, open_thread["moderator"]))
     auth.login()
     response = reply(forms, open_thread["thread"], "Can I?")
     assert response.status_code == 403 and "locked" in response.get_data(as_text=True)

@@ -6,8 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from forum.core.extensions import db
-from forum.models import Post
-from forum.core.database import utcnow
+from forum.models import Post, User
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -71,11 +70,14 @@ def test_feeds_hold_the_right_posts_newest_first(client, forum):
     assert client.get("/themes/nothing/feed.atom").status_code == 404
 
 
-def test_hidden_and_deleted_posts_never_appear(app, client, forum):
-    with app.app_context():
-        db.session.get(Post, forum["reply"]).hidden_at = utcnow()
-        db.session.get(Post, forum["opening"]).deleted_at = utcnow()
-        db.session.commit()
+def test_hidden_and_deleted_posts_never_appear(app, client, forum, make_user):
+    from forum.discussions import posting
+    from forum.moderation import actions as moderating
+
+    moderator = make_user(email="mod@example.org", display_name="Rosa Delgado", role="moderator")
+    with app.test_request_context(method="POST"):
+        moderating.hide(db.session.get(Post, forum["reply"]), db.session.get(User, moderator), "Spam")
+        posting.delete(db.session.get(Post, forum["opening"]), db.session.get(User, forum["author"]))
     ids = entry_ids(parse(client.get("/feeds/posts.atom")))
     assert permalink(forum["reply"]) not in ids and permalink(forum["opening"]) not in ids
 
