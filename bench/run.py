@@ -312,14 +312,14 @@ def _walk(view):
 
 
 @contextlib.contextmanager
-def gunicorn(workdir: Path, workers: int):
-    """The app under gunicorn on 127.0.0.1, on a free port."""
+def gunicorn(workdir: Path, workers: int, root: Path = ROOT, env: dict | None = None):
+    """The app under gunicorn on 127.0.0.1, on a free port; from another tree's `app` with `root`."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         "app:app"], cwd=ROOT, env=environment(workdir), stdout=subprocess.DEVNULL,
+         "app:app"], cwd=root, env=env or environment(workdir), stdout=subprocess.DEVNULL,
         stderr=(workdir / "gunicorn.log").open("a"))  # errors under load are read there
     try:
         base = f"http://127.0.0.1:{port}"
@@ -716,6 +716,10 @@ def run(sizes: list[int], repeat: int, keep: bool, data: Path | None, parts: tup
                 f"A weekly digest at {size:,} posts (composed into the outbox, then written out as .eml)",
                 ["members with weekly digests", "messages composed", "compose s", "composed/s",
                  "messages sent", "send s", "sent/s"], digest_part(app, workdir)))
+        if "concurrent" in parts:  # PostgreSQL only, so not in PARTS
+            from . import concurrent_writes  # which imports this module
+
+            out.append(concurrent_writes.part(size, workdir, POSTGRES))
         if not keep and not data:
             shutil.rmtree(workdir, ignore_errors=True)
     out.append(table("Bulk: archive import (search index built once at the end) and search rebuild",
@@ -764,6 +768,7 @@ def throwaway_postgres():
     from tests.postgres import Cluster
 
     cluster = Cluster(durable=True)
+    POSTGRES["log"] = str(cluster.log)  # its lock waits, for bench/concurrent_writes.py
     try:
         yield cluster.uri("postgres")
     finally:
@@ -778,9 +783,13 @@ def measure(parser, args) -> None:
             print(json.dumps(load(size, args.data / str(size))), flush=True)
         return
     parts = tuple(part.strip() for part in args.parts.split(",") if part.strip())
-    unknown = set(parts) - set(PARTS)
+    unknown = set(parts) - {*PARTS, "concurrent"}
     if unknown:
-        parser.error(f"--parts: unknown {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}")
+        parser.error(f"--parts: unknown {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)},concurrent")
+    if "concurrent" in parts and not POSTGRES:
+        from .concurrent_writes import SQLITE_REFUSAL
+
+        parser.error(SQLITE_REFUSAL)
     report = run(args.posts or [10_000], args.repeat, args.keep, args.data, parts)
     Path(args.results).write_text(report)
     print(report)
