@@ -251,7 +251,8 @@ def report(measurements: list[Measurement], sides: list[Side], title: str) -> st
         for shape in dict.fromkeys(found.shape for found in measurements):
             figures = [_figures([found for found in measurements if found.side is side and found.shape == shape])
                        for side in sides]
-            for name in ("replies/s", "p50 ms", "p95 ms", "lock wait ms/reply", "failed"):
+            for name in ("replies/s", "p50 ms", "p95 ms", "lock wait ms/reply", "advisory ms/reply", "row ms/reply",
+                         "failed"):
                 ratio = _ratio(figures[0][name], figures[1][name])
                 compared.append([shape, name, figures[0][name], figures[1][name], ratio])
         out.append(table(f"{title}: before and after (all runs of each)",
@@ -275,7 +276,7 @@ def part(size: int, workdir: Path, postgres: dict[str, str], seconds: float = 10
         prepare(side, workdir / "archive.json", workdir / "concurrent", 20, 20)
         found = compare([side], workdir / "concurrent", 1, 20, 4, seconds)
     finally:  # on a server of the run's own they would go with it; not on one given with --database-url
-        admin(*(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in (side.template, MEASURED_DB)))
+        admin(*(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in (side.template, MEASURED_DB) if name))
     return report(found, [side], f"Concurrent replies at {size:,} posts, PostgreSQL, gunicorn ×4, 20 members")
 
 
