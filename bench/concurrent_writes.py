@@ -249,8 +249,10 @@ def report(measurements: list[Measurement], sides: list[Side], title: str) -> st
         before, after = sides
         compared = []
         for shape in dict.fromkeys(found.shape for found in measurements):
-            figures = [_figures([found for found in measurements if found.side is side and found.shape == shape])
-                       for side in sides]
+            runs = [[found for found in measurements if found.side is side and found.shape == shape] for side in sides]
+            figures = [_figures(found) for found in runs]
+            compared.append([shape, "replies/s, each run (the machine's noise)",
+                             *(", ".join(_figures([one])["replies/s"] for one in found) for found in runs), ""])
             for name in ("replies/s", "p50 ms", "p95 ms", "lock wait ms/reply", "advisory ms/reply", "row ms/reply",
                          "failed"):
                 ratio = _ratio(figures[0][name], figures[1][name])
