@@ -11,6 +11,7 @@ from . import (accounts, archive, cli, demo, discussions, feeds, mail, moderatio
                panel, schema, searching, themes, uploads, worker)
 from .page_cache import cache, freshness
 from .searching import indexing
+from .notifications import notify
 from .uploads import files, stores
 from .core import errors, security, timefmt
 from .core.config import load_config
@@ -52,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     stores.init_app(app)
     freshness.init_app(app)  # before indexing: see forum.page_cache.freshness
     indexing.init_app(app)
+    notify.init_app(app)
     cache.init_app(app)
     for package in FEATURES:
         package.register(app)

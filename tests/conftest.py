@@ -10,12 +10,12 @@ import pytest
 from jinja2 import BytecodeCache
 
 from forum import create_app
-from forum.searching import indexing
 from forum.discussions import posting
 import search
 from forum.core.database import recorded_statements
 from forum.core.extensions import db
 from forum.models import Post, Theme, Thread, User
+from forum.models.post_events import EDITED, post_changed
 from forum.accounts.passwords import hash_password
 from tests.databases import PostgresDatabases, SQLiteDatabases
 from tests.mailserver import MailServer
@@ -520,7 +520,7 @@ def archive(app):
             else:
                 post = seed_reply(threads[title], people[author], body)
             post.created_at = themes[slug].opens_at + timedelta(days=1, hours=n)
-            indexing.mark_post(post)  # its date changed after it was written
+            post_changed(post, EDITED)  # its date changed after it was written
             ids.append(post.id)
         db.session.commit()
         search.apply_pending()

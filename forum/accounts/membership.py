@@ -9,7 +9,6 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..moderation import audit
-from ..searching import indexing
 from .. import throttle
 from . import tokens
 from ..discussions import posting
@@ -19,6 +18,7 @@ from ..core import security
 from ..core.database import utcnow
 from ..core.extensions import db
 from ..models import Notification, Post, User, Watch
+from ..models.post_events import CREDIT_CHANGED, post_changed
 from .passwords import hash_password, needs_rehash, verify_password
 
 
@@ -249,7 +249,7 @@ def delete_account(user: User, remove_posts: bool) -> None:
         if remove_posts:
             posting.mark_deleted(post)
         else:
-            indexing.mark_post(post)  # search finds it by author no more
+            post_changed(post, CREDIT_CHANGED)  # search finds it by author no more
     # Files go with the posts that showed them; kept posts keep theirs.
     their_files = files.forget_all_of(user) if remove_posts else []
     audit.record_account(user, "account.delete", "posts removed" if remove_posts else "posts kept")

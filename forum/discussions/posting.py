@@ -19,13 +19,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import throttle
 from ..permissions import why_not
-from ..searching import indexing
-from ..notifications import notify, watching
+from ..notifications import watching
 from . import mentions
 from ..core.database import utcnow
 from ..core.extensions import db
 from ..core.markup import MARKUP_VERSION, render_markdown
 from ..models import Post, Theme, Thread, User
+from ..models.post_events import DELETED, EDITED, WRITTEN, post_changed
 from .post_rows import post_row, text_columns
 from ..core.text import clean_line, clean_text
 
@@ -133,8 +133,7 @@ def new_post(thread: Thread, author: User, body: str, parent: Post | None) -> Po
     db.session.add(post)
     db.session.flush()  # the id is part of the path
     post.place_under(parent)
-    indexing.mark_post(post)
-    notify.post_created(post)
+    post_changed(post, WRITTEN)  # search, the pages that show it, and who is told, learn of it from this
     return post
 
 
@@ -188,8 +187,7 @@ def edit(post: Post, editor: User, body: str) -> Post:
     if body != post.body:
         _set_text(post, body)
         post.edited_at = utcnow()
-        indexing.mark_post(post)
-        notify.post_edited(post)  # members mentioned for the first time are told
+        post_changed(post, EDITED)  # members it mentions for the first time are told
     db.session.commit()
     return post
 
@@ -206,8 +204,7 @@ def mark_deleted(post: Post) -> None:
     """Delete a post as its author does, counters and search included; no commit."""
     if post.deleted_at is None:
         post.deleted_at = utcnow()
-        indexing.mark_post(post)
-        notify.forget_post(post)
+        post_changed(post, DELETED)
         if not post.is_opening:
             db.session.execute(
                 update(Thread)

@@ -1,7 +1,8 @@
 """The domain's tables. Models hold data and small derived facts; they never commit."""
 from .audit import AuditEntry
 from .discussions import Post, Thread
-from .notifications import Mailing, Notification, NotificationEvent, OutgoingMail, Watch
+from .notifications import Mailing, Notification, OutgoingMail, Watch
+from .post_events import PostEvent
 from .panel import PanelQuestion
 from .reports import Report
 from .search import SearchOutbox
@@ -12,7 +13,7 @@ from .uploads import Upload, UploadContent
 from .users import ROLES, User
 
 __all__ = [
-    "ARCHIVED", "AuditEntry", "Mailing", "Notification", "NotificationEvent", "OPEN",
+    "ARCHIVED", "AuditEntry", "Mailing", "Notification", "PostEvent", "OPEN",
     "OutgoingMail", "Watch", "PanelQuestion", "Panelist", "Post", "ROLES", "Report",
     "Resource", "SearchOutbox", "Theme", "Thread", "ThreadRead", "ThrottleEvent", "UPCOMING", "Upload", "UploadContent",
     "User",

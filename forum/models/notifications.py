@@ -37,25 +37,6 @@ NOTIFICATION_KINDS = (REPLY, WATCHED_POST, MENTION, QUESTION, NEW_THREAD, *REPOR
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 
 
-class NotificationEvent(db.Model):
-    """Something happened that may concern members, written in the same transaction.
-
-    The worker turns each row into notifications and deletes it in one
-    transaction, so a change is either fully announced or still waiting.
-    Rows name the object, not the recipients: who is told is decided when
-    the row is handled, from the post as it is then (a post hidden in the
-    meantime tells no one).
-    """
-
-    __tablename__ = "notification_events"
-    __table_args__ = {"sqlite_autoincrement": True}
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))  # forum.notifications.notify.NEW_POST or EDITED_POST
-    post_id: Mapped[int] = mapped_column(reference("posts.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
 class Notification(db.Model):
     """One thing one member is told of, shown under the bell until read."""
 

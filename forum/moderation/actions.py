@@ -10,10 +10,10 @@ from sqlalchemy import select, update
 from . import audit, reports
 from ..page_cache import freshness
 from ..searching import indexing
-from ..notifications import notify
 from ..core.database import utcnow
 from ..core.extensions import db
 from ..models import Post, Theme, Thread, User
+from ..models import post_events
 from ..models.reports import HIDDEN
 
 REASON_MAX = 300
@@ -70,8 +70,7 @@ def hide(post: Post, moderator: User, reason: str) -> bool:
     ).rowcount
     if changed:
         _count_change(post, -1)
-        indexing.mark_post(post)  # search drops it
-        notify.forget_post(post)  # and nobody is told of it
+        post_events.post_changed(post, post_events.HIDDEN)  # search drops it, and nobody is told of it
         reports.close(post, moderator, HIDDEN)  # but whoever reported it is told it is gone
         audit.record(moderator, "post.hide", post, reason)
     db.session.commit()
@@ -89,7 +88,7 @@ def unhide(post: Post, moderator: User) -> bool:
     ).rowcount
     if changed:
         _count_change(post, +1)
-        indexing.mark_post(post)  # search has it again
+        post_events.post_changed(post, post_events.SHOWN)  # search has it again
         audit.record(moderator, "post.unhide", post, f"was hidden: {was}")
     db.session.commit()
     return bool(changed)

@@ -1,9 +1,11 @@
 """Notifications: written as events with each change, turned into what members are told by the worker.
 
-A new post writes a NotificationEvent in its own transaction (post_created).
-The worker (handle_events) decides who is told, from the post as it is
-then and from watch levels (forum.notifications.watching), and writes their
-notifications; the rows it handled go in the same transaction. Members
+A new or edited post writes a PostEvent in its own transaction
+(forum.models.post_events). The worker (handle_events) decides who is
+told, from the post as it is then and from watch levels
+(forum.notifications.watching), and writes their notifications; the rows
+it handled go in the same transaction. A hidden or deleted post's
+notifications go as its event is flushed (_withdraw). Members
 who want email get at most one every NOTIFICATION_EMAIL_MINUTES, carrying
 everything that arrived meanwhile (compose_emails).
 """
@@ -12,15 +14,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, g
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import delete, event, func, insert, select, update
+from sqlalchemy.orm import Session, joinedload
 
 from ..mail import emails
 from ..discussions import mentions
 from . import watching
 from ..core.database import utcnow
 from ..core.extensions import db
-from ..models import Notification, NotificationEvent, PanelQuestion, Post, Thread, User
+from ..models import Notification, PanelQuestion, Post, PostEvent, Thread, User
+from ..models import post_events
 from ..models.notifications import (MENTION, MUTED, NEW_THREAD, QUESTION, REPLY, REPORT_HIDDEN, REPORT_KEPT,
                                    REPORT_OUTCOMES, WATCHED_POST, WATCHING)
 from ..core.text import clean_line
@@ -29,36 +32,40 @@ EVENTS_PER_BATCH = 100
 MEMBERS_PER_BATCH = 50
 EXCERPT_LENGTH = 300
 NOTIFICATIONS_MAILING = "notifications"
-# NotificationEvent.kind
-NEW_POST, EDITED_POST = "post", "post_edit"
+# The events members are told of; the worker deletes the others unread.
+TOLD_OF = (post_events.WRITTEN, post_events.EDITED)
 
 
-def post_created(post: Post) -> None:
-    """A post was written: its notifications are worked out after the commit. No commit."""
-    db.session.add(NotificationEvent(kind=NEW_POST, post_id=post.id))
+def _withdraw(session: Session, _flush_context, _instances) -> None:
+    """A post was hidden or deleted: nobody is told of it any more, from this transaction on."""
+    withdrawn = [obj.post_id for obj in session.new
+                 if isinstance(obj, PostEvent) and obj.kind in post_events.WITHDRAWN]
+    if withdrawn:  # on the connection: the session is flushing
+        session.connection().execute(delete(Notification).where(Notification.post_id.in_(withdrawn)))
 
 
-def post_edited(post: Post) -> None:
-    """A post's text changed: members it mentions for the first time are told. No commit."""
-    db.session.add(NotificationEvent(kind=EDITED_POST, post_id=post.id))
+_listening = False
 
 
-def forget_post(post: Post) -> None:
-    """A post was hidden or deleted: nobody is told of it any more. No commit."""
-    db.session.execute(delete(Notification).where(Notification.post_id == post.id))
+def init_app(_app) -> None:
+    """Session events are global: attached once per process."""
+    global _listening
+    if not _listening:
+        event.listen(Session, "before_flush", _withdraw)
+        _listening = True
 
 
 # Turning events into notifications (the worker).
 
 def events_waiting() -> bool:
-    return db.session.scalar(select(NotificationEvent.id).limit(1)) is not None
+    return db.session.scalar(select(PostEvent.id).limit(1)) is not None
 
 
 def handle_events() -> int:
     """Turn a batch of waiting events into notifications, in a fixed number of queries; how many events."""
     # Claimed: another worker (on this machine or another) takes the next events, not these.
-    events = db.session.execute(select(NotificationEvent.id, NotificationEvent.kind, NotificationEvent.post_id)
-                                .order_by(NotificationEvent.id).limit(EVENTS_PER_BATCH)
+    events = db.session.execute(select(PostEvent.id, PostEvent.kind, PostEvent.post_id)
+                                .order_by(PostEvent.id).limit(EVENTS_PER_BATCH)
                                 .with_for_update(skip_locked=True)).all()
     if not events:
         return 0
@@ -67,15 +74,15 @@ def handle_events() -> int:
         .where(Post.id.in_({event.post_id for event in events})))}
     # A post hidden or deleted meanwhile tells no one.
     shown = [(event, posts[event.post_id]) for event in events
-             if event.post_id in posts and posts[event.post_id].is_visible]
+             if event.kind in TOLD_OF and event.post_id in posts and posts[event.post_id].is_visible]
     book = watching.WatchBook([post.thread for _, post in shown])
     questions = _question_posts([post for _, post in shown])
     told: dict[tuple[int, int], str] = {}
-    for event, post in shown:
-        for user_id, kind in recipients(post, book, questions, edited=event.kind == EDITED_POST).items():
+    for post_event, post in shown:
+        for user_id, kind in recipients(post, book, questions, edited=post_event.kind == post_events.EDITED).items():
             told[user_id, post.id] = kind
     _write_notifications(told, posts)
-    db.session.execute(delete(NotificationEvent).where(NotificationEvent.id.in_([event.id for event in events])))
+    db.session.execute(delete(PostEvent).where(PostEvent.id.in_([event.id for event in events])))
     db.session.commit()
     return len(events)
 

@@ -8,7 +8,7 @@ answered with the old page, on any server or worker.
 
 Most changes are found by looking at the session as it flushes: posts,
 threads, themes and their panel and resources, members' names, and the
-search outbox rows every change of a post's text or visibility writes.
+PostEvent row every change of a post's text or visibility writes.
 Writers that change rows with a bulk UPDATE (pin and lock) call
 thread_changed() themselves.
 
@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from ..core.database import utcnow
 from ..core.extensions import db
-from ..models import Panelist, Post, Resource, Theme, Thread, User
+from ..models import Panelist, Post, PostEvent, Resource, Theme, Thread, User
 from ..models.panel import PanelQuestion
 from ..models.themes import UPCOMING, panel_ahead, theme_state
 from .cache import dates_span
@@ -108,7 +108,9 @@ def _note(session: Session, _flush_context, _instances) -> None:
         return
     changes = _Changes()
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, _SHOWN):
+        if isinstance(obj, PostEvent):  # hidden or shown by a bulk UPDATE the session cannot see
+            changes.posts.add(obj.post_id)
+        elif isinstance(obj, _SHOWN):
             if obj in session.dirty and not session.is_modified(obj, include_collections=False):
                 continue  # only a relationship list changed (a parent given a reply)
             changes.objects.append(obj)
@@ -124,6 +126,7 @@ def _note(session: Session, _flush_context, _instances) -> None:
 
 def _merge(into: _Changes, found: _Changes) -> None:
     into.objects.extend(found.objects)
+    into.posts |= found.posts
     into.themes |= found.themes
     into.members |= found.members
     if len(into.objects) > _MANY:

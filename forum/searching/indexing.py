@@ -1,7 +1,9 @@
 """Recording, in the writer's transaction, what the search index must catch up with.
 
-Call the mark_* functions wherever a post's text, visibility or context
-(thread title, theme) changes, before the commit. Then, by engine:
+A post's own changes (written, edited, hidden, shown, deleted) are read
+from its PostEvent row as it is flushed (forum.models.post_events);
+writers call mark_thread and mark_theme where a post's context (thread
+title, theme) changes, before the commit. Then, by engine:
 - Whoosh: the worker (forum.worker.loop) applies the rows to the index within
   a moment of the commit, so a reply never waits for the index. With
   SEARCH_INDEX_IN_REQUEST set, a request whose commit carried such rows
@@ -23,6 +25,7 @@ import search
 
 from ..page_cache import freshness
 from ..core.extensions import db
+from ..models import PostEvent
 from ..models.search import SearchOutbox
 
 
@@ -42,13 +45,6 @@ def _mark(kind: str, ref_id: int) -> None:
         db.session.add(SearchOutbox(kind=kind, ref_id=ref_id))
 
 
-def mark_post(post) -> None:
-    """A post was created, edited, deleted, hidden or unhidden."""
-    if post.id is None:
-        db.session.flush()
-    _mark("post", post.id)
-
-
 def mark_thread(thread) -> None:
     """Every post of a thread: its title changed, or it moved to another theme."""
     _mark("thread", thread.id)
@@ -65,6 +61,8 @@ def changes_waiting() -> bool:
 
 
 def _note_outbox_rows(session: Session, _flush_context, _instances) -> None:
+    for post_event in [obj for obj in session.new if isinstance(obj, PostEvent)]:
+        _mark("post", post_event.post_id)  # whatever the kind, the post's document changes
     rows = [obj for obj in session.new if isinstance(obj, SearchOutbox)]
     if rows:
         session.info.setdefault("search_outbox", []).extend(rows)

@@ -16,6 +16,7 @@ from forum.core import timefmt
 from forum.core.database import recorded_statements, utcnow
 from forum.core.extensions import db
 from forum.models import PanelQuestion, Post, Theme, Thread, User
+from forum.models.post_events import EDITED, post_changed
 from tests.conftest import reply_as, seed_thread, signed_in_as
 
 MARIA, ROSA = "member@example.org", "mod@example.org"
@@ -145,7 +146,6 @@ def test_a_new_name_shows_on_every_page_of_the_member(app, discussion, visitor):
 def test_a_new_name_and_an_edited_post_in_one_commit_both_show(app, discussion, visitor):
     """Three sources of changed threads in one transaction (a thread, a post, a member) once made a
     union of a union, which SQLAlchemy cannot build: the commit failed."""
-    from forum.searching import indexing
     from forum.models import Post, User
 
     url = f"/threads/{discussion['thread']}"
@@ -155,7 +155,7 @@ def test_a_new_name_and_an_edited_post_in_one_commit_both_show(app, discussion, 
         reply = db.session.get(Post, discussion["reply"])
         member.display_name = "Maria L. Lopez"
         reply.body = "We trade duties for two shared blocks."
-        indexing.mark_post(reply)
+        post_changed(reply, EDITED)
         freshness.thread_changed(reply.thread)
         db.session.commit()
     page = look(visitor, url)

@@ -18,6 +18,7 @@ import search
 from forum.core.database import WRITE_LOCK_KEY
 from forum.core.extensions import db
 from forum.models import Post, SearchOutbox, Theme, Thread, User
+from forum.models.post_events import EDITED, post_changed
 from tests.conftest import results, seed_reply, seed_thread
 
 # Every test here runs on each engine (tests marked whoosh_only on Whoosh alone).
@@ -432,7 +433,6 @@ COUNTED_QUERIES = ["makerspaces", "time", "schedule -master", "makerspace OR coa
 @pytest.mark.whoosh_only
 def test_counts_from_bitmaps_agree_with_whoosh_across_segments_and_deletions(app, client, archive):
     """Totals come from cached per-segment bitmaps: they must equal Whoosh's own walk of the matches."""
-    from forum.searching import indexing
     from forum.core.database import utcnow
     from search.whoosh_engine import docsets, querying
     from search.whoosh_engine import index_root
@@ -462,10 +462,10 @@ def test_counts_from_bitmaps_agree_with_whoosh_across_segments_and_deletions(app
     with app.test_request_context():
         hidden = db.session.get(Post, archive[4])
         hidden.hidden_at = utcnow()
-        indexing.mark_post(hidden)
+        post_changed(hidden, EDITED)
         edited = db.session.get(Post, archive[0])
         edited.html += "<p>More on makerspaces and time.</p>"
-        indexing.mark_post(edited)
+        post_changed(edited, EDITED)
         db.session.commit()
         search.apply_pending()
     assert check() > 1
@@ -541,7 +541,6 @@ def test_ranking_with_kept_lengths_scores_exactly_as_whoosh_bm25f(app, client, a
     """Our scorer reads field lengths once per segment; every score must be Whoosh's own float."""
     from whoosh.scoring import BM25F
 
-    from forum.searching import indexing
     from search.whoosh_engine import querying, scoring
     from search.whoosh_engine import index_root
     from search.whoosh_engine import searchers
@@ -550,7 +549,7 @@ def test_ranking_with_kept_lengths_scores_exactly_as_whoosh_bm25f(app, client, a
     with app.test_request_context():
         edited = db.session.get(Post, archive[0])
         edited.html += "<p>More on makerspaces and coaching time.</p>"
-        indexing.mark_post(edited)
+        post_changed(edited, EDITED)
         db.session.commit()
         search.apply_pending()
     ranked_by_length = 0
