@@ -62,7 +62,11 @@ def load_posts(post_ids: Iterable[int]) -> list[Post]:
     ids = list(post_ids)
     if not ids:
         return []
-    return db.session.scalars(_with_context(select(Post)).where(Post.id.in_(ids))).all()
+    # As the rows are now: a moderator's hide is a bulk UPDATE, which leaves the
+    # session's copy of the post visible (on PostgreSQL the document is built
+    # in that same transaction, and a hidden post stayed found).
+    return db.session.scalars(_with_context(select(Post)).where(Post.id.in_(ids))
+                              .execution_options(populate_existing=True)).all()
 
 
 def posts_after(last_id: int, batch_size: int, *, locked: bool = False) -> list[Post]:

@@ -182,6 +182,7 @@ def edit(post: Post, editor: User, body: str) -> Post:
     The rule is asked here, not only by the view: a thread locked, a theme
     archived or the post hidden or deleted since the form was opened.
     """
+    _lock_thread_of(post)
     _refuse(why_not(editor, "edit_post", post))
     body = _written(lambda: clean_body(body))
     if body != post.body:
@@ -195,9 +196,22 @@ def edit(post: Post, editor: User, body: str) -> Post:
 def delete(post: Post, member: User) -> None:
     """A member's deletion of their post, committed; it stays as a placeholder while it has replies.
     Refused, with nothing written, when it may not be (deleted already, in another tab, say)."""
+    _lock_thread_of(post)
     _refuse(why_not(member, "delete_post", post))
     mark_deleted(post)
     db.session.commit()
+
+
+def _lock_thread_of(post: Post) -> None:
+    """Lock the post's thread's row to the commit, and read the two again as they are now.
+
+    Every change to a thread's posts and state locks that row (a reply's
+    counters, a moderator's lock), so the rules asked after this see what
+    no one else can change before the commit: two deletions of one post
+    from two tabs count it once. On SQLite the writer holds the database.
+    """
+    db.session.get(Thread, post.thread_id, with_for_update=True, populate_existing=True)
+    db.session.refresh(post)
 
 
 def mark_deleted(post: Post) -> None:

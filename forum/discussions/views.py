@@ -205,6 +205,7 @@ def _marked_arg() -> str:
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@takes_row_locks
 @login_required
 @form_checks_csrf
 @takes_files
@@ -240,6 +241,7 @@ def render_edit(post: Post, form: EditForm, preview: str | None = None, status: 
 
 
 @bp.route("/posts/<int:post_id>/delete", methods=["POST"])
+@takes_row_locks
 @login_required
 def delete(post_id: int):
     """Delete one's own post; it stays as a placeholder while it has replies."""

@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 from ..moderation import audit
 from ..page_cache import freshness
 from ..worker import heartbeat
-from ..themes import months as themes
+from ..themes import months
 from ..discussions import posting
 from ..mail import mailings
 from ..core.database import utcnow, write_transaction
@@ -140,9 +140,9 @@ def _claim(question: PanelQuestion, moderator: User, now: datetime) -> bool:
 def _write_post(question: PanelQuestion, moderator: User) -> Post:
     """The question as a top-level post of the theme's facilitated discussion; no commit."""
     theme = question.theme
-    thread = themes.facilitated_thread(theme)
+    thread = months.facilitated_thread(theme)
     if thread is None:
-        thread = themes.start_facilitated_thread(theme, moderator, _opening_body(theme))
+        thread = months.start_facilitated_thread(theme, moderator, _opening_body(theme))
     # The claim, the post, its counters and the link from question to post
     # land in one transaction.
     post = posting.add_reply(thread, moderator, post_body(question))
@@ -190,7 +190,7 @@ def _credited_moderator(question: PanelQuestion) -> User | None:
     questions, the facilitator of the theme's discussion, else the first moderator."""
     if question.scheduled_by or question.created_by:
         return question.scheduled_by or question.created_by
-    thread = themes.facilitated_thread(question.theme)
+    thread = months.facilitated_thread(question.theme)
     if thread is not None and thread.author.is_moderator:
         return thread.author
     return db.session.scalar(

@@ -22,7 +22,7 @@ import search
 
 from . import heartbeat
 from ..searching import indexing
-from ..panel import questions as panel
+from ..panel import questions
 from ..notifications import notify
 from ..mail import mailer, mailings
 from ..core.database import read_transaction
@@ -61,7 +61,7 @@ def jobs() -> list[Job]:
         Job("mail", mailer.send_due, 5.0),
         Job("mail schedule", mailings.schedule, 60.0),
         # Their posts' outbox rows go to the search job.
-        Job("panel questions", panel.publish_due, 30.0),
+        Job("panel questions", questions.publish_due, 30.0),
         # Once, as a job, so a database that is down at start-up is waited for like any other.
         Job("search index check", _check_search_index, float("inf")),
     ]

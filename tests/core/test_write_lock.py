@@ -275,3 +275,27 @@ def test_a_reply_with_a_file_counts_and_checks_room_under_the_member_s_lock(app,
                 assert transaction.index(lock) < transaction.index(read), transaction
                 found.append(lock)
     assert found == [lock for lock, _ in locked_reads]
+
+
+def test_an_edit_and_a_deletion_lock_their_own_thread_only(app, threads, held_at_commit):
+    first, second = threads
+    with app.app_context():
+        opening_of_second = db.session.scalar(db.select(Post.id).where(Post.thread_id == second))
+    client = _member_client(app)
+    page = client.get(f"/posts/{opening_of_second}/edit").get_data(as_text=True)
+    edit = {"csrf_token": csrf_from(page), "body": "Edited while a reply elsewhere is held."}
+    reply_to_delete = _Reply(app, second, "A reply, deleted while the other thread's reply is held.")
+    assert reply_to_delete.send().answered() == 302
+    with app.app_context():
+        doomed = db.session.scalar(db.select(Post.id).where(Post.thread_id == second).order_by(Post.id.desc()))
+    held = held_at_commit(_Reply(app, first, "Held open at its commit."))
+    try:
+        assert _Send(client, f"/posts/{opening_of_second}/edit", edit).answered(seconds=15) == 302
+        deleting = _Send(client, f"/posts/{doomed}/delete", {"csrf_token": edit["csrf_token"]})
+        assert deleting.answered(seconds=15) == 302
+        assert held.send.response is None and _waiting_locks(app) == []
+    finally:
+        assert held.release() == 302
+    with app.app_context():
+        assert db.session.get(Post, opening_of_second).body == edit["body"]
+        assert [db.session.get(Thread, thread_id).reply_count for thread_id in threads] == [1, 0]
