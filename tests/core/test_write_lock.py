@@ -191,16 +191,26 @@ class _OtherWriter:
         self.connection.close()
 
 
+def _reply_while_another_writes(app, thread_id: int, body: str, *statements: str, **values) -> tuple[_Send, list]:
+    """A member's reply sent while another transaction has run these statements: the reply, answered once that
+    transaction committed, and the locks waited for meanwhile."""
+    reply = _Reply(app, thread_id, body)
+    other = _OtherWriter(app, *statements, **values)
+    try:
+        sent = reply.send()
+        waited = _wait_for_waiters(app)
+        assert sent.response is None
+    finally:
+        other.finish()
+    sent.answered()
+    return sent, waited
+
+
 def test_a_thread_locked_while_a_reply_waits_refuses_the_reply_and_keeps_its_text(app, threads):
     thread_id, _ = threads
-    reply = _Reply(app, thread_id, "Sent just as the thread closed.")
-    moderator = _OtherWriter(app, "UPDATE threads SET locked = true WHERE id = :thread", thread=thread_id)
-    try:
-        reply = reply.send()
-        _wait_for_waiters(app)
-    finally:
-        moderator.finish()
-    assert reply.answered() == 403
+    reply, _ = _reply_while_another_writes(app, thread_id, "Sent just as the thread closed.",
+                                           "UPDATE threads SET locked = true WHERE id = :thread", thread=thread_id)
+    assert reply.response.status_code == 403
     page = reply.response.get_data(as_text=True)
     assert "locked by a moderator" in page and "Sent just as the thread closed." in page
     with app.app_context():
@@ -210,16 +220,9 @@ def test_a_thread_locked_while_a_reply_waits_refuses_the_reply_and_keeps_its_tex
 
 def test_a_writer_holding_the_lock_alone_runs_beside_no_post(app, threads):
     """A moderator's action or the worker holds the write lock alone: a reply waits for it to commit."""
-    thread_id, _ = threads
-    reply = _Reply(app, thread_id, "Waits for the moderator.")
-    alone = _OtherWriter(app, "SELECT pg_advisory_xact_lock(:key)", key=WRITE_LOCK_KEY)
-    try:
-        reply = reply.send()
-        assert _wait_for_waiters(app) == ["advisory"]
-        assert reply.response is None
-    finally:
-        alone.finish()
-    assert reply.answered() == 302
+    reply, waited = _reply_while_another_writes(app, threads[0], "Waits for the moderator.",
+                                                "SELECT pg_advisory_xact_lock(:key)", key=WRITE_LOCK_KEY)
+    assert waited == ["advisory"] and reply.response.status_code == 302
 
 
 def test_the_posting_limit_holds_for_two_posts_sent_at_once(app, threads):
