@@ -1,10 +1,13 @@
 """Writing to discussions: each operation is one transaction, counters included.
 
-A member's reply and new thread are one function each (reply,
-start_thread) that owns the whole unit of work: the permission, the rows,
-the write lock, the posting limit, the commit, and a refusal (Refused)
-that leaves nothing written and says what to tell the member, whose text
-the page keeps. The add_* functions write rows without committing, for
+A member's reply, new thread, edit and deletion are one function each
+(reply, start_thread, edit, delete) that owns the whole unit of work: the
+permission, the locks its rules need (on PostgreSQL the thread's row and
+the member's limit; see forum.core.database.takes_row_locks), the rows,
+the posting limit, the post's event (forum.models.post_events: search,
+page versions and notifications learn of the change from it), the commit,
+and a refusal (Refused) that leaves nothing written and says what to tell
+the member, whose text the page keeps. The add_* functions write rows without committing, for
 those (publishing a panel question, the tests' fixtures) that own a
 transaction of their own; they check the rules that protect the data
 itself (same thread, length limits) and raise PostingError.
