@@ -17,6 +17,7 @@ the batch instead of being overwritten by it.
 """
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime, timezone
 from functools import cache
@@ -163,18 +164,21 @@ def _add_words_after_commit(session) -> None:
     words = session.info.pop(_WORDS_AFTER_COMMIT, None)
     if not words:
         return
-    connection = session.get_bind().raw_connection()  # the session's transaction is over
     try:
-        cursor = connection.cursor()
-        cursor.execute("SET LOCAL synchronous_commit = off")  # a word lost in a crash costs nothing
-        cursor.execute("SELECT to_regclass(%(next)s) IS NOT NULL", {"next": NEXT["words"]})
-        tables = (LIVE["words"], NEXT["words"]) if cursor.fetchone()[0] else (LIVE["words"],)
-        for table in tables:
-            cursor.execute(_ADD_WORDS.format(words=table).replace(":words", "%(words)s::text[]"),
-                           {"words": sorted(words)})
-        connection.commit()
-    finally:
-        connection.close()
+        connection = session.get_bind().raw_connection()  # the session's transaction is over
+        try:
+            cursor = connection.cursor()
+            cursor.execute("SET LOCAL synchronous_commit = off")  # a word lost in a crash costs nothing
+            cursor.execute("SELECT to_regclass(%(next)s) IS NOT NULL", {"next": NEXT["words"]})
+            tables = (LIVE["words"], NEXT["words"]) if cursor.fetchone()[0] else (LIVE["words"],)
+            for table in tables:
+                cursor.execute(_ADD_WORDS.format(words=table).replace(":words", "%(words)s::text[]"),
+                               {"words": sorted(words)})
+            connection.commit()
+        finally:
+            connection.close()
+    except Exception:  # the post is committed: say so; its words come with the next post or rebuild
+        logging.getLogger(__name__).exception("new words for 'did you mean' not stored")
 
 
 def _forget_words(session, _previous=None) -> None:

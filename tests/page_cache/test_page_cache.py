@@ -341,3 +341,28 @@ def test_without_a_worker_a_first_view_looks_for_due_questions_once(app, discuss
     """The version check and the view both ask; the question is asked of the database once."""
     _, statements = queries(app, visitor, f"/threads/{discussion['thread']}")
     assert len([statement for statement in statements if "FROM panel_questions" in statement]) == 1
+
+
+class _Unreachable:
+    """A session whose database went away just after its commit."""
+
+    def __init__(self, info: dict):
+        self.info = info
+
+    def get_bind(self):
+        return self
+
+    def raw_connection(self):
+        from sqlalchemy.exc import OperationalError
+
+        raise OperationalError("SELECT nextval('page_versions')", {}, Exception("server closed the connection"))
+
+
+@pytest.mark.sqlite_only  # no database: once is enough
+def test_what_follows_a_commit_never_turns_it_into_an_error(caplog):
+    """The change is committed whatever fails after it: the member is told it is saved, the log says what was missed."""
+    from search.postgres_engine import writing
+
+    freshness._take_version_after_commit(_Unreachable({"page_versions_raised": True}))
+    writing._add_words_after_commit(_Unreachable({"search_words_after_commit": {"makerspace"}}))
+    assert [record.levelname for record in caplog.records] == ["ERROR", "ERROR"]
