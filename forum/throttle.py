@@ -52,10 +52,16 @@ def _add(*keys: str) -> None:
                   + [timedelta(seconds=window) for _, window in _limits().values()])
     # A batch another writer is deleting is skipped, not waited for: two
     # members posting at once never queue behind each other's clean-up.
-    old = (select(ThrottleEvent.id).where(ThrottleEvent.at < now - longest).order_by(ThrottleEvent.id)
-           .limit(_OLD_ROWS_PER_WRITE).with_for_update(skip_locked=True))
+    old = _old_rows(now - longest)
     db.session.execute(delete(ThrottleEvent).where(ThrottleEvent.id.in_(old)))
     db.session.add_all([ThrottleEvent(key=key, at=now) for key in keys])
+
+
+def _old_rows(before):
+    """Ids of rows counted before `before`, a batch of them; in no order, so that the `at` index finds them
+    (ordered by id, SQLite read the whole table for each count)."""
+    return (select(ThrottleEvent.id).where(ThrottleEvent.at < before)
+            .limit(_OLD_ROWS_PER_WRITE).with_for_update(skip_locked=True))
 
 
 def _email(email: str) -> str:

@@ -119,3 +119,15 @@ def test_a_prepared_discussion_is_found_by_search_only_once_its_theme_opens(app,
         mailings.schedule()
         worker.run_once()
     assert "1 post found" in client.get("/search?q=quokkas").get_data(as_text=True)
+
+
+@pytest.mark.sqlite_only  # SQLite's query plan; PostgreSQL's planner picks by its own statistics
+def test_each_count_finds_old_rate_limit_rows_by_their_time_not_by_reading_them_all(app):
+    """Every counted post deletes a batch of rows past every window: by the `at` index, not a scan of the table."""
+    from forum import throttle
+
+    with app.app_context():
+        statement = db.select(throttle.ThrottleEvent).where(throttle.ThrottleEvent.id.in_(throttle._old_rows(utcnow())))
+        compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+        plan = [row[3] for row in db.session.execute(db.text(f"EXPLAIN QUERY PLAN {compiled}"))]
+    assert not any(step.startswith("SCAN throttle_events") for step in plan), plan
