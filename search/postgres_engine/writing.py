@@ -142,10 +142,21 @@ def write(docs: list[dict], dropped: list[int], *, into: dict[str, str] | None =
         _write_into(into, rows, sorted(dropped), sorted(words))
         return
     _write_into(LIVE, rows, sorted(dropped), [])
-    db.session.info.setdefault(_WORDS_AFTER_COMMIT, set()).update(words)
-    # Only after the live table is written: see _start_next.
-    if _rebuilding():
+    rebuilding = _rebuilding()  # only after the live table is written: see _start_next
+    if rebuilding:
         _write_into(NEXT, rows, sorted(dropped), [])
+    new_words = words if rebuilding else words - _known(words)  # a rebuild's new table knows none yet
+    if new_words:
+        db.session.info.setdefault(_WORDS_AFTER_COMMIT, set()).update(new_words)
+
+
+_KNOWN = text("SELECT word FROM search_words WHERE word = ANY(:words)").bindparams(
+    bindparam("words", type_=ARRAY(TEXT)))
+
+
+def _known(words: set[str]) -> set[str]:
+    """Which of these words search_words has: most of a post's, whose insert after the commit is then saved."""
+    return set(db.session.scalars(_KNOWN, {"words": sorted(words)})) if words else set()
 
 
 def _rebuilding() -> bool:
