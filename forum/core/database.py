@@ -156,12 +156,6 @@ def lock_for(subject: str) -> None:
     connection.exec_driver_sql(_TAKE_SUBJECT_LOCK, {"subject": subject})
 
 
-def shares_write_lock() -> bool:
-    """Whether this transaction runs beside other writers (PostgreSQL, a view that takes_row_locks)."""
-    session = db.session()
-    return session.get_bind().dialect.name == "postgresql" and session.connection().info.get(_LOCK) == SHARED
-
-
 def _begin_statement() -> str:
     """Writers take SQLite's write lock at BEGIN, readers don't.
 

@@ -37,7 +37,7 @@ import logging
 from functools import cache
 from typing import Callable
 
-from sqlalchemy import bindparam, event, func, inspect, literal_column, select, text, union, update
+from sqlalchemy import bindparam, event, func, inspect, literal_column, select, union, update
 from sqlalchemy.orm import Session
 
 from ..core.database import utcnow
@@ -50,7 +50,7 @@ from .cache import dates_span
 _KEY = "page_changes"
 # Set when a PostgreSQL transaction raised versions: it takes one more after its commit.
 _RAISED = "page_versions_raised"
-_NEXT_VERSION = text("SELECT nextval('page_versions')")
+_NEXT_VERSION = "SELECT nextval('page_versions')"
 # A member's name and position are shown beside each of their posts.
 _SHOWN_OF_A_MEMBER = ("display_name", "position")
 # Rows whose every change shows on a thread or theme page.
@@ -92,10 +92,10 @@ def theme_changed(theme_id: int) -> None:
 
 
 def marked_for_search(kind: str, ref_id: int) -> None:
-    """What forum.searching.indexing marks for search (a post, or every post of a thread or theme, by id):
-    the pages showing it change too. Writers that UPDATE in bulk mark this way."""
+    """What forum.searching.indexing marks for search (every post of a thread or theme, by id): the pages
+    showing it change too. A post's own change is found from its PostEvent (_note)."""
     changes = _changes(db.session())
-    {"post": changes.posts, "thread": changes.threads, "theme": changes.themes}[kind].add(ref_id)
+    {"thread": changes.threads, "theme": changes.themes}[kind].add(ref_id)
 
 
 def everything_changed() -> None:
@@ -161,7 +161,7 @@ def _raise_versions(session: Session) -> None:
     connection = session.connection()
     sequenced = connection.dialect.name == "postgresql"
     if sequenced:
-        version = connection.scalar(_NEXT_VERSION)
+        version = connection.exec_driver_sql(_NEXT_VERSION).scalar()
         session.info[_RAISED] = True
     else:
         version = (connection.scalar(select(func.max(Theme.page_version))) or 0) + 1
@@ -192,7 +192,7 @@ def _take_version_after_commit(session: Session) -> None:
     try:
         connection = session.get_bind().raw_connection()  # the session's transaction is over; no lock to take
         try:
-            connection.cursor().execute("SELECT nextval('page_versions')")
+            connection.cursor().execute(_NEXT_VERSION)
             connection.commit()
         finally:
             connection.close()
@@ -271,12 +271,12 @@ def _theme_row(slug: str):
 
 @cache
 def _theme_versions():
-    of_theme = Thread.theme_id == Theme.id
-    latest = select(func.max(Thread.last_post_at)).where(of_theme).scalar_subquery()
-    threads = select(func.coalesce(func.sum(Thread.page_version), 0)).where(of_theme).scalar_subquery()
+    # The theme's threads read once, for both their latest post and their versions' sum.
     return (select(Theme.id, Theme.page_version, Theme.opens_at, Theme.closes_at, Theme.panel_at,
-                   latest.label("latest"), threads.label("threads_version"))
-            .where(Theme.slug == bindparam("slug")))
+                   func.max(Thread.last_post_at).label("latest"),
+                   func.coalesce(func.sum(Thread.page_version), 0).label("threads_version"))
+            .outerjoin(Thread, Thread.theme_id == Theme.id)
+            .where(Theme.slug == bindparam("slug")).group_by(Theme.id))
 
 
 def forum_pages(publish_due: Callable[[int], int]) -> tuple:

@@ -39,6 +39,10 @@ class Change:
 
 def _mark(kind: str, ref_id: int) -> None:
     freshness.marked_for_search(kind, ref_id)  # what search must catch up with shows on pages too
+    _queue(kind, ref_id)
+
+
+def _queue(kind: str, ref_id: int) -> None:
     if search.applies_in_transaction():
         db.session.info.setdefault("search_changes", []).append(Change(kind, ref_id))
     else:
@@ -62,7 +66,8 @@ def changes_waiting() -> bool:
 
 def _note_outbox_rows(session: Session, _flush_context, _instances) -> None:
     for post_event in [obj for obj in session.new if isinstance(obj, PostEvent)]:
-        _mark("post", post_event.post_id)  # whatever the kind, the post's document changes
+        # Whatever the kind, the post's document changes (its pages learn of it from the event too).
+        _queue("post", post_event.post_id)
     rows = [obj for obj in session.new if isinstance(obj, SearchOutbox)]
     if rows:
         session.info.setdefault("search_outbox", []).extend(rows)
