@@ -82,20 +82,45 @@ def _reply_to(user, post) -> str | None:
 
 
 def _edit_post(user, post) -> str | None:
+    """An author's own post, or a moderator's edit of anyone's (audited, and shown as a moderator's)."""
+    if role_of(user) is None:
+        return LOG_IN
+    moderator = has_role(user, "moderator")
+    if post.author_id != user.id and not moderator:
+        return NOT_YOURS
+    return _post_changeable(post, moderator)
+
+
+def _delete_post(user, post) -> str | None:
+    """Only an author deletes: a moderator hides instead, which keeps the text for moderators."""
     if role_of(user) is None:
         return LOG_IN
     if post.author_id != user.id:
         return NOT_YOURS
+    return _post_changeable(post, False)
+
+
+def _post_changeable(post, moderator: bool) -> str | None:
     if post.is_deleted:
         return "That post was deleted."
+    # A hidden post is out of the discussion as it was when hidden, for the
+    # record of why; a moderator unhides it first, then edits.
     if post.is_hidden:
         return "That post was hidden by a moderator and can no longer be edited."
-    # The archive stays as it was read; moderators may still hide a post.
+    # The archive stays as it was read, for moderators too; they may still hide a post.
     if post.thread.theme.state() == ARCHIVED:
         return "This discussion is archived: its posts stay as they were written."
-    if post.thread.locked:
+    # Moderators lock a thread to stop the discussion, not their own corrections.
+    if post.thread.locked and not moderator:
         return "This thread is locked by a moderator: its posts stay as they are."
     return None
+
+
+def _view_post_history(user, post) -> str | None:
+    """A post's earlier versions: whoever sees the post, but a deleted post's text is gone for members."""
+    if post.is_deleted and not has_role(user, "moderator"):
+        return "That post was deleted: its text and its earlier versions are gone."
+    return _view_post(user, post)
 
 
 def _view_thread(user, thread) -> str | None:
@@ -217,8 +242,9 @@ RULES: dict[str, Callable[[Any, Any], str | None]] = {
     "edit_post": _edit_post,
     "attach_file": _attach_file,  # an image or PDF, for a post
     "delete_upload": _delete_upload,
-    "delete_post": _edit_post,
+    "delete_post": _delete_post,
     "view_post": _view_post,
+    "view_post_history": _view_post_history,
     "view_thread": _view_thread,
 }
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from ..moderation import audit
 from .. import throttle
 from . import tokens
-from ..discussions import posting
+from ..discussions import posting, revisions
 from ..uploads import files
 from ..mail import emails
 from ..core import security
@@ -240,8 +240,8 @@ def delete_account(user: User, remove_posts: bool) -> None:
 
     Their posts stay, credited to "Deleted member", or are deleted as their
     author would (placeholders where others replied). Either way their name,
-    email, profile, password, watches and notifications are gone, and every
-    session of theirs ends.
+    email, profile, password, watches, notifications and their posts' earlier
+    versions are gone, and every session of theirs ends.
     """
     if user.role == "admin" and _admin_count() <= 1:
         raise LastAdmin()
@@ -250,6 +250,7 @@ def delete_account(user: User, remove_posts: bool) -> None:
             posting.mark_deleted(post)
         else:
             post_changed(post, CREDIT_CHANGED)  # search finds it by author no more
+    revisions.forget_posts_of(user)  # the text they replaced goes, whether their posts stay or go
     # Files go with the posts that showed them; kept posts keep theirs.
     their_files = files.forget_all_of(user) if remove_posts else []
     audit.record_account(user, "account.delete", "posts removed" if remove_posts else "posts kept")

@@ -24,11 +24,12 @@ def text_columns(body: str, mentions: dict[str, tuple[int, str]] | None = None) 
 
 
 def post_row(*, body: str, created_at: datetime, mentions: dict[str, tuple[int, str]] | None = None,
-             edited_at: datetime | None = None, deleted_at: datetime | None = None,
-             hidden_at: datetime | None = None) -> dict:
+             edited_at: datetime | None = None, edited_by_id: int | None = None,
+             deleted_at: datetime | None = None, hidden_at: datetime | None = None) -> dict:
     """Every column of a new post but its place: its text_columns() and its times."""
     return {
         **text_columns(body, mentions), "created_at": created_at, "edited_at": edited_at,
+        "edited_by_id": edited_by_id,
         "deleted_at": deleted_at, "hidden_at": hidden_at, "hidden_reason": "", "hidden_by_id": None,
     }
 

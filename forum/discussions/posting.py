@@ -23,7 +23,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import throttle
 from ..permissions import why_not
 from ..notifications import watching
-from . import mentions
+from ..moderation import audit
+from . import mentions, revisions
 from ..core.database import utcnow
 from ..core.extensions import db
 from ..core.markup import MARKUP_VERSION, render_markdown
@@ -179,18 +180,25 @@ def add_reply(thread: Thread, author: User, body: str, parent: Post | None = Non
 
 
 def edit(post: Post, editor: User, body: str) -> Post:
-    """A member's new text for their post, committed with an edited mark; Refused, with nothing
-    written, when it may not be (the view shows the form again with what they typed).
+    """New text for a post by its author, or by a moderator, committed with an edited mark and the
+    text it replaced kept (forum.discussions.revisions); Refused, with nothing written, when it may
+    not be (the view shows the form again with what they typed).
 
     The rule is asked here, not only by the view: a thread locked, a theme
-    archived or the post hidden or deleted since the form was opened.
+    archived or the post hidden or deleted since the form was opened. A
+    moderator's edit of someone else's post is audited in the same
+    transaction; an edit that changes nothing writes nothing.
     """
     _lock_thread_of(post)
     _refuse(why_not(editor, "edit_post", post))
     body = _written(lambda: clean_body(body))
     if body != post.body:
+        now = utcnow()
+        revisions.keep(post, editor, now)
         _set_text(post, body)
-        post.edited_at = utcnow()
+        post.edited_at, post.edited_by_id = now, editor.id
+        if editor.id != post.author_id:
+            audit.record(editor, "post.edit", post, f"by {post.author.display_name} in “{post.thread.title}”")
         post_changed(post, EDITED)  # members it mentions for the first time are told
     db.session.commit()
     return post

@@ -13,7 +13,7 @@ from .. import throttle
 from ..moderation import actions, reports
 from ..panel import questions
 from ..notifications import watching
-from . import posting, reading, tracking
+from . import posting, reading, revisions, tracking
 from ..core import timefmt
 from ..core.database import id_from, takes_row_locks
 from ..core.errors import abort_with
@@ -204,13 +204,28 @@ def _marked_arg() -> str:
     return " ".join(request.args.get("hl", "").split())[:search.MAX_QUERY_LENGTH]
 
 
+@bp.route("/posts/<int:post_id>/history")
+def history(post_id: int):
+    """A post's versions, newest first, with what each edit changed.
+
+    Never kept in the page cache: it is a page few read, and a kept copy
+    would outlive a hiding that must take the post's text away at once.
+    """
+    post = get_post_or_404(post_id)  # a hidden post is not there for members, as on every page
+    refusal = why_not(current_user, "view_post_history", post)
+    if refusal:
+        abort_with(404, refusal)
+    return render_template("threads/history.html", post=post, versions=revisions.history(post),
+                           back=post_url(post))
+
+
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
 @takes_row_locks
 @login_required
 @form_checks_csrf
 @takes_files
 def edit(post_id: int):
-    """Edit one's own post, with a preview."""
+    """Edit one's own post (or, for a moderator, anyone's), with a preview."""
     post = get_post_or_404(post_id)
     if request.method == "GET":
         require(current_user, "edit_post", post)
@@ -237,7 +252,7 @@ def edit(post_id: int):
 def render_edit(post: Post, form: EditForm, preview: str | None = None, status: int = 200):
     """The edit form, with what the member typed and why it was not saved, if it was not."""
     return render_template("threads/edit.html", post=post, form=form, preview=preview,
-                           back=post_url(post)), status
+                           back=post_url(post), theirs=post.author_id != current_user.id), status
 
 
 @bp.route("/posts/<int:post_id>/delete", methods=["POST"])

@@ -5,6 +5,7 @@ from .notifications import Mailing, Notification, OutgoingMail, Watch
 from .post_events import PostEvent
 from .panel import PanelQuestion
 from .reports import Report
+from .revisions import PostRevision
 from .search import SearchOutbox
 from .security import ThrottleEvent
 from .themes import ARCHIVED, OPEN, UPCOMING, Panelist, Resource, Theme
@@ -14,7 +15,7 @@ from .users import ROLES, User
 
 __all__ = [
     "ARCHIVED", "AuditEntry", "Mailing", "Notification", "PostEvent", "OPEN",
-    "OutgoingMail", "Watch", "PanelQuestion", "Panelist", "Post", "ROLES", "Report",
+    "OutgoingMail", "Watch", "PanelQuestion", "Panelist", "Post", "PostRevision", "ROLES", "Report",
     "Resource", "SearchOutbox", "Theme", "Thread", "ThreadRead", "ThrottleEvent", "UPCOMING", "Upload", "UploadContent",
     "User",
 ]

@@ -104,6 +104,9 @@ class Post(PostState, db.Model):
     markup_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who made the newest edit (its earlier versions: models.revisions): a moderator's edit of a
+    # member's post says so on the thread page without reading the revisions.
+    edited_by_id: Mapped[int | None] = mapped_column(reference("users.id"))
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_reason: Mapped[str] = mapped_column(String(300), default="")
@@ -111,7 +114,13 @@ class Post(PostState, db.Model):
 
     thread: Mapped[Thread] = relationship(back_populates="posts")
     author: Mapped[User] = relationship(foreign_keys=[author_id])
+    edited_by: Mapped[User | None] = relationship(foreign_keys=[edited_by_id])
     parent: Mapped[Post | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+
+    @property
+    def edited_by_moderator(self) -> bool:
+        """The newest edit was not the author's: only a moderator may edit another's post."""
+        return self.edited_by_id is not None and self.edited_by_id != self.author_id
 
     @hybrid_property
     def is_visible(self) -> bool:

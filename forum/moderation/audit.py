@@ -38,6 +38,7 @@ ACTIONS = {
     "thread.lock": "locked thread",
     "thread.unlock": "unlocked thread",
     "thread.move": "moved thread",
+    "post.edit": "edited another member's post",
     "post.hide": "hid post",
     "post.unhide": "unhid post",
     "post.keep": "kept a reported post up",

@@ -159,15 +159,19 @@ def test_a_visitor_who_deletes_is_asked_to_log_in(app, client, my_reply):
 
 # The use cases ask the rules themselves, whoever calls them -----------------------------
 
-def test_edit_and_delete_refuse_a_caller_that_skipped_the_rules(app, my_reply):
+def test_edit_and_delete_refuse_a_caller_that_skipped_the_rules(app, my_reply, make_user):
+    other = make_user(email="other@example.org", display_name="Oscar Nguyen")
     with app.test_request_context(method="POST"):
         reply = db.session.get(Post, my_reply["reply"])
-        stranger = db.session.get(User, my_reply["moderator"])  # moderators hide posts, they don't rewrite them
+        stranger = db.session.get(User, other)
         with pytest.raises(posting.Refused) as refused:
             posting.edit(reply, stranger, TYPED)
         assert refused.value.status == 403 and refused.value.message == "You can only change your own posts."
         with pytest.raises(posting.Refused):
             posting.delete(reply, stranger)
+        # Moderators may edit a member's post (audited), but they hide posts, they don't delete them.
+        with pytest.raises(posting.Refused):
+            posting.delete(reply, db.session.get(User, my_reply["moderator"]))
     assert post(app, my_reply["reply"]).body == "What I wrote first."
     assert post(app, my_reply["reply"]).deleted_at is None
     assert reply_count(app, my_reply["thread"]) == 1
