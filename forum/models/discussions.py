@@ -64,8 +64,15 @@ class PostState:
 
     __slots__ = ()
     parent_id: int | None
+    author_id: int
+    edited_by_id: int | None
     deleted_at: datetime | None
     hidden_at: datetime | None
+
+    @property
+    def edited_by_moderator(self) -> bool:
+        """The newest edit was not the author's: only a moderator may edit another's post."""
+        return self.edited_by_id is not None and self.edited_by_id != self.author_id
 
     @property
     def is_opening(self) -> bool:
@@ -116,11 +123,6 @@ class Post(PostState, db.Model):
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     edited_by: Mapped[User | None] = relationship(foreign_keys=[edited_by_id])
     parent: Mapped[Post | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
-
-    @property
-    def edited_by_moderator(self) -> bool:
-        """The newest edit was not the author's: only a moderator may edit another's post."""
-        return self.edited_by_id is not None and self.edited_by_id != self.author_id
 
     @hybrid_property
     def is_visible(self) -> bool:
