@@ -112,6 +112,11 @@ class Checker:
             if len(uses[1]) < PROBLEMS_KEPT:
                 uses[1].append(path)
 
+    def editors(self, post: dict, path: str) -> None:
+        """Who made each of a post's edits is a member, as its author is."""
+        for n, revision in enumerate(post["revisions"]):
+            self.author(revision["edited_by"], f"{path}.revisions[{n}].edited_by")
+
     def key(self, key: str | None, path: str) -> None:
         if key is None:
             self.facts.keys_are_ids = False
@@ -126,6 +131,7 @@ class Checker:
         self.facts.threads += 1
         self.facts.posts += 1 + len(thread["posts"])
         self.author(thread["author"], f"{path}.author")
+        self.editors(thread, path)
         self.key(thread["key"], f"{path}.key")
         started = thread["created_at"]
         # key -> (time, place in the list); the opening post comes before every reply.
@@ -134,6 +140,7 @@ class Checker:
             here[thread["key"]] = (started, -1)
         for post in thread["posts"]:
             self.author(post["author"], f"{post['path']}.author")
+            self.editors(post, post["path"])
             self.key(post["key"], f"{post['path']}.key")
             if post["key"] and post["key"] not in here:
                 here[post["key"]] = (post["created_at"], post["index"])

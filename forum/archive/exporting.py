@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from ..core.database import read_transaction
 from ..core.extensions import db
-from ..models import PanelQuestion, Post, Theme, Thread, User
+from ..models import PanelQuestion, Post, PostRevision, Theme, Thread, User
 from .checking import FORMAT
 from .fields import format_time
 
@@ -117,10 +117,13 @@ def question_record(question: PanelQuestion) -> dict:
     return found
 
 
-def post_fields(post, emails: dict[int, str]) -> dict:
-    """Author, time, body and the optional marks: shared by replies and opening posts."""
-    return {"author": emails[post.author_id], "created_at": format_time(post.created_at), "body": post.body,
-            **post_marks(post)}
+def post_fields(post, emails: dict[int, str], revisions: dict[int, list[dict]]) -> dict:
+    """Author, time, body, the optional marks and earlier versions: shared by replies and opening posts."""
+    found = {"author": emails[post.author_id], "created_at": format_time(post.created_at), "body": post.body,
+             **post_marks(post)}
+    if post.id in revisions:  # written only when kept, so older archives read the same
+        found["revisions"] = revisions[post.id]
+    return found
 
 
 def post_marks(post) -> dict:
@@ -139,10 +142,24 @@ _POST_COLUMNS = (Post.id, Post.thread_id, Post.parent_id, Post.author_id, Post.b
                  Post.edited_at, Post.deleted_at, Post.hidden_at)
 
 
+def _revisions(theme: Theme, emails: dict[int, str]) -> dict[int, list[dict]]:
+    """The earlier versions of a theme's posts, oldest first, by post id (few posts have any)."""
+    rows = db.session.execute(
+        select(PostRevision.post_id, PostRevision.body, PostRevision.edited_by_id, PostRevision.edited_at)
+        .join(Post, PostRevision.post_id == Post.id).join(Thread, Post.thread_id == Thread.id)
+        .where(Thread.theme_id == theme.id).order_by(PostRevision.post_id, PostRevision.number))
+    found: dict[int, list[dict]] = {}
+    for row in rows:
+        found.setdefault(row.post_id, []).append({"body": row.body, "edited_by": emails[row.edited_by_id],
+                                                  "edited_at": format_time(row.edited_at)})
+    return found
+
+
 def _threads(theme: Theme, emails: dict[int, str]) -> Iterator[tuple[dict, list[dict]]]:
     """A theme's threads with their posts, one thread in memory at a time."""
     threads = {t.id: t for t in db.session.scalars(
         select(Thread).where(Thread.theme_id == theme.id).order_by(Thread.id))}
+    revisions = _revisions(theme, emails)
     rows = db.session.execute(
         select(*_POST_COLUMNS).join(Thread, Post.thread_id == Thread.id)
         .where(Thread.theme_id == theme.id).order_by(Post.thread_id, Post.id)
@@ -151,7 +168,7 @@ def _threads(theme: Theme, emails: dict[int, str]) -> Iterator[tuple[dict, list[
     for thread_id, posts in groupby(rows, key=lambda row: row.thread_id):
         thread, posts = threads[thread_id], list(posts)
         opening = next((p for p in posts if p.parent_id is None), posts[0])
-        record = {"title": thread.title, "key": f"p{opening.id}", **post_fields(opening, emails),
+        record = {"title": thread.title, "key": f"p{opening.id}", **post_fields(opening, emails, revisions),
                   "created_at": format_time(thread.created_at), "facilitated": thread.facilitated,
                   "pinned": thread.pinned, "locked": thread.locked}
         replies = []
@@ -161,7 +178,7 @@ def _threads(theme: Theme, emails: dict[int, str]) -> Iterator[tuple[dict, list[
             reply = {"key": f"p{post.id}"}
             if post.parent_id not in (None, opening.id):
                 reply["parent"] = f"p{post.parent_id}"
-            replies.append({**reply, **post_fields(post, emails)})
+            replies.append({**reply, **post_fields(post, emails, revisions)})
         yield record, replies
 
 

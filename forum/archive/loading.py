@@ -20,7 +20,7 @@ from ..page_cache import freshness
 from ..core.database import continue_ids_after_explicit_ones, defer_foreign_keys, utcnow
 from ..core.extensions import db
 from ..core.markup import render_markdown
-from ..models import PanelQuestion, Panelist, Post, Resource, Theme, Thread, User
+from ..models import PanelQuestion, Panelist, Post, PostRevision, Resource, Theme, Thread, User
 from ..models.discussions import path_segment
 from ..models.users import new_session_token
 from ..discussions.post_rows import ThreadCounters, post_row
@@ -65,7 +65,7 @@ class Loader:
         self.users.update(self.new_users)
         self.theme_base = self.next_id[Theme]  # a theme's id is this plus its place in the file
         self.pending: dict[type, list[dict]] = {model: [] for model in (
-            User, Theme, Panelist, Resource, Thread, Post, PanelQuestion)}
+            User, Theme, Panelist, Resource, Thread, Post, PostRevision, PanelQuestion)}
         self.questions: list[dict] = []
         self.found_posts: dict[str, tuple[int, datetime, int]] = {}  # wanted key -> (id, time, author)
         self.now = utcnow()
@@ -145,16 +145,23 @@ class Loader:
         # The format carries no time for deleting or hiding: the last known
         # time of the post stands in (edited, else written).
         gone_at = post["edited_at"] or post["created_at"]
+        revisions = post["revisions"]
         started = time.perf_counter()  # nearly all of it Markdown
         row = {
             "id": post_id, "thread_id": thread_id, "parent_id": parent_id, "author_id": author_id,
             "path": path, "depth": depth,
             **post_row(body=post["body"], created_at=post["created_at"], edited_at=post["edited_at"],
+                       # The last edit's editor: the thread page marks a moderator's edit from it.
+                       edited_by_id=self.users[revisions[-1]["edited_by"]] if revisions else None,
                        deleted_at=gone_at if post["deleted"] else None,
                        hidden_at=gone_at if post["hidden"] else None),
         }
         self.loaded.seconds["markdown"] += time.perf_counter() - started
         self.add(Post, row)
+        for number, revision in enumerate(revisions, start=1):
+            self.add(PostRevision, {"post_id": post_id, "number": number, "body": revision["body"],
+                                    "edited_by_id": self.users[revision["edited_by"]],
+                                    "edited_at": revision["edited_at"]})
         if post["key"] in self.facts.wanted_keys:
             self.found_posts[post["key"]] = (post_id, post["created_at"], author_id)
         self.loaded.posts += 1

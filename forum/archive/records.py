@@ -150,6 +150,39 @@ def _post_fields(r: Record) -> dict:
     }
     if found["edited_at"] and found["created_at"] and found["edited_at"] < found["created_at"]:
         r.problem("edited_at", "earlier than created_at")
+    found["revisions"] = _revisions(r, found)
+    return found
+
+
+def _revisions(r: Record, post: dict) -> list[dict]:
+    """A post's earlier versions, oldest first: each the text an edit replaced, who edited and when.
+
+    Optional (archives from before edit history have none). The edits come
+    after the post was written, in order, and the last is the post's own edited_at.
+    """
+    found = [_revision(item, f"{r.path}.revisions[{n}]", r.problems) for n, item in enumerate(r.array("revisions"))]
+    if not found:
+        return found
+    if post["edited_at"] is None:
+        r.problem("revisions", "a post with earlier versions needs edited_at, the time of its last edit")
+    previous = post["created_at"]
+    for n, revision in enumerate(found):
+        at = revision["edited_at"]
+        if at and previous and at < previous:
+            r.problem(f"revisions[{n}].edited_at", "earlier than the post was written or edited before"
+                      if n else "earlier than created_at")
+        previous = at or previous
+    if previous and post["edited_at"] and post["edited_at"] != previous:
+        r.problem("edited_at", "not the time of the last of its revisions")
+    return found
+
+
+def _revision(value, path: str, problems: Problems) -> dict:
+    r = Record(value, path, problems)
+    found = {"body": r.text("body", max_length=current_app.config["POST_MAX_LENGTH"], multiline=True),
+             "edited_by": r.text("edited_by", max_length=254).lower(),
+             "edited_at": r.time("edited_at")}
+    r.finish()
     return found
 
 

@@ -49,7 +49,9 @@ def archive() -> dict:
                       "body": "We turned the library annex into a **makerspace** with a laser cutter."},
                      {"key": "a2", "parent": "a1", "author": "julie.ortiz@example.org",
                       "created_at": "2024-11-01T12:00:00+00:00", "body": "Who maintains the cutter?",
-                      "edited_at": "2024-11-01T12:30:00+00:00"},
+                      "edited_at": "2024-11-01T12:30:00+00:00",
+                      "revisions": [{"body": "Who fixes the cutter?", "edited_by": "julie.ortiz@example.org",
+                                     "edited_at": "2024-11-01T12:30:00+00:00"}]},
                      {"key": "a3", "parent": "a2", "author": "brett@example.org",
                       "created_at": "2024-11-01T13:00:00+00:00", "body": "A parent volunteer.", "deleted": True},
                      {"key": "a4", "author": "brett@example.org", "created_at": "2024-11-02T09:00:00+00:00",
@@ -288,6 +290,20 @@ INVALID = [
     (lambda d: _posts(d)[1].update(parnet="a1"), f"{P}[1].parnet: unknown field"),
     (lambda d: _posts(d)[2].update(deleted="yes"), f"{P}[2].deleted: expected true or false, got a string"),
     (lambda d: _posts(d)[1].update(edited_at="2024-11-01T11:59:00+00:00"), f"{P}[1].edited_at: earlier than created_at"),
+    (lambda d: _posts(d)[1]["revisions"][0].update(edited_by="nobody@example.org"),
+     f'{P}[1].revisions[0].edited_by: no user with email "nobody@example.org" in the file or in the forum'),
+    (lambda d: _posts(d)[1]["revisions"][0].update(edited_at="2024-11-01T11:00:00+00:00"),
+     f"{P}[1].revisions[0].edited_at: earlier than created_at"),
+    (lambda d: _posts(d)[1]["revisions"][0].update(body="x" * 20001),
+     f"{P}[1].revisions[0].body: at most 20,000 characters, this has 20,001"),
+    (lambda d: _posts(d)[1]["revisions"].insert(0, {"body": "Older", "edited_by": "brett@example.org",
+                                                     "edited_at": "2024-11-01T12:40:00+00:00"}),
+     f"{P}[1].revisions[1].edited_at: earlier than the post was written or edited before"),
+    (lambda d: _posts(d)[1].pop("edited_at"),
+     f"{P}[1].revisions: a post with earlier versions needs edited_at, the time of its last edit"),
+    (lambda d: _posts(d)[1].update(edited_at="2024-11-01T12:45:00+00:00"),
+     f"{P}[1].edited_at: not the time of the last of its revisions"),
+    (lambda d: _posts(d)[1]["revisions"][0].update(by="x"), f"{P}[1].revisions[0].by: unknown field"),
     (lambda d: d["themes"][0]["panel_questions"][0].update(post="zz"),
      'themes[0].panel_questions[0].post: no post with key "zz"'),
     (lambda d: d["themes"][0]["panel_questions"][1].update(status="done"),
@@ -540,6 +556,32 @@ def test_an_opening_post_can_be_edited_deleted_or_hidden(app, runner, tmp_path):
         assert opening.deleted_at == opening.edited_at == datetime(2024, 11, 3, 9, 0, tzinfo=timezone.utc)
     thread = json.loads(export_text(runner))["themes"][0]["threads"][1]
     assert (thread["edited_at"], thread["deleted"]) == ("2024-11-03T09:00:00+00:00", True)
+
+
+def test_revisions_load_and_round_trip_byte_for_byte(app, runner, client, make_app, tmp_path):
+    """Earlier versions of a reply and of an opening post edited by a moderator: loaded, shown, exported the same."""
+    doc = archive()
+    doc["themes"][0]["threads"][1].update(edited_at="2024-11-03T10:00:00+00:00", revisions=[
+        {"body": "Makerspaces need money.", "edited_by": "brett@example.org", "edited_at": "2024-11-03T09:00:00+00:00"},
+        {"body": "Makerspaces need a budget.", "edited_by": "julie.ortiz@example.org",
+         "edited_at": "2024-11-03T10:00:00+00:00"}])
+    assert import_file(runner, write(tmp_path, doc)).exit_code == 0
+    with app.app_context():
+        opening = db.session.scalar(select(Post).where(Post.body.startswith("Makerspaces need")))
+        assert opening.edited_by_moderator  # the last edit was Julie's, not the author's
+        opening_id = opening.id
+    page = client.get(f"/posts/{opening_id}/history").get_data(as_text=True)
+    assert "Version 3 (current)" in page and "Makerspaces need money." in page
+    assert "Edited by <bdi>Julie Ortiz</bdi>, a moderator" in page
+
+    first = export_text(runner)
+    exported = json.loads(first)["themes"][0]["threads"]
+    assert exported[1]["revisions"] == doc["themes"][0]["threads"][1]["revisions"]
+    assert exported[0]["posts"][1]["revisions"] == _posts(doc)[1]["revisions"]
+    assert "revisions" not in exported[0]["posts"][0]  # never edited: no empty list
+    copy_runner = make_app("copy").test_cli_runner()
+    assert import_file(copy_runner, write(tmp_path, first, "first.json")).exit_code == 0
+    assert export_text(copy_runner) == first
 
 
 def test_a_file_changed_between_the_passes_is_not_imported(app, tmp_path, make_user):
