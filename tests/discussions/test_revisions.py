@@ -84,6 +84,8 @@ def test_a_hidden_post_s_history_is_for_moderators_only(app, client, auth, forms
     auth.login()
     edit(forms, reply["post"], SECOND)
     auth.logout()
+    seen = client.get(f"/posts/{reply['post']}/history")  # a visitor reads it before it is hidden
+    assert seen.status_code == 200 and seen.headers["Cache-Control"] == "no-store"  # nobody keeps a copy
     auth.login(email="mod@example.org")
     assert forms.post(f"/moderate/posts/{reply['post']}/hide", {"reason": "Off topic"},
                       page=f"/threads/{reply['thread']}").status_code == 302
