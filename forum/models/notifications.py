@@ -12,6 +12,7 @@ from ..core.extensions import db
 
 if TYPE_CHECKING:
     from .discussions import Post, Thread
+    from .panel import PanelQuestion
     from .themes import Theme
     from .users import User
 
@@ -31,7 +32,11 @@ NEW_THREAD = "new_thread"        # a new thread in a theme you watch
 REPORT_HIDDEN = "report_hidden"  # a post you reported was hidden by a moderator
 REPORT_KEPT = "report_kept"      # a moderator looked at a post you reported and left it up
 REPORT_OUTCOMES = (REPORT_HIDDEN, REPORT_KEPT)
-NOTIFICATION_KINDS = (REPLY, WATCHED_POST, MENTION, QUESTION, NEW_THREAD, *REPORT_OUTCOMES)
+# The fate of a question a member asked the panel on the forum.
+YOUR_QUESTION_POSTED = "your_question_posted"  # it is posted in the discussion (post_id)
+YOUR_QUESTION_ANSWERED = "your_question_live"  # the panel answered it live (panel_question_id, no post)
+NOTIFICATION_KINDS = (REPLY, WATCHED_POST, MENTION, QUESTION, NEW_THREAD, *REPORT_OUTCOMES,
+                      YOUR_QUESTION_POSTED, YOUR_QUESTION_ANSWERED)
 
 # OutgoingMail.status
 PENDING, SENT, FAILED = "pending", "sent", "failed"
@@ -45,6 +50,8 @@ class Notification(db.Model):
         # One notification per member and post, whatever the reasons: handling
         # an event twice finds the row there already.
         UniqueConstraint("user_id", "post_id", name="uq_notifications_user_post"),
+        # News of a panel question that is no post (answered live): once per member, question and kind.
+        UniqueConstraint("user_id", "panel_question_id", "kind", name="uq_notifications_user_question_kind"),
         # The bell's count: member's unread rows, an index-only range.
         Index("ix_notifications_user_read", "user_id", "read_at"),
     )
@@ -52,7 +59,10 @@ class Notification(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(reference("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))
-    post_id: Mapped[int] = mapped_column(reference("posts.id", ondelete="CASCADE"), index=True)
+    # Every notification is of a post, but one of a panel question answered live, which has none.
+    post_id: Mapped[int | None] = mapped_column(reference("posts.id", ondelete="CASCADE"), index=True)
+    panel_question_id: Mapped[int | None] = mapped_column(
+        reference("panel_questions.id", ondelete="CASCADE"), index=True)
     actor_id: Mapped[int | None] = mapped_column(reference("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -61,7 +71,8 @@ class Notification(db.Model):
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
-    post: Mapped[Post] = relationship()
+    post: Mapped[Post | None] = relationship()
+    panel_question: Mapped[PanelQuestion | None] = relationship()
 
 
 class Watch(db.Model):

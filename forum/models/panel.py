@@ -22,7 +22,10 @@ STATUSES = (QUEUED, SCHEDULED, PUBLISHED, DISMISSED, ANSWERED_LIVE)
 PUBLISHABLE = (QUEUED, SCHEDULED)
 
 # Stored value -> how it reads in a sentence.
-SOURCES = {"webinar_qa": "webinar Q&A", "webinar_chat": "webinar chat", "email": "email"}
+SOURCES = {"webinar_qa": "webinar Q&A", "webinar_chat": "webinar chat", "email": "email",
+           "forum": "asked on the forum"}
+# A member's own question, sent from the theme page before the panel (asked_by_id names them).
+FORUM = "forum"
 
 
 class PanelQuestion(db.Model):
@@ -43,6 +46,9 @@ class PanelQuestion(db.Model):
     theme_id: Mapped[int] = mapped_column(reference("themes.id", ondelete="CASCADE"), index=True)
     question: Mapped[str] = mapped_column(Text)
     asked_by: Mapped[str] = mapped_column(String(200), default="")  # "Name, role", as given
+    # The member who asked it on the forum (source "forum"): credited by their name as it is now,
+    # so a closed account reads as closed accounts do everywhere.
+    asked_by_id: Mapped[int | None] = mapped_column(reference("users.id", ondelete="SET NULL"), index=True)
     source: Mapped[str] = mapped_column(String(16), default="webinar_qa")
     framing: Mapped[str] = mapped_column(String(500), default="")  # shown above the question
     status: Mapped[str] = mapped_column(String(16), default=QUEUED)
@@ -55,12 +61,17 @@ class PanelQuestion(db.Model):
     scheduled_by_id: Mapped[int | None] = mapped_column(reference("users.id"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(reference("users.id"))
+    # Where in the recording the panel answered it, in seconds from the start (answered live).
+    answered_at_second: Mapped[int | None] = mapped_column()
+    # The moderator lets members read it on the panel page before it is posted.
+    show_ahead: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     theme: Mapped[Theme] = relationship()
     post: Mapped[Post | None] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     scheduled_by: Mapped[User | None] = relationship(foreign_keys=[scheduled_by_id])
     published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+    asked_by_member: Mapped[User | None] = relationship(foreign_keys=[asked_by_id])
 
     @property
     def is_publishable(self) -> bool:
