@@ -160,6 +160,18 @@ def _publish_question(user, question) -> str | None:
     return closed
 
 
+def _ask_panel(user, theme) -> str | None:
+    """Members ask the panel ahead while the theme is upcoming and its panel still to come: before
+    the discussion opens and before the panel's time (a panel with no time yet is to come). After
+    that, questions go in the discussion."""
+    if theme.state() == ARCHIVED:
+        return f"“{theme.title}” is archived: its panel is over and takes no more questions."
+    if theme.state() != UPCOMING or not theme.panel_ahead():
+        return ("The panel has begun, so it takes no more questions from the forum. "
+                "Ask yours in the discussion instead.")
+    return "Log in or join to ask the panel a question." if role_of(user) is None else None
+
+
 def _reorder_question(user, question) -> str | None:
     if question.status in (QUEUED, SCHEDULED):
         return None
@@ -237,6 +249,7 @@ RULES: dict[str, Callable[[Any, Any], str | None]] = {
     "hide_post": _moderator(_hide_post),
     "move_thread": _moderator(_move_thread),
     "start_thread": _start_thread,
+    "ask_panel": _ask_panel,  # a member's question for an upcoming theme's panel
     "reply": _reply,
     "reply_to": _reply_to,
     "edit_post": _edit_post,

@@ -20,12 +20,14 @@ from sqlalchemy.orm import Session, joinedload
 from ..mail import emails
 from ..discussions import mentions
 from . import watching
+from ..panel import minutes
 from ..core.database import utcnow
 from ..core.extensions import db
 from ..models import Notification, PanelQuestion, Post, PostEvent, Thread, User
 from ..models import post_events
 from ..models.notifications import (MENTION, MUTED, NEW_THREAD, QUESTION, REPLY, REPORT_HIDDEN, REPORT_KEPT,
-                                   REPORT_OUTCOMES, WATCHED_POST, WATCHING)
+                                   REPORT_OUTCOMES, WATCHED_POST, WATCHING, YOUR_QUESTION_ANSWERED,
+                                   YOUR_QUESTION_POSTED)
 from ..core.text import clean_line
 
 EVENTS_PER_BATCH = 100
@@ -76,7 +78,7 @@ def handle_events() -> int:
     shown = [(event, posts[event.post_id]) for event in events
              if event.kind in TOLD_OF and event.post_id in posts and posts[event.post_id].is_visible]
     book = watching.WatchBook([post.thread for _, post in shown])
-    questions = _question_posts([post for _, post in shown])
+    questions = _question_posts([post for _, post in shown])  # post id -> the member who asked, if one did
     told: dict[tuple[int, int], str] = {}
     for post_event, post in shown:
         for user_id, kind in recipients(post, book, questions, edited=post_event.kind == post_events.EDITED).items():
@@ -87,8 +89,11 @@ def handle_events() -> int:
     return len(events)
 
 
-def recipients(post: Post, book: "watching.WatchBook", questions: set[int], edited: bool = False) -> dict[int, str]:
+def recipients(post: Post, book: "watching.WatchBook", questions: dict[int, int | None],
+               edited: bool = False) -> dict[int, str]:
     """Who is told of a post, and why (one reason each, the most personal).
+
+    A panel question a member asked on the forum tells them it is posted, whatever they watch.
 
     For an edit, only the members it mentions: those already told of the
     post (mentioned before, or told for another reason) are not told again.
@@ -104,16 +109,41 @@ def recipients(post: Post, book: "watching.WatchBook", questions: set[int], edit
     for user_id in mentions.mentioned_in(post.html):
         if levels.get(user_id) != MUTED:
             told[user_id] = MENTION
+    if not edited and questions.get(post.id):
+        told[questions[post.id]] = YOUR_QUESTION_POSTED
     told.pop(post.author_id, None)  # nobody is told of their own post
     return told
 
 
-def _question_posts(posts: list[Post]) -> set[int]:
-    """Which of these posts are published panel questions (top-level posts of a facilitated discussion)."""
+def _question_posts(posts: list[Post]) -> dict[int, int | None]:
+    """Which of these posts are published panel questions (top-level posts of a facilitated discussion),
+    each with the member who asked it on the forum (None for the webinar's askers)."""
     candidates = [post.id for post in posts if post.depth == 1 and post.thread.facilitated]
     if not candidates:
-        return set()
-    return set(db.session.scalars(select(PanelQuestion.post_id).where(PanelQuestion.post_id.in_(candidates))))
+        return {}
+    return dict(db.session.execute(select(PanelQuestion.post_id, PanelQuestion.asked_by_id)
+                                   .where(PanelQuestion.post_id.in_(candidates))).all())
+
+
+def tell_asker_answered_live(question: PanelQuestion, moderator: User) -> None:
+    """The member who asked `question` on the forum hears that the panel answered it live; no commit.
+
+    Written by the moderator's transition, in its transaction: a question answered live becomes no
+    post, so no post's event would carry the news. Told once, however often it is marked again.
+    """
+    asker_id = question.asked_by_id
+    if asker_id is None or asker_id == moderator.id:
+        return
+    told = db.session.scalar(select(Notification.id).where(
+        Notification.user_id == asker_id, Notification.panel_question_id == question.id,
+        Notification.kind == YOUR_QUESTION_ANSWERED))
+    if told is not None:
+        return
+    wants_email = db.session.scalar(select(User.email_notifications & User.password_hash.is_not(None))
+                                    .where(User.id == asker_id))
+    db.session.add(Notification(user_id=asker_id, kind=YOUR_QUESTION_ANSWERED, post_id=None,
+                                panel_question_id=question.id, actor_id=moderator.id,
+                                email_pending=bool(wants_email)))
 
 
 def _write_notifications(told: dict[tuple[int, int], str], posts: dict[int, Post]) -> None:
@@ -158,7 +188,8 @@ def listing(user: User):
     """A member's notifications, newest first, with what each sentence needs loaded."""
     return (select(Notification).where(Notification.user_id == user.id)
             .options(joinedload(Notification.actor),
-                     joinedload(Notification.post).joinedload(Post.thread).joinedload(Thread.theme))
+                     joinedload(Notification.post).joinedload(Post.thread).joinedload(Thread.theme),
+                     joinedload(Notification.panel_question).joinedload(PanelQuestion.theme))
             .order_by(Notification.id.desc()))
 
 
@@ -175,10 +206,16 @@ def mark_read(user: User, notification_id: int | None = None) -> int:
 
 def sentence(notification: Notification) -> str:
     """What happened, in words, for the page and for email (escaped where shown)."""
+    if notification.post is None:  # a panel question answered live: the only news of no post
+        question = notification.panel_question
+        at = question.answered_at_second
+        return (f"The panel answered your question live in “{question.theme.title}”"
+                + (f", at {minutes.label(at)} in the recording" if at is not None else ""))
     post, actor = notification.post, notification.actor
     who = actor.display_name if actor is not None else "Someone"
     thread = post.thread
     return {
+        YOUR_QUESTION_POSTED: f"Your question for the panel is posted in “{thread.title}”",
         REPLY: f"{who} replied to your post in “{thread.title}”",
         WATCHED_POST: f"{who} posted in “{thread.title}”",
         NEW_THREAD: f"{who} started “{thread.title}” in {thread.theme.title}",
@@ -193,12 +230,26 @@ def link_endpoint(notification: Notification) -> tuple[str, dict]:
     """Where a notification leads: its post, or, for a reported post that was hidden, its thread."""
     if notification.kind == REPORT_HIDDEN:
         return "threads.show", {"thread_id": notification.post.thread_id}
+    if notification.post is None:  # a question answered live: its place on the panel page
+        question = notification.panel_question
+        return "panel_page.show", {"slug": question.theme.slug, "_anchor": f"question-{question.id}"}
     return "threads.permalink", {"post_id": notification.post_id}
 
 
 def excerpt(post: Post, length: int = EXCERPT_LENGTH) -> str:
     """The start of a post's text as written, on one line."""
-    text = clean_line(post.body)
+    return _shortened(post.body, length)
+
+
+def notification_excerpt(notification: Notification, length: int = EXCERPT_LENGTH) -> str:
+    """The start of what a notification is about: its post, or the question answered live."""
+    if notification.post is None:
+        return _shortened(notification.panel_question.question, length)
+    return excerpt(notification.post, length)
+
+
+def _shortened(text: str, length: int) -> str:
+    text = clean_line(text)
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
@@ -227,7 +278,7 @@ def _compose_for(member: User, now) -> None:
     for notification in pending:
         notification.email_pending = False
     # A report's outcome is told whatever became of the post; other news of a gone post is not.
-    shown = [n for n in pending if n.post.is_visible or n.kind in REPORT_OUTCOMES]
+    shown = [n for n in pending if n.post is None or n.post.is_visible or n.kind in REPORT_OUTCOMES]
     if not shown or not member.email_notifications or not member.can_log_in:
         return
     member.notified_by_email_at = now
@@ -235,7 +286,7 @@ def _compose_for(member: User, now) -> None:
                else f"{len(shown)} new notifications in {current_app.config['COMMUNITY_NAME']}")
     emails.queue(f"notifications:{member.id}:{shown[0].id}", member, subject, "notifications",
                  unsubscribe=NOTIFICATIONS_MAILING,
-                 items=[(sentence(n), excerpt(n.post), _absolute_link(n)) for n in shown],
+                 items=[(sentence(n), notification_excerpt(n), _absolute_link(n)) for n in shown],
                  notifications_url=emails.absolute_url("notifications.index"))
 
 

@@ -32,7 +32,7 @@ def index():
     """A member's notifications, newest first."""
     page = db.paginate(notify.listing(current_user), page=page_arg(), per_page=PER_PAGE, error_out=False)
     return render_template("notifications/index.html", page=page, sentence=notify.sentence,
-                           excerpt=notify.excerpt, form=EmptyForm())
+                           excerpt=notify.notification_excerpt, form=EmptyForm())
 
 
 @bp.route("/notifications/<int:notification_id>/open", methods=["GET", "POST"])

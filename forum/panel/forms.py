@@ -4,12 +4,15 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from . import minutes
 from .paste import ASKED_BY_MAX, QUESTION_MAX
 from ..forms.fields import strip_line, strip_text
 
 SOURCE_CHOICES = {"webinar_qa": "Webinar Q&A", "webinar_chat": "Webinar chat", "email": "Email"}
+# Only a member's own question is "asked on the forum": offered when editing one, never when adding.
+FORUM_CHOICE = {"forum": "Asked on the forum"}
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 PASTE_MAX = 100_000
 
@@ -35,6 +38,33 @@ class QuestionForm(FlaskForm):
         "Publish at (optional)", format=DATETIME_FORMATS, validators=[Optional()],
         description="Within the discussion window. Leave empty to keep it in the queue.",
     )
+    show_ahead = BooleanField(
+        "Show the text before it is posted",
+        description="The panel page then shows the question with its day; otherwise only its day.",
+    )
+
+
+class MinuteForm(FlaskForm):
+    """Where in the recording the panel answered a question (marking it answered live, or later)."""
+
+    minute = StringField(
+        "Minute in the recording (optional)", filters=[strip_line], validators=[Length(max=20)],
+        description="mm:ss, h:mm:ss or whole minutes.",
+    )
+    seconds: int | None = None
+
+    def validate_minute(self, field) -> None:
+        try:
+            self.seconds = minutes.parse(field.data)
+        except minutes.BadMinute as bad:
+            raise ValidationError(str(bad)) from None
+
+
+class AskForm(FlaskForm):
+    """A member's question for the panel, before it takes place. Its limits are the use case's
+    (forum.panel.asking), so that the message and the text kept are the same whoever checks."""
+
+    question = TextAreaField("Your question for the panel")
 
 
 class PasteForm(FlaskForm):

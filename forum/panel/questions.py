@@ -26,9 +26,11 @@ from ..mail import mailings
 from ..core.database import utcnow, write_transaction
 from ..core.extensions import db
 from ..core.markup import escape_markdown
+from . import minutes
 from ..models import PanelQuestion, Post, Theme, User
 from ..permissions import why_not
-from ..models.panel import ANSWERED_LIVE, DISMISSED, PUBLISHABLE, PUBLISHED, QUEUED, SCHEDULED
+from ..models.panel import ANSWERED_LIVE, DISMISSED, FORUM, PUBLISHABLE, PUBLISHED, QUEUED, SCHEDULED
+from ..notifications import notify
 
 # Where a question stands, as the queue page and duplicate warnings say it.
 STATUS_LABELS = {
@@ -41,6 +43,8 @@ CREDITS = {
     "webinar_qa": ("Posed by {name} (webinar Q&A)", "Posed by a webinar participant (webinar Q&A)"),
     "webinar_chat": ("From the panel chat, {name}", "From the panel chat, a webinar participant"),
     "email": ("Sent in by email by {name}", "Sent in by email"),
+    # A member's question from the theme page: named by their account, never by typed text.
+    FORUM: ("Asked on the forum by {name}", "Asked on the forum by a member"),
 }
 # What webinar tools put where a name was not given: credited as nobody in particular.
 NO_NAME = frozenset({"anonymous", "anon", "anonymous attendee", "anonymous participant", "attendee",
@@ -58,25 +62,37 @@ def summary(question: PanelQuestion) -> str:
     """One line naming a question, for flashes and the audit log."""
     text = " ".join(question.question.split())
     text = text if len(text) <= 90 else text[:89].rstrip() + "…"
-    return f"{question.asked_by or 'Anonymous'}: {text}"
+    member = question.asked_by_member if question.source == FORUM else None
+    return f"{member.display_name if member else question.asked_by or 'Anonymous'}: {text}"
 
 
 @dataclass
 class QuestionCounts:
-    """What members see of a theme's webinar questions: how many, not which."""
+    """How many of a theme's webinar questions met each fate (the theme page's panel section)."""
 
     posted: int = 0
     answered_live: int = 0
-    to_come: int = 0
+    scheduled: int = 0  # coming to the discussion on a known day
+    queued: int = 0     # more to come, not yet given a day
+    set_aside: int = 0  # dismissed: counted, never shown
+
+    @property
+    def to_come(self) -> int:
+        return self.scheduled + self.queued
+
+    @property
+    def any(self) -> bool:
+        return bool(self.posted or self.answered_live or self.to_come or self.set_aside)
 
 
 def question_counts(theme_id: int) -> QuestionCounts:
-    """One grouped query; dismissed questions are not counted."""
+    """One grouped query."""
     by_status = dict(db.session.execute(
         select(PanelQuestion.status, func.count(PanelQuestion.id))
         .where(PanelQuestion.theme_id == theme_id).group_by(PanelQuestion.status)).all())
     return QuestionCounts(posted=by_status.get(PUBLISHED, 0), answered_live=by_status.get(ANSWERED_LIVE, 0),
-                          to_come=by_status.get(QUEUED, 0) + by_status.get(SCHEDULED, 0))
+                          scheduled=by_status.get(SCHEDULED, 0), queued=by_status.get(QUEUED, 0),
+                          set_aside=by_status.get(DISMISSED, 0))
 
 
 def _transition(question: PanelQuestion, to: str, allowed_from: tuple[str, ...], **values) -> bool:
@@ -93,16 +109,40 @@ def _transition(question: PanelQuestion, to: str, allowed_from: tuple[str, ...],
     return bool(changed)
 
 
-def change_status(question: PanelQuestion, action: str, moderator: User) -> bool:
-    """Dismiss, mark answered live, or return to the queue; commit. False when already moved on."""
+def change_status(question: PanelQuestion, action: str, moderator: User, at_second: int | None = None) -> bool:
+    """Dismiss, mark answered live (at `at_second` of the recording, when given), or return to the
+    queue; commit. False when already moved on.
+
+    The member who asked it on the forum is told it was answered live in this same transaction;
+    a dismissed question tells them nothing.
+    """
     to, allowed_from = TRANSITIONS[action]
     was_scheduled = question.status == SCHEDULED
-    if not _transition(question, to, allowed_from, publish_at=None):
+    # Only an answered question has a minute: back in the queue, it has none.
+    if not _transition(question, to, allowed_from, publish_at=None,
+                       answered_at_second=at_second if to == ANSWERED_LIVE else None):
         return False
     name = "question.unschedule" if action == "requeue" and was_scheduled else f"question.{action}"
-    audit.record(moderator, name, question, summary(question))
+    audit.record(moderator, name, question, summary(question) + _minute_note(question))
+    if to == ANSWERED_LIVE:
+        notify.tell_asker_answered_live(question, moderator)
     db.session.commit()
     return True
+
+
+def set_minute(question: PanelQuestion, at_second: int | None, moderator: User) -> bool:
+    """Give (or change, or clear) where in the recording a question answered live was answered; commit.
+    False when the question is not answered live (any more)."""
+    if not _transition(question, ANSWERED_LIVE, (ANSWERED_LIVE,), answered_at_second=at_second):
+        return False
+    audit.record(moderator, "question.minute", question, summary(question) + _minute_note(question))
+    db.session.commit()
+    return True
+
+
+def _minute_note(question: PanelQuestion) -> str:
+    at = question.answered_at_second
+    return f" (at {minutes.label(at)} in the recording)" if at is not None else ""
 
 
 # Publishing -------------------------------------------------------------------
@@ -111,6 +151,9 @@ def credit(question: PanelQuestion, escape=str) -> str:
     """Who asked, as plain text (the queue page, escaped by Jinja); `escape` readies the name for
     where else it goes (escape_markdown for the post's Markdown)."""
     named, anonymous = CREDITS[question.source]
+    if question.source == FORUM:
+        member = question.asked_by_member
+        return named.format(name=escape(member.display_name)) if member is not None else anonymous
     asked_by = question.asked_by.strip()
     if not asked_by or asked_by.lower().strip(" .") in NO_NAME:
         return anonymous

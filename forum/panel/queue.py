@@ -56,7 +56,7 @@ def window_problem(theme: Theme, moment: datetime) -> str | None:
 
 # The queue --------------------------------------------------------------------
 
-def _next_position(theme_id: int) -> int:
+def next_position(theme_id: int) -> int:
     last = db.session.scalar(
         select(func.max(PanelQuestion.position)).where(PanelQuestion.theme_id == theme_id)
     )
@@ -69,6 +69,7 @@ def _apply(question: PanelQuestion, data: dict, moderator: User) -> None:
     question.asked_by = data["asked_by"] or ""
     question.source = data["source"]
     question.framing = data["framing"] or ""
+    question.show_ahead = bool(data.get("show_ahead"))
     if data.get("publish_at") is not None:
         question.status, question.publish_at = SCHEDULED, data["publish_at"]
         question.scheduled_by_id = moderator.id
@@ -79,7 +80,7 @@ def _apply(question: PanelQuestion, data: dict, moderator: User) -> None:
 def add(theme: Theme, moderator: User, data: dict) -> PanelQuestion:
     """Queue one question (or schedule it, given a time); commit."""
     question = PanelQuestion(theme_id=theme.id, created_by_id=moderator.id,
-                             position=_next_position(theme.id))
+                             position=next_position(theme.id))
     _apply(question, data, moderator)
     db.session.add(question)
     audit.record(moderator, "question.add", question, _audit_detail(question))
@@ -227,7 +228,7 @@ def preview_paste(theme: Theme, text: str) -> Pasted:
 
 def add_pasted(theme: Theme, moderator: User, questions: list[PastedQuestion], source: str) -> int:
     """Queue pasted questions, in the order given; commit."""
-    position = _next_position(theme.id)
+    position = next_position(theme.id)
     for offset, item in enumerate(questions):
         db.session.add(PanelQuestion(
             theme_id=theme.id, question=item.question, asked_by=item.asked_by, source=source,

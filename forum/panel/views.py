@@ -6,7 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from . import queue, questions
-from .forms import PasteForm, QuestionForm, ReorderForm, SpreadForm
+from .forms import FORUM_CHOICE, SOURCE_CHOICES, MinuteForm, PasteForm, QuestionForm, ReorderForm, SpreadForm
+from . import minutes
 from .paste import digest
 from ..core import timefmt
 from ..core.extensions import db
@@ -52,7 +53,7 @@ def _spread_form(theme: Theme) -> SpreadForm:
 
 
 def _questions_page(theme: Theme, question_form=None, paste_form=None, pasted=None, spread_form=None,
-                    clashed=None):
+                    clashed=None, minute_form=None, minute_for=None):
     # Offered beside a clash: the start that follows what is scheduled.
     suggested = clashed and queue.default_start(theme, spread_form.every_days.data)
     return render_template(
@@ -63,6 +64,8 @@ def _questions_page(theme: Theme, question_form=None, paste_form=None, pasted=No
         spread_form=spread_form or _spread_form(theme), clashed=clashed,
         suggested_start=suggested, suggested_value=suggested and _form_time(suggested).strftime("%Y-%m-%dT%H:%M"),
         credit=questions.credit, status_labels=questions.STATUS_LABELS,
+        # A minute typed wrong stays in its question's form, with the message (minute_for: its id).
+        minute_form=minute_form, minute_for=minute_for, minute_label=minutes.label,
     )
 
 
@@ -139,6 +142,8 @@ def edit_question(question_id: int):
         form = QuestionForm()
     else:
         form = QuestionForm(obj=question, publish_at=timefmt.to_local_naive(question.publish_at))
+    if question.source in FORUM_CHOICE:  # a member's question stays theirs
+        form.source.choices = {**SOURCE_CHOICES, **FORUM_CHOICE}
     if form.validate_on_submit() and _publish_time_fits(form, question.theme):
         queue.edit(question, current_moderator(), _question_data(form))
         flash("The question is saved.", "success")
@@ -174,8 +179,30 @@ def change_question_status(question_id: int, action: str):
     question = db.get_or_404(PanelQuestion, question_id)
     require(current_user, "change_question_status", question)
     name, done = STATUS_ACTIONS[action]
-    if questions.change_status(question, name, current_moderator()):
+    at_second = None
+    if name == "answered_live":
+        form = MinuteForm()
+        if not form.validate():
+            return _questions_page(question.theme, minute_form=form, minute_for=question.id)
+        at_second = form.seconds
+    if questions.change_status(question, name, current_moderator(), at_second):
         flash(f"{done}: {questions.summary(question)}", "success")
+    else:
+        flash(f"Nothing changed: the question is {questions.STATUS_LABELS[question.status]}.", "error")
+    return redirect(_queue_url(question))
+
+
+@bp.route("/questions/<int:question_id>/minute", methods=["POST"])
+def set_question_minute(question_id: int):
+    """Give, change or clear where in the recording a question answered live was answered."""
+    question = db.get_or_404(PanelQuestion, question_id)
+    require(current_user, "change_question_status", question)
+    form = MinuteForm()
+    if not form.validate():
+        return _questions_page(question.theme, minute_form=form, minute_for=question.id)
+    if questions.set_minute(question, form.seconds, current_moderator()):
+        at = minutes.label(form.seconds)
+        flash(f"Answered at {at} in the recording." if at else "The minute in the recording is cleared.", "success")
     else:
         flash(f"Nothing changed: the question is {questions.STATUS_LABELS[question.status]}.", "error")
     return redirect(_queue_url(question))

@@ -374,18 +374,20 @@ def test_scheduled_questions_swap_times_without_leaving_the_schedule(app, client
     assert audit_actions(app)[-1] == "question.reorder"
 
 
-def test_the_theme_page_counts_questions_posted_answered_live_and_to_come(app, client, forms, moderator):
+def test_the_theme_page_counts_questions_by_fate_and_links_the_panel_page(app, client, forms, moderator):
     for n in range(4):
         add(forms, question=f"Question {n}?")
     first, second, third, _ = questions(app)
     post_action(forms, first.id, "publish")
     post_action(forms, second.id, "dismiss")
     visitor = app.test_client()
-    assert "1 question posted in the discussion · 2 still to come" in \
+    assert "From the webinar: 1 posted in the discussion · 2 coming to the discussion · 1 set aside." in \
         visitor.get("/themes/finding-time").get_data(as_text=True)
     post_action(forms, third.id, "answered-live")  # a bulk UPDATE: the cached page must still change
     page = visitor.get("/themes/finding-time").get_data(as_text=True)
-    assert "1 question posted in the discussion · 1 answered live during the panel · 1 still to come" in page
+    assert ("From the webinar: 1 answered live · 1 posted in the discussion · 1 coming to the discussion · "
+            "1 set aside.") in page
+    assert 'href="/themes/finding-time/panel"' in page
 
 
 # Publishing ---------------------------------------------------------------------
