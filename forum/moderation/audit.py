@@ -31,6 +31,7 @@ ACTIONS = {
     "question.unschedule": "unscheduled panel question",
     "question.dismiss": "dismissed panel question",
     "question.answered_live": "marked answered live",
+    "question.minute": "set the minute in the recording",
     "question.requeue": "returned to the queue",
     "question.publish": "published panel question",
     "thread.pin": "pinned thread",

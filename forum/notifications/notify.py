@@ -286,7 +286,9 @@ def _compose_for(member: User, now) -> None:
                else f"{len(shown)} new notifications in {current_app.config['COMMUNITY_NAME']}")
     emails.queue(f"notifications:{member.id}:{shown[0].id}", member, subject, "notifications",
                  unsubscribe=NOTIFICATIONS_MAILING,
-                 items=[(sentence(n), notification_excerpt(n), _absolute_link(n)) for n in shown],
+                 items=[(sentence(n), notification_excerpt(n), _absolute_link(n),
+                         "Read it in the discussion" if n.post is not None else "See it on the panel page")
+                        for n in shown],
                  notifications_url=emails.absolute_url("notifications.index"))
 
 
