@@ -185,6 +185,8 @@ class Checker:
                 self.problems.add(f"{path}.slug", f"the forum already has a theme {quoted(slug)}")
             self.slugs.setdefault(slug, path)
         for n, question in enumerate(theme["panel_questions"]):
+            if question["asked_by_member"]:  # a member who asked on the forum: in the file or the forum
+                self.author(question["asked_by_member"], f"{path}.panel_questions[{n}].asked_by_member")
             if question["post"]:
                 self.question_posts.append((f"{path}.panel_questions[{n}].post", question["post"]))
 

@@ -94,7 +94,7 @@ def user_record(user: User, with_password_hash: bool) -> dict:
     return found
 
 
-def theme_record(theme: Theme, questions: list[PanelQuestion]) -> dict:
+def theme_record(theme: Theme, questions: list[PanelQuestion], emails: dict[int, str]) -> dict:
     return {
         "slug": theme.slug, "title": theme.title, "month": theme.month, "summary": theme.summary,
         "blog_post": theme.blog_post,
@@ -105,15 +105,22 @@ def theme_record(theme: Theme, questions: list[PanelQuestion]) -> dict:
         "opens_at": format_time(theme.opens_at), "closes_at": format_time(theme.closes_at),
         "resources": [{"title": r.title, "url": r.url, "kind": r.kind, "note": r.note}
                       for r in theme.resources],
-        "panel_questions": [question_record(q) for q in questions],
+        "panel_questions": [question_record(q, emails) for q in questions],
     }
 
 
-def question_record(question: PanelQuestion) -> dict:
+def question_record(question: PanelQuestion, emails: dict[int, str]) -> dict:
     found = {"question": question.question, "asked_by": question.asked_by, "source": question.source,
              "status": question.status, "publish_at": format_time(question.publish_at)}
     if question.post_id is not None:
         found["post"] = f"p{question.post_id}"
+    # Written only when set, so archives without them read the same.
+    if question.asked_by_id is not None:
+        found["asked_by_member"] = emails[question.asked_by_id]
+    if question.answered_at_second is not None:
+        found["answered_at_second"] = question.answered_at_second
+    if question.show_ahead:
+        found["show_ahead"] = True
     return found
 
 
@@ -208,7 +215,7 @@ def export(out: TextIO, *, with_password_hashes: bool = False) -> dict:
                     counts["posts"] += 1 + len(posts)
                     yield thread, posts
 
-            writer.theme(theme_record(theme, questions), counted(_threads(theme, emails)))
+            writer.theme(theme_record(theme, questions, emails), counted(_threads(theme, emails)))
             counts["themes"] += 1
         writer.finish()
     return counts

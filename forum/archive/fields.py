@@ -132,6 +132,9 @@ class Record:
     def integer(self, name: str) -> int | None:
         return self._typed(name, self._get(name, True), int, "a number")
 
+    def optional_integer(self, name: str) -> int | None:
+        return self._typed(name, self._get(name, False), int, "a number")
+
     def array(self, name: str) -> list:
         return self._typed(name, self._get(name, False), list, "an array") or []
 

@@ -170,8 +170,10 @@ class Loader:
     def finish(self) -> None:
         for question in self.questions:
             post = self.found_posts.get(question.pop("post") or "")
+            member = question.pop("asked_by_member")
             self.add(PanelQuestion, {
-                **question, "framing": "", "post_id": post and post[0], "created_at": self.now,
+                **question, "asked_by_id": self.users[member] if member else None,
+                "framing": "", "post_id": post and post[0], "created_at": self.now,
                 "created_by_id": None, "scheduled_by_id": None,
                 "published_at": post and post[1], "published_by_id": post and post[2],
             })

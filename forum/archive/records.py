@@ -12,7 +12,8 @@ from flask import current_app
 
 from ..themes.forms import MONTH_RE, RESOURCE_KINDS, SLUG_RE
 from ..models import ROLES
-from ..models.panel import PUBLISHED, SCHEDULED, SOURCES, STATUSES
+from ..models.panel import ANSWERED_LIVE, PUBLISHED, SCHEDULED, SOURCES, STATUSES
+from ..panel.minutes import LONGEST
 from ..accounts.passwords import hash_problem
 from .fields import Problems, Record, quoted
 
@@ -124,7 +125,14 @@ def question(value, path: str, problems: Problems) -> dict:
         "status": r.choice("status", STATUSES),
         "publish_at": r.time("publish_at", required=False),
         "post": _key(r, "post", required=False),
+        "asked_by_member": r.text("asked_by_member", required=False, max_length=254).lower() or None,
+        "answered_at_second": r.optional_integer("answered_at_second"),
+        "show_ahead": r.flag("show_ahead"),
     }
+    if found["answered_at_second"] is not None and not 0 <= found["answered_at_second"] <= LONGEST:
+        r.problem("answered_at_second", f"a moment in the recording, 0 to {LONGEST:,} seconds")
+    if found["answered_at_second"] is not None and found["status"] != ANSWERED_LIVE:
+        r.problem("answered_at_second", f"only a question answered live has one; this one is {quoted(found['status'])}")
     if found["status"] == SCHEDULED and found["publish_at"] is None:
         r.problem("publish_at", "a scheduled question needs a time to be published")
     if found["post"] and found["status"] != PUBLISHED:

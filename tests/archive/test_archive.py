@@ -67,6 +67,11 @@ def archive() -> dict:
                  "status": "published", "publish_at": "2024-11-04T12:00:00+00:00", "post": "a5"},
                 {"question": "What about safety?", "asked_by": "", "source": "email", "status": "queued",
                  "publish_at": None},
+                {"question": "Who runs it after school?", "asked_by": "Attendee", "source": "webinar_chat",
+                 "status": "answered_live", "publish_at": None, "answered_at_second": 754},
+                {"question": "Can students design the space?", "asked_by": "", "source": "forum",
+                 "status": "scheduled", "publish_at": "2024-11-10T12:00:00+00:00",
+                 "asked_by_member": "Brett@Example.org", "show_ahead": True},
             ],
         }],
     }
@@ -120,7 +125,7 @@ def make_app(tmp_path, databases):
 def test_import_loads_everything_with_threading_and_counters(app, runner, tmp_path):
     result = import_file(runner, write(tmp_path, archive()))
     assert result.exit_code == 0, result.output
-    assert "Imported 2 members, 1 themes, 2 threads, 7 posts and 2 panel questions." in result.output
+    assert "Imported 2 members, 1 themes, 2 threads, 7 posts and 4 panel questions." in result.output
     with app.app_context():
         julie = User.by_email("julie.ortiz@example.org")
         assert julie.email == "julie.ortiz@example.org"  # stored lower-cased
@@ -156,7 +161,10 @@ def test_import_loads_everything_with_threading_and_counters(app, runner, tmp_pa
         assert a3.deleted_at == a3.created_at and a3.hidden_at is None
         assert a4.hidden_at == a4.created_at and a4.deleted_at is None
 
-        published, queued = db.session.scalars(select(PanelQuestion).order_by(PanelQuestion.position)).all()
+        published, queued, live, asked = db.session.scalars(select(PanelQuestion).order_by(PanelQuestion.position)).all()
+        assert (live.status, live.answered_at_second, live.asked_by_id, live.show_ahead) == ("answered_live", 754, None, False)
+        brett = User.by_email("brett@example.org")
+        assert (asked.source, asked.asked_by_id, asked.show_ahead, asked.answered_at_second) == ("forum", brett.id, True, None)
         assert (published.status, published.post_id, published.published_at) == ("published", a5.id, a5.created_at)
         assert published.published_by_id == julie.id
         assert (queued.status, queued.post_id, queued.publish_at) == ("queued", None, None)
@@ -310,6 +318,14 @@ INVALID = [
      'themes[0].panel_questions[1].status: "done" is not one of queued, scheduled, published, dismissed, answered_live'),
     (lambda d: d["themes"][0]["panel_questions"][1].update(status="scheduled"),
      "themes[0].panel_questions[1].publish_at: a scheduled question needs a time to be published"),
+    (lambda d: d["themes"][0]["panel_questions"][3].update(asked_by_member="nobody@example.org"),
+     'themes[0].panel_questions[3].asked_by_member: no user with email "nobody@example.org" in the file or in the forum'),
+    (lambda d: d["themes"][0]["panel_questions"][2].update(answered_at_second="12:34"),
+     "themes[0].panel_questions[2].answered_at_second: expected a number, got a string"),
+    (lambda d: d["themes"][0]["panel_questions"][1].update(answered_at_second=60),
+     'themes[0].panel_questions[1].answered_at_second: only a question answered live has one; this one is "queued"'),
+    (lambda d: d["themes"][0]["panel_questions"][3].update(source="twitter"),
+     'themes[0].panel_questions[3].source: "twitter" is not one of webinar_qa, webinar_chat, email, forum'),
     (lambda d: d["users"][0].update(password_hash="md5$abc$900150983cd24fb0d6963f7d28e17f72"),
      "users[0].password_hash: not a password hash the forum writes (pbkdf2:sha256 or scrypt, as werkzeug makes them)"),
     (lambda d: d["users"][0].update(password_hash="pbkdf2:sha256:900000000$salt$" + "ab" * 32),
@@ -488,6 +504,20 @@ def test_a_forum_moves_from_sqlite_to_this_runs_database(app, runner, tmp_path):
         thread = db.session.scalar(select(Thread).order_by(Thread.id))
         newest = seed_reply(thread, User.by_email("new.member@example.org"), "Glad to have found this.")
         assert newest.id > max(db.session.scalars(select(Post.id).where(Post.id != newest.id)))
+
+
+def test_panel_questions_new_fields_round_trip_byte_for_byte(app, runner, make_app, tmp_path):
+    """The minute answered live, the show-ahead flag and the member who asked on the forum survive
+    export, import and export again; questions without them are written as before."""
+    assert import_file(runner, write(tmp_path, archive())).exit_code == 0
+    first = export_text(runner)
+    questions = json.loads(first)["themes"][0]["panel_questions"]
+    assert [sorted(set(q) - {"question", "asked_by", "source", "status", "publish_at"}) for q in questions] == [
+        ["post"], [], ["answered_at_second"], ["asked_by_member", "show_ahead"]]
+    assert questions[3]["asked_by_member"] == "brett@example.org"
+    copy_runner = make_app("copy").test_cli_runner()
+    assert import_file(copy_runner, write(tmp_path, first, "first.json")).exit_code == 0
+    assert export_text(copy_runner) == first
 
 
 def test_generated_archive_round_trips_byte_for_byte(app, runner, make_app, tmp_path):
