@@ -3,7 +3,7 @@ show a question's text before it is posted, members ask the panel ahead on the f
 "forum", linked to the member), and the asker's notifications may name a question instead of a post.
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Created: 2026-12-06
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0020'
-down_revision = '0018'
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
