@@ -1,6 +1,7 @@
 """The domain's tables. Models hold data and small derived facts; they never commit."""
 from .audit import AuditEntry
 from .discussions import Post, Thread
+from .guests import GuestExpert
 from .notifications import Mailing, Notification, OutgoingMail, Watch
 from .post_events import PostEvent
 from .panel import PanelQuestion
@@ -14,7 +15,7 @@ from .uploads import Upload, UploadContent
 from .users import ROLES, User
 
 __all__ = [
-    "ARCHIVED", "AuditEntry", "Mailing", "Notification", "PostEvent", "OPEN",
+    "ARCHIVED", "AuditEntry", "GuestExpert", "Mailing", "Notification", "PostEvent", "OPEN",
     "OutgoingMail", "Watch", "PanelQuestion", "Panelist", "Post", "PostRevision", "ROLES", "Report",
     "Resource", "SearchOutbox", "Theme", "Thread", "ThreadRead", "ThrottleEvent", "UPCOMING", "Upload", "UploadContent",
     "User",

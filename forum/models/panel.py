@@ -54,7 +54,8 @@ class PanelQuestion(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=QUEUED)
     position: Mapped[int] = mapped_column(default=0)  # order in the queue
     publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    post_id: Mapped[int | None] = mapped_column(reference("posts.id"))
+    # Indexed: a thread page asks of each post it shows whether it is a question (for the panel's answer).
+    post_id: Mapped[int | None] = mapped_column(reference("posts.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(reference("users.id"))
     # Publishing on schedule is credited to whoever scheduled it.
