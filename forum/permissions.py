@@ -172,6 +172,14 @@ def _ask_panel(user, theme) -> str | None:
     return "Log in or join to ask the panel a question." if role_of(user) is None else None
 
 
+def _invite_guest_expert(user, theme) -> str | None:
+    # A guest expert's role ends with their theme: an archived one takes no new guests.
+    if theme.state() == ARCHIVED:
+        return (f"“{theme.title}” is archived: its panelists can no longer be invited as guest experts "
+                "(those who were keep their badge on what they wrote).")
+    return None
+
+
 def _reorder_question(user, question) -> str | None:
     if question.status in (QUEUED, SCHEDULED):
         return None
@@ -246,6 +254,8 @@ RULES: dict[str, Callable[[Any, Any], str | None]] = {
     "edit_question": _moderator(_edit_question),
     "publish_question": _moderator(_publish_question),
     "reorder_question": _moderator(_reorder_question),
+    "invite_guest_expert": _moderator(_invite_guest_expert),  # a theme's panelist, as a member with a badge
+    "remove_guest_expert": _MODERATOR,
     "hide_post": _moderator(_hide_post),
     "move_thread": _moderator(_move_thread),
     "start_thread": _start_thread,

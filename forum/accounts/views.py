@@ -9,6 +9,7 @@ from .directory import suggestions
 from .. import throttle
 from ..notifications import watching
 from ..discussions import reading
+from ..panel import guests
 from ..core import timefmt
 from ..core.database import utcnow
 from ..core.extensions import db, login_manager
@@ -53,6 +54,7 @@ def profile(user_id: int):
     return render_template(
         "members/profile.html", member=member,
         post_count=reading.post_count_of(member), recent=reading.recent_posts(author=member),
+        panelist_badges=guests.current_badges(member),  # a guest expert's, while their theme is not archived
     )
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased, joinedload
 from ..notifications import notify, watching
 from . import tracking
 from ..core.extensions import db
-from ..models import Post, Theme, Thread, User
+from ..models import GuestExpert, PanelQuestion, Post, Theme, Thread, User
 from ..models.discussions import PostState
 from ..models.themes import month_label
 
@@ -31,6 +31,8 @@ _PATH_END = "~"
 class PageAuthor:
     display_name: str
     position: str
+    # The panelist's name when the author is a guest expert of the thread's theme (forum.panel.guests).
+    panelist: str | None = None
 
 
 # Every column of posts but those a page never shows: a column added to
@@ -64,6 +66,8 @@ class Node:
     new: bool = False  # posted since the member last read the thread
     time_tag: str = ""
     exact_time: str = ""  # "Thursday, March 12, 2026, 7:05 pm EDT", for the post's accessible name
+    question: bool = False  # a published panel question's post
+    panel_answer: bool = False  # a guest expert's reply somewhere under a panel question
 
 
 @dataclass
@@ -140,9 +144,15 @@ def _page_posts(with_branches: bool):
             bindparam("first"), bindparam("last"))
     else:
         wanted = Post.depth == 0
+    # Guest experts' badges and the panel's questions come with the posts, by two unique
+    # lookups per row: they cost the page no statement of their own.
     return (
-        select(*(getattr(Post, name) for name in _PAGE_POST_COLUMNS), User.display_name, User.position)
+        select(*(getattr(Post, name) for name in _PAGE_POST_COLUMNS), User.display_name, User.position,
+               GuestExpert.panelist.label("panelist"), PanelQuestion.id.label("question_id"))
         .join(User, User.id == Post.author_id)
+        .outerjoin(GuestExpert, (GuestExpert.user_id == Post.author_id)
+                   & (GuestExpert.theme_id == bindparam("theme_id")))
+        .outerjoin(PanelQuestion, PanelQuestion.post_id == Post.id)
         .where(Post.thread_id == bindparam("thread_id"), wanted)
         .order_by(Post.path)
     )
@@ -157,19 +167,21 @@ def load_page(thread: Thread, page: int, show_hidden: bool) -> ThreadPage:
     branch_count = rows[0][1] if rows else _count_branches(thread, page)
     pages = max(1, -(-branch_count // per_page))
 
-    params = {"thread_id": thread.id}
+    params = {"thread_id": thread.id, "theme_id": thread.theme_id}
     if rows:
         # A branch's path starts with the opening post's.
         params.update(opening_path=rows[0][0].split(".", 1)[0], first=rows[0][0],
                       last=rows[-1][0] + _PATH_END)
     authors: dict[int, PageAuthor] = {}
-    posts = []
+    posts, questions = [], set()
     for row in db.session.execute(_page_posts(bool(rows)), params):
         author = authors.get(row.author_id)
         if author is None:
-            author = authors[row.author_id] = PageAuthor(row.display_name, row.position)
-        posts.append(PagePost(*row[:-2], author))  # _PAGE_POST_COLUMNS, in PagePost's order
-    opening, branches = _build_tree(posts, show_hidden)
+            author = authors[row.author_id] = PageAuthor(row.display_name, row.position, row.panelist)
+        posts.append(PagePost(*row[:-4], author))  # _PAGE_POST_COLUMNS, in PagePost's order
+        if row.question_id is not None and posts[-1].is_visible:  # as answered_by_panel: not under a hidden one
+            questions.add(row.id)
+    opening, branches = _build_tree(posts, show_hidden, questions)
     return ThreadPage(thread, opening, branches, page, pages, branch_count)
 
 
@@ -182,8 +194,9 @@ def _count_branches(thread: Thread, page: int) -> int:
     )
 
 
-def _build_tree(posts: list[PagePost], show_hidden: bool) -> tuple[Node | None, list[Node]]:
-    nodes = {post.id: Node(post) for post in posts}
+def _build_tree(posts: list[PagePost], show_hidden: bool,
+                questions: set[int] = frozenset()) -> tuple[Node | None, list[Node]]:
+    nodes = {post.id: Node(post, question=post.id in questions) for post in posts}
     opening = None
     for node in nodes.values():  # path order: parents come before their replies
         parent_id = node.post.parent_id
@@ -201,8 +214,22 @@ def _build_tree(posts: list[PagePost], show_hidden: bool) -> tuple[Node | None, 
             node.placeholder = "deleted" if post.is_deleted else "hidden"
             if not node.children and node.parent is not None:
                 node.parent.children.remove(node)
+    if questions:
+        _mark_panel_answers(nodes.values())
     branches = opening.children if opening else []
     return opening, branches
+
+
+def _mark_panel_answers(nodes) -> None:
+    """A guest expert's visible reply anywhere under a panel question is the panel's answer
+    (the rule of forum.panel.guests.answered_by_panel, read from the page's own rows)."""
+    for node in nodes:
+        if node.post.author.panelist is None or not node.post.is_visible:
+            continue
+        above = node.parent
+        while above is not None and not above.question:
+            above = above.parent
+        node.panel_answer = above is not None
 
 
 def post_in(thread: Thread, post_id: int | None) -> Post | None:

@@ -7,6 +7,7 @@ Host header, which anyone can set, never makes a link in an email.
 """
 from __future__ import annotations
 
+import secrets
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
@@ -14,7 +15,7 @@ from sqlalchemy import select
 
 from ..accounts import tokens
 from ..core.extensions import db
-from ..models import OutgoingMail, User
+from ..models import OutgoingMail, Theme, User
 from ..core.text import clean_line
 
 SUBJECT_MAX = 200
@@ -69,3 +70,23 @@ def queue_password_link(user: User, purpose: str = tokens.RESET) -> OutgoingMail
     return queue(f"{purpose}:{user.id}:{user.reset_nonce}", user, subject, purpose,
                  url=absolute_url("auth.reset_link", token=token),
                  valid_for=tokens.valid_for(purpose))
+
+
+def queue_guest_invitation(user: User, theme: Theme, panelist: str) -> OutgoingMail:
+    """Invite a panelist to answer in a theme's discussion as a guest expert; no commit.
+
+    A member with no password yet gets the invitation's link to choose one
+    (tokens.INVITATION: it expires as every invitation does, and a newer
+    one replaces it); one who can log in already gets the way to log in.
+    """
+    community = current_app.config["COMMUNITY_NAME"]
+    if user.can_log_in:
+        url, valid_for = absolute_url("auth.login"), ""
+    else:
+        url = absolute_url("auth.reset_link", token=tokens.new_reset_token(user, tokens.INVITATION))
+        valid_for = tokens.valid_for(tokens.INVITATION)
+    # Sent again on request: each sending is a message of its own.
+    return queue(f"guest-invitation:{theme.id}:{user.id}:{secrets.token_hex(6)}", user,
+                 f"You're invited to answer as a panelist of “{theme.title}” on {community}", "guest-invitation",
+                 url=url, valid_for=valid_for, theme=theme, panelist=panelist,
+                 theme_url=absolute_url("themes.show", slug=theme.slug))

@@ -21,7 +21,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
@@ -31,7 +31,7 @@ from ..themes import months
 from ..notifications import notify
 from ..core.database import utcnow
 from ..core.extensions import db
-from ..models import Mailing, PanelQuestion, Post, Theme, Thread, User
+from ..models import GuestExpert, Mailing, PanelQuestion, Post, Theme, Thread, User
 from ..models.panel import DISMISSED, PUBLISHED
 from ..core.timefmt import Clock
 
@@ -280,6 +280,12 @@ def unsubscribe(user: User, mailing: str) -> None:
         user.digest = "none"
     elif mailing == MONTH_MAILING:
         user.month_emails = False
+    elif mailing == notify.PANEL_MAILING:
+        # A guest expert declines the panel's questions by email, in every theme they are a guest of;
+        # the notices under the bell go on.
+        db.session.execute(update(GuestExpert).where(GuestExpert.user_id == user.id,
+                                                     GuestExpert.emails_declined_at.is_(None))
+                           .values(emails_declined_at=utcnow()))
     else:
         notify.stop_notification_emails(user)
     db.session.commit()

@@ -28,6 +28,7 @@ REPLY = "reply"                  # someone replied to your post
 WATCHED_POST = "watched_post"    # a new post in a thread you watch
 MENTION = "mention"              # someone wrote @your name
 QUESTION = "question"            # a panel question was published in a theme you watch
+PANEL_QUESTION = "panel_question"  # a panel question was published in a theme you are a guest expert of
 NEW_THREAD = "new_thread"        # a new thread in a theme you watch
 REPORT_HIDDEN = "report_hidden"  # a post you reported was hidden by a moderator
 REPORT_KEPT = "report_kept"      # a moderator looked at a post you reported and left it up
@@ -35,7 +36,7 @@ REPORT_OUTCOMES = (REPORT_HIDDEN, REPORT_KEPT)
 # The fate of a question a member asked the panel on the forum.
 YOUR_QUESTION_POSTED = "your_question_posted"  # it is posted in the discussion (post_id)
 YOUR_QUESTION_ANSWERED = "your_question_live"  # the panel answered it live (panel_question_id, no post)
-NOTIFICATION_KINDS = (REPLY, WATCHED_POST, MENTION, QUESTION, NEW_THREAD, *REPORT_OUTCOMES,
+NOTIFICATION_KINDS = (REPLY, WATCHED_POST, MENTION, QUESTION, PANEL_QUESTION, NEW_THREAD, *REPORT_OUTCOMES,
                       YOUR_QUESTION_POSTED, YOUR_QUESTION_ANSWERED)
 
 # OutgoingMail.status

@@ -7,7 +7,10 @@ told, from the post as it is then and from watch levels
 it handled go in the same transaction. A hidden or deleted post's
 notifications go as its event is flushed (_withdraw). Members
 who want email get at most one every NOTIFICATION_EMAIL_MINUTES, carrying
-everything that arrived meanwhile (compose_emails).
+everything that arrived meanwhile (compose_emails). A guest expert
+(forum.panel.guests) is told of each question their theme publishes,
+under the bell and by an email of its own at once, which they may
+decline (PANEL_MAILING): that notice never waits for the batch.
 """
 from __future__ import annotations
 
@@ -23,17 +26,19 @@ from . import watching
 from ..panel import minutes
 from ..core.database import utcnow
 from ..core.extensions import db
-from ..models import Notification, PanelQuestion, Post, PostEvent, Thread, User
+from ..models import GuestExpert, Notification, PanelQuestion, Post, PostEvent, Thread, User
 from ..models import post_events
-from ..models.notifications import (MENTION, MUTED, NEW_THREAD, QUESTION, REPLY, REPORT_HIDDEN, REPORT_KEPT,
-                                   REPORT_OUTCOMES, WATCHED_POST, WATCHING, YOUR_QUESTION_ANSWERED,
-                                   YOUR_QUESTION_POSTED)
+from ..models.notifications import (MENTION, MUTED, NEW_THREAD, PANEL_QUESTION, QUESTION, REPLY,
+                                   REPORT_HIDDEN, REPORT_KEPT, REPORT_OUTCOMES, WATCHED_POST, WATCHING,
+                                   YOUR_QUESTION_ANSWERED, YOUR_QUESTION_POSTED)
 from ..core.text import clean_line
 
 EVENTS_PER_BATCH = 100
 MEMBERS_PER_BATCH = 50
 EXCERPT_LENGTH = 300
 NOTIFICATIONS_MAILING = "notifications"
+# What a guest expert's one-click link in a panel question's email leaves (forum.mail.mailings.unsubscribe).
+PANEL_MAILING = "panel"
 # The events members are told of; the worker deletes the others unread.
 TOLD_OF = (post_events.WRITTEN, post_events.EDITED)
 
@@ -72,31 +77,37 @@ def handle_events() -> int:
     if not events:
         return 0
     posts = {post.id: post for post in db.session.scalars(
-        select(Post).options(joinedload(Post.thread), joinedload(Post.parent))
+        select(Post).options(joinedload(Post.thread).joinedload(Thread.theme), joinedload(Post.parent))
         .where(Post.id.in_({event.post_id for event in events})))}
     # A post hidden or deleted meanwhile tells no one.
     shown = [(event, posts[event.post_id]) for event in events
              if event.kind in TOLD_OF and event.post_id in posts and posts[event.post_id].is_visible]
     book = watching.WatchBook([post.thread for _, post in shown])
     questions = _question_posts([post for _, post in shown])  # post id -> the member who asked, if one did
+    guests = _guest_experts({post.thread.theme_id for _, post in shown if post.id in questions})
     told: dict[tuple[int, int], str] = {}
     for post_event, post in shown:
-        for user_id, kind in recipients(post, book, questions, edited=post_event.kind == post_events.EDITED).items():
+        for user_id, kind in recipients(post, book, questions, edited=post_event.kind == post_events.EDITED,
+                                        guests=guests).items():
             told[user_id, post.id] = kind
-    _write_notifications(told, posts)
+    written = _write_notifications(told, posts)
+    _email_guest_experts([(user_id, posts[post_id]) for user_id, post_id, kind in written if kind == PANEL_QUESTION],
+                         guests)
     db.session.execute(delete(PostEvent).where(PostEvent.id.in_([event.id for event in events])))
     db.session.commit()
     return len(events)
 
 
 def recipients(post: Post, book: "watching.WatchBook", questions: dict[int, int | None],
-               edited: bool = False) -> dict[int, str]:
+               edited: bool = False, guests: dict[int, dict[int, bool]] | None = None) -> dict[int, str]:
     """Who is told of a post, and why (one reason each, the most personal).
 
     A panel question a member asked on the forum tells them it is posted, whatever they watch.
 
     For an edit, only the members it mentions: those already told of the
     post (mentioned before, or told for another reason) are not told again.
+    A published question tells its theme's guest experts (`guests`, by
+    theme) above any other reason: it is the question they are there to answer.
     """
     levels = book.levels(post.thread, post.created_at)
     told = {}
@@ -111,8 +122,46 @@ def recipients(post: Post, book: "watching.WatchBook", questions: dict[int, int 
             told[user_id] = MENTION
     if not edited and questions.get(post.id):
         told[questions[post.id]] = YOUR_QUESTION_POSTED
+    if not edited and post.id in questions and guests:
+        for user_id in guests.get(post.thread.theme_id, ()):
+            told[user_id] = PANEL_QUESTION
     told.pop(post.author_id, None)  # nobody is told of their own post
     return told
+
+
+def _guest_experts(theme_ids: set[int]) -> dict[int, dict[int, bool]]:
+    """Each theme's guest experts: theme id -> {member id: whether they declined panel emails}."""
+    if not theme_ids:
+        return {}
+    found: dict[int, dict[int, bool]] = {}
+    for theme_id, user_id, declined_at in db.session.execute(
+            select(GuestExpert.theme_id, GuestExpert.user_id, GuestExpert.emails_declined_at)
+            .where(GuestExpert.theme_id.in_(theme_ids))):
+        found.setdefault(theme_id, {})[user_id] = declined_at is not None
+    return found
+
+
+def _email_guest_experts(told: list[tuple[int, Post]], guests: dict[int, dict[int, bool]]) -> None:
+    """A question for the panel is open: each guest expert who has not declined hears of it by email at once."""
+    wanted = [(user_id, post) for user_id, post in told if not guests[post.thread.theme_id][user_id]]
+    if not wanted:
+        return
+    members = {user.id: user for user in db.session.scalars(
+        select(User).where(User.id.in_({user_id for user_id, _ in wanted})))}
+    for user_id, post in wanted:
+        theme = post.thread.theme
+        question = question_text(post)
+        emails.queue(f"panel-question:{post.id}:{user_id}", members[user_id],
+                     f"A question for the panel is open: {question}", "panel-question",
+                     unsubscribe=PANEL_MAILING, question=question, theme=theme.title,
+                     url=emails.absolute_url("threads.permalink", post_id=post.id))
+
+
+def question_text(post: Post, length: int = 120) -> str:
+    """A question's words from its post: the quoted lines (not the framing, not the credit)."""
+    quoted = [line.lstrip(">").strip() for line in post.body.splitlines() if line.startswith(">")]
+    text = clean_line(" ".join(quoted)) if quoted else excerpt(post, length)
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 def _question_posts(posts: list[Post]) -> dict[int, int | None]:
@@ -146,9 +195,10 @@ def tell_asker_answered_live(question: PanelQuestion, moderator: User) -> None:
                                 email_pending=bool(wants_email)))
 
 
-def _write_notifications(told: dict[tuple[int, int], str], posts: dict[int, Post]) -> None:
+def _write_notifications(told: dict[tuple[int, int], str], posts: dict[int, Post]) -> list[tuple[int, int, str]]:
+    """Insert the notifications not written yet; (member, post, kind) of each written."""
     if not told:
-        return
+        return []
     post_ids = {post_id for _, post_id in told}
     # Told already: of the post before it was edited, or by a worker that died before deleting its events.
     already = set(db.session.execute(select(Notification.user_id, Notification.post_id)
@@ -156,12 +206,15 @@ def _write_notifications(told: dict[tuple[int, int], str], posts: dict[int, Post
     wants_email = dict(db.session.execute(
         select(User.id, User.email_notifications & User.password_hash.is_not(None))
         .where(User.id.in_({user_id for user_id, _ in told}))).all())
+    # A guest expert's question has an email of its own (_email_guest_experts): not the batch's too.
     rows = [dict(user_id=user_id, kind=kind, post_id=post_id, actor_id=posts[post_id].author_id,
-                 created_at=posts[post_id].created_at, email_pending=bool(wants_email.get(user_id)))
+                 created_at=posts[post_id].created_at,
+                 email_pending=bool(wants_email.get(user_id)) and kind != PANEL_QUESTION)
             for (user_id, post_id), kind in told.items()
             if (user_id, post_id) not in already and user_id in wants_email]
     if rows:
         db.session.execute(insert(Notification), rows)
+    return [(row["user_id"], row["post_id"], row["kind"]) for row in rows]
 
 
 # What the bell and the notifications page show.
@@ -220,6 +273,7 @@ def sentence(notification: Notification) -> str:
         WATCHED_POST: f"{who} posted in “{thread.title}”",
         NEW_THREAD: f"{who} started “{thread.title}” in {thread.theme.title}",
         QUESTION: f"A panel question is open in {thread.theme.title}",
+        PANEL_QUESTION: f"A question for the panel is open: {question_text(post)}",
         MENTION: f"{who} mentioned you in “{thread.title}”",
         REPORT_HIDDEN: f"A post you reported in “{thread.title}” was hidden by a moderator. Thank you.",
         REPORT_KEPT: f"A moderator read the post you reported in “{thread.title}” and left it up.",

@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 
 from ..core.database import utcnow
 from ..core.extensions import db
-from ..models import Panelist, Post, PostEvent, Resource, Theme, Thread, User
+from ..models import GuestExpert, Panelist, Post, PostEvent, Resource, Theme, Thread, User
 from ..models.panel import PanelQuestion
 from ..models.themes import UPCOMING, panel_ahead, theme_state
 from .cache import dates_span
@@ -67,11 +67,14 @@ class _Changes:
         self.themes: set[int] = set()
         self.posts: set[int] = set()
         self.members: set[int] = set()
+        # Themes every thread of which changes: a guest expert's badge shows on their posts in all of them.
+        self.theme_threads: set[int] = set()
         self.objects: list = []  # new rows whose ids exist only after the flush
         self.everything = False
 
     def __bool__(self) -> bool:
-        return bool(self.threads or self.themes or self.posts or self.members or self.objects or self.everything)
+        return bool(self.threads or self.themes or self.posts or self.members or self.theme_threads
+                    or self.objects or self.everything)
 
 
 def _changes(session: Session) -> _Changes:
@@ -117,6 +120,8 @@ def _note(session: Session, _flush_context, _instances) -> None:
             changes.objects.append(obj)
             if isinstance(obj, Thread):  # moved: the theme it left lists it no more
                 changes.themes.update(filter(None, inspect(obj).attrs.theme_id.history.deleted))
+        elif isinstance(obj, GuestExpert) and obj not in session.dirty:
+            changes.objects.append(obj)  # invited or removed; declining emails shows nowhere
         elif isinstance(obj, User) and obj in session.dirty:
             state = inspect(obj)
             if any(state.attrs[name].history.has_changes() for name in _SHOWN_OF_A_MEMBER):
@@ -130,6 +135,7 @@ def _merge(into: _Changes, found: _Changes) -> None:
     into.posts |= found.posts
     into.themes |= found.themes
     into.members |= found.members
+    into.theme_threads |= found.theme_threads
     if len(into.objects) > _MANY:
         into.everything, into.objects = True, []
 
@@ -145,6 +151,9 @@ def _resolve(changes: _Changes) -> None:
             changes.themes.add(obj.id)
         elif isinstance(obj, (Panelist, Resource, PanelQuestion)):
             changes.themes.add(obj.theme_id)
+        elif isinstance(obj, GuestExpert):
+            changes.themes.add(obj.theme_id)
+            changes.theme_threads.add(obj.theme_id)
     changes.objects.clear()
     changes.threads.discard(None)
     changes.themes.discard(None)
@@ -174,6 +183,8 @@ def _raise_versions(session: Session) -> None:
         parts.append(select(Post.thread_id).where(Post.id.in_(changes.posts)))
     if changes.members:  # with posts too, a union of three (a union has no .union of its own)
         parts.append(select(Post.thread_id).where(Post.author_id.in_(changes.members)))
+    if changes.theme_threads:
+        parts.append(select(Thread.id).where(Thread.theme_id.in_(changes.theme_threads)))
     thread_ids = union(*parts) if len(parts) > 1 else parts[0]
     connection.execute(update(Thread).where(Thread.id.in_(thread_ids)).values(page_version=version))
     themes = Theme.id.in_(changes.themes)

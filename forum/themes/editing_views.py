@@ -6,14 +6,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from . import months
-from .forms import NewThemeForm, PanelistForm, ResourceForm, ThemeForm
+from .forms import GuestExpertForm, NewThemeForm, PanelistForm, ResourceForm, ThemeForm
 from ..accounts.forms import EmptyForm
 from ..core import timefmt
 from ..core.extensions import db
 from ..core.security import form_checks_csrf
-from ..models import Panelist, Resource, Theme
+from ..discussions.posting import Refused
+from ..models import GuestExpert, Panelist, Resource, Theme
 from ..moderation.access import current_moderator, moderators_only, theme_or_404
-from ..permissions import require
+from ..panel import guests
+from ..permissions import require, why_not
 
 bp = Blueprint("theme_editing", __name__, url_prefix="/moderate")
 bp.before_request(moderators_only)
@@ -56,13 +58,16 @@ def edit_theme(slug: str):
     return _theme_page(theme, form)
 
 
-def _theme_page(theme: Theme, form: ThemeForm, panelist_form=None, resource_form=None):
+def _theme_page(theme: Theme, form: ThemeForm, panelist_form=None, resource_form=None, guest_form=None,
+                status: int = 200):
     return render_template(
         "moderation/theme_form.html", form=form, theme=theme,
         panelist_form=panelist_form or PanelistForm(formdata=None),
         resource_form=resource_form or ResourceForm(formdata=None),
+        guest_form=guest_form or _guest_form(theme, formdata=None),
+        guests=guests.of_theme(theme), guest_refusal=why_not(current_user, "invite_guest_expert", theme),
         delete_form=EmptyForm(),
-    )
+    ), status
 
 
 def _theme_data(theme: Theme) -> dict:
@@ -138,3 +143,57 @@ def delete_item(kind: str, item_id: int):
     months.remove_item(item, current_moderator())
     flash("Removed.", "success")
     return redirect(url_for("theme_editing.edit_theme", slug=slug, _anchor=kind))
+
+
+def _guest_form(theme: Theme, **options) -> GuestExpertForm:
+    form = GuestExpertForm(**options)
+    form.panelist.choices = [(p.name, p.name) for p in theme.panelists]
+    return form
+
+
+@bp.route("/themes/<slug>/guests", methods=["POST"])
+@form_checks_csrf
+def invite_guest(slug: str):
+    """Invite one of the theme's panelists as a guest expert."""
+    # Asked again inside invite(): an archived theme's refusal is shown with what was typed.
+    theme = theme_or_404(slug, "edit_theme")
+    form = _guest_form(theme)
+    status = 400
+    if form.validate_on_submit():
+        try:
+            guest = guests.invite(theme, current_moderator(), email=form.email.data, panelist=form.panelist.data,
+                                  display_name=form.display_name.data or "")
+        except Refused as refused:  # what was typed stays in the form
+            (getattr(form, refused.field).errors if refused.field else form.form_errors).append(refused.message)
+            status = refused.status
+        else:
+            flash(f"{guest.panelist} is invited as a guest expert: the invitation is on its way to {guest.user.email}.",
+                  "success")
+            return redirect(url_for("theme_editing.edit_theme", slug=slug, _anchor="guests"))
+    return _theme_page(theme, ThemeForm(formdata=None, data=_theme_data(theme)), guest_form=form, status=status)
+
+
+def _guest_or_404(guest_id: int, action: str) -> GuestExpert:
+    guest = db.get_or_404(GuestExpert, guest_id)
+    require(current_user, action, guest.theme)
+    return guest
+
+
+@bp.route("/guests/<int:guest_id>/resend", methods=["POST"])
+def resend_guest_invitation(guest_id: int):
+    """Send a guest expert's invitation again (a new link)."""
+    guest = _guest_or_404(guest_id, "invite_guest_expert")
+    slug = guest.theme.slug
+    guests.send_again(guest, current_moderator())
+    flash(f"The invitation is sent again to {guest.user.email}.", "success")
+    return redirect(url_for("theme_editing.edit_theme", slug=slug, _anchor="guests"))
+
+
+@bp.route("/guests/<int:guest_id>/remove", methods=["POST"])
+def remove_guest(guest_id: int):
+    """A guest expert is one no more: the badge goes, the account stays."""
+    guest = _guest_or_404(guest_id, "remove_guest_expert")
+    slug, name = guest.theme.slug, guest.panelist
+    guests.remove(guest, current_moderator())
+    flash(f"{name} is no longer a guest expert of this theme; their account stays.", "success")
+    return redirect(url_for("theme_editing.edit_theme", slug=slug, _anchor="guests"))

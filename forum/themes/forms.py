@@ -5,10 +5,10 @@ import re
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import DateTimeLocalField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
-from ..forms.fields import strip_line, strip_text
+from ..forms.fields import lower_email, strip_line, strip_text
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -83,3 +83,20 @@ class ResourceForm(FlaskForm):
                       validators=[DataRequired("Enter the link."), Length(max=500), web_url])
     kind = SelectField("Kind", choices={kind: kind.capitalize() for kind in RESOURCE_KINDS})
     note = StringField("Why it matters", filters=[strip_line], validators=[Length(max=300)])
+
+
+class GuestExpertForm(FlaskForm):
+    """Invite one of the theme's panelists as a guest expert: the view gives the panelists as choices."""
+
+    panelist = SelectField("Panelist", choices=[], validate_choice=False,
+                           validators=[DataRequired("Choose which panelist you are inviting.")])
+    email = EmailField("Their email address", filters=[lower_email],
+                       validators=[DataRequired("Enter the panelist's email address."), Length(max=254),
+                                   Email("Enter an email address like name@university.edu.")])
+    display_name = StringField(
+        "Their name on the forum", filters=[strip_line], validators=[Optional(), Length(min=2, max=80)],
+        description="For a new account; the panelist's name when left empty. A member keeps their own.")
+
+    def validate_panelist(self, field):
+        if field.data not in dict(field.choices):
+            raise ValidationError("Choose one of this theme's panelists (add them to the panel first).")
