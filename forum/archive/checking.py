@@ -184,6 +184,13 @@ class Checker:
                 self.slugs_taken += 1
                 self.problems.add(f"{path}.slug", f"the forum already has a theme {quoted(slug)}")
             self.slugs.setdefault(slug, path)
+        guests: set[str] = set()
+        for n, guest in enumerate(theme["guest_experts"]):
+            where = f"{path}.guest_experts[{n}].user"
+            self.author(guest["user"], where)  # a member of the file or of the forum, as authors are
+            if guest["user"] in guests:
+                self.problems.add(where, f"{quoted(guest['user'])} is already a guest expert of this theme")
+            guests.add(guest["user"])
         for n, question in enumerate(theme["panel_questions"]):
             if question["asked_by_member"]:  # a member who asked on the forum: in the file or the forum
                 self.author(question["asked_by_member"], f"{path}.panel_questions[{n}].asked_by_member")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from ..core.database import read_transaction
 from ..core.extensions import db
-from ..models import PanelQuestion, Post, PostRevision, Theme, Thread, User
+from ..models import GuestExpert, PanelQuestion, Post, PostRevision, Theme, Thread, User
 from .checking import FORMAT
 from .fields import format_time
 
@@ -46,7 +46,7 @@ class ArchiveWriter:
             if name == "panel_questions":
                 continue
             out.write(f"\n      {_json(name)}: ")
-            if name == "resources":
+            if name in ("resources", "guest_experts"):
                 self._lines(value, "      ")
             else:
                 out.write(_json(value))
@@ -94,7 +94,8 @@ def user_record(user: User, with_password_hash: bool) -> dict:
     return found
 
 
-def theme_record(theme: Theme, questions: list[PanelQuestion], emails: dict[int, str]) -> dict:
+def theme_record(theme: Theme, questions: list[PanelQuestion], emails: dict[int, str],
+                 guests: list[dict] | None = None) -> dict:
     return {
         "slug": theme.slug, "title": theme.title, "month": theme.month, "summary": theme.summary,
         "blog_post": theme.blog_post,
@@ -105,8 +106,17 @@ def theme_record(theme: Theme, questions: list[PanelQuestion], emails: dict[int,
         "opens_at": format_time(theme.opens_at), "closes_at": format_time(theme.closes_at),
         "resources": [{"title": r.title, "url": r.url, "kind": r.kind, "note": r.note}
                       for r in theme.resources],
+        **({"guest_experts": guests} if guests else {}),  # written only when there are some: older files read the same
         "panel_questions": [question_record(q, emails) for q in questions],
     }
+
+
+def guest_records(theme: Theme, emails: dict[int, str]) -> list[dict]:
+    """A theme's guest experts, in the order they were invited."""
+    return [{"user": emails[guest.user_id], "panelist": guest.panelist, "invited_at": format_time(guest.invited_at),
+             "emails_declined": guest.emails_declined_at is not None}
+            for guest in db.session.scalars(select(GuestExpert).where(GuestExpert.theme_id == theme.id)
+                                            .order_by(GuestExpert.invited_at, GuestExpert.id))]
 
 
 def question_record(question: PanelQuestion, emails: dict[int, str]) -> dict:
@@ -215,7 +225,8 @@ def export(out: TextIO, *, with_password_hashes: bool = False) -> dict:
                     counts["posts"] += 1 + len(posts)
                     yield thread, posts
 
-            writer.theme(theme_record(theme, questions, emails), counted(_threads(theme, emails)))
+            writer.theme(theme_record(theme, questions, emails, guest_records(theme, emails)),
+                         counted(_threads(theme, emails)))
             counts["themes"] += 1
         writer.finish()
     return counts

@@ -20,7 +20,7 @@ from ..page_cache import freshness
 from ..core.database import continue_ids_after_explicit_ones, defer_foreign_keys, utcnow
 from ..core.extensions import db
 from ..core.markup import render_markdown
-from ..models import PanelQuestion, Panelist, Post, PostRevision, Resource, Theme, Thread, User
+from ..models import GuestExpert, PanelQuestion, Panelist, Post, PostRevision, Resource, Theme, Thread, User
 from ..models.discussions import path_segment
 from ..models.users import new_session_token
 from ..discussions.post_rows import ThreadCounters, post_row
@@ -65,7 +65,7 @@ class Loader:
         self.users.update(self.new_users)
         self.theme_base = self.next_id[Theme]  # a theme's id is this plus its place in the file
         self.pending: dict[type, list[dict]] = {model: [] for model in (
-            User, Theme, Panelist, Resource, Thread, Post, PostRevision, PanelQuestion)}
+            User, Theme, Panelist, Resource, GuestExpert, Thread, Post, PostRevision, PanelQuestion)}
         self.questions: list[dict] = []
         self.found_posts: dict[str, tuple[int, datetime, int]] = {}  # wanted key -> (id, time, author)
         self.now = utcnow()
@@ -111,6 +111,12 @@ class Loader:
             self.add(Panelist, {**panelist, "theme_id": theme_id, "position": position})
         for position, resource in enumerate(theme["resources"]):
             self.add(Resource, {**resource, "theme_id": theme_id, "position": position})
+        for guest in theme["guest_experts"]:
+            # The archive keeps whether they declined the panel's emails, not when: the import's time stands in.
+            self.add(GuestExpert, {"theme_id": theme_id, "user_id": self.users[guest["user"]],
+                                   "panelist": guest["panelist"], "invited_at": guest["invited_at"],
+                                   "invited_by_id": None,
+                                   "emails_declined_at": self.now if guest["emails_declined"] else None})
         for position, question in enumerate(theme["panel_questions"], start=1):
             self.questions.append({**question, "theme_id": theme_id, "position": position})
         self.loaded.themes += 1

@@ -75,6 +75,9 @@ def theme(value, path: str, problems: Problems) -> dict:
                       for n, item in enumerate(r.array("resources"))],
         "panel_questions": [question(item, f"{path}.panel_questions[{n}]", problems)
                             for n, item in enumerate(r.array("panel_questions"))],
+        # Optional: archives written before guest experts have none.
+        "guest_experts": [_guest_expert(item, f"{path}.guest_experts[{n}]", problems)
+                          for n, item in enumerate(r.array("guest_experts"))],
     }
     if found["opens_at"] and found["closes_at"] and found["closes_at"] <= found["opens_at"]:
         r.problem("closes_at", "the discussion must close after it opens")
@@ -100,6 +103,17 @@ def _panelist(value, path: str, problems: Problems) -> dict:
     r = Record(value, path, problems)
     found = {"name": r.text("name", max_length=120),
              "bio": r.text("bio", required=False, max_length=1000, multiline=True)}
+    r.finish()
+    return found
+
+
+def _guest_expert(value, path: str, problems: Problems) -> dict:
+    """A member who is a guest expert of the theme: their email, the panelist they are, since when."""
+    r = Record(value, path, problems)
+    found = {"user": r.text("user", max_length=254).lower(),
+             "panelist": r.text("panelist", max_length=120),
+             "invited_at": r.time("invited_at"),
+             "emails_declined": r.flag("emails_declined")}
     r.finish()
     return found
 

@@ -12,14 +12,14 @@ from sqlalchemy import func, select
 from bench.generate_archive import generate
 from forum import create_app, demo
 from forum.core.extensions import db
-from forum.models import (PanelQuestion, Panelist, Post, Resource, SearchOutbox, Theme, Thread,
+from forum.models import (GuestExpert, PanelQuestion, Panelist, Post, Resource, SearchOutbox, Theme, Thread,
                           User)
 from forum.models.discussions import path_segment
 import search
 from tests.conftest import PASSWORD, ROOT, seed_reply
 from tests.databases import SQLiteDatabases, migrate
 
-MODELS = (User, Theme, Panelist, Resource, Thread, Post, PanelQuestion, SearchOutbox)
+MODELS = (User, Theme, Panelist, Resource, GuestExpert, Thread, Post, PanelQuestion, SearchOutbox)
 
 
 def archive() -> dict:
@@ -41,6 +41,8 @@ def archive() -> dict:
             "opens_at": "2024-11-01T00:00:00+00:00", "closes_at": "2024-11-29T00:00:00+00:00",
             "resources": [{"title": "Makerspace guide", "url": "https://example.org/guide", "kind": "tool",
                            "note": "Start here"}],
+            "guest_experts": [{"user": "Brett@Example.org", "panelist": "Ana Martínez",
+                               "invited_at": "2024-10-20T12:00:00-04:00", "emails_declined": True}],
             "threads": [
                 {"title": "Starting a makerspace", "key": "t1", "author": "julie.ortiz@example.org",
                  "created_at": "2024-11-01T10:00:00+00:00", "body": "How did you start yours?",
@@ -136,6 +138,10 @@ def test_import_loads_everything_with_threading_and_counters(app, runner, tmp_pa
         assert "<strong>built</strong>" in theme.blog_post_html
         assert [p.name for p in theme.panelists] == ["Ana Martínez"]
         assert [(r.title, r.kind) for r in theme.resources] == [("Makerspace guide", "tool")]
+        [guest] = db.session.scalars(select(GuestExpert)).all()
+        assert (guest.theme_id, guest.user.email, guest.panelist) == (theme.id, "brett@example.org", "Ana Martínez")
+        assert guest.invited_at == datetime(2024, 10, 20, 16, 0, tzinfo=timezone.utc)
+        assert guest.emails_declined_at is not None and guest.invited_by_id is None
 
         first, budgets = db.session.scalars(select(Thread).order_by(Thread.id)).all()
         assert (first.facilitated, first.pinned, first.locked) == (True, True, False)
@@ -312,6 +318,11 @@ INVALID = [
     (lambda d: _posts(d)[1].update(edited_at="2024-11-01T12:45:00+00:00"),
      f"{P}[1].edited_at: not the time of the last of its revisions"),
     (lambda d: _posts(d)[1]["revisions"][0].update(by="x"), f"{P}[1].revisions[0].by: unknown field"),
+    (lambda d: d["themes"][0]["guest_experts"][0].update(user="nobody@example.org"),
+     'themes[0].guest_experts[0].user: no user with email "nobody@example.org" in the file or in the forum'),
+    (lambda d: d["themes"][0]["guest_experts"].append(dict(d["themes"][0]["guest_experts"][0])),
+     'themes[0].guest_experts[1].user: "brett@example.org" is already a guest expert of this theme'),
+    (lambda d: d["themes"][0]["guest_experts"][0].pop("panelist"), "themes[0].guest_experts[0].panelist: missing"),
     (lambda d: d["themes"][0]["panel_questions"][0].update(post="zz"),
      'themes[0].panel_questions[0].post: no post with key "zz"'),
     (lambda d: d["themes"][0]["panel_questions"][1].update(status="done"),
@@ -518,6 +529,23 @@ def test_panel_questions_new_fields_round_trip_byte_for_byte(app, runner, make_a
     copy_runner = make_app("copy").test_cli_runner()
     assert import_file(copy_runner, write(tmp_path, first, "first.json")).exit_code == 0
     assert export_text(copy_runner) == first
+
+
+def test_guest_experts_round_trip_and_older_archives_have_none(app, runner, make_app, tmp_path):
+    assert import_file(runner, write(tmp_path, archive())).exit_code == 0
+    first = export_text(runner)
+    [theme] = json.loads(first)["themes"]
+    assert theme["guest_experts"] == [{"user": "brett@example.org", "panelist": "Ana Martínez",
+                                       "invited_at": "2024-10-20T16:00:00+00:00", "emails_declined": True}]
+    copy_runner = make_app("copy").test_cli_runner()
+    assert import_file(copy_runner, write(tmp_path, first, "first.json")).exit_code == 0
+    assert export_text(copy_runner) == first
+    # A file written before guest experts (none in it) loads, and exports without the field.
+    older = archive()
+    del older["themes"][0]["guest_experts"]
+    older["themes"][0]["slug"] = "older"
+    assert import_file(runner, write(tmp_path, older, "older.json")).exit_code == 0
+    assert ["guest_experts" in t for t in json.loads(export_text(runner))["themes"]] == [True, False]
 
 
 def test_generated_archive_round_trips_byte_for_byte(app, runner, make_app, tmp_path):
