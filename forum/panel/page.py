@@ -2,7 +2,8 @@
 
 Everything the page shows is built here, in one function (panel_page), in a fixed number of
 queries whatever the number of questions: the questions with their askers and posts in one, the
-visible replies under every posted question in one grouped count.
+visible replies under every posted question in one grouped count, and the guest experts' answers
+under them in two more (guests.answered_by_panel).
 """
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, joinedload
 
-from . import minutes
+from . import guests, minutes
 from .questions import credit
 from ..core.extensions import db
+from ..core.text import clean_line
 from ..core.timefmt import Clock
 from ..models import PanelQuestion, Post, Theme
 from ..models.panel import ANSWERED_LIVE, DISMISSED, FORUM, PUBLISHED, QUEUED, SCHEDULED
@@ -39,15 +41,21 @@ class Coming:
 
 
 @dataclass
+class PanelAnswer:
+    """A guest expert's reply under a posted question: the panel answering in the discussion."""
+    post_id: int
+    author: str
+    excerpt: str
+
+
+@dataclass
 class Posted:
     id: int
     text: str | None        # None when its post is hidden or deleted, for whoever may not see it
     credit: str
     post_id: int | None     # the permalink's post; None when the reader may not see it
     replies: int = 0
-    # Hook for "answered by the panel" (issue 34, guest experts): the guest experts' visible
-    # replies under this question's post, filled from guests.answered_by_panel(theme) at merge.
-    answered_by_panel: list[Post] = field(default_factory=list)
+    answered_by_panel: list[PanelAnswer] = field(default_factory=list)
 
 
 @dataclass
@@ -93,7 +101,9 @@ def panel_page(theme: Theme, reader: Any) -> PanelPage:
     questions = _questions(theme)
     page = PanelPage(theme)
     clock = Clock()
-    replies = reply_counts(theme) if any(q.status == PUBLISHED for q in questions) else {}
+    any_posted = any(q.status == PUBLISHED for q in questions)
+    replies = reply_counts(theme) if any_posted else {}
+    answers = guests.answered_by_panel(theme) if any_posted else {}
     # Coming ones in the order they will be posted, posted ones in the order they were.
     for question in sorted(questions, key=_order):
         if question.status == ANSWERED_LIVE:
@@ -105,7 +115,7 @@ def panel_page(theme: Theme, reader: Any) -> PanelPage:
         elif question.status == QUEUED:
             page.more_to_come += 1
         elif question.status == PUBLISHED:
-            page.posted.append(_posted(question, reader, replies.get(question.id, 0)))
+            page.posted.append(_posted(question, reader, replies.get(question.id, 0), answers.get(question.id, [])))
         elif question.status == DISMISSED:
             page.set_aside += 1
     if getattr(reader, "is_authenticated", False):
@@ -129,9 +139,16 @@ def _answered_live(question: PanelQuestion, theme: Theme) -> AnsweredLive:
     return AnsweredLive(question.id, question.question, _credit(question), minutes.label(at), link)
 
 
-def _posted(question: PanelQuestion, reader: Any, replies: int) -> Posted:
+def _posted(question: PanelQuestion, reader: Any, replies: int, answers: list[Post]) -> Posted:
     post = question.post
     # A hidden or deleted post is neither linked nor quoted, except a hidden one for moderators.
     readable = post is not None and not post.is_deleted and may(reader, "view_post", post)
-    return Posted(question.id, question.question if readable else None, _credit(question),
-                  post.id if readable else None, replies if readable else 0)
+    if not readable:
+        return Posted(question.id, None, _credit(question), None)
+    return Posted(question.id, question.question, _credit(question), post.id, replies,
+                  [PanelAnswer(answer.id, answer.author.display_name, _excerpt(answer.body)) for answer in answers])
+
+
+def _excerpt(markdown: str, length: int = 200) -> str:
+    text = clean_line(markdown)
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"

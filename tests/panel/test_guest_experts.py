@@ -349,6 +349,28 @@ def test_answered_by_panel_finds_the_guest_s_visible_replies_under_each_question
     assert BADGE in _article(other, elsewhere) and ANSWER not in _article(other, elsewhere)
 
 
+def test_the_panel_page_shows_the_panel_s_answer_under_its_question(
+        app, month, make_user, make_due_question):
+    guest_member(app, make_user)
+    question_post = _publish(app, make_due_question, "How do you protect planning time?")
+    discussion = _thread_of(app, question_post)
+    maria = reply_as(app, "member@example.org", discussion, "We gave up our lunch.", parent_id=question_post)
+    visitor = app.test_client()
+    before = visitor.get("/themes/finding-time/panel").get_data(as_text=True)
+    assert "Answered by the panel" not in before
+    answer = reply_as(app, ANA, discussion, "Protect it with a protocol everyone agreed to.", parent_id=maria)
+    page = visitor.get("/themes/finding-time/panel").get_data(as_text=True)  # the cached page is refreshed
+    question = page[page.index('id="question-'):]
+    assert "Answered by the panel" in question
+    assert f'href="/posts/{answer}"' in question and "Ana Martínez" in question
+    assert "Protect it with a protocol everyone agreed to." in question
+    assert f'href="/posts/{maria}"' not in question and "We gave up our lunch." not in question
+    # Hidden by a moderator: the answer leaves the panel page too.
+    assert moderator(app).post(f"/moderate/posts/{answer}/hide", {"reason": "Off topic"},
+                               page=f"/threads/{discussion}").status_code == 302
+    assert "Answered by the panel" not in visitor.get("/themes/finding-time/panel").get_data(as_text=True)
+
+
 def test_a_question_without_guest_answers_has_an_empty_list(app, month, make_due_question):
     _publish(app, make_due_question, "How do you protect planning time?")
     with app.app_context():

@@ -2,7 +2,7 @@
 panel questions found by their post (a thread page marks the panel's answers with it).
 
 Revision ID: 0021
-Revises: 0018
+Revises: 0020
 Created: 2026-12-06
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0021'
-down_revision = '0018'
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
