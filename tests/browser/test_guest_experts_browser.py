@@ -61,4 +61,12 @@ def test_a_guest_expert_s_reply_shows_the_badge_and_the_panel_s_answer(page, com
     assert header.locator(".badge--answer").inner_text().lower() == "the panel's answer"
     # Rosa's question is no answer, and has no badge.
     assert page.locator(f"#post-{question_post} .post__header .badge--panelist").count() == 0
+
+    # A visitor's panel page shows the answer under the question, and it leads to the reply.
+    page.get_by_role("button", name="Log out").click()
+    page.goto("/themes/finding-time/panel")
+    answers = page.locator("#posted .question__panel-answers")
+    assert "answered by the panel" in answers.inner_text().lower()  # a badge, in capitals
+    answers.get_by_role("link", name="Ana Martínez").click()
+    assert page.locator(f"#post-{reply}").is_visible()
     assert page.js_errors == []

@@ -31,6 +31,7 @@ def test_search_from_header_opens_the_highlighted_post(page, discussion, live_ap
 
 
 def test_find_in_this_discussion_searches_only_the_thread(page, discussion, live_app):
+    from playwright.sync_api import expect  # here: without Playwright, the page fixture skips first
     from forum.core.extensions import db
     from forum.models import Thread, User
 
@@ -43,7 +44,8 @@ def test_find_in_this_discussion_searches_only_the_thread(page, discussion, live
     box = page.get_by_role("searchbox", name="Find in this discussion")
     box.fill("answer")
     box.press("Enter")
-    assert page.locator("#in-discussion").is_visible()
+    # Waits for the results page: is_visible() alone answered while it was still loading.
+    expect(page.locator("#in-discussion")).to_be_visible()
     assert page.locator("#results .result").count() == 2
     titles = page.locator("#results .result__thread > a")  # two hits of one thread share its title
     assert titles.all_inner_texts() == ["Where does the time come from?"]
