@@ -26,7 +26,7 @@ from ..archive.fields import format_time
 from ..page_cache import freshness
 from ..uploads import files
 from ..core.extensions import db
-from ..models import AuditEntry, PanelQuestion, Post, Report, Theme, Thread, User
+from ..models import AuditEntry, PanelQuestion, Post, PostRevision, Report, Theme, Thread, User
 from ..accounts.passwords import hash_password
 
 COMMUNITY = Path(__file__).with_name("community.json")
@@ -110,6 +110,7 @@ def remove() -> dict:
     db.session.execute(delete(Theme).where(Theme.slug.in_(slugs)))
     still_theirs = or_(
         exists().where(Post.author_id == User.id), exists().where(Post.hidden_by_id == User.id),
+        exists().where(Post.edited_by_id == User.id), exists().where(PostRevision.edited_by_id == User.id),
         exists().where(PanelQuestion.created_by_id == User.id),
         exists().where(PanelQuestion.scheduled_by_id == User.id),
         exists().where(PanelQuestion.published_by_id == User.id),

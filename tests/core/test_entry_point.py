@@ -41,7 +41,7 @@ def test_make_run_s_steps_read_as_what_happens_then_where_to_log_in(tmp_path):
         port = server.getsockname()[1]
         assert "no one can log in yet. Make yourself an admin" in flask("welcome", "--port", str(port))
     assert flask("demo", "load", "--if-empty") == (
-        "Loaded the demo community: 14 members, 4 themes and 100 posts.\n")
+        "Loaded the demo community: 15 members, 4 themes and 101 posts.\n")
     assert flask("init-db") == f"The database is up to date: {tmp_path / 'forum.sqlite3'}.\n"
 
     # Said once the server answers and the worker beats: a port that listens, a heartbeat.

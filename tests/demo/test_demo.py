@@ -67,7 +67,7 @@ def test_whichever_day_the_demo_is_loaded_the_open_theme_is_that_month_s(app, to
 def test_make_run_s_demo_shows_an_open_month_and_signs_members_in(app, runner, client, auth):
     result = runner.invoke(args=["demo", "load", "--if-empty"])
     assert result.exit_code == 0, result.output
-    assert result.output == "Loaded the demo community: 14 members, 4 themes and 100 posts.\n"
+    assert result.output == "Loaded the demo community: 15 members, 4 themes and 101 posts.\n"
     assert runner.invoke(args=["demo", "load", "--if-empty"]).output == ""  # a second run leaves it be
     refused = runner.invoke(args=["demo", "load"])
     assert refused.exit_code == 1 and "already has themes" in refused.output
@@ -105,7 +105,7 @@ def test_the_demo_comes_out_again_and_leaves_the_forum_s_own_content(app, runner
     assert refused.exit_code == 1  # asked, and told no
     result = runner.invoke(args=["demo", "remove", "--yes"])
     assert result.exit_code == 0, result.output
-    assert ("Removed 4 themes, 101 posts and 13 members; 1 demo member kept, "
+    assert ("Removed 4 themes, 102 posts and 14 members; 1 demo member kept, "
             "as something outside the demo is theirs.") in result.output
     with app.app_context():
         assert [t for t, in db.session.execute(select(Theme.slug))] == ["our-own-month"]
