@@ -1,4 +1,5 @@
-"""A member's own data, to download: their profile and settings, every post they wrote, their files' addresses.
+"""A member's own data, to download: their profile and settings, every post they wrote (with the
+earlier versions it keeps), the questions they asked the panel, their files' addresses.
 
 The records use the archive format's fields and times (docs/archive-format.md):
 the profile is a `users` record, and each post carries its thread and theme
@@ -15,7 +16,7 @@ from ..archive.fields import format_time
 from ..core.database import utcnow
 from ..mail.emails import absolute_url
 from ..core.extensions import db
-from ..models import Post, Thread, User, Watch
+from ..models import PanelQuestion, Post, PostRevision, Thread, User, Watch
 
 
 def member_data(user: User) -> dict:
@@ -23,13 +24,16 @@ def member_data(user: User) -> dict:
         select(Post).where(Post.author_id == user.id)
         .options(joinedload(Post.thread).joinedload(Thread.theme)).order_by(Post.id)).all()
     watches = db.session.scalars(select(Watch).where(Watch.user_id == user.id).order_by(Watch.id)).all()
+    revisions = _revisions(user)
     return {
         "format": 1, "kind": "member data", "exported_at": format_time(utcnow()),
         "user": {**user_record(user, with_password_hash=False),
                  "settings": {"email_notifications": user.email_notifications, "digest": user.digest,
                               "month_emails": user.month_emails, "time_zone": user.time_zone,
                               "date_order": user.date_order, "show_affiliation": user.show_affiliation}},
-        "posts": [_post(post) for post in posts],
+        "posts": [_post(post, revisions.get(post.id)) for post in posts],
+        "panel_questions": [{"theme": q.theme.title, "question": q.question, "status": q.status,
+                             "created_at": format_time(q.created_at)} for q in _questions(user)],
         "watching": [{"level": w.level, "thread_id": w.thread_id, "theme_id": w.theme_id} for w in watches],
         # The files themselves are at their addresses (the download stays one small file).
         "attached_files": [{"name": upload.name, "url": absolute_url("uploads.serve", key=upload.key,
@@ -39,11 +43,31 @@ def member_data(user: User) -> dict:
     }
 
 
-def _post(post: Post) -> dict:
+def _revisions(user: User) -> dict[int, list[dict]]:
+    """The earlier versions of the member's posts, oldest first; who edited them only as "a moderator"
+    or not (other members' emails are not theirs to download)."""
+    found: dict[int, list[dict]] = {}
+    for revision, author_id in db.session.execute(
+            select(PostRevision, Post.author_id).join(Post, PostRevision.post_id == Post.id)
+            .where(Post.author_id == user.id).order_by(PostRevision.post_id, PostRevision.number)):
+        found.setdefault(revision.post_id, []).append({
+            "body": revision.body, "edited_at": format_time(revision.edited_at),
+            "edited_by_moderator": revision.edited_by_id != author_id})
+    return found
+
+
+def _questions(user: User) -> list[PanelQuestion]:
+    return db.session.scalars(select(PanelQuestion).where(PanelQuestion.asked_by_id == user.id)
+                              .options(joinedload(PanelQuestion.theme)).order_by(PanelQuestion.id)).all()
+
+
+def _post(post: Post, revisions: list[dict] | None) -> dict:
     found = {"key": f"p{post.id}", "url": absolute_url("threads.permalink", post_id=post.id),
              "theme": post.thread.theme.title, "thread": post.thread.title,
              "opening_post": post.parent_id is None, "created_at": format_time(post.created_at),
              "body": post.body}
     if post.parent_id is not None:
         found["parent"] = f"p{post.parent_id}"
+    if revisions:
+        found["revisions"] = revisions
     return {**found, **post_marks(post)}

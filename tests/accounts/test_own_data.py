@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from forum.core.database import utcnow
 from forum.core.extensions import db
 from forum.models import Notification, Post, Thread, User, Watch
 from tests.conftest import PASSWORD
@@ -84,3 +86,27 @@ def test_the_only_admin_cannot_delete_their_account(app, auth, forms, make_user)
     auth.login(email="admin@example.org")
     response = _delete(forms)
     assert response.status_code == 400 and "You are the only admin" in response.get_data(as_text=True)
+
+
+def test_the_download_holds_a_post_s_earlier_versions_and_the_questions_asked_ahead(
+        app, client, auth, forms, writer, make_user, make_theme):
+    make_user(email="rosa@example.org", display_name="Rosa Delgado", role="moderator")
+    make_theme(slug="next-month", title="Leading from the classroom", state="upcoming",
+               panel_at=utcnow() + timedelta(days=10))
+    auth.login()
+    assert forms.post(f"/posts/{writer['reply']}/edit", {"body": "My own reply, fixed."}).status_code == 302
+    assert forms.post("/themes/next-month/panel/questions", {"question": "How do hybrid roles last?"},
+                      page="/themes/next-month/panel").status_code == 302
+    auth.logout()
+    auth.login("rosa@example.org")
+    assert forms.post(f"/posts/{writer['reply']}/edit", {"body": "My own reply, fixed again."}).status_code == 302
+    auth.logout()
+    auth.login()
+    data = client.get("/settings/my-data.json").get_json()
+    [reply] = [post for post in data["posts"] if post["key"] == f"p{writer['reply']}"]
+    assert reply["body"] == "My own reply, fixed again."
+    assert [(r["body"], r["edited_by_moderator"]) for r in reply["revisions"]] == [
+        ("My own reply.", False), ("My own reply, fixed.", True)]
+    assert "rosa@example.org" not in json.dumps(data)  # who edited is not theirs to download
+    assert [(q["theme"], q["question"], q["status"]) for q in data["panel_questions"]] == [
+        ("Leading from the classroom", "How do hybrid roles last?", "queued")]
