@@ -265,6 +265,8 @@ def sentence(notification: Notification) -> str:
         return (f"The panel answered your question live in “{question.theme.title}”"
                 + (f", at {minutes.label(at)} in the recording" if at is not None else ""))
     post, actor = notification.post, notification.actor
+    if notification.kind == PANEL_QUESTION:  # apart: the question's words are read from its post
+        return f"A question for the panel is open: {question_text(post)}"
     who = actor.display_name if actor is not None else "Someone"
     thread = post.thread
     return {
@@ -273,7 +275,6 @@ def sentence(notification: Notification) -> str:
         WATCHED_POST: f"{who} posted in “{thread.title}”",
         NEW_THREAD: f"{who} started “{thread.title}” in {thread.theme.title}",
         QUESTION: f"A panel question is open in {thread.theme.title}",
-        PANEL_QUESTION: f"A question for the panel is open: {question_text(post)}",
         MENTION: f"{who} mentioned you in “{thread.title}”",
         REPORT_HIDDEN: f"A post you reported in “{thread.title}” was hidden by a moderator. Thank you.",
         REPORT_KEPT: f"A moderator read the post you reported in “{thread.title}” and left it up.",
