@@ -1,6 +1,8 @@
 """Schema migrations: every forum, old or new, reaches the newest schema with its data."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.operations import Operations
@@ -38,6 +40,26 @@ def export(app) -> str:
     result = app.test_cli_runner().invoke(args=["archive", "export", "--with-password-hashes", "-"])
     assert result.exit_code == 0, result.output
     return result.stdout
+
+
+def as_the_baseline_keeps_it(exported: str) -> dict:
+    """An export as a downgrade to the baseline leaves it: what later migrations added goes (edit
+    history, guest experts, a question's minute and show-ahead flag), and a question a member asked
+    on the forum becomes an emailed one credited to their name."""
+    document = json.loads(exported)
+    names = {user["email"]: user["display_name"] for user in document["users"]}
+    for theme in document["themes"]:
+        theme.pop("guest_experts", None)
+        for question in theme["panel_questions"]:
+            question.pop("answered_at_second", None)
+            question.pop("show_ahead", None)
+            member = question.pop("asked_by_member", None)
+            if member is not None:
+                question.update(source="email", asked_by=names[member])
+        for thread in theme["threads"]:
+            for post in [thread, *thread["posts"]]:
+                post.pop("revisions", None)
+    return document
 
 
 def revision(app) -> str | None:
@@ -81,9 +103,9 @@ def test_upgrade_from_the_baseline_keeps_every_row(blank_app):
     assert revision(blank_app) == schema.BASELINE
     invoke(blank_app, "db", "upgrade")
     assert revision(blank_app) == schema.head_revision()
-    assert export(blank_app) == before
+    assert json.loads(export(blank_app)) == as_the_baseline_keeps_it(before)
     with blank_app.app_context():
-        assert db.session.scalar(select(func.count(Post.id))) == 100
+        assert db.session.scalar(select(func.count(Post.id))) == 101
 
 
 def test_a_forum_made_before_migrations_is_adopted_with_its_data(blank_app):
@@ -97,7 +119,7 @@ def test_a_forum_made_before_migrations_is_adopted_with_its_data(blank_app):
 
     invoke(blank_app, "init-db")  # what `make run` does after pulling this version
     assert revision(blank_app) == schema.head_revision()
-    assert export(blank_app) == before
+    assert json.loads(export(blank_app)) == as_the_baseline_keeps_it(before)
 
 
 def test_a_forum_older_than_the_baseline_is_refused_and_left_alone(blank_app):

@@ -51,8 +51,11 @@ def downgrade():
         batch_op.alter_column('post_id', existing_type=sa.Integer(), nullable=False)
         batch_op.drop_column('panel_question_id')
 
-    # Members' questions become email ones, the nearest source the older schema knows.
-    op.execute("UPDATE panel_questions SET source = 'email' WHERE source = 'forum'")
+    # Members' questions become email ones, the nearest source the older schema knows, credited
+    # to the member's name as it is now, since the link to their account goes.
+    op.execute("UPDATE panel_questions SET source = 'email', asked_by = COALESCE("
+               "(SELECT users.display_name FROM users WHERE users.id = panel_questions.asked_by_id), asked_by) "
+               "WHERE source = 'forum'")
     with op.batch_alter_table('panel_questions', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_panel_questions_source'), type_='check')
         batch_op.create_check_constraint('source', OLD_SOURCES)
