@@ -15,10 +15,12 @@ pytestmark = pytest.mark.browser
 
 WIDTHS = (1280, 360)
 VISITOR_PAGES = ("/", "/themes/finding-time-to-collaborate", "/threads/1", "/search?q=planning+time",
-                 "/login", "/join", "/themes")
+                 "/login", "/join", "/themes", "/themes/finding-time-to-collaborate/panel",
+                 "/themes/leading-without-leaving-the-classroom/panel", "/posts/75/history")
 MODERATOR_PAGES = ("/", "/threads/1", "/members", "/members/4", "/settings", "/settings/attachments",
                    "/notifications", "/moderate/",
-                   "/moderate/themes/finding-time-to-collaborate/questions", "/moderate/reports")
+                   "/moderate/themes/finding-time-to-collaborate/questions", "/moderate/reports",
+                   "/moderate/themes/finding-time-to-collaborate/edit")
 
 
 @pytest.fixture
@@ -47,11 +49,11 @@ def test_no_serious_violations_for_visitors_and_moderators(browser, live_server,
     page = context.new_page()
     problems = []
     for url in VISITOR_PAGES:
-        page.goto(url)
+        assert page.goto(url).status == 200, url
         problems += _serious(page)
     _sign_in(page, "rosa.delgado@example.org")
     for url in MODERATOR_PAGES:
-        page.goto(url)
+        assert page.goto(url).status == 200, url
         problems += _serious(page)
     context.close()
     assert problems == []
