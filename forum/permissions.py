@@ -21,6 +21,8 @@ ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 LOG_IN = "Log in or join to take part in the discussion."
 NOT_YOURS = "You can only change your own posts."
 MODERATORS_ONLY = "Only moderators can do that."
+# A visitor's only obstacle to asking the panel: pages offer the login there.
+ASK_LOG_IN = "Log in or join to ask the panel a question."
 
 
 def role_of(user: Any) -> str | None:
@@ -169,7 +171,7 @@ def _ask_panel(user, theme) -> str | None:
     if theme.state() != UPCOMING or not theme.panel_ahead():
         return ("The panel has begun, so it takes no more questions from the forum. "
                 "Ask yours in the discussion instead.")
-    return "Log in or join to ask the panel a question." if role_of(user) is None else None
+    return ASK_LOG_IN if role_of(user) is None else None
 
 
 def _invite_guest_expert(user, theme) -> str | None:

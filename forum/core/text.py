@@ -31,6 +31,12 @@ def clean_line(value: str | None) -> str:
     return _SPACES.sub(" ", value).strip()
 
 
+def shortened(value: str | None, length: int) -> str:
+    """One-line text (clean_line) of at most `length` characters, cut at the end with "…"."""
+    value = clean_line(value)
+    return value if len(value) <= length else value[: length - 1].rstrip() + "…"
+
+
 def clean_text(value: str | None) -> str:
     """Multi-line text: newlines normalised, controls removed, ends trimmed."""
     if value is None:

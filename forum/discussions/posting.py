@@ -53,6 +53,10 @@ class Refused(Exception):
         super().__init__(message)
         self.message, self.status, self.field = message, status, field
 
+    def show_on(self, form) -> None:
+        """Put the message on the form shown again: under its field, else above the whole form."""
+        (getattr(form, self.field).errors if self.field else form.form_errors).append(self.message)
+
 
 POSTING_TOO_FAST = ("You have posted a lot in the last few minutes. Your text is kept below: "
                     "please wait a few minutes, then post it.")

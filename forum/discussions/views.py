@@ -243,7 +243,7 @@ def edit(post_id: int):
     try:
         posting.edit(post, current_user._get_current_object(), form.body.data)
     except posting.Refused as refused:
-        (getattr(form, refused.field).errors if refused.field else form.form_errors).append(refused.message)
+        refused.show_on(form)
         return render_edit(post, form, status=refused.status)
     flash("Your changes are saved.", "success")
     return redirect_once_committed(post)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from ..accounts import tokens
 from ..core.extensions import db
 from ..models import OutgoingMail, Theme, User
-from ..core.text import clean_line
+from ..core.text import shortened
 
 SUBJECT_MAX = 200
 
@@ -33,8 +33,7 @@ def absolute_url(endpoint: str, **values) -> str:
 
 def header_text(value: str, limit: int = SUBJECT_MAX) -> str:
     """Text safe in a header: one line, no controls or bidi overrides, not too long."""
-    value = clean_line(value)
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+    return shortened(value, limit)
 
 
 def queue(key: str, user: User, subject: str, template: str, *,

@@ -21,11 +21,11 @@ STATUSES = (QUEUED, SCHEDULED, PUBLISHED, DISMISSED, ANSWERED_LIVE)
 # Only these can still become a post.
 PUBLISHABLE = (QUEUED, SCHEDULED)
 
-# Stored value -> how it reads in a sentence.
-SOURCES = {"webinar_qa": "webinar Q&A", "webinar_chat": "webinar chat", "email": "email",
-           "forum": "asked on the forum"}
 # A member's own question, sent from the theme page before the panel (asked_by_id names them).
 FORUM = "forum"
+# Stored value -> how it reads in a sentence.
+SOURCES = {"webinar_qa": "webinar Q&A", "webinar_chat": "webinar chat", "email": "email",
+           FORUM: "asked on the forum"}
 
 
 class PanelQuestion(db.Model):

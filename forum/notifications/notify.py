@@ -31,12 +31,14 @@ from ..models import post_events
 from ..models.notifications import (MENTION, MUTED, NEW_THREAD, PANEL_QUESTION, QUESTION, REPLY,
                                    REPORT_HIDDEN, REPORT_KEPT, REPORT_OUTCOMES, WATCHED_POST, WATCHING,
                                    YOUR_QUESTION_ANSWERED, YOUR_QUESTION_POSTED)
-from ..core.text import clean_line
+from ..core.text import shortened
 
 EVENTS_PER_BATCH = 100
 MEMBERS_PER_BATCH = 50
 EXCERPT_LENGTH = 300
 NOTIFICATIONS_MAILING = "notifications"
+# Whether a member takes notification emails: they asked for them, and they can log in to read them.
+WANTS_EMAIL = User.email_notifications & User.password_hash.is_not(None)
 # What a guest expert's one-click link in a panel question's email leaves (forum.mail.mailings.unsubscribe).
 PANEL_MAILING = "panel"
 # The events members are told of; the worker deletes the others unread.
@@ -160,8 +162,7 @@ def _email_guest_experts(told: list[tuple[int, Post]], guests: dict[int, dict[in
 def question_text(post: Post, length: int = 120) -> str:
     """A question's words from its post: the quoted lines (not the framing, not the credit)."""
     quoted = [line.lstrip(">").strip() for line in post.body.splitlines() if line.startswith(">")]
-    text = clean_line(" ".join(quoted)) if quoted else excerpt(post, length)
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+    return shortened(" ".join(quoted), length) if quoted else excerpt(post, length)
 
 
 def _question_posts(posts: list[Post]) -> dict[int, int | None]:
@@ -188,8 +189,7 @@ def tell_asker_answered_live(question: PanelQuestion, moderator: User) -> None:
         Notification.kind == YOUR_QUESTION_ANSWERED))
     if told is not None:
         return
-    wants_email = db.session.scalar(select(User.email_notifications & User.password_hash.is_not(None))
-                                    .where(User.id == asker_id))
+    wants_email = db.session.scalar(select(WANTS_EMAIL).where(User.id == asker_id))
     db.session.add(Notification(user_id=asker_id, kind=YOUR_QUESTION_ANSWERED, post_id=None,
                                 panel_question_id=question.id, actor_id=moderator.id,
                                 email_pending=bool(wants_email)))
@@ -204,7 +204,7 @@ def _write_notifications(told: dict[tuple[int, int], str], posts: dict[int, Post
     already = set(db.session.execute(select(Notification.user_id, Notification.post_id)
                                      .where(Notification.post_id.in_(post_ids))).all())
     wants_email = dict(db.session.execute(
-        select(User.id, User.email_notifications & User.password_hash.is_not(None))
+        select(User.id, WANTS_EMAIL)
         .where(User.id.in_({user_id for user_id, _ in told}))).all())
     # A guest expert's question has an email of its own (_email_guest_experts): not the batch's too.
     rows = [dict(user_id=user_id, kind=kind, post_id=post_id, actor_id=posts[post_id].author_id,
@@ -293,19 +293,14 @@ def link_endpoint(notification: Notification) -> tuple[str, dict]:
 
 def excerpt(post: Post, length: int = EXCERPT_LENGTH) -> str:
     """The start of a post's text as written, on one line."""
-    return _shortened(post.body, length)
+    return shortened(post.body, length)
 
 
 def notification_excerpt(notification: Notification, length: int = EXCERPT_LENGTH) -> str:
     """The start of what a notification is about: its post, or the question answered live."""
     if notification.post is None:
-        return _shortened(notification.panel_question.question, length)
+        return shortened(notification.panel_question.question, length)
     return excerpt(notification.post, length)
-
-
-def _shortened(text: str, length: int) -> str:
-    text = clean_line(text)
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 # Email (the worker).

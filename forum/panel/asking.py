@@ -20,12 +20,12 @@ def ask(theme: Theme, member: User, text: str | None) -> PanelQuestion:
     refusal = why_not(member, "ask_panel", theme)
     if refusal:
         raise Refused(refusal, 403)
+    typed = clean_text(text)
     try:
         # A post's rules (cleaning, emptiness), then the queue's shorter limit for a question.
-        question = clean_body(clean_text(text))
+        question = clean_body(typed)
     except PostingError as error:
-        raise Refused("Write your question before sending it." if not clean_text(text) else error.message,
-                      200, "question") from None
+        raise Refused(error.message if typed else "Write your question before sending it.", 200, "question") from None
     if len(question) > QUESTION_MAX:
         raise Refused(f"A question can be at most {QUESTION_MAX:,} characters; this one has {len(question):,}. "
                       "Shorten it.", 200, "question")

@@ -16,11 +16,15 @@ from sqlalchemy.orm import aliased, joinedload
 from . import guests, minutes
 from .questions import credit
 from ..core.extensions import db
-from ..core.text import clean_line
+from ..core.text import shortened
 from ..core.timefmt import Clock
 from ..models import PanelQuestion, Post, Theme
 from ..models.panel import ANSWERED_LIVE, DISMISSED, FORUM, PUBLISHED, QUEUED, SCHEDULED
 from ..permissions import may
+
+
+# How much of a guest expert's answer the page shows under its question; the link leads to the rest.
+ANSWER_EXCERPT = 200
 
 
 @dataclass
@@ -111,7 +115,7 @@ def panel_page(theme: Theme, reader: Any) -> PanelPage:
         elif question.status == SCHEDULED:
             shown = question.show_ahead
             page.coming.append(Coming(question.id, f"On {clock.day(question.publish_at, weekday=True)}",
-                                      question.question if shown else None, _credit(question) if shown else None))
+                                      question.question if shown else None, credit(question) if shown else None))
         elif question.status == QUEUED:
             page.more_to_come += 1
         elif question.status == PUBLISHED:
@@ -129,14 +133,10 @@ def _order(question: PanelQuestion) -> tuple:
     return (moment is not None, moment or question.created_at, question.position, question.id)
 
 
-def _credit(question: PanelQuestion) -> str:
-    return credit(question)
-
-
 def _answered_live(question: PanelQuestion, theme: Theme) -> AnsweredLive:
     at = question.answered_at_second
     link = minutes.link(theme.recording_url, at) if at is not None and theme.recording_url else None
-    return AnsweredLive(question.id, question.question, _credit(question), minutes.label(at), link)
+    return AnsweredLive(question.id, question.question, credit(question), minutes.label(at), link)
 
 
 def _posted(question: PanelQuestion, reader: Any, replies: int, answers: list[Post]) -> Posted:
@@ -144,11 +144,6 @@ def _posted(question: PanelQuestion, reader: Any, replies: int, answers: list[Po
     # A hidden or deleted post is neither linked nor quoted, except a hidden one for moderators.
     readable = post is not None and not post.is_deleted and may(reader, "view_post", post)
     if not readable:
-        return Posted(question.id, None, _credit(question), None)
-    return Posted(question.id, question.question, _credit(question), post.id, replies,
-                  [PanelAnswer(answer.id, answer.author.display_name, _excerpt(answer.body)) for answer in answers])
-
-
-def _excerpt(markdown: str, length: int = 200) -> str:
-    text = clean_line(markdown)
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+        return Posted(question.id, None, credit(question), None)
+    return Posted(question.id, question.question, credit(question), post.id, replies,
+                  [PanelAnswer(answer.id, answer.author.display_name, shortened(answer.body, ANSWER_EXCERPT)) for answer in answers])

@@ -6,6 +6,8 @@ the theme page only shows this package's counts. The moderators' pages stay in v
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -17,18 +19,41 @@ from ..core.security import form_checks_csrf
 from ..discussions import posting
 from ..page_cache import freshness
 from ..page_cache.cache import cached_page
-from ..permissions import why_not
+from ..permissions import ASK_LOG_IN, why_not
 from ..views.lookups import get_theme_or_404
 
 bp = Blueprint("panel_page", __name__)
 
 
-def _render(theme, form: AskForm | None = None, status: int = 200):
-    ask_refusal = why_not(current_user, "ask_panel", theme)
-    if form is None and ask_refusal is None:
+@dataclass
+class Asking:
+    """"Ask the panel" on a page (this one and the theme page): the form for a member who may ask,
+    else why not; the rule is asked once, here, and the templates only read the answer."""
+
+    refusal: str | None
+    form: AskForm | None
+
+    @property
+    def after_login(self) -> bool:
+        """A visitor who could ask once logged in: the page offers the login."""
+        return self.refusal == ASK_LOG_IN
+
+    @property
+    def shown(self) -> bool:
+        """The form, the way to it, or a refused question kept for the member to copy."""
+        return self.refusal is None or self.after_login or bool(self.form and self.form.form_errors)
+
+
+def ask_state(theme, form: AskForm | None = None) -> Asking:
+    refusal = why_not(current_user, "ask_panel", theme)
+    if form is None and refusal is None:
         form = AskForm(formdata=None)  # its CSRF token writes the session: only for who may ask
+    return Asking(refusal, form)
+
+
+def _render(theme, form: AskForm | None = None, status: int = 200):
     return render_template("panel/page.html", theme=theme, page=panel_page(theme, current_user),
-                           form=form, ask_refusal=ask_refusal), status
+                           ask=ask_state(theme, form)), status
 
 
 @bp.route("/themes/<slug>/panel")
@@ -55,7 +80,7 @@ def ask(slug: str):
     try:
         asking.ask(theme, current_user._get_current_object(), form.question.data)
     except posting.Refused as refused:
-        (getattr(form, refused.field).errors if refused.field else form.form_errors).append(refused.message)
+        refused.show_on(form)
         return _render(theme, form, status=refused.status)
     flash("Thank you: your question is in the moderators' queue. You will hear when it is answered.", "success")
     return redirect(url_for("panel_page.show", slug=slug, _anchor="your-questions"))

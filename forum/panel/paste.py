@@ -16,7 +16,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from ..core.text import clean_line, clean_text
+from ..core.text import clean_line, clean_text, shortened
 
 QUESTION_MAX = 4000
 ASKED_BY_MAX = 200
@@ -231,13 +231,9 @@ def _alike(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def flag_duplicates(pasted: list[PastedQuestion], existing: list[tuple[str, str]]) -> None:
     """Mark pasted questions that look like an existing one ((text, where) pairs) or one above."""
-    known = [(_words(text), f"Looks like “{_shorten(text)}” ({where}).") for text, where in existing]
+    known = [(_words(text), f"Looks like “{shortened(text, 80)}” ({where}).") for text, where in existing]
     for item in pasted:
         words = _words(item.question)
         item.duplicate = next((why for other, why in known if _alike(words, other)), "")
         known.append((words, f"Repeats line {item.line}."))
 
-
-def _shorten(text: str, length: int = 80) -> str:
-    text = clean_line(text)
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"

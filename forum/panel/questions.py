@@ -26,6 +26,7 @@ from ..mail import mailings
 from ..core.database import utcnow, write_transaction
 from ..core.extensions import db
 from ..core.markup import escape_markdown
+from ..core.text import shortened
 from . import minutes
 from ..models import PanelQuestion, Post, Theme, User
 from ..permissions import why_not
@@ -60,8 +61,7 @@ TRANSITIONS = {
 
 def summary(question: PanelQuestion) -> str:
     """One line naming a question, for flashes and the audit log."""
-    text = " ".join(question.question.split())
-    text = text if len(text) <= 90 else text[:89].rstrip() + "…"
+    text = shortened(question.question, 90)
     member = question.asked_by_member if question.source == FORUM else None
     return f"{member.display_name if member else question.asked_by or 'Anonymous'}: {text}"
 

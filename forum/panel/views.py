@@ -188,8 +188,12 @@ def change_question_status(question_id: int, action: str):
     if questions.change_status(question, name, current_moderator(), at_second):
         flash(f"{done}: {questions.summary(question)}", "success")
     else:
-        flash(f"Nothing changed: the question is {questions.STATUS_LABELS[question.status]}.", "error")
+        _nothing_changed(question)
     return redirect(_queue_url(question))
+
+
+def _nothing_changed(question: PanelQuestion) -> None:
+    flash(f"Nothing changed: the question is {questions.STATUS_LABELS[question.status]}.", "error")
 
 
 @bp.route("/questions/<int:question_id>/minute", methods=["POST"])
@@ -204,7 +208,7 @@ def set_question_minute(question_id: int):
         at = minutes.label(form.seconds)
         flash(f"Answered at {at} in the recording." if at else "The minute in the recording is cleared.", "success")
     else:
-        flash(f"Nothing changed: the question is {questions.STATUS_LABELS[question.status]}.", "error")
+        _nothing_changed(question)
     return redirect(_queue_url(question))
 
 

@@ -164,7 +164,7 @@ def invite_guest(slug: str):
             guest = guests.invite(theme, current_moderator(), email=form.email.data, panelist=form.panelist.data,
                                   display_name=form.display_name.data or "")
         except Refused as refused:  # what was typed stays in the form
-            (getattr(form, refused.field).errors if refused.field else form.form_errors).append(refused.message)
+            refused.show_on(form)
             status = refused.status
         else:
             flash(f"{guest.panelist} is invited as a guest expert: the invitation is on its way to {guest.user.email}.",

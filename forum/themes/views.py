@@ -12,7 +12,7 @@ from ..notifications import watching
 from ..discussions import posting, reading, tracking
 from ..core.database import takes_row_locks, utcnow
 from ..discussions.forms import ThreadForm
-from ..panel.forms import AskForm
+from ..panel.page_views import ask_state
 from ..page_cache.cache import cached_page
 from ..permissions import may, why_not
 from ..core.security import form_checks_csrf, takes_files
@@ -85,13 +85,12 @@ def _render_theme(theme, form: ThreadForm | None = None, preview: str | None = N
     start_refusal = why_not(current_user, "start_thread", theme)
     if form is None and start_refusal is None:
         form = ThreadForm(formdata=None)  # its CSRF token writes the session: only for who may start one
-    ask_refusal = why_not(current_user, "ask_panel", theme)
     return render_template(
         "themes/show.html", theme=theme, threads=threads, new_counts=_new_counts(threads),
         stats=months.theme_stats([theme.id]).get(theme.id, months.ThemeStats()),
         form=form, preview=preview, start_refusal=start_refusal,
         question_counts=questions.question_counts(theme.id),
-        ask_refusal=ask_refusal, ask_form=AskForm(formdata=None) if ask_refusal is None else None,
+        ask=ask_state(theme),
         watch_level=watching.theme_level(current_user, theme) if current_user.is_authenticated else None,
         watch_labels=watching.LABELS, watch_help=watching.THEME_HELP,
     ), status
@@ -129,7 +128,7 @@ def start_thread(slug: str):
     try:
         thread = posting.start_thread(theme, current_user._get_current_object(), form.title.data, form.body.data)
     except posting.Refused as refused:
-        (getattr(form, refused.field).errors if refused.field else form.form_errors).append(refused.message)
+        refused.show_on(form)
         return _render_theme(theme, form, status=refused.status)
     flash("Your thread is started.", "success")
     return redirect_once_committed(thread)
