@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -14,10 +15,10 @@ def test_join_logout_login(page):
     page.get_by_label("Password").fill("chemistry is everywhere")
     page.get_by_role("button", name="Create my account").click()
     header = page.locator(".site-header")
-    assert header.get_by_text("Brett Criswell").is_visible()
+    expect(header.get_by_text("Brett Criswell")).to_be_visible()
 
     page.get_by_role("button", name="Log out").click()
-    assert page.get_by_text("You are logged out.").is_visible()
+    expect(page.get_by_text("You are logged out.")).to_be_visible()
     assert header.get_by_text("Brett Criswell").count() == 0
 
     page.get_by_role("link", name="Log in").click()
@@ -29,7 +30,7 @@ def test_join_logout_login(page):
 
     page.get_by_label("Password").fill("chemistry is everywhere")
     page.get_by_role("button", name="Log in").click()
-    assert header.get_by_text("Brett Criswell").is_visible()
+    expect(header.get_by_text("Brett Criswell")).to_be_visible()
     assert page.js_errors == []  # CSP violations show up here too
 
 
@@ -57,7 +58,7 @@ def test_log_out_on_a_shared_computer_with_keep_me_logged_in(page, live_app):
     page.get_by_label("Keep me logged in on this device").check()
     page.get_by_role("button", name="Log in").click()
     header = page.locator(".site-header")
-    assert header.get_by_text("Brett Criswell").is_visible()
+    expect(header.get_by_text("Brett Criswell")).to_be_visible()
     page.get_by_role("button", name="Log out").click()
     page.get_by_text("You are logged out.").wait_for()  # the logout's redirect has landed
     page.goto("/")  # the next person at this computer opens the forum again

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from forum.accounts.passwords import hash_password
 from forum.core.database import utcnow
@@ -68,5 +69,5 @@ def test_a_guest_expert_s_reply_shows_the_badge_and_the_panel_s_answer(page, com
     answers = page.locator("#posted .question__panel-answers")
     assert "answered by the panel" in answers.inner_text().lower()  # a badge, in capitals
     answers.get_by_role("link", name="Ana Martínez").click()
-    assert page.locator(f"#post-{reply}").is_visible()
+    expect(page.locator(f"#post-{reply}")).to_be_visible()
     assert page.js_errors == []
