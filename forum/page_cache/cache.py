@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
-from functools import wraps
+from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Callable
 
@@ -43,14 +43,20 @@ _SHOWN_SETTINGS = ("COMMUNITY_NAME", "COMMUNITY_TAGLINE", "DISPLAY_TIMEZONE", "D
 _DATES_SETTLE_AFTER = timedelta(days=8)
 
 
-def _build_fingerprint(app: Flask) -> str:
+@lru_cache(maxsize=None)
+def _code_fingerprint(root: Path) -> str:
+    """The templates and code of this build: read once per process, not once per app made."""
     digest = hashlib.sha1()
-    root = Path(app.root_path).parent
     for part in _BUILD_PARTS:
         for path in sorted((root / part).rglob("*")):
             if path.suffix in (".html", ".xml", ".txt", ".py") and "migrations" not in path.parts:
                 digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _build_fingerprint(app: Flask) -> str:
+    digest = hashlib.sha1(_code_fingerprint(Path(app.root_path).parent).encode())
     for name in _SHOWN_SETTINGS:
         digest.update(f"{name}={app.config.get(name)!r}".encode())
     # Two forums sharing one Redis never share a page.
