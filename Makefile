@@ -23,12 +23,20 @@ run: $(VENV)/.installed
 	trap 'kill $$worker $$welcome 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# The whole suite on SQLite, then again on PostgreSQL (a throwaway cluster the
-# tests start; skipped, with the reason, where PostgreSQL is not installed).
+# The whole suite on SQLite and, at the same time, on PostgreSQL (a throwaway
+# cluster the tests start; skipped, with the reason, where PostgreSQL is not
+# installed). Each run keeps one core busy, so side by side they take as long
+# as the longer one. The PostgreSQL run's report is printed after SQLite's.
 # Browser tests run once: what they check does not depend on the database.
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
-	TEST_DATABASE=postgresql $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	@report=$$(mktemp); \
+	echo "The suite on PostgreSQL runs beside this one; its report follows."; \
+	TEST_DATABASE=postgresql $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS) >$$report 2>&1 & postgres=$$!; \
+	trap 'kill $$postgres 2>/dev/null; rm -f $$report' EXIT INT TERM; \
+	$(BIN)/python -m pytest $(PYTEST_ARGS); sqlite_status=$$?; \
+	wait $$postgres; postgres_status=$$?; \
+	echo; echo "=== The suite on PostgreSQL (TEST_DATABASE=postgresql) ==="; cat $$report; \
+	test $$sqlite_status -eq 0 -a $$postgres_status -eq 0
 
 # The benchmark (bench/run.py): BENCH_ARGS="--posts 100000" for a bigger run.
 bench: $(VENV)/.installed-bench
