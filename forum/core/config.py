@@ -147,6 +147,15 @@ def default_config(instance_path: str) -> dict:
         # At most one notification email per member this often; what arrives
         # meanwhile waits for the next one.
         "NOTIFICATION_EMAIL_MINUTES": 15,
+        # Reply by email (forum/replies_by_email): an email about one post carries the address
+        # reply+<token>@MAIL_INCOMING_DOMAIN, and what is sent to it becomes a reply. Empty: off
+        # (no reply address, no "Reply to this email" line). Mail for that domain must reach
+        # `flask mail receive` or `flask mail deliver` (README, "Reply by email").
+        "MAIL_INCOMING_DOMAIN": "",
+        # How long a reply address works after its email was sent.
+        "REPLY_BY_EMAIL_DAYS": 60,
+        # A larger message is refused (and the SMTP listener says so in its SIZE).
+        "REPLY_BY_EMAIL_MAX_BYTES": 10 * 1024 * 1024,
         "PASSWORD_RESET_MINUTES": 30,
         "INVITATION_DAYS": 7,
         # Reset emails asked for per address and per client within the window.

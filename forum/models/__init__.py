@@ -2,6 +2,7 @@
 from .audit import AuditEntry
 from .discussions import Post, Thread
 from .guests import GuestExpert
+from .incoming import IncomingMessage
 from .notifications import Mailing, Notification, OutgoingMail, Watch
 from .post_events import PostEvent
 from .panel import PanelQuestion
@@ -15,7 +16,7 @@ from .uploads import Upload, UploadContent
 from .users import ROLES, User
 
 __all__ = [
-    "ARCHIVED", "AuditEntry", "GuestExpert", "Mailing", "Notification", "PostEvent", "OPEN",
+    "ARCHIVED", "AuditEntry", "GuestExpert", "IncomingMessage", "Mailing", "Notification", "PostEvent", "OPEN",
     "OutgoingMail", "Watch", "PanelQuestion", "Panelist", "Post", "PostRevision", "ROLES", "Report",
     "Resource", "SearchOutbox", "Theme", "Thread", "ThreadRead", "ThrottleEvent", "UPCOMING", "Upload", "UploadContent",
     "User",

@@ -121,6 +121,8 @@ class OutgoingMail(db.Model):
     html: Mapped[str] = mapped_column(Text)
     # The one-click unsubscribe address (RFC 8058), for messages one can leave.
     unsubscribe_url: Mapped[str] = mapped_column(String(500), default="")
+    # Where a reply goes (forum.replies_by_email.addresses): an email about one post can be answered.
+    reply_to: Mapped[str] = mapped_column(String(254), default="", server_default="")
     status: Mapped[str] = mapped_column(String(10), default=PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
