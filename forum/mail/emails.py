@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from ..accounts import tokens
 from ..core.extensions import db
-from ..models import OutgoingMail, Theme, User
+from ..models import OutgoingMail, Post, Theme, User
+from ..replies_by_email import addresses
 from ..core.text import shortened
 
 SUBJECT_MAX = 200
@@ -37,10 +38,13 @@ def header_text(value: str, limit: int = SUBJECT_MAX) -> str:
 
 
 def queue(key: str, user: User, subject: str, template: str, *,
-          unsubscribe: str | None = None, to: str | None = None, **context) -> OutgoingMail:
+          unsubscribe: str | None = None, to: str | None = None, reply_post: Post | None = None,
+          **context) -> OutgoingMail:
     """Compose one message to a member (at `to`, if not their address) into the outbox; no commit.
 
-    The same key gives the same row.
+    The same key gives the same row. An email about one post (`reply_post`)
+    can be answered: with reply by email on, it carries the member's reply
+    address for that post, and the layout says so (`reply_to`).
     """
     existing = db.session.scalar(select(OutgoingMail).where(OutgoingMail.key == key))
     if existing is not None:
@@ -48,13 +52,14 @@ def queue(key: str, user: User, subject: str, template: str, *,
     unsubscribe_url = (absolute_url("notifications.unsubscribe",
                                     token=tokens.unsubscribe_token(user, unsubscribe))
                        if unsubscribe else "")
-    context.update(user=user, link=absolute_url, unsubscribe_url=unsubscribe_url,
+    reply_to = addresses.address_for(user, reply_post) if reply_post is not None else ""
+    context.update(user=user, link=absolute_url, unsubscribe_url=unsubscribe_url, reply_to=reply_to,
                    settings_url=absolute_url("members.settings"), subject=header_text(subject))
     mail = OutgoingMail(
         key=key, user_id=user.id, to_address=to or user.email, subject=header_text(subject),
         text=render_template(f"email/{template}.txt", **context),
         html=render_template(f"email/{template}.html", **context),
-        unsubscribe_url=unsubscribe_url,
+        unsubscribe_url=unsubscribe_url, reply_to=reply_to,
     )
     db.session.add(mail)
     return mail

@@ -28,6 +28,8 @@ from ..models.notifications import FAILED, PENDING, SENT
 BATCH = 50
 FIRST_RETRY_SECONDS = 60
 LONGEST_WAIT = timedelta(hours=6)
+# The keys of emails that answer a message the forum received (forum.replies_by_email.refusals).
+ANSWER_KEY = "answer:"
 
 
 def message_id(mail: OutgoingMail) -> str:
@@ -45,7 +47,11 @@ def build_message(mail: OutgoingMail) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(mail.created_at)
     message["Message-ID"] = message_id(mail)
-    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
+    # RFC 3834: no vacation replies, please. An answer to a message received (reply by email's
+    # refusals) is "auto-replied", which no well-behaved responder answers either.
+    message["Auto-Submitted"] = "auto-replied" if mail.key.startswith(ANSWER_KEY) else "auto-generated"
+    if mail.reply_to:
+        message["Reply-To"] = mail.reply_to
     if mail.unsubscribe_url:
         message["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

@@ -132,7 +132,7 @@ def compose_batch() -> int:
     for member in members:
         subject, template, unsubscribe = content.subject, content.template, content.unsubscribe
         emails.queue(f"{mailing.key}:{member.id}", member, subject, template, unsubscribe=unsubscribe,
-                     **content.context)
+                     reply_post=content.reply_post, **content.context)
     mailing.sent += len(members)
     if len(members) < MEMBERS_PER_BATCH:
         mailing.finished_at = utcnow()  # everyone is done, or there was nothing to say
@@ -148,6 +148,8 @@ class Content:
     template: str
     unsubscribe: str
     context: dict = field(default_factory=dict)
+    # The one post the email is about, which a reply by email answers; None for a digest of many.
+    reply_post: Post | None = None
 
 
 def _content(mailing: Mailing) -> Content | None:
@@ -250,7 +252,7 @@ def _question(question: PanelQuestion | None) -> Content | None:
         f"Question {number} of {total} from the webinar panel is open", "question", MONTH_MAILING, dict(
             number=number, total=total, question=question.question, asked_by=question.asked_by,
             theme=question.theme.title, url=emails.absolute_url("threads.permalink", post_id=post.id),
-        ))
+        ), reply_post=post)
 
 
 def _closing(theme: Theme) -> Content | None:

@@ -155,7 +155,7 @@ def _email_guest_experts(told: list[tuple[int, Post]], guests: dict[int, dict[in
         question = question_text(post)
         emails.queue(f"panel-question:{post.id}:{user_id}", members[user_id],
                      f"A question for the panel is open: {question}", "panel-question",
-                     unsubscribe=PANEL_MAILING, question=question, theme=theme.title,
+                     unsubscribe=PANEL_MAILING, reply_post=post, question=question, theme=theme.title,
                      url=emails.absolute_url("threads.permalink", post_id=post.id))
 
 
@@ -334,8 +334,10 @@ def _compose_for(member: User, now) -> None:
     member.notified_by_email_at = now
     subject = (sentence(shown[0]) if len(shown) == 1
                else f"{len(shown)} new notifications in {current_app.config['COMMUNITY_NAME']}")
+    # An email of one post's news can be answered by email; one of several can't say which post a reply is for.
+    one_post = shown[0].post if len(shown) == 1 and shown[0].kind not in REPORT_OUTCOMES else None
     emails.queue(f"notifications:{member.id}:{shown[0].id}", member, subject, "notifications",
-                 unsubscribe=NOTIFICATIONS_MAILING,
+                 unsubscribe=NOTIFICATIONS_MAILING, reply_post=one_post,
                  items=[(sentence(n), notification_excerpt(n), _absolute_link(n),
                          "Read it in the discussion" if n.post is not None else "See it on the panel page")
                         for n in shown],
