@@ -62,10 +62,18 @@ POSTING_TOO_FAST = ("You have posted a lot in the last few minutes. Your text is
                     "please wait a few minutes, then post it.")
 
 
-def reply(thread: Thread, author: User, body: str, parent: Post | None = None) -> Post:
-    """A member's reply, committed; Refused, with nothing written, when it may not be."""
+def reply(thread: Thread, author: User, body: str, parent: Post | None = None,
+          along: Callable[[Post], None] | None = None) -> Post:
+    """A member's reply, committed; Refused, with nothing written, when it may not be.
+
+    `along(post)` writes what must be committed with the post or not at all
+    (reply by email marks the message it came from as posted), in the same
+    transaction: a refusal rolls it back with the post.
+    """
     _refuse(why_not(author, "reply_to", parent) if parent else why_not(author, "reply", thread))
     post = _written(lambda: add_reply(thread, author, body, parent))
+    if along is not None:
+        along(post)
     # Asked again now that the thread's row is locked: a moderator may have
     # locked the thread since it was read.
     _commit_within_limit(author, why_not(author, "reply", thread))

@@ -5,7 +5,7 @@ import click
 from flask.cli import AppGroup
 
 
-mail = AppGroup("mail", help="Outgoing email.")
+mail = AppGroup("mail", help="Outgoing email, and replies by email received (forum/replies_by_email).")
 
 
 @mail.command("digest")

@@ -3,7 +3,7 @@
 Each job does one batch of what is waiting and says how much it did. The
 work itself is described by rows written in the same transaction as the
 change (the search outbox, notification events, the mail outbox; scheduled
-panel questions), so a worker that
+panel questions; messages received for reply by email), so a worker that
 is killed loses nothing: the rows are still there when it starts again.
 `flask --app app worker` runs the loop; `make run` starts one beside the
 web server, and a deployment runs it as a process of its own.
@@ -25,6 +25,7 @@ from ..searching import indexing
 from ..panel import questions
 from ..notifications import notify
 from ..mail import mailer, mailings
+from ..replies_by_email import processing as replies_by_email
 from ..core.database import read_transaction
 from ..core.extensions import db
 
@@ -56,6 +57,7 @@ def jobs() -> list[Job]:
     return [
         Job("search index", _when_waiting(indexing.changes_waiting, search.apply_pending), poll),
         Job("notifications", _when_waiting(notify.events_waiting, notify.handle_events), poll),
+        Job("replies by email", _when_waiting(replies_by_email.waiting, replies_by_email.handle_waiting), poll),
         Job("notification emails", notify.compose_emails, 5.0),
         Job("mailings", mailings.compose_batch, 5.0),
         Job("mail", mailer.send_due, 5.0),
