@@ -1,0 +1,137 @@
+"""Replies by email arrive through the forum's SMTP listener or `flask mail deliver`, and become posts."""
+from __future__ import annotations
+
+import re
+import smtplib
+
+import pytest
+
+from forum.core.extensions import db
+from forum.models import IncomingMessage, Upload
+from forum.replies_by_email import listener
+from tests.mailserver import free_port
+from tests.replies_by_email.conftest import (JOSE, deliver, incoming, message, replies_to, reply_address,
+                                             run_worker)
+
+
+@pytest.fixture
+def smtp_listener(app, forum):
+    """The forum's own listener, the one `flask mail receive` runs, on a free port."""
+    port = free_port()
+    server = listener.start(app, "127.0.0.1", port)
+    yield port
+    server.stop()
+
+
+def send(port: int, raw: bytes, to: str, sender: str = JOSE) -> None:
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+        smtp.sendmail(sender, [to], raw)
+
+
+CLIENTS = {
+    "gmail": "Thanks Brett — our science team meets before school on Tuesdays.\n\n"
+             "We protect that time with a simple agenda: one problem of practice, no announcements, "
+             "and a rotating note-taker.",
+    "outlook": "We tried lesson study this year. It took three release days a semester, but our café "
+               "conversations changed.\n\nJosé",
+}
+
+
+@pytest.mark.parametrize("client_name", sorted(CLIENTS))
+def test_a_client_s_reply_through_the_listener_becomes_only_the_new_text(app, forum, smtp_listener, client_name):
+    address = reply_address(app, forum["jose"], forum["post"])
+    send(smtp_listener, message(client_name, address), address)
+    assert incoming(app) == [("pending", "")]  # kept before the 250, posted by the worker later
+    assert replies_to(app, forum["post"]) == []
+    run_worker(app)
+    assert replies_to(app, forum["post"]) == [(forum["jose"], CLIENTS[client_name])]
+    assert incoming(app) == [("posted", "")]
+
+
+def test_apple_mail_s_reply_with_a_photo_becomes_text_and_an_attached_image(app, forum, smtp_listener):
+    address = reply_address(app, forum["jose"], forum["post"])
+    send(smtp_listener, message("apple-mail", address), address)
+    run_worker(app)
+    [(author, body)] = replies_to(app, forum["post"])
+    text, image = body.split("\n\n")
+    assert author == forum["jose"]
+    assert text == ("Our district pays stipends for release time, and here is the schedule board from our "
+                    "team room.")  # no "Sent from my iPad", no quoted notification
+    with app.app_context():
+        [upload] = db.session.scalars(db.select(Upload)).all()
+        # Written again by the uploads' rules: an opaque image is kept as JPEG.
+        assert (upload.owner_id, upload.name, upload.extension, upload.width) == (forum["jose"], "Planning board été.jpg", "jpg", 40)
+        assert image == f"![Planning board été](/uploads/{upload.key}.jpg)"
+    page = app.test_client().get(f"/threads/{forum['thread']}").get_data(as_text=True)
+    assert f'src="/uploads/{upload.key}.jpg"' in page  # shown as the web composer's images are
+
+
+def test_an_html_only_message_through_the_stdin_command_becomes_text(app, forum):
+    address = reply_address(app, forum["jose"], forum["post"])
+    result = deliver(app, message("html-only", address), "--recipient", address)
+    assert result.exit_code == 0, result.output
+    run_worker(app)
+    assert replies_to(app, forum["post"]) == [(forum["jose"], (
+        "Two things that worked for us:\n\n- a shared calendar\n- protected Tuesdays\n\n"
+        "We wrote it up on our PLC guide (https://example.org/plc-guide) & it's free to use."))]
+
+
+def test_the_stdin_command_finds_the_reply_address_in_the_headers_without_a_recipient(app, forum):
+    address = reply_address(app, forum["jose"], forum["post"])
+    assert deliver(app, message("gmail", address)).exit_code == 0
+    run_worker(app)
+    assert [author for author, _ in replies_to(app, forum["post"])] == [forum["jose"]]
+
+
+def test_the_same_message_delivered_twice_posts_once(app, forum, smtp_listener):
+    address = reply_address(app, forum["jose"], forum["post"])
+    raw = message("gmail", address)
+    send(smtp_listener, raw, address)
+    result = deliver(app, raw, "--recipient", address)  # the MTA's retry, through the other way in
+    assert result.exit_code == 0 and "Kept already" in result.output
+    run_worker(app)
+    send(smtp_listener, raw, address)  # and once more after it was posted
+    run_worker(app)
+    assert len(replies_to(app, forum["post"])) == 1
+    assert incoming(app) == [("posted", "")]
+
+
+def test_the_listener_takes_reply_addresses_only_and_refuses_oversize_messages(app, forum):
+    app.config["REPLY_BY_EMAIL_MAX_BYTES"] = 4000
+    port = free_port()
+    server = listener.start(app, "127.0.0.1", port)
+    address = reply_address(app, forum["jose"], forum["post"])
+    try:
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+            smtp.ehlo()
+            assert int(smtp.esmtp_features["size"]) == 4000  # said before anything is sent
+            smtp.mail(JOSE)
+            assert smtp.rcpt("someone@example.org")[0] == 550  # no relay
+            assert smtp.rcpt("reply+abc@other.example.org")[0] == 550
+            assert smtp.rcpt(address)[0] == 250
+            code, _ = smtp.data(message("gmail", address) + (b"x" * 70 + b"\r\n") * 40)
+            assert code == 552
+    finally:
+        server.stop()
+    assert incoming(app) == []
+
+
+def test_the_stdin_command_s_exit_codes_tell_the_mta_what_to_do(app, forum, tmp_path):
+    address = reply_address(app, forum["jose"], forum["post"])
+    assert deliver(app, b"just some words, no headers\n\nat all").exit_code == 65  # EX_DATAERR: bounced
+    assert deliver(app, message("gmail", address), "--recipient", "nobody@reply.example.org").exit_code == 67
+    assert incoming(app) == []
+    # A database it cannot open: EX_TEMPFAIL, so the MTA keeps the message and tries again.
+    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path}/no/such/folder/forum.sqlite3"
+    from forum import create_app
+
+    away = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/no/such/folder/forum.sqlite3"})
+    result = away.test_cli_runner().invoke(args=["mail", "deliver"], input=message("gmail", address))
+    assert result.exit_code == 75, result.output
+
+
+def test_a_reply_address_names_its_member_and_post_and_fits_a_local_part(app, forum):
+    address = reply_address(app, forum["jose"], forum["post"])
+    local = address.split("@")[0]
+    assert re.fullmatch(r"reply\+[a-z2-7]{32}", local) and len(local) <= 64
+    assert address != reply_address(app, forum["brett"], forum["post"])
