@@ -11,6 +11,10 @@ PORT ?= 5000
 # DEMO=0: a real, empty forum (no demo community is loaded into it).
 DEMO ?= 1
 
+# Reply by email on a laptop: emails carry reply+…@localhost addresses, and `flask mail deliver`
+# takes a reply (`welcome` says how). Only `make run` sets it: a deployment chooses its own domain.
+run: export FLASK_MAIL_INCOMING_DOMAIN ?= localhost
+
 # Each step says in a line what it did; the last line says where to open the forum and how to log in.
 run: $(VENV)/.installed
 	@# init-db runs the migrations (as `flask db upgrade`, quietly), then makes the search index when it is missing.

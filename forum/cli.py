@@ -76,7 +76,11 @@ def welcome_command(host: str, port: int, wait_seconds: float):
         if heartbeat.worker_alive():
             break
         time.sleep(0.2)
-    click.echo(f"\nOpen http://{shown_host}:{port} — {_who_logs_in()}\nCtrl-C stops the forum.\n")
+    from .replies_by_email import sample
+
+    try_replying = sample.try_it()
+    click.echo(f"\nOpen http://{shown_host}:{port} — {_who_logs_in()}\n"
+               + (f"{try_replying}\n" if try_replying else "") + "Ctrl-C stops the forum.\n")
 
 
 def _who_logs_in() -> str:

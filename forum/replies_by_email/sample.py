@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 
 from flask import current_app
 from sqlalchemy import select
@@ -10,8 +10,24 @@ from sqlalchemy import select
 from ..core.database import utcnow
 from ..core.extensions import db
 from ..core.text import shortened
-from ..models import Post, User
+from ..models import Post, Theme, Thread, User
 from . import addresses
+
+
+def try_it() -> str:
+    """`make run`'s words on trying reply by email on a laptop; "" when it is off or there is no post."""
+    if not addresses.enabled():
+        return ""
+    now = utcnow()
+    post_id = db.session.scalar(  # the newest post one may answer: in an open theme, an unlocked thread
+        select(Post.id).join(Thread, Thread.id == Post.thread_id).join(Theme, Theme.id == Thread.theme_id)
+        .where(Post.is_visible, Thread.locked.is_(False), Theme.opens_at <= now, Theme.closes_at > now)
+        .order_by(Post.created_at.desc(), Post.id.desc()).limit(1))
+    if post_id is None:
+        return ""
+    flask = ".venv/bin/flask --app app"
+    return (f"Reply by email: {flask} mail sample-reply --to-post {post_id} > reply.eml, then\n"
+            f"  {flask} mail deliver < reply.eml   (the worker posts it under post {post_id}).")
 
 
 def reply_message(post_id: int, from_email: str = "") -> str:
@@ -32,9 +48,10 @@ def reply_message(post_id: int, from_email: str = "") -> str:
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(domain="sample.invalid")
     author = post.author.display_name
+    community, forum_address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
     quoted = "\n".join(f"> {line}" for line in shortened(post.body, 400).splitlines())
     message.set_content(
         f"Thank you, {author.split()[0]}: this reply was written in a mail client and sent by email.\n\n"
-        f"On {format_datetime(post.created_at)}, {author} <{current_app.config['MAIL_DEFAULT_SENDER']}> wrote:\n"
+        f"On {format_datetime(post.created_at)}, {community} <{forum_address}> wrote:\n"
         f"{quoted}\n")
     return message.as_string()

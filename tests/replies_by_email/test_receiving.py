@@ -135,3 +135,17 @@ def test_a_reply_address_names_its_member_and_post_and_fits_a_local_part(app, fo
     local = address.split("@")[0]
     assert re.fullmatch(r"reply\+[a-z2-7]{32}", local) and len(local) <= 64
     assert address != reply_address(app, forum["brett"], forum["post"])
+
+
+def test_a_sample_reply_for_trying_it_on_a_laptop_is_posted_by_deliver(app, forum):
+    made = app.test_cli_runner().invoke(args=["mail", "sample-reply", "--to-post", str(forum["post"])])
+    assert made.exit_code == 0, made.output
+    assert "\nTo: reply+" in made.output
+    assert deliver(app, made.output.encode()).exit_code == 0
+    run_worker(app)
+    # The first member other than the post's author, with only the new words.
+    assert replies_to(app, forum["post"]) == [
+        (forum["jose"], "Thank you, Brett: this reply was written in a mail client and sent by email.")]
+    app.config["MAIL_INCOMING_DOMAIN"] = ""
+    off = app.test_cli_runner().invoke(args=["mail", "sample-reply", "--to-post", str(forum["post"])])
+    assert off.exit_code == 1 and "Reply by email is off: set MAIL_INCOMING_DOMAIN" in off.output

@@ -10,6 +10,7 @@ from forum.core.extensions import db
 from forum.discussions import posting
 from forum.models import OutgoingMail, Post, Theme, Thread, User
 from forum.moderation import actions
+from tests.conftest import PASSWORD
 from tests.replies_by_email.conftest import (BRETT, JOSE, answers, deliver, incoming, message, replies_to,
                                              reply_address, run_worker)
 
@@ -179,3 +180,18 @@ def test_at_most_one_answer_an_hour_goes_to_a_member(app, forum):
     deliver(app, message("apple-mail", address))
     run_worker(app)
     assert len(answers(app)) == 2
+
+
+def test_closing_an_account_erases_its_messages_and_voids_its_addresses(app, forum, auth, forms):
+    address = reply_address(app, forum["jose"], forum["post"])
+    deliver(app, message("gmail", address))
+    run_worker(app)
+    assert [status for status, _ in incoming(app)] == ["posted"]
+    auth.login(email=JOSE)
+    assert forms.post("/settings/delete-account", {"posts": "keep", "password": PASSWORD},
+                      page="/settings").status_code == 302
+    assert incoming(app) == []  # their words and address, as received, went with the account
+    deliver(app, message("outlook", address))  # an address mailed before: it names no one now
+    run_worker(app)
+    assert len(replies_to(app, forum["post"])) == 1 and answers(app) == []
+    assert [status for status, _ in incoming(app)] == ["ignored"]
