@@ -149,3 +149,16 @@ def test_a_sample_reply_for_trying_it_on_a_laptop_is_posted_by_deliver(app, foru
     app.config["MAIL_INCOMING_DOMAIN"] = ""
     off = app.test_cli_runner().invoke(args=["mail", "sample-reply", "--to-post", str(forum["post"])])
     assert off.exit_code == 1 and "Reply by email is off: set MAIL_INCOMING_DOMAIN" in off.output
+
+
+def test_the_listener_speaks_lmtp_for_an_mta_that_hands_mail_on(app, forum):
+    port = free_port()
+    server = listener.start(app, "127.0.0.1", port, lmtp=True)
+    address = reply_address(app, forum["jose"], forum["post"])
+    try:
+        with smtplib.LMTP("127.0.0.1", port) as lmtp:
+            assert lmtp.sendmail(JOSE, [address], message("outlook", address)) == {}
+    finally:
+        server.stop()
+    run_worker(app)
+    assert [author for author, _ in replies_to(app, forum["post"])] == [forum["jose"]]
