@@ -6,6 +6,7 @@ import smtplib
 
 import pytest
 
+from forum import create_app
 from forum.core.extensions import db
 from forum.models import IncomingMessage, Upload
 from forum.replies_by_email import listener
@@ -122,10 +123,8 @@ def test_the_stdin_command_s_exit_codes_tell_the_mta_what_to_do(app, forum, tmp_
     assert deliver(app, message("gmail", address), "--recipient", "nobody@reply.example.org").exit_code == 67
     assert incoming(app) == []
     # A database it cannot open: EX_TEMPFAIL, so the MTA keeps the message and tries again.
-    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path}/no/such/folder/forum.sqlite3"
-    from forum import create_app
-
-    away = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/no/such/folder/forum.sqlite3"})
+    away = create_app({**app.config, "SEARCH_BACKEND": "whoosh",
+                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/no/such/folder/forum.sqlite3"})
     result = away.test_cli_runner().invoke(args=["mail", "deliver"], input=message("gmail", address))
     assert result.exit_code == 75, result.output
 
