@@ -20,6 +20,7 @@ from io import BytesIO
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import FileStorage
 
 from ..core.database import utcnow
@@ -45,7 +46,17 @@ def handle_waiting() -> int:
     """Handle the messages waiting, one transaction each; how many."""
     done = 0
     while done < BATCH and (message := _claim()) is not None:
-        _handle(message)
+        message_id = message.id
+        try:
+            _handle(message)
+        except OperationalError:
+            raise  # the database is away: the worker waits, the message stays for the next try
+        except Exception as error:
+            # A message no rule foresaw must not be tried first forever, holding up those behind it.
+            db.session.rollback()
+            current_app.logger.exception("reply by email: message %s could not be handled", message_id)
+            if (message := _claim(message_id)) is not None:
+                _close(message, IGNORED, f"could not be handled: {type(error).__name__}")
         done += 1
     return done
 
