@@ -115,11 +115,19 @@ def count(action: str, who: str) -> None:
 
 def take(action: str, who: str) -> bool:
     """Count one `action` by `who` if the limit allows it (committed with the caller); False when over it."""
+    return take_counted(action, who)[0]
+
+
+def take_counted(action: str, who: str) -> tuple[bool, int]:
+    """take(), and how many of the window's attempts are used with this one (for an API's
+    X-RateLimit-Remaining): the limit's number when refused."""
     lock_for(f"throttle:{action}:{who}")  # the count read here must still be the count when this one is added
-    if not allowed(action, who):
-        return False
+    limit, window = _limits()[action]
+    used = _count(f"{action}:{who}", timedelta(seconds=window))
+    if used >= limit:
+        return False, limit
     count(action, who)
-    return True
+    return True, used + 1
 
 
 def take_at_once(action: str, who: str) -> bool:
@@ -128,6 +136,12 @@ def take_at_once(action: str, who: str) -> bool:
     taken = take(action, who)
     db.session.commit()
     return taken
+
+
+def limit_of(action: str) -> tuple[int, int]:
+    """An action's limit: (attempts, window in seconds)."""
+    limit, window = _limits()[action]
+    return int(limit), int(window)
 
 
 def retry_after(action: str) -> int:

@@ -16,7 +16,7 @@ from ..archive.fields import format_time
 from ..core.database import utcnow
 from ..mail.emails import absolute_url
 from ..core.extensions import db
-from ..models import PanelQuestion, Post, PostRevision, Thread, User, Watch
+from ..models import ApiToken, PanelQuestion, Post, PostRevision, Thread, User, Watch
 
 
 def member_data(user: User) -> dict:
@@ -40,6 +40,11 @@ def member_data(user: User) -> dict:
                                                                       extension=upload.extension),
                             "bytes": upload.byte_size, "created_at": format_time(upload.created_at)}
                            for upload in reversed(files.member_uploads(user))],
+        # What a token is called and may do, never its hash (forum/api/tokens.py).
+        "api_tokens": [{"name": token.name, "scope": token.scope, "created_at": format_time(token.created_at),
+                        "last_used_at": format_time(token.last_used_at) if token.last_used_at else None}
+                       for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                                       .order_by(ApiToken.id))],
     }
 
 

@@ -17,7 +17,7 @@ from ..mail import emails
 from ..core import security
 from ..core.database import utcnow
 from ..core.extensions import db
-from ..models import GuestExpert, IncomingMessage, Notification, Post, User, Watch
+from ..models import ApiToken, GuestExpert, IncomingMessage, Notification, Post, User, Watch
 from ..models.post_events import CREDIT_CHANGED, post_changed
 from .passwords import hash_password, needs_rehash, verify_password
 
@@ -260,6 +260,8 @@ def delete_account(user: User, remove_posts: bool) -> None:
     db.session.execute(delete(GuestExpert).where(GuestExpert.user_id == user.id))
     # What they sent by email, kept as received (their words, their address): gone with the account.
     db.session.execute(delete(IncomingMessage).where(IncomingMessage.user_id == user.id))
+    # Their API tokens stop working with their sessions (forum/api).
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     user.display_name, user.email, user.role = DELETED_NAME, f"deleted-{user.id}@deleted.invalid", "member"
     user.password_hash = user.reset_nonce = user.time_zone = user.date_order = None
     user.position = user.organisation = user.location = user.bio = ""

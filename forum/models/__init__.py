@@ -1,4 +1,5 @@
 """The domain's tables. Models hold data and small derived facts; they never commit."""
+from .api_tokens import ApiToken
 from .audit import AuditEntry
 from .discussions import Post, Thread
 from .guests import GuestExpert
@@ -16,7 +17,8 @@ from .uploads import Upload, UploadContent
 from .users import ROLES, User
 
 __all__ = [
-    "ARCHIVED", "AuditEntry", "GuestExpert", "IncomingMessage", "Mailing", "Notification", "PostEvent", "OPEN",
+    "ARCHIVED", "ApiToken", "AuditEntry", "GuestExpert", "IncomingMessage", "Mailing", "Notification",
+    "PostEvent", "OPEN",
     "OutgoingMail", "Watch", "PanelQuestion", "Panelist", "Post", "PostRevision", "ROLES", "Report",
     "Resource", "SearchOutbox", "Theme", "Thread", "ThreadRead", "ThrottleEvent", "UPCOMING", "Upload", "UploadContent",
     "User",

@@ -61,6 +61,8 @@ ACCOUNT_ACTIONS = {
     "account.password_reset": "set a password from an emailed link",
     "account.sign_out_everywhere": "signed out other devices",
     "account.delete": "deleted their account",
+    "account.api_token_create": "made an API token",
+    "account.api_token_revoke": "revoked an API token",
 }
 
 
