@@ -7,8 +7,8 @@ from flask import Flask
 
 import search
 
-from . import (accounts, archive, cli, demo, discussions, feeds, mail, moderation, notifications, page_cache,
-               panel, replies_by_email, schema, searching, themes, uploads, worker)
+from . import (accounts, api, archive, cli, demo, discussions, feeds, mail, moderation, notifications,
+               page_cache, panel, replies_by_email, schema, searching, themes, uploads, worker)
 from .page_cache import cache, freshness
 from .searching import indexing
 from .notifications import notify
@@ -24,7 +24,7 @@ from .discussions.urls import ID_SLOT, address_parts, thread_url
 # Each package adds its pages (blueprints) and commands with its register(), which imports them
 # only then: a module that uses forum.themes.months does not load the web pages with it.
 FEATURES = (themes, discussions, searching, accounts, moderation, panel, notifications, feeds, uploads,
-            mail, replies_by_email, archive, demo, page_cache, worker)
+            mail, replies_by_email, archive, demo, page_cache, worker, api)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -77,7 +77,12 @@ def default_config(instance_path: str) -> dict:
             "current-password": [5, 900],   # wrong current passwords in settings, per account
             "report": [10, 3600],           # posts a member reports in an hour
             "upload": [30, 3600],           # files a member attaches in an hour
+            "api": [120, 60],               # JSON API requests per token in a minute (forum/api)
+            "api-visitor": [30, 60],        # JSON API requests without a token, per address, in a minute
         },
+        # The JSON API (forum/api): web pages on these origins may call it from the browser
+        # (CORS), e.g. ["https://lms.example.edu"]. Empty: none may (tools on servers always can).
+        "API_CORS_ORIGINS": [],
         "MEMBERS_PER_PAGE": 24,
         # The member directory and profiles: False shows them to signed-in members only.
         "MEMBER_PAGES_PUBLIC": False,

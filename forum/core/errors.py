@@ -132,10 +132,28 @@ def abort_with(status: int, message: str) -> NoReturn:
     raise error
 
 
+# Path prefixes whose errors a package answers in its own format (the JSON API's): prefix -> render(error,
+# page), where page is the error page's answer (html, status[, headers]) for the status and headers.
+_RENDERERS = "forum_error_renderers"
+
+
+def errors_under(app: Flask, prefix: str, render) -> None:
+    """Answer every error under `prefix` with `render` instead of a page: routing's 404 and 405 too,
+    which a blueprint's own error handlers never see."""
+    app.extensions.setdefault(_RENDERERS, {})[prefix] = render
+
+
+def _rendered_by_prefix(handler):
+    def handle(error):
+        for prefix, render in current_app.extensions.get(_RENDERERS, {}).items():
+            if request.path.startswith(prefix):
+                return render(error, handler)
+        return handler(error)
+    return handle
+
+
 def init_app(app: Flask) -> None:
-    app.register_error_handler(CSRFError, _csrf_error)
-    app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(InternalServerError, _server_error)
-    app.register_error_handler(OperationalError, _database_unavailable)
-    app.register_error_handler(PoolTimeout, _database_unavailable)
-    app.register_error_handler(OSError, _storage_failed)
+    for kind, handler in ((CSRFError, _csrf_error), (HTTPException, _http_error),
+                          (InternalServerError, _server_error), (OperationalError, _database_unavailable),
+                          (PoolTimeout, _database_unavailable), (OSError, _storage_failed)):
+        app.register_error_handler(kind, _rendered_by_prefix(handler))

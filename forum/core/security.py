@@ -71,9 +71,23 @@ def takes_files(view: F) -> F:
     return view
 
 
+def bearer_only(view: F) -> F:
+    """Mark a view of a JSON API that knows its caller by an Authorization header, never by cookies.
+
+    A browser sends cookies by itself but never that header, so a page on another site cannot
+    act for a member through such a view: it needs no CSRF token, and takes a JSON body.
+    """
+    view.bearer_only = True  # type: ignore[attr-defined]
+    return view
+
+
+def _bearer_only() -> bool:
+    return getattr(current_app.view_functions.get(request.endpoint or ""), "bearer_only", False)
+
+
 def _only_forms() -> None:
     """Every POST here is a form: a JSON body or an uploaded file is refused with 415, before any view."""
-    if request.method in READ_ONLY_METHODS or request.routing_exception is not None:
+    if request.method in READ_ONLY_METHODS or request.routing_exception is not None or _bearer_only():
         return
     view = current_app.view_functions.get(request.endpoint or "")
     if getattr(view, "takes_files", False):
@@ -89,7 +103,8 @@ def _check_csrf() -> None:
     if request.method in READ_ONLY_METHODS or request.routing_exception is not None:
         return  # unknown URLs and methods answer 404 and 405, not a CSRF error
     view = current_app.view_functions.get(request.endpoint or "")
-    if view is not None and (getattr(view, "form_checks_csrf", False) or getattr(view, "signed_link", False)):
+    if view is not None and (getattr(view, "form_checks_csrf", False) or getattr(view, "signed_link", False)
+                             or getattr(view, "bearer_only", False)):
         return
     csrf.protect()
 
@@ -140,7 +155,7 @@ def _expire_idle_session() -> None:
     if the member ticked it and it is still valid, signs them in again
     (it lasts REMEMBER_COOKIE_DURATION since its last use).
     """
-    if request.endpoint == "static" or "_user_id" not in session:
+    if request.endpoint == "static" or "_user_id" not in session or _bearer_only():
         return
     idle = time.time() - session.get(SEEN_KEY, 0)
     if idle > current_app.config["SESSION_IDLE_MINUTES"] * 60:
