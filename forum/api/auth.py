@@ -36,13 +36,14 @@ def authenticate() -> None:
         return
     secret = _bearer()
     token = tokens.find(secret) if secret is not None else None
-    if secret is not None and token is None:
-        raise ApiError(401, "invalid_token", "This token is not valid: it may have been revoked.",
-                       headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'})
     g._login_user = token.user if token is not None else login_manager.anonymous_user()
     g.api_token = token
+    # A wrong token counts as a visitor's request from its address: guessing is limited like reading.
     admission = tokens.admit(token, request.remote_addr)
     g.api_rate = admission
+    if secret is not None and token is None and admission.allowed:
+        raise ApiError(401, "invalid_token", "This token is not valid: it may have been revoked.",
+                       headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'})
     if not admission.allowed:
         raise ApiError(429, "rate_limited",
                        f"Too many requests: at most {admission.limit} every {admission.window} seconds "

@@ -143,7 +143,9 @@ def document() -> dict:
 
 AUTHOR = {"type": ["object", "null"], "required": ["id", "name", "profile_url"],
           "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
-                         "profile_url": {"type": "string", "format": "uri"}}}
+                         "profile_url": {"type": "string", "format": "uri"},
+                         "panelist": {"type": "string", "description": "In a thread's posts: the panelist a "
+                                                                       "guest expert is in its theme"}}}
 SCHEMAS = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["code", "message"],

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from ..core.database import utcnow
 from ..core.extensions import db
-from ..models import ARCHIVED, OPEN, Notification, Post, Theme, Thread, User
+from ..models import ARCHIVED, OPEN, GuestExpert, Notification, Post, Theme, Thread, User
 from ..models.themes import UPCOMING
 from ..notifications import notify
 from ..permissions import may
@@ -73,8 +73,11 @@ def _tree_posts():
                 .order_by(Post.path).limit(1).offset(bindparam("limit")).scalar_subquery())
     return (select(Post.id, Post.parent_id, Post.author_id, Post.depth, Post.path, Post.body, Post.html,
                    Post.created_at, Post.edited_at, Post.deleted_at, Post.hidden_at, User.display_name,
-                   boundary.label("boundary"))
+                   GuestExpert.panelist.label("panelist"), boundary.label("boundary"))
             .join(User, User.id == Post.author_id)
+            # A guest expert's badge, by one unique lookup per row, as the thread page reads it.
+            .outerjoin(GuestExpert, (GuestExpert.user_id == Post.author_id)
+                       & (GuestExpert.theme_id == bindparam("theme_id")))
             .where(Post.thread_id == bindparam("thread_id"),
                    (Post.depth == 0) | ((Post.path > bindparam("after"))
                                         & (Post.path < func.coalesce(boundary, _PATH_END))))
@@ -89,8 +92,8 @@ def tree(thread: Thread, after_path: str | None, limit: int, show_hidden: bool) 
     hidden post with replies stays as a placeholder, as on the page.
     """
     # A branch's path starts with the opening post's and a dot: "" and a first page's "after" sort before all.
-    rows = db.session.execute(_tree_posts(), {"thread_id": thread.id, "after": after_path or "",
-                                              "limit": limit}).all()
+    rows = db.session.execute(_tree_posts(), {"thread_id": thread.id, "theme_id": thread.theme_id,
+                                              "after": after_path or "", "limit": limit}).all()
     nodes = {row.id: TreePost(row) for row in rows}
     opening, last_branch = None, None
     for node in nodes.values():  # path order: a parent before its replies

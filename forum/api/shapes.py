@@ -17,8 +17,10 @@ def when(moment: datetime | None) -> str | None:
     return moment.isoformat().replace("+00:00", "Z") if moment is not None else None
 
 
-def author(user_id: int, name: str) -> dict:
-    return {"id": user_id, "name": name, "profile_url": url_for("members.profile", user_id=user_id, _external=True)}
+def author(user_id: int, name: str, panelist: str | None = None) -> dict:
+    """`panelist`: the panelist a guest expert is in the post's theme (their badge on the page)."""
+    shown = {"id": user_id, "name": name, "profile_url": url_for("members.profile", user_id=user_id, _external=True)}
+    return {**shown, "panelist": panelist} if panelist else shown
 
 
 def theme(item: Theme) -> dict:
@@ -47,13 +49,13 @@ def thread(item: Thread) -> dict:
 
 def post_fields(*, post_id: int, thread_id: int, parent_id: int | None, author_id: int, author_name: str,
                 body: str, html: str, created_at, edited_at, gone: str | None, hidden: bool, viewer,
-                replies: int | None = None) -> dict:
+                replies: int | None = None, panelist: str | None = None) -> dict:
     """A post; a placeholder's text and author are left out, as its page leaves them out."""
     shown = gone is None
     mine = getattr(viewer, "id", None) == author_id
     fields = {
         "id": post_id, "thread_id": thread_id, "in_reply_to": parent_id,
-        "author": author(author_id, author_name) if shown else None,
+        "author": author(author_id, author_name, panelist) if shown else None,
         "body_html": html if shown else None,
         "created_at": when(created_at), "edited_at": when(edited_at) if shown else None,
         "deleted": gone == "deleted", "hidden": hidden,
@@ -72,7 +74,7 @@ def tree_post(node: TreePost, thread_id: int, viewer) -> dict:
     fields = post_fields(post_id=row.id, thread_id=thread_id, parent_id=row.parent_id, author_id=row.author_id,
                          author_name=row.display_name, body=row.body, html=row.html, created_at=row.created_at,
                          edited_at=row.edited_at, gone=node.gone, hidden=row.hidden_at is not None,
-                         viewer=viewer, replies=len(node.replies))
+                         viewer=viewer, replies=len(node.replies), panelist=row.panelist)
     fields["replies"] = [tree_post(reply, thread_id, viewer) for reply in node.replies]
     return fields
 

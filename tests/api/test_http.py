@@ -119,3 +119,11 @@ def test_the_openapi_document_is_valid_and_names_every_route(app, client):
             path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule).removeprefix("/api/v1")
             routed |= {(path, method) for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert routed == documented
+
+
+def test_guessing_tokens_counts_against_the_address(app, client, community):
+    app.config["RATE_LIMITS"] = {**app.config["RATE_LIMITS"], "api-visitor": [2, 60]}
+    wrong = {"Authorization": "Bearer fk_guess"}
+    assert [client.get("/api/v1/themes", headers=wrong).status_code for _ in range(3)] == [401, 401, 429]
+    # A real token has its own count.
+    assert client.get("/api/v1/themes", headers=bearer(community.tokens["read"])).status_code == 200

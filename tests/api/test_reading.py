@@ -209,3 +209,16 @@ def test_theme_threads_page_by_cursor(app, client, community):
     ids = [t["id"] for t in first["threads"] + second["threads"]]
     assert ids == sorted(made + [community.open_thread], reverse=True)
     assert second["next_cursor"] is None
+
+
+def test_a_guest_experts_posts_carry_their_panelist_badge(app, client, community):
+    from forum.models import GuestExpert
+
+    with app.app_context():
+        theme_id = db.session.scalar(db.select(Theme.id).where(Theme.slug == "finding-time"))
+        db.session.add(GuestExpert(theme_id=theme_id, user_id=community.other, panelist="Dr. Omar Diaz"))
+        db.session.commit()
+    reply = client.get(f"/api/v1/threads/{community.open_thread}/posts").get_json()["posts"][0]
+    assert reply["author"]["panelist"] == "Dr. Omar Diaz"
+    opening = client.get(f"/api/v1/threads/{community.open_thread}/posts").get_json()["opening_post"]
+    assert "panelist" not in opening["author"]
