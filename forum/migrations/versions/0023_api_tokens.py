@@ -1,7 +1,7 @@
 """Personal API tokens for the JSON API (forum.api): a hash of each, never the token.
 
 Revision ID: 0023
-Revises: 0021 (the lead re-chains it after reply-by-email's migration when merging)
+Revises: 0022
 Created: 2026-12-06
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0023'
-down_revision = "0021"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
