@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 
 from forum.core.database import recorded_statements
 from forum.core.extensions import db

@@ -8,7 +8,7 @@ import pytest
 
 from forum import create_app
 from forum.core.extensions import db
-from forum.models import IncomingMessage, Upload
+from forum.models import Upload
 from forum.replies_by_email import listener
 from tests.mailserver import free_port
 from tests.replies_by_email.conftest import (JOSE, deliver, incoming, message, replies_to, reply_address,

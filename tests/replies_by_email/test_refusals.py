@@ -11,7 +11,7 @@ from forum.discussions import posting
 from forum.models import OutgoingMail, Post, Theme, Thread, User
 from forum.moderation import actions
 from tests.conftest import PASSWORD
-from tests.replies_by_email.conftest import (BRETT, JOSE, answers, deliver, incoming, message, replies_to,
+from tests.replies_by_email.conftest import (JOSE, answers, deliver, incoming, message, replies_to,
                                              reply_address, run_worker)
 
 GMAIL_TEXT = "Thanks Brett — our science team meets before school on Tuesdays."
