@@ -673,7 +673,7 @@ def _render_per_post_us(pages: list) -> float:
     return (last[1]["ceiling_p50"] - first[1]["ceiling_p50"]) / shown * 1000 if shown else 0.0
 
 
-PARTS = ("threads", "search", "writing", "digest")
+PARTS = ("threads", "pages", "search", "writing", "digest")
 
 
 def run(sizes: list[int], repeat: int, keep: bool, data: Path | None, parts: tuple[str, ...] = PARTS) -> str:
@@ -697,6 +697,10 @@ def run(sizes: list[int], repeat: int, keep: bool, data: Path | None, parts: tup
         app = make_app(workdir)
         if "threads" in parts:
             out.append(thread_tables(size, app, workdir, repeat))
+        if "pages" in parts:  # the member's page beside the lean page (bench/lean_page.py)
+            from .lean_page import pages_part
+
+            out.append(pages_part(size, app, workdir, environment(workdir)))
         if "search" in parts:
             out.append(search_tables(size, workdir, repeat))
         if "writing" in parts:
