@@ -297,7 +297,8 @@ def pages_part(size: int, app, workdir: Path, environment: dict) -> str:
             for n, (ours, anchor) in enumerate(turns)]
     ratios = sorted(ours[0] / anchor[0] for ours, anchor in turns)
     cpu = sorted(anchor[1] / ours[1] for ours, anchor in turns)
-    rows.append(["median (spread)", "", "", "", "", f"{ratios[len(ratios) // 2]:.2f}× ({ratios[0]:.2f}–{ratios[-1]:.2f})",
+    rows.append(["median (spread)", "", "", "", "",
+                 f"{ratios[len(ratios) // 2]:.2f}× ({ratios[0]:.2f}–{ratios[-1]:.2f})",
                  f"{cpu[len(cpu) // 2]:.2f}× ({cpu[0]:.2f}–{cpu[-1]:.2f})"])
     shown = weights["member"][2]
     weight_rows = [[who, f"{per_post:.0f}", f"{text:.0f}", f"{per_post - text:.0f}"]

@@ -61,11 +61,11 @@ class Node:
     children: list["Node"] = field(default_factory=list)
     placeholder: str | None = None
     parent: "Node | None" = None
-    # Set by the thread page for its viewer, once per post in Python (cheaper than in the template):
+    # Set by the thread page for its viewer, once per post in Python (forum.discussions.page_posts):
     gone: bool = False  # shown as a placeholder to this viewer
     new: bool = False  # posted since the member last read the thread
-    time_tag: str = ""
-    exact_time: str = ""  # "Thursday, March 12, 2026, 7:05 pm EDT", for the post's accessible name
+    head: str = ""  # its <header>, as markup
+    can: str | None = None  # the page's actions it takes, when not the page's own (data-can)
     question: bool = False  # a published panel question's post
     panel_answer: bool = False  # a guest expert's reply somewhere under a panel question
 

@@ -13,8 +13,7 @@ from .. import throttle
 from ..moderation import actions, reports
 from ..panel import questions
 from ..notifications import watching
-from . import posting, reading, revisions, tracking
-from ..core import timefmt
+from . import page_posts, posting, reading, revisions, tracking
 from ..core.database import id_from, takes_row_locks
 from ..core.errors import abort_with
 from .forms import EditForm, ReplyForm, ReportForm
@@ -55,7 +54,9 @@ def thread_page_context(thread: Thread, view: reading.ThreadPage, moderator: boo
     member = current_user if current_user.is_authenticated else None
     state = reading.member_state(member, thread) if member else None
     last_read, first_new = (state.last_read, state.first_new) if state else (None, None)
-    on_page = _prepare_posts(view, moderator, member.id if member else None, last_read)
+    archived = thread.theme.state() == "archived"
+    on_page, post_actions = page_posts.prepare(view, thread.theme.title, archived, moderator,
+                                               member.id if member else None, last_read)
     reply_refusal = why_not(current_user, "reply", thread)
     # A form makes a CSRF token, which writes the session: only for those who may reply.
     can_reply = reply_refusal is None
@@ -71,7 +72,8 @@ def thread_page_context(thread: Thread, view: reading.ThreadPage, moderator: boo
         reply_to=reply_to, preview=preview, refusal=refusal, reply_refusal=reply_refusal,
         log_in_to_reply=reply_refusal == LOG_IN,
         viewer_id=current_user.id if current_user.is_authenticated else None,
-        moderator=moderator, page_url=lambda p: thread_url(thread, p),
+        moderator=moderator, page_url=lambda p: thread_url(thread, p), post_actions=post_actions,
+        archived=archived,
         # Moderators' tools: one more query, for the themes a thread can move to.
         move_targets=actions.move_targets(thread) if moderator else None,
         hide_form=HideForm(formdata=None) if moderator else None,
@@ -86,32 +88,7 @@ def _words_to_mark(view: reading.ThreadPage) -> list[str]:
     typed = _marked_arg()
     if not typed:
         return []
-    return search.words_to_mark(typed, [plain_text(node.post.html) for node in _nodes(view) if not node.placeholder])
-
-
-def _nodes(view: reading.ThreadPage):
-    todo = ([view.opening] if view.opening else []) + list(view.branches)
-    while todo:
-        node = todo.pop()
-        yield node
-        todo.extend(node.children)
-
-
-def _prepare_posts(view: reading.ThreadPage, moderator: bool, viewer_id: int | None,
-                   last_read: int | None) -> set[int]:
-    """What each post shows this viewer, worked out once in Python; the ids on the
-    page when the viewer is a member (only a member's page marks what is new)."""
-    clock = timefmt.Clock()
-    on_page = set()
-    for node in _nodes(view):
-        post = node.post
-        node.gone = node.placeholder == "deleted" or (node.placeholder == "hidden" and not moderator)
-        node.new = last_read is not None and post.id > last_read and post.author_id != viewer_id \
-            and not node.gone
-        node.time_tag, node.exact_time = clock.time_tag_and_exact(post.created_at)
-        if viewer_id is not None:
-            on_page.add(post.id)
-    return on_page
+    return search.words_to_mark(typed, [plain_text(node.post.html) for node in page_posts.nodes(view) if not node.placeholder])
 
 
 @bp.route("/threads/<int:thread_id>")

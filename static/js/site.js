@@ -215,10 +215,11 @@
   // Inline reply: open a reply form right under the post, without a reload.
   var template = document.getElementById("reply-template");
   document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest("[data-reply-to]");
+    var link = event.target.closest && event.target.closest("[data-reply-to], .post__reply");
     if (!link || !template) return;
     event.preventDefault();
-    var postId = link.getAttribute("data-reply-to");
+    // A post's own Reply names no id: its article does (id="post-<id>").
+    var postId = link.getAttribute("data-reply-to") || link.closest("article").id.slice(5);
     var article = document.getElementById("post-" + postId);
     var existing = document.getElementById("reply-" + postId);
     if (existing) {
@@ -242,7 +243,8 @@
     form.querySelector("input[name=parent_id]").value = postId;
     var textarea = form.querySelector("textarea");
     var label = form.querySelector("label[for='" + textarea.id + "']");
-    label.textContent = "Reply to " + (article.getAttribute("data-author") || "this post");
+    var author = article.querySelector(":scope > header > a");
+    label.textContent = "Reply to " + (author ? author.textContent : "this post");
     form.querySelector("[data-cancel]").addEventListener("click", function (e) {
       e.preventDefault();
       holder.remove();
@@ -262,17 +264,55 @@
       if (key && key.indexOf(replyDrafts) === 0 && key.length > replyDrafts.length) parents.push(key.slice(replyDrafts.length));
     }
     parents.forEach(function (parentId) {
-      var replyLink = document.querySelector('[data-reply-to="' + parentId + '"]');
+      if (!/^\d+$/.test(parentId)) return;
+      var replyLink = document.querySelector("#post-" + parentId + " .post__reply");
       if (replyLink && !document.getElementById("reply-" + parentId)) replyLink.click();
     });
   }
 
+  // Each post's actions, written once in the page (<template id="post-actions">): copied into each
+  // post's footer after its Reply, with the post's id for the slot, keeping those the post takes
+  // (its data-can, else the template's). The server checks each action again when it is sent.
+  var postActions = document.getElementById("post-actions");
+  Array.prototype.forEach.call(document.querySelectorAll("article.post"), function (article) {
+    var footer = article.querySelector(":scope > footer");
+    if (!postActions || !footer) return;
+    var id = article.id.slice(5), slot = postActions.getAttribute("data-slot");
+    var can = (article.getAttribute("data-can") !== null ? article.getAttribute("data-can")
+      : postActions.getAttribute("data-can")).split(" ");
+    var copy = postActions.content.cloneNode(true);
+    Array.prototype.forEach.call(copy.querySelectorAll("[data-action]"), function (element) {
+      if (can.indexOf(element.getAttribute("data-action")) < 0) element.remove();
+    });
+    Array.prototype.forEach.call(copy.querySelectorAll("[href], [action], [id], [for]"), function (element) {
+      ["href", "action", "id", "for"].forEach(function (name) {
+        var value = element.getAttribute(name);
+        if (value) element.setAttribute(name, value.split(slot).join(id));
+      });
+    });
+    var reply = footer.querySelector(".post__reply");
+    footer.insertBefore(copy, reply ? reply.nextSibling : footer.firstChild);
+  });
+  // A post's accessible name, "Post by <author>, <exact time>", and its exact time read after the
+  // relative one: made here from its author's link and its time's title, which the page writes once
+  // a post where it once wrote the exact time three times.
+  Array.prototype.forEach.call(document.querySelectorAll("article.post:not([aria-label])"), function (article) {
+    var time = article.querySelector(":scope > header > .post__time > time");
+    var author = article.querySelector(":scope > header > a");
+    if (!time || !author || !time.title) return;
+    article.setAttribute("aria-label", "Post by " + author.textContent + ", " + time.title);
+    var hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = " (" + time.title + ")";
+    time.parentNode.appendChild(hidden);
+  });
+
   // Collapsing branches: a button on every post that has replies.
-  Array.prototype.forEach.call(document.querySelectorAll(".post-node"), function (node) {
+  Array.prototype.forEach.call(document.querySelectorAll(".replies > li"), function (node) {
     var replies = node.querySelector(":scope > .replies");
-    var actions = node.querySelector(":scope > article .post__actions");
+    var actions = node.querySelector(":scope > article > footer");
     if (!replies || !actions) return;
-    var count = replies.querySelectorAll(".post-node").length;
+    var count = replies.querySelectorAll("article.post").length;
     var button = document.createElement("button");
     button.type = "button";
     button.className = "collapse-toggle";

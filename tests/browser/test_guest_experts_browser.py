@@ -57,11 +57,11 @@ def test_a_guest_expert_s_reply_shows_the_badge_and_the_panel_s_answer(page, com
     form.get_by_role("button", name="Post reply").click()
     with live_app.app_context():
         reply = db.session.scalar(db.select(Post.id).order_by(Post.id.desc()).limit(1))
-    header = page.locator(f"#post-{reply} .post__header")
+    header = page.locator(f"#post-{reply} > header")
     assert header.locator(".badge--panelist").inner_text() == "Panelist, Finding time to collaborate"
     assert header.locator(".badge--answer").inner_text().lower() == "the panel's answer"
     # Rosa's question is no answer, and has no badge.
-    assert page.locator(f"#post-{question_post} .post__header .badge--panelist").count() == 0
+    assert page.locator(f"#post-{question_post} > header .badge--panelist").count() == 0
 
     # A visitor's panel page shows the answer under the question, and it leads to the reply.
     page.get_by_role("button", name="Log out").click()

@@ -1,6 +1,8 @@
 """Members report posts; moderators hide them or keep them up; reporters are told."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -34,8 +36,13 @@ def reports_of(app, post_id):
 def test_a_member_reports_a_post_once(app, client, auth, forms, reported):
     auth.login()
     page = client.get(f"/threads/{reported['thread']}").get_data(as_text=True)
-    assert f'href="/posts/{reported["post"]}/report"' in page
-    assert f'href="/posts/{reported["opening"]}/report"' not in page  # not one's own post
+    # Report is written once in the page's actions (the script puts it in each post that takes it):
+    # the reply takes the page's actions, the reader's own opening post says it takes none.
+    assert re.search(r'<template id="post-actions" data-can="report" data-slot="(\d+)">\s*'
+                     r'<a href="/posts/\1" class="post__permalink">Permalink</a>\s*'
+                     r'<a href="/posts/\1/report" class="post__report" data-action="report">Report</a>', page)
+    assert not re.search(rf'<article [^>]*id="post-{reported["post"]}"[^>]* data-can=', page)
+    assert re.search(rf'<article [^>]*id="post-{reported["opening"]}"[^>]* data-can="">', page)  # one's own
     response = report(forms, reported["post"])
     assert response.status_code == 302 and response.headers["Location"].endswith(f"#post-{reported['post']}")
     [filed] = reports_of(app, reported["post"])
