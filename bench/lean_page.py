@@ -230,7 +230,7 @@ def bytes_per_post(app, thread_id: int, role: str | None) -> tuple[float, float,
 
 
 def _walk(view):
-    todo = ([view.opening] if view.opening else []) + list(view.branches)
+    todo = [view.opening] if view.opening else list(view.branches)  # the branches are its replies
     while todo:
         node = todo.pop()
         yield node

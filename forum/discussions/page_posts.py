@@ -1,19 +1,22 @@
-"""What each post of a thread page shows its viewer, worked out once in Python (issue 36).
+"""What each post of a thread page shows its viewer, made once in Python (issue 36).
 
-A 200-post page spent 42% of its time in the template's per-post macro:
+A 200-post page spent 42% of its time in the template's per-post macro,
 about 5,000 attribute lookups and 2,000 escapes a page, most of them the
-same author's name and links again and again. Here a post's header (its
-author, badges, time, "In reply to") is made once, as one string, from
-pieces made once per author; the template joins it with the post's text
-and its Reply link. Names are escaped by markupsafe, as Jinja's
-autoescaping would; everything else is made from ids and datetimes.
+same author's name and links again and again. Here each post's markup,
+from `<article>` to its Reply link, is one string (`Node.html`), made of
+pieces made once per author; the template adds what few posts take (one's
+own Edit and Delete, a hidden post's Unhide) and closes it. Names and a
+hidden post's reason are escaped by markupsafe, as Jinja's autoescaping
+would; the post's text is its sanitised HTML (forum.core.markup), as the
+template's `|safe` showed it; the rest is made from ids, datetimes and
+url_for's addresses.
 
 What repeats on every post but needs no data of its own (Permalink,
-Report, a moderator's Edit and Hide) is not in each post at all:
-it is written once, in the page's `<template id="post-actions">`, and the
-page's script places it in each post's footer. A post says which of
-those it takes (`data-can`) only where it differs from the page's
-`data-can` (one's own posts, hidden ones). Every action's POST still asks
+Report, a moderator's Edit and Hide) is not in each post at all: it is
+written once, in the page's `<template id="post-actions">`, and the page's
+script places it in each post's footer. A post says which of those it
+takes (`data-can`) only where it differs from the page's `data-can` (one's
+own posts, hidden ones). Every action's POST still asks
 forum/permissions.py; these flags only decide which links show.
 """
 from __future__ import annotations
@@ -28,25 +31,33 @@ from .reading import Node, PageAuthor, ThreadPage
 from .urls import ID_SLOT, address_parts
 
 
+def _roots(view: ThreadPage) -> list[Node]:
+    # The page's branches are the opening post's replies: from the opening post, each node once.
+    return [view.opening] if view.opening else list(view.branches)
+
+
 def nodes(view: ThreadPage) -> Iterable[Node]:
-    todo = ([view.opening] if view.opening else []) + list(view.branches)
+    """Every post of the page, once each."""
+    todo = _roots(view)
     while todo:
         node = todo.pop()
         yield node
         todo.extend(node.children)
 
 
-class PostHeads:
-    """The header of each post of one page, for one viewer.
+class PostMarkup:
+    """The markup of each post of one page, for one viewer.
 
     Built with f-strings from pieces that are safe already: ids, times made
     from datetimes, addresses from url_for, and names escaped once per author
     (markupsafe's Markup.format costs several times an f-string, per post).
     """
 
-    def __init__(self, theme_title: str) -> None:
+    def __init__(self, theme_title: str, reply: list[str] | None) -> None:
         self.clock = timefmt.Clock()
         self.theme_title = theme_title
+        # The Reply link's address cut where the post's id goes (address_parts), escaped once ("&").
+        self.reply = [str(escape(part)) for part in reply] if reply else None
         self.profile = address_parts("members.profile", user_id=ID_SLOT)
         self.permalink = address_parts("threads.permalink", post_id=ID_SLOT)
         self.history = address_parts("threads.history", post_id=ID_SLOT)
@@ -67,7 +78,7 @@ class PostHeads:
             found = self._authors[author_id] = (html, name)
         return found
 
-    def head(self, node: Node) -> Markup:
+    def head(self, node: Node) -> str:
         """The post's <header>: author, badges, time as its permalink, edited, whom it answers."""
         post = node.post
         moment = post.created_at
@@ -96,7 +107,39 @@ class PostHeads:
                 name = self.author(parent.post.author_id, parent.post.author)[1]
                 html += (f'<p class="post__context">In reply to <a href="#post-{parent.post.id}">'
                          f'<bdi>{name}</bdi></a></p>')
-        return Markup(html + "</header>")
+        return html + "</header>"
+
+    def article(self, node: Node, can: str | None, own: bool) -> Markup:
+        """The post from <article> to its footer's Reply (the template closes both); a placeholder's
+        <article> and its line."""
+        post = node.post
+        classes = "post"
+        if post.depth == 0:
+            classes += " post--opening"
+        if node.new:
+            classes += " post--new"
+        if own:
+            classes += " post--own"
+        if node.gone:
+            kind = "deleted" if node.placeholder == "deleted" else "hidden by a moderator"
+            return Markup(f'<article class="{classes} post--gone" id="post-{post.id}" aria-label="A removed post">'
+                          f'<p class="post__placeholder">[{kind}]</p>')
+        if post.is_hidden:
+            classes += " post--hidden"
+        html = f'<article class="{classes}" id="post-{post.id}"'
+        if can is not None:
+            html += f' data-can="{can}"'
+        html += ">" + self.head(node)
+        if post.is_hidden:
+            reason = f": {escape(post.hidden_reason)}" if post.hidden_reason else ""
+            html += f'<p class="post__moderation">Hidden by a moderator{reason}</p>'
+        # The text as written, sanitised when it was saved (forum.core.markup).
+        html += f'<div class="post__body">{post.html}</div><footer>'
+        # Without JavaScript a member's Reply opens this page again with the box under the post; a
+        # visitor's goes through the login and back to it. A hidden post takes no reply.
+        if self.reply and not post.is_hidden:
+            html += f'<a href="{str(post.id).join(self.reply)}" class="post__reply">Reply</a>'
+        return Markup(html)
 
 
 # The actions of <template id="post-actions">, by the names data-can lists.
@@ -130,29 +173,30 @@ def post_actions(node: Node, viewer_id: int | None, moderator: bool, archived: b
 
 
 def prepare(view: ThreadPage, theme_title: str, archived: bool, moderator: bool, viewer_id: int | None,
-            last_read: int | None) -> tuple[set[int], str]:
-    """Fill each node for this viewer; (the ids on the page when the viewer is a member, since only
-    a member's page marks what is new; the page's data-can)."""
-    heads = PostHeads(theme_title)
+            last_read: int | None, reply: list[str] | None) -> tuple[set[int], str]:
+    """Fill each node for this viewer (`reply`: the Reply link's address_parts, None for no link);
+    (the ids on the page when the viewer is a member, since only a member's page marks what is new;
+    the page's data-can)."""
+    markup = PostMarkup(theme_title, reply)
     default = page_actions(viewer_id, moderator, archived)
     on_page = set()
     # Parents before their replies: a reply's header says whether its parent is gone.
     for node in _parents_first(view):
         post = node.post
+        own = post.author_id == viewer_id
         node.gone = node.placeholder == "deleted" or (node.placeholder == "hidden" and not moderator)
-        node.new = last_read is not None and post.id > last_read and post.author_id != viewer_id \
-            and not node.gone
-        if not node.gone:
-            node.head = heads.head(node)
+        node.new = last_read is not None and post.id > last_read and not own and not node.gone
         can = post_actions(node, viewer_id, moderator, archived)
-        node.can = None if node.gone or can == default else can  # a placeholder has no footer
+        node.html = markup.article(node, None if node.gone or can == default else can, own)
+        # What the template adds to the footer: one's own Edit and Delete, a moderator's Unhide and Files.
+        node.more = not node.gone and (own or (moderator and (post.is_hidden or "/uploads/" in post.html)))
         if viewer_id is not None:
             on_page.add(post.id)
     return on_page, default
 
 
 def _parents_first(view: ThreadPage) -> Iterable[Node]:
-    todo = list(reversed(([view.opening] if view.opening else []) + list(view.branches)))
+    todo = list(reversed(_roots(view)))
     while todo:
         node = todo.pop()
         yield node

@@ -64,8 +64,8 @@ class Node:
     # Set by the thread page for its viewer, once per post in Python (forum.discussions.page_posts):
     gone: bool = False  # shown as a placeholder to this viewer
     new: bool = False  # posted since the member last read the thread
-    head: str = ""  # its <header>, as markup
-    can: str | None = None  # the page's actions it takes, when not the page's own (data-can)
+    html: str = ""  # its markup, from <article> to its footer's Reply (the template closes them)
+    more: bool = False  # its footer takes more than the page's actions: one's own Edit and Delete, Unhide
     question: bool = False  # a published panel question's post
     panel_answer: bool = False  # a guest expert's reply somewhere under a panel question
 

@@ -23,7 +23,7 @@ from ..page_cache.cache import cached_page
 from ..core.pagination import page_arg
 from ..permissions import LOG_IN, may, require, why_not
 from ..core.security import form_checks_csrf, takes_files
-from .urls import post_url, redirect_once_committed, thread_url
+from .urls import ID_SLOT, address_parts, post_url, redirect_once_committed, thread_url
 from .composing import (PREVIEWING_TOO_FAST, attach_from_form, preview_allowed, preview_html,
                         render_preview)
 from ..views.lookups import get_post_or_404, get_thread_or_404, id_arg
@@ -54,10 +54,11 @@ def thread_page_context(thread: Thread, view: reading.ThreadPage, moderator: boo
     member = current_user if current_user.is_authenticated else None
     state = reading.member_state(member, thread) if member else None
     last_read, first_new = (state.last_read, state.first_new) if state else (None, None)
+    reply_refusal = why_not(current_user, "reply", thread)
     archived = thread.theme.state() == "archived"
     on_page, post_actions = page_posts.prepare(view, thread.theme.title, archived, moderator,
-                                               member.id if member else None, last_read)
-    reply_refusal = why_not(current_user, "reply", thread)
+                                               member.id if member else None, last_read,
+                                               _reply_link(thread, view, reply_refusal))
     # A form makes a CSRF token, which writes the session: only for those who may reply.
     can_reply = reply_refusal is None
     blank = ReplyForm(formdata=None) if can_reply else None
@@ -81,6 +82,25 @@ def thread_page_context(thread: Thread, view: reading.ThreadPage, moderator: boo
         watch_labels=watching.LABELS, watch_help=watching.THREAD_HELP,
         marked_words=_words_to_mark(view),
     )
+
+
+def _reply_link(thread: Thread, view: reading.ThreadPage, reply_refusal: str | None) -> list[str] | None:
+    """A post's Reply address, cut where the post's id goes (urls.address_parts); None: no Reply.
+
+    A member's is relative, this page again with the post's reply box open
+    (`?reply_to=<id>#reply-<id>`, `page=` kept): a third of the bytes of the
+    thread's whole address, on every post. A visitor's goes through the
+    login and back to the same place.
+    """
+    slot = str(ID_SLOT)
+    if reply_refusal is None:
+        page = f"page={view.page}&" if view.page > 1 else ""
+        return f"?{page}reply_to={slot}#reply-{slot}".split(slot)
+    if reply_refusal == LOG_IN:
+        here = thread_url(thread, view.page)
+        back = f"{here}{'&' if '?' in here else '?'}reply_to={slot}#reply-{slot}"
+        return address_parts("auth.login", next=back)
+    return None
 
 
 def _words_to_mark(view: reading.ThreadPage) -> list[str]:
