@@ -108,7 +108,8 @@ def _words_to_mark(view: reading.ThreadPage) -> list[str]:
     typed = _marked_arg()
     if not typed:
         return []
-    return search.words_to_mark(typed, [plain_text(node.post.html) for node in page_posts.nodes(view) if not node.placeholder])
+    return search.words_to_mark(typed, [plain_text(node.post.html) for node in page_posts.nodes(view)
+                                        if not node.placeholder])
 
 
 @bp.route("/threads/<int:thread_id>")
