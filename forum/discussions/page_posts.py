@@ -61,6 +61,8 @@ class PostMarkup:
         self.profile = address_parts("members.profile", user_id=ID_SLOT)
         self.permalink = address_parts("threads.permalink", post_id=ID_SLOT)
         self.history = address_parts("threads.history", post_id=ID_SLOT)
+        self.report = address_parts("threads.report", post_id=ID_SLOT)
+        self.edit = address_parts("threads.edit", post_id=ID_SLOT)
         self._authors: dict[int, tuple[str, str]] = {}
 
     def author(self, author_id: int, author: PageAuthor) -> tuple[str, str]:
@@ -109,9 +111,10 @@ class PostMarkup:
                          f'<bdi>{name}</bdi></a></p>')
         return html + "</header>"
 
-    def article(self, node: Node, can: str | None, own: bool) -> Markup:
+    def article(self, node: Node, can: str, differs: bool, own: bool) -> Markup:
         """The post from <article> to its footer's Reply (the template closes both); a placeholder's
-        <article> and its line."""
+        <article> and its line. `can`: the template's actions this post takes; `differs`: whether
+        that is not the page's data-can, so the post names its own."""
         post = node.post
         classes = "post"
         if post.depth == 0:
@@ -127,7 +130,7 @@ class PostMarkup:
         if post.is_hidden:
             classes += " post--hidden"
         html = f'<article class="{classes}" id="post-{post.id}"'
-        if can is not None:
+        if differs:
             html += f' data-can="{can}"'
         html += ">" + self.head(node)
         if post.is_hidden:
@@ -139,7 +142,18 @@ class PostMarkup:
         # visitor's goes through the login and back to it. A hidden post takes no reply.
         if self.reply and not post.is_hidden:
             html += f'<a href="{str(post.id).join(self.reply)}" class="post__reply">Reply</a>'
-        return Markup(html)
+        return Markup(html + self.without_script(post.id, can.split()))
+
+    def without_script(self, post_id: int, can: list[str]) -> str:
+        """The template's actions that are a page of their own (Report, Edit), for a browser that
+        runs no script and so never places the template's: hiding, a form, is done from the
+        reports queue there. About 50 bytes a post, only on pages with actions."""
+        links = []
+        if REPORT in can:
+            links.append(f'<a href="{self.report[0]}{post_id}{self.report[1]}">Report</a>')
+        if EDIT in can:
+            links.append(f'<a href="{self.edit[0]}{post_id}{self.edit[1]}">Edit</a>')
+        return f"<noscript>{' '.join(links)}</noscript>" if links else ""
 
 
 # The actions of <template id="post-actions">, by the names data-can lists.
@@ -187,7 +201,7 @@ def prepare(view: ThreadPage, theme_title: str, archived: bool, moderator: bool,
         node.gone = node.placeholder == "deleted" or (node.placeholder == "hidden" and not moderator)
         node.new = last_read is not None and post.id > last_read and not own and not node.gone
         can = post_actions(node, viewer_id, moderator, archived)
-        node.html = markup.article(node, None if node.gone or can == default else can, own)
+        node.html = markup.article(node, can, not node.gone and can != default, own)
         # What the template adds to the footer: one's own Edit and Delete, a moderator's Unhide and Files.
         node.more = not node.gone and (own or (moderator and (post.is_hidden or "/uploads/" in post.html)))
         if viewer_id is not None:

