@@ -55,7 +55,8 @@ def apply_in_transaction(changes) -> None:
 
 
 def forget_caches() -> None:
-    """Nothing kept in the process; PostgreSQL's own buffers stay (they are the server's)."""
+    """Forget broad searches' kept counts; PostgreSQL's own buffers stay (they are the server's)."""
+    querying.forget_counts()
 
 
 def close() -> None:

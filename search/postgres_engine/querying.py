@@ -21,8 +21,11 @@ that is about 30 ms for the first matches, 30 ms for the sample and
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
+from time import monotonic
 from datetime import datetime, time, timedelta
 from typing import Iterator
 
@@ -178,9 +181,8 @@ def _sample_percent() -> tuple[float, float]:
     return min(100.0, 100.0 * SAMPLE_ROWS / rows), float(rows)
 
 
-def _estimated_counts(where: _Where, at_least: int) -> Counts:
+def _estimated_counts(where: _Where, at_least: int, percent: float, rows: float) -> Counts:
     """Counts from a sample of the table's pages, scaled up and rounded: what "about" means."""
-    percent, rows = _sample_percent()
     sampled = db.session.execute(*_sample_statement(where, percent)).all()
     read = sum(row[3] for row in sampled)
     scale = rows / read if percent < 100 and read else 1.0
@@ -192,6 +194,47 @@ def _estimated_counts(where: _Where, at_least: int) -> Counts:
     by_theme = {theme: about(count * scale) for theme, count in by_theme.items()}
     by_year = {year: about(count * scale) for year, count in by_year.items()}
     return max(about(sum(row[2] for row in sampled) * scale), at_least), by_theme, by_year
+
+
+# A broad search's estimated counts, kept for a while in the process: a fresh estimate reads the
+# first SEARCH_EXACT_COUNT_UP_TO + 1 matches and a sample of the table's pages (30 to 40 ms at
+# 100,000 posts), where the page itself takes a millisecond. Kept only for a table past SAMPLE_ROWS,
+# whose counts are estimates anyway: the posts written meanwhile move them by less than the sample's
+# own error, and the entry is dropped when ANALYZE recounts the table or after BROAD_COUNTS_SECONDS.
+BROAD_COUNTS_SECONDS = 300
+BROAD_COUNTS_KEPT = 512
+_broad_counts: OrderedDict[tuple, tuple[float, Counts]] = OrderedDict()
+_broad_lock = threading.Lock()
+
+
+def _broad_key(where: _Where, exact_up_to: int, rows: float) -> tuple:
+    params = tuple(sorted((name, tuple(value) if isinstance(value, list) else value)
+                          for name, value in where.params.items()))
+    return str(db.engine.url), str(where), params, exact_up_to, rows
+
+
+def _kept_counts(key: tuple) -> Counts | None:
+    with _broad_lock:
+        found = _broad_counts.get(key)
+        if found is None:
+            return None
+        if monotonic() - found[0] > BROAD_COUNTS_SECONDS:
+            del _broad_counts[key]
+            return None
+        _broad_counts.move_to_end(key)
+        return found[1]
+
+
+def _keep_counts(key: tuple, counts: Counts) -> None:
+    with _broad_lock:
+        _broad_counts[key] = (monotonic(), counts)
+        while len(_broad_counts) > BROAD_COUNTS_KEPT:
+            _broad_counts.popitem(last=False)
+
+
+def forget_counts() -> None:
+    with _broad_lock:
+        _broad_counts.clear()
 
 
 def about(count: float) -> int:
@@ -251,11 +294,23 @@ def run(request: SearchRequest) -> SearchResults:
         if not plan.where.sql:
             return SearchResults()
         exact_up_to = _exact_up_to()
-        first = db.session.execute(*_first_matches_statement(plan.where, exact_up_to + 1)).all()
-        broad = len(first) > exact_up_to
-        total, by_theme, by_year = _estimated_counts(plan.where, len(first)) if broad else _counted(first)
+        percent, rows = _sample_percent()
+        key = _broad_key(plan.where, exact_up_to, rows) if percent < 100 else None
+        kept = _kept_counts(key) if key else None
+        if kept is not None:  # known to be broad: neither its first matches nor the sample are read again
+            broad, matches = True, None
+            total, by_theme, by_year = kept
+        else:
+            first = db.session.execute(*_first_matches_statement(plan.where, exact_up_to + 1)).all()
+            broad = len(first) > exact_up_to
+            if broad:
+                total, by_theme, by_year = _estimated_counts(plan.where, len(first), percent, rows)
+                if key:
+                    _keep_counts(key, (total, by_theme, by_year))
+            else:
+                total, by_theme, by_year = _counted(first)
+            matches = None if broad else [post_id for post_id, _, _ in first]
         shown = min(total, BROAD_RANKED) if broad and plan.ranked else total
-        matches = None if broad else [post_id for post_id, _, _ in first]
         hits = _page(plan, PER_PAGE, matches) if shown > plan.offset else []
         results = SearchResults(
             hits=hits, total=total, page=plan.page, pages=min(MAX_PAGE, -(-shown // PER_PAGE)),

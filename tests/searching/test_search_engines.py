@@ -296,3 +296,36 @@ def test_a_narrow_search_finds_its_matches_once_and_pages_them_by_key(app, clien
             with search.bare(request) as replay:
                 searches = [statement for statement in replay.statements if "@@" in statement]
             assert len(searches) == 1 and "LIMIT" in searches[0]
+
+
+@pytest.mark.postgres_only
+def test_a_broad_search_on_a_large_table_reads_its_estimate_once_then_only_its_page(app, client, archive,
+                                                                                     monkeypatch):
+    """Issue 36: newest first, a broad search's page took a millisecond and its counts 35 more."""
+    from forum.core.database import recorded_statements
+    from forum.core.extensions import db
+    from search.postgres_engine import querying
+    from tests.conftest import results
+
+    exact, _ = results(client, q="time", sort="newest")
+    app.config["SEARCH_EXACT_COUNT_UP_TO"] = 2
+    # As if the table held more rows than the sample reads: its counts are estimates anyway.
+    monkeypatch.setattr(querying, "SAMPLE_ROWS", 1)
+    monkeypatch.setattr(querying, "_sample_percent", lambda: (99.0, 1000.0))
+    querying.forget_counts()
+
+    def searched() -> tuple[list[int], str, list[str]]:
+        with app.app_context(), recorded_statements(db.engine) as sent:
+            found, page = results(client, q="time", sort="newest")
+        return found, re.search(r"About [\d,]+ posts? found", page).group(0), \
+            [statement for statement, _ in sent if "search_documents" in statement]
+
+    first, about_first, sent_first = searched()
+    again, about_again, sent_again = searched()
+    assert first == again == exact[:len(first)] and about_first == about_again
+    assert any("TABLESAMPLE" in statement for statement in sent_first)
+    assert len(sent_again) == 1 and "ORDER BY created_at DESC" in sent_again[0]  # the page alone
+
+    monkeypatch.setattr(querying, "BROAD_COUNTS_SECONDS", -1)  # a kept estimate expires
+    *_, sent_late = searched()
+    assert any("TABLESAMPLE" in statement for statement in sent_late)
