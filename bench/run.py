@@ -379,8 +379,9 @@ def requests_per_second(url: str, seconds: float = 8.0, connections: int = 4,
 
 # 3. Search ------------------------------------------------------------------------
 
-def search_part(app, repeat: int) -> list[list]:
-    """Each query end to end through /search, and the engine's own part of it alone."""
+def search_part(app, repeat: int, workdir: Path) -> list[list]:
+    """Each query end to end through /search, the engine's own part of it alone, and its anchor
+    (bench/anchors.py), the three taking turns so that their ratios hold on a busy machine."""
     from sqlalchemy import select
 
     import search
@@ -388,8 +389,11 @@ def search_part(app, repeat: int) -> list[list]:
     from forum.core.extensions import db
     from forum.models import Post, Theme, User
 
+    from . import anchors
+
     client = app.test_client()
     rows = []
+    fts5 = anchors.build_fts5(app, workdir) if SEARCH["backend"] == "whoosh" else None
 
     def first_time(params):
         # As the first search for these words in a worker: nothing of the engine's kept yet.
@@ -405,21 +409,32 @@ def search_part(app, repeat: int) -> list[list]:
             select(Post.id).where(Post.author_id == User.id).exists()).order_by(User.id).limit(1)) or ""
         for params in (named(params, themes, member) for params in QUERIES):
             cold = timed(lambda: first_time(params), max(3, repeat // 5))
-            ours = timed(lambda: client.get("/search", query_string=params), repeat)
             request = search_request(params)
+            resolved = search.resolve(request).request
+            anchor = None
+            if params["q"] != QUERIES[-1]["q"]:  # the refused one runs nothing to compare with
+                anchor = anchors.fts5_anchor(fts5, resolved) if fts5 else anchors.postgres_anchor(resolved)
             with search.bare(request) as engine_alone:  # the engine alone has no limits: what they save
-                raw = timed(engine_alone, repeat)
+                turns = [lambda: client.get("/search", query_string=params), engine_alone]
+                ours, raw, *anchored = timed_turns(turns + ([anchor] if anchor else []), repeat)
             try:
                 total = f"{search.query(request, lambda ids: {}).total:,}"
             except search.SearchTimedOut:
                 total = "stopped"
             except search.TooManyAlternatives:
                 total = "refused"
+            base = statistics.median(anchored[0]) if anchored else None
             rows.append([f"`{urlencode(params)}`", total, f"{statistics.median(ours):.1f}",
                          f"{percentile(ours, .95):.1f}", f"{statistics.median(cold):.1f}",
                          f"{statistics.median(raw):.1f}", f"{percentile(raw, .95):.1f}",
-                         f"{percentile(ours, .95) / max(percentile(raw, .95), 0.01):.2f}×"])
+                         f"{percentile(ours, .95) / max(percentile(raw, .95), 0.01):.2f}×",
+                         f"{base:.2f}" if base else "–",
+                         f"{statistics.median(ours) / base:.1f}×" if base else "–",
+                         f"{statistics.median(raw) / base:.1f}×" if base else "–"])
     return rows
+
+
+ANCHORS = {"whoosh": "FTS5", "postgres": "raw statement"}
 
 
 def search_tables(size: int, workdir: Path, repeat: int) -> str:
@@ -427,13 +442,15 @@ def search_tables(size: int, workdir: Path, repeat: int) -> str:
     out, p95 = [], {}
     for backend in SEARCH["backends"]:
         SEARCH["backend"] = backend
-        engine = ENGINE_NAMES[backend]
+        engine, anchor = ENGINE_NAMES[backend], ANCHORS[backend]
         print(f"[{size:,} posts] search on {engine}", flush=True)
-        rows = search_part(make_app(workdir), repeat)
+        rows = search_part(make_app(workdir), repeat, workdir)
         p95[backend] = {row[0]: (row[1], row[3]) for row in rows}
-        out.append(table(f"Search at {size:,} posts on {engine} (end to end beside {engine} alone)",
+        out.append(table(f"Search at {size:,} posts on {engine} (end to end beside {engine} alone, "
+                         f"and both beside the anchor: {anchor}, bench/anchors.py)",
                          ["query", "matches", "/search p50 ms", "/search p95 ms", "first time p50 ms",
-                          f"{engine} p50 ms", f"{engine} p95 ms", "p95 ratio"], rows))
+                          f"{engine} p50 ms", f"{engine} p95 ms", "p95 ratio", f"{anchor} p50 ms",
+                          f"/search ÷ {anchor} (p50)", f"{engine} ÷ {anchor} (p50)"], rows))
     if len(p95) > 1:
         queries = list(next(iter(p95.values())))
         out.append(table(f"Search at {size:,} posts, the engines side by side (/search p95 ms, matches)",
