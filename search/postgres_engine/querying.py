@@ -199,18 +199,18 @@ def _estimated_counts(where: _Where, at_least: int, percent: float, rows: float)
 # A broad search's estimated counts, kept for a while in the process: a fresh estimate reads the
 # first SEARCH_EXACT_COUNT_UP_TO + 1 matches and a sample of the table's pages (30 to 40 ms at
 # 100,000 posts), where the page itself takes a millisecond. Kept only for a table past SAMPLE_ROWS,
-# whose counts are estimates anyway: the posts written meanwhile move them by less than the sample's
-# own error, and the entry is dropped when ANALYZE recounts the table or after BROAD_COUNTS_SECONDS.
+# whose counts are estimates anyway: the posts written in BROAD_COUNTS_SECONDS move them by less than
+# the sample's own error. A narrow search is counted afresh each time (its rows are read for the page).
 BROAD_COUNTS_SECONDS = 300
 BROAD_COUNTS_KEPT = 512
 _broad_counts: OrderedDict[tuple, tuple[float, Counts]] = OrderedDict()
 _broad_lock = threading.Lock()
 
 
-def _broad_key(where: _Where, exact_up_to: int, rows: float) -> tuple:
+def _broad_key(where: _Where, exact_up_to: int) -> tuple:
     params = tuple(sorted((name, tuple(value) if isinstance(value, list) else value)
                           for name, value in where.params.items()))
-    return str(db.engine.url), str(where), params, exact_up_to, rows
+    return str(db.engine.url), str(where), params, exact_up_to
 
 
 def _kept_counts(key: tuple) -> Counts | None:
@@ -294,9 +294,8 @@ def run(request: SearchRequest) -> SearchResults:
         if not plan.where.sql:
             return SearchResults()
         exact_up_to = _exact_up_to()
-        percent, rows = _sample_percent()
-        key = _broad_key(plan.where, exact_up_to, rows) if percent < 100 else None
-        kept = _kept_counts(key) if key else None
+        key = _broad_key(plan.where, exact_up_to)
+        kept = _kept_counts(key)
         if kept is not None:  # known to be broad: neither its first matches nor the sample are read again
             broad, matches = True, None
             total, by_theme, by_year = kept
@@ -304,8 +303,9 @@ def run(request: SearchRequest) -> SearchResults:
             first = db.session.execute(*_first_matches_statement(plan.where, exact_up_to + 1)).all()
             broad = len(first) > exact_up_to
             if broad:
+                percent, rows = _sample_percent()
                 total, by_theme, by_year = _estimated_counts(plan.where, len(first), percent, rows)
-                if key:
+                if percent < 100:  # a sample, not the whole table: an estimate whenever it is made
                     _keep_counts(key, (total, by_theme, by_year))
             else:
                 total, by_theme, by_year = _counted(first)

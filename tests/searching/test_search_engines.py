@@ -310,7 +310,6 @@ def test_a_broad_search_on_a_large_table_reads_its_estimate_once_then_only_its_p
     exact, _ = results(client, q="time", sort="newest")
     app.config["SEARCH_EXACT_COUNT_UP_TO"] = 2
     # As if the table held more rows than the sample reads: its counts are estimates anyway.
-    monkeypatch.setattr(querying, "SAMPLE_ROWS", 1)
     monkeypatch.setattr(querying, "_sample_percent", lambda: (99.0, 1000.0))
     querying.forget_counts()
 
