@@ -15,7 +15,7 @@ from whoosh.collectors import FilterCollector, TimeLimit, WrappingCollector
 
 from .. import parsing, snippets, spelling
 from ..request import EARLIEST, MAX_PAGE, PER_PAGE, Hit, SearchRequest, SearchResults, SearchTimedOut, respell
-from . import docsets, newest
+from . import candidates, docsets, newest
 
 FIELDS = ("body", "thread_title", "asked_by")  # what words are looked for in
 CANDIDATES = 12  # spellings offered to search.spelling for "did you mean"
@@ -164,6 +164,8 @@ def _search(searcher, words, filters, limit: int, newest_first: bool,
     if newest_first:
         return newest.newest(searcher, every, limit), every
     ranking = ranked_without_positions(words)
+    if every.bit_count() <= candidates.UP_TO:
+        return candidates.best(searcher, ranking, every, limit, until), every
     allow = None if filters is None and ranking is words else docsets.BitmapSet(every)
     return ranked(searcher, ranking, limit, until, allow), every
 

@@ -587,6 +587,39 @@ def test_phrases_rank_without_positions_as_whoosh_ranks_them_with(app, archive):
             assert theirs and mine == theirs, text
 
 
+@pytest.mark.whoosh_only
+def test_ranking_only_the_known_matches_gives_whoosh_ranking_pass_order(app, archive):
+    """Issue 36: a few matches are scored by moving Whoosh's matcher from one to the next; the order is
+    the one its own pass over every posting gives, ties and filters included, across two segments."""
+    from search.whoosh_engine import candidates, docsets, index_root, querying, searchers
+
+    with app.test_request_context():
+        edited = db.session.get(Post, archive[0])
+        edited.html += "<p>More on makerspaces and coaching time.</p>"
+        post_changed(edited, EDITED)
+        db.session.commit()
+        search.apply_pending()
+    compared = 0
+    with app.app_context(), searchers.using(index_root()) as searcher:
+        assert len(searcher.reader().leaf_readers()) > 1
+        for text, theme in [("time", ""), ("time", "leading"), ("makerspace", "makers"), ('"planning time"', ""), ("makerspace time", ""),
+                            ("collaborate OR schedule", ""), ("coaching -mentor", ""), ("the time", "time"),
+                            ('"lesson study" OR makerspace', "")]:
+            request = search.resolve(querying.SearchRequest(text=text, theme=theme)).request
+            words, filters = querying.build_parts(request)
+            every = docsets.query_bits(searcher, words)
+            every &= docsets.query_bits(searcher, filters) if filters is not None else every
+            ranking = querying.ranked_without_positions(words)
+            if not every:  # never ranked (and Whoosh takes an empty filter for none)
+                continue
+            for limit in (3, 1000):
+                theirs = querying.ranked(searcher, ranking, limit, float("inf"), docsets.BitmapSet(every))
+                mine = candidates.best(searcher, ranking, every, limit, float("inf"))
+                assert mine == theirs, (text, theme, limit)
+                compared += len(mine) > 1
+    assert compared >= 10
+
+
 def test_term_bitmaps_read_whole_posting_blocks_correctly(tmp_path):
     """Bitmaps are read a posting block at a time: long postings (many blocks), two segments, deletions."""
     from whoosh import index as whoosh_index
@@ -617,10 +650,14 @@ def test_a_search_with_no_matches_skips_whoosh_ranking(client, archive, monkeypa
     """The bitmaps already say nothing matches: a ranked search for no results is wasted work."""
     from whoosh.searching import Searcher
 
+    from search.whoosh_engine import candidates
+
     ranked = []
     original = Searcher.search_with_collector
     monkeypatch.setattr(Searcher, "search_with_collector",
                         lambda self, *a, **k: ranked.append(a) or original(self, *a, **k))
+    best = candidates.best  # ranking only the known matches, when they are few
+    monkeypatch.setattr(candidates, "best", lambda *a, **k: ranked.append(a) or best(*a, **k))
     for params in ({"q": "colaboraton"}, {"q": "makerspace", "theme": "time"},
                    {"q": "makerspaces", "from": "1991-01-01", "to": "1991-12-31"}):
         page = client.get("/search", query_string=params).get_data(as_text=True)
