@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 
-from .analysis import analyse
+from .analysis import terms_at
 
 PASSAGE_CHARS = 220  # the longest passage
 SURROUND = 60  # characters of context before the first match of a passage and after its last
@@ -28,10 +28,10 @@ def opening(text: str) -> str:
 def _matches(text: str, words: frozenset[str]) -> list[tuple[int, int, str]]:
     """Where the words are, in order; a compound's joined form covers its parts."""
     found: list[tuple[int, int, str]] = []
-    for token in sorted((t for t in analyse(text) if t.term in words), key=lambda t: (t.start, -t.end)):
-        if found and token.start < found[-1][1]:
+    for start, end, term in sorted(terms_at(text, words), key=lambda t: (t[0], -t[1])):
+        if found and start < found[-1][1]:
             continue
-        found.append((token.start, token.end, token.term))
+        found.append((start, end, term))
     return found
 
 

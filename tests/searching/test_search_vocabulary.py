@@ -117,3 +117,16 @@ def test_each_query_finds_what_a_teacher_expects(client, vocabulary):
 def test_a_grade_band_is_marked_whole_in_the_snippet(client, vocabulary):
     page = client.get("/search", query_string={"q": f"K{NDASH}2 teachers"}).get_data(as_text=True)
     assert "<mark>K-2</mark> <mark>teachers</mark>" in page
+
+
+def test_a_snippet_finds_the_words_analyse_finds_without_a_token_for_every_word():
+    """Issue 36: snippets look up only the wanted terms; where and which they are is analyse()'s answer."""
+    from search.analysis import analyse, terms_at
+
+    texts = ["K-2 and 3-5 teachers co-teaching; the teacher's U.S.A. trip, e.g. NGSS and IEPs.",
+             "Élodie’s makerspaces — “hands-on” HS-LS1-1 work in grades 6–8, don't stop",
+             "release time for substitutes; releasing the master schedule's subs"]
+    for text in texts:
+        every = {token.term for token in analyse(text)}
+        for wanted in (frozenset(every), frozenset(list(every)[:3]), frozenset({"nothing"})):
+            assert terms_at(text, wanted) == [(t.start, t.end, t.term) for t in analyse(text) if t.term in wanted]
