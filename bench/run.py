@@ -407,7 +407,8 @@ def search_part(app, repeat: int, workdir: Path) -> list[list]:
         # The first member with posts of the archive (the writing part's members come later).
         member = db.session.scalar(select(User.display_name).where(
             select(Post.id).where(Post.author_id == User.id).exists()).order_by(User.id).limit(1)) or ""
-        for params in (named(params, themes, member) for params in QUERIES):
+        chosen = [query for n, query in enumerate(QUERIES, 1) if not SEARCH.get("queries") or n in SEARCH["queries"]]
+        for params in (named(params, themes, member) for params in chosen):
             cold = timed(lambda: first_time(params), max(3, repeat // 5))
             request = search_request(params)
             resolved = search.resolve(request).request
@@ -768,7 +769,10 @@ def main() -> None:
     parser.add_argument("--search", choices=sorted(ENGINE_NAMES), action="append",
                         help="a search engine to measure (default whoosh); repeat for both, side by side "
                         "(postgres needs --database postgresql)")
+    parser.add_argument("--queries", help="the search part's queries to measure, by their number in "
+                        "bench/queries.py from 1, comma-separated (default: all)")
     args = parser.parse_args()
+    SEARCH["queries"] = [int(n) for n in args.queries.split(",")] if args.queries else None
     backends = list(dict.fromkeys(args.search or ["whoosh"]))
     if "postgres" in backends and args.database != "postgresql":
         parser.error("--search postgres searches the forum's PostgreSQL database: add --database postgresql")
