@@ -58,6 +58,10 @@ def default_config(instance_path: str) -> dict:
         "CACHE_DEFAULT_TIMEOUT": 24 * 3600,  # a changed page is never read again: this only frees room
         # How long browsers and shared proxies may keep such a page without asking again.
         "PAGE_CACHE_PUBLIC_SECONDS": 60,
+        # A kept page is sent again without asking the database while no commit has changed any page
+        # (forum/page_cache/change_token.py), for this long at most: the bound on a writer that died
+        # between its commit and telling the cache.
+        "PAGE_CACHE_TRUSTED_SECONDS": 60,
         # Werkzeug's default scrypt cost is below what ASVS 5.0 asks for.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:600000",
         "PASSWORD_MIN_LENGTH": 10,

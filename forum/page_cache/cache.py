@@ -20,17 +20,21 @@ their name, what they have read and forms with their CSRF token.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+import time
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache, wraps
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from flask import Flask, current_app, g, make_response, request, session
 from flask_caching import Cache
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
+from werkzeug.http import http_date, quote_etag
 
 from ..core.database import utcnow
 from ..core.timefmt import local
+from ..worker import heartbeat
+from . import change_token
 
 cache = Cache()
 
@@ -77,6 +81,14 @@ def dates_span(latest: datetime | None, now: datetime | None = None) -> str:
     return now.strftime("minute %Y-%m-%d %H:%M")
 
 
+def dates_until(latest: datetime | None, now: datetime) -> datetime:
+    """When dates_span(latest, now) next reads differently: the next minute, the week's end, the new year."""
+    if latest is None or now - latest >= _DATES_SETTLE_AFTER:
+        here = local(now)
+        return datetime(here.year + 1, 1, 1, tzinfo=here.tzinfo).astimezone(timezone.utc)
+    return min(now.replace(second=0, microsecond=0) + timedelta(minutes=1), latest + _DATES_SETTLE_AFTER)
+
+
 def anonymous_reader() -> bool:
     """Nobody is signed in and nothing is waiting to be shown to this visitor alone.
 
@@ -87,14 +99,41 @@ def anonymous_reader() -> bool:
             and current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE) not in request.cookies)
 
 
-def cached_page(versions: Callable[..., tuple | None], args: tuple[str, ...] = ()):
+class PageVersions(NamedTuple):
+    """What a page shows, as its key, and until when the clock alone leaves it as it is."""
+    key: tuple
+    # The first moment a date on the page reads differently, a theme opens or closes, a panel
+    # question falls due: a page kept past it is checked again whatever the change token says.
+    until: datetime
+    # Its due panel questions are left to a running worker: kept only while one runs.
+    worker: bool = False
+
+
+class _Kept(NamedTuple):
+    """A page kept for one address: the token it was checked with, and all its answer needs."""
+    token: str | None
+    until: float  # a Unix time: compared on each visit without making a datetime
+    etag: str
+    modified: int  # when this version was first made (Last-Modified), in whole seconds
+    headers: tuple
+    body: bytes
+    content_type: str
+    worker: bool
+
+
+def cached_page(versions: Callable[..., PageVersions | None], args: tuple[str, ...] = ()):
     """Serve a GET view's page to visitors from the cache or as 304 Not Modified.
 
     `versions(**view_args)` answers with one indexed query what the page
-    shows, as a tuple (None when there is no such page, or not for every
-    visitor: the view then answers as usual). `args`: the query string
-    arguments the page reads. An address with any other is made as usual
-    and not kept, so made-up query strings cannot fill the cache.
+    shows (None when there is no such page, or not for every visitor: the
+    view then answers as usual). `args`: the query string arguments the
+    page reads. An address with any other is made as usual and not kept,
+    so made-up query strings cannot fill the cache.
+
+    A page kept for the address is sent without that query while the
+    forum's change token (forum.page_cache.change_token) is the one it was
+    checked with and its `until` has not passed: no SQL, no hashing, the
+    headers made when it was kept.
     """
     def decorate(view):
         @wraps(view)
@@ -104,14 +143,28 @@ def cached_page(versions: Callable[..., tuple | None], args: tuple[str, ...] = (
                 response.headers.setdefault("Cache-Control", "private, no-cache")
                 response.vary.add("Cookie")
                 return response
+            address = f"page:{current_app.extensions['page_build']}:{request.full_path}"
+            token, kept = _read(address)
+            if kept is not None and token is not None and kept.token == token \
+                    and utcnow().timestamp() < kept.until and (not kept.worker or heartbeat.worker_alive()):
+                return _answer(kept)
             found = versions(**view_args)
             if found is None:
                 return view(**view_args)
-            etag = _etag(found)
+            etag = _etag(found.key)
+            if kept is not None and kept.etag == etag:  # checked again: still the page kept
+                if token is not None:
+                    kept = kept._replace(token=token, until=found.until.timestamp(), worker=found.worker)
+                    _safely(cache.set, address, kept)
+                return _answer(kept)
             if etag in request.if_none_match:
                 response = current_app.response_class(status=304)
             else:
-                response = _cached_or_rendered(etag, view, view_args)
+                response = make_response(view(**view_args))
+                if _may_keep(response):
+                    kept = _keep(response, etag, token, found)
+                    _safely(cache.set, address, kept)
+                    return _answer(kept)
             if response.status_code in (200, 304):
                 response.set_etag(etag)
                 response.headers["Cache-Control"] = f"public, max-age={current_app.config['PAGE_CACHE_PUBLIC_SECONDS']}"
@@ -121,22 +174,61 @@ def cached_page(versions: Callable[..., tuple | None], args: tuple[str, ...] = (
     return decorate
 
 
+def _read(address: str) -> tuple[str | None, _Kept | None]:
+    """The change token (read first: see forum.page_cache.change_token) and the page kept here."""
+    token = current_app.extensions["page_token"]
+    try:
+        if token is None:
+            return None, cache.get(address)
+        if hasattr(token, "read_with"):
+            return token.read_with(address)
+        found = token.read()
+        return found, cache.get(address)
+    except Exception as error:  # as _safely: a cache that is down costs speed, never a page
+        current_app.logger.warning("page cache unavailable: %s", error)
+        return None, None
+
+
+def _answer(kept: _Kept):
+    """The kept page, or 304 when the browser holds it (its ETag, else its Last-Modified)."""
+    environ = request.environ
+    if "HTTP_IF_NONE_MATCH" in environ:
+        unchanged = kept.etag in request.if_none_match
+    else:
+        since = request.if_modified_since
+        unchanged = since is not None and kept.modified <= since.timestamp()
+    if unchanged:
+        return current_app.response_class(status=304, headers=kept.headers)
+    return current_app.response_class(kept.body, headers=kept.headers, content_type=kept.content_type)
+
+
+def _public_headers(etag: str, modified: int | None) -> list[tuple[str, str]]:
+    headers = [("ETag", quote_etag(etag)),
+               ("Cache-Control", f"public, max-age={current_app.config['PAGE_CACHE_PUBLIC_SECONDS']}"),
+               ("Vary", "Cookie")]
+    if modified is not None:
+        headers.append(("Last-Modified", http_date(modified)))
+    return headers
+
+
+def _may_keep(response) -> bool:
+    """A page that wrote to the session or made a CSRF token belongs to this visitor alone."""
+    return (response.status_code == 200 and not session.modified and "csrf_token" not in g
+            and not response.headers.getlist("Set-Cookie"))
+
+
+def _keep(response, etag: str, token: str | None, found: PageVersions) -> _Kept:
+    modified = int(time.time())
+    # The view's own headers, but those the kept answer sets itself.
+    own = tuple((name, value) for name, value in response.headers.items()
+                if name not in ("Content-Type", "Content-Length", "Cache-Control", "Vary", "ETag"))
+    return _Kept(token, found.until.timestamp(), etag, modified, own + tuple(_public_headers(etag, modified)),
+                 response.get_data(), response.content_type, found.worker)
+
+
 def _etag(versions: tuple) -> str:
     key = repr((current_app.extensions["page_build"], request.full_path, versions))
     return hashlib.sha1(key.encode()).hexdigest()[:24]
-
-
-def _cached_or_rendered(etag: str, view, view_args: dict):
-    kept = _safely(cache.get, etag)
-    if kept is not None:
-        body, mimetype = kept
-        return current_app.response_class(body, mimetype=mimetype)
-    response = make_response(view(**view_args))
-    # A page that wrote to the session or made a CSRF token belongs to this visitor alone.
-    if response.status_code == 200 and not session.modified and "csrf_token" not in g \
-            and not response.headers.getlist("Set-Cookie"):
-        _safely(cache.set, etag, (response.get_data(), response.mimetype))
-    return response
 
 
 def _safely(operation, *args):
@@ -151,3 +243,4 @@ def _safely(operation, *args):
 def init_app(app: Flask) -> None:
     cache.init_app(app)
     app.extensions["page_build"] = _build_fingerprint(app)
+    app.extensions["page_token"] = change_token.token_for(app, cache, app.extensions["page_build"])

@@ -35,7 +35,10 @@ from __future__ import annotations
 
 import logging
 from functools import cache
+from datetime import datetime, timedelta
 from typing import Callable
+
+from flask import current_app
 
 from sqlalchemy import bindparam, event, func, inspect, literal_column, select, union, update
 from sqlalchemy.orm import Session
@@ -43,13 +46,17 @@ from sqlalchemy.orm import Session
 from ..core.database import utcnow
 from ..core.extensions import db
 from ..models import GuestExpert, Panelist, Post, PostEvent, Resource, Theme, Thread, User
-from ..models.panel import PanelQuestion
+from ..models.panel import SCHEDULED, PanelQuestion
 from ..models.themes import UPCOMING, panel_ahead, theme_state
-from .cache import dates_span
+from ..worker import heartbeat
+from . import change_token
+from .cache import PageVersions, dates_span, dates_until
 
 _KEY = "page_changes"
 # Set when a PostgreSQL transaction raised versions: it takes one more after its commit.
 _RAISED = "page_versions_raised"
+# Set when a transaction raised versions: the change token is replaced after its commit.
+_CHANGED = "page_versions_changed"
 _NEXT_VERSION = "SELECT nextval('page_versions')"
 # A member's name and position are shown beside each of their posts.
 _SHOWN_OF_A_MEMBER = ("display_name", "position")
@@ -167,6 +174,7 @@ def _raise_versions(session: Session) -> None:
     if not changes:
         return
     _resolve(changes)
+    session.info[_CHANGED] = True
     connection = session.connection()
     sequenced = connection.dialect.name == "postgresql"
     if sequenced:
@@ -212,9 +220,16 @@ def _take_version_after_commit(session: Session) -> None:
                                               "show the change only at the next minute")
 
 
+def _replace_token_after_commit(session: Session) -> None:
+    """After the sequence's value above: a page checked with the new token reads the new versions."""
+    if session.info.pop(_CHANGED, False):
+        change_token.replace_after_commit()
+
+
 def _forget(session: Session, _previous=None) -> None:
     session.info.pop(_KEY, None)
     session.info.pop(_RAISED, None)
+    session.info.pop(_CHANGED, None)
 
 
 _listening = False
@@ -228,76 +243,105 @@ def init_app(_app) -> None:
         event.listen(Session, "before_commit", _raise_versions)
         event.listen(Session, "after_soft_rollback", _forget)
         event.listen(Session, "after_commit", _take_version_after_commit)
+        event.listen(Session, "after_commit", _replace_token_after_commit)
         event.listen(Session, "after_commit", _forget)
         _listening = True
 
 
 # What each cached page shows, read with one indexed query -------------------------
-# Each returns the page's versions as a tuple (see forum.page_cache.cache), or
-# None when visitors get no such page. `publish_due` runs first where the
-# page shows panel questions: it publishes any whose time has come unless
-# the worker does it.
+# Each returns the page's versions with the moment the clock alone changes the page
+# (PageVersions, see forum.page_cache.cache), or None when visitors get no such page.
+# `publish_due` runs first where the page shows panel questions: it publishes any
+# whose time has come unless the worker does it. Without a worker, the query also
+# reads when the theme's next question falls due: a page kept until then is checked
+# again at that moment, and its view publishes the question.
 
 def _read_after_publishing(read: Callable, key, theme_of: Callable, publish_due: Callable[[int], int]):
-    """The page's row, read again when a panel question it shows was just published."""
-    row = read(key)
+    """The page's row, read again when a panel question it shows was just published; whether a worker
+    publishes them (then the row does not say when the next falls due)."""
+    worker = heartbeat.worker_alive()
+    row = read(key, not worker)
     if row is not None and publish_due(theme_of(row)):
-        row = read(key)
-    return row
+        row = read(key, not worker)
+    return row, worker
 
 
-def thread_page(thread_id: int, publish_due: Callable[[int], int]) -> tuple | None:
-    row = _read_after_publishing(_thread_row, thread_id, lambda found: found.theme_id, publish_due)
+def _next_due(theme_id):
+    return (select(func.min(PanelQuestion.publish_at))
+            .where(PanelQuestion.status == SCHEDULED, PanelQuestion.theme_id == theme_id).scalar_subquery())
+
+
+def _until(now: datetime, *moments: datetime | None) -> datetime:
+    """The first of the moments still ahead, and at most PAGE_CACHE_TRUSTED_SECONDS from now."""
+    trusted = now + timedelta(seconds=current_app.config["PAGE_CACHE_TRUSTED_SECONDS"])
+    return min([trusted, *(moment for moment in moments if moment is not None and moment > now)])
+
+
+def thread_page(thread_id: int, publish_due: Callable[[int], int]) -> PageVersions | None:
+    row, worker = _read_after_publishing(_thread_row, thread_id, lambda found: found.theme_id, publish_due)
     if row is None:
         return None
-    state = theme_state(row.opens_at, row.closes_at)
+    now = utcnow()
+    state = theme_state(row.opens_at, row.closes_at, now)
     if row.facilitated and state == UPCOMING:
         return None  # not shown to visitors before the theme opens: the view says 404
-    return ("thread", row.page_version, row.title, row.slug, row.month, state, dates_span(row.last_post_at))
+    return PageVersions(
+        ("thread", row.page_version, row.title, row.slug, row.month, state, dates_span(row.last_post_at, now)),
+        _until(now, row.opens_at, row.closes_at, row.next_due, dates_until(row.last_post_at, now)), worker)
 
 
-def _thread_row(thread_id: int):
-    return db.session.execute(_thread_versions(), {"thread_id": thread_id}).first()
+def _thread_row(thread_id: int, watch_due: bool):
+    return db.session.execute(_thread_versions(watch_due), {"thread_id": thread_id}).first()
 
 
 # The statements are built once: building one costs about as much as running it.
 @cache
-def _thread_versions():
+def _thread_versions(watch_due: bool):
+    next_due = _next_due(Thread.theme_id) if watch_due else literal_column("NULL")
     return (select(Thread.page_version, Thread.last_post_at, Thread.facilitated, Thread.theme_id,
-                   Theme.title, Theme.slug, Theme.month, Theme.opens_at, Theme.closes_at)
+                   Theme.title, Theme.slug, Theme.month, Theme.opens_at, Theme.closes_at,
+                   next_due.label("next_due"))
             .join(Theme, Theme.id == Thread.theme_id).where(Thread.id == bindparam("thread_id")))
 
 
-def theme_page(slug: str, publish_due: Callable[[int], int]) -> tuple | None:
-    row = _read_after_publishing(_theme_row, slug, lambda found: found.id, publish_due)
+def theme_page(slug: str, publish_due: Callable[[int], int]) -> PageVersions | None:
+    row, worker = _read_after_publishing(_theme_row, slug, lambda found: found.id, publish_due)
     if row is None:
         return None
-    return ("theme", row.page_version, row.threads_version, theme_state(row.opens_at, row.closes_at),
-            panel_ahead(row.panel_at), dates_span(row.latest))
+    now = utcnow()
+    return PageVersions(
+        ("theme", row.page_version, row.threads_version, theme_state(row.opens_at, row.closes_at, now),
+         panel_ahead(row.panel_at, now), dates_span(row.latest, now)),
+        _until(now, row.opens_at, row.closes_at, row.panel_at, row.next_due, dates_until(row.latest, now)), worker)
 
 
-def _theme_row(slug: str):
-    return db.session.execute(_theme_versions(), {"slug": slug}).first()
+def _theme_row(slug: str, watch_due: bool):
+    return db.session.execute(_theme_versions(watch_due), {"slug": slug}).first()
 
 
 @cache
-def _theme_versions():
+def _theme_versions(watch_due: bool):
     # The theme's threads read once, for both their latest post and their versions' sum.
+    next_due = _next_due(Theme.id) if watch_due else literal_column("NULL")
     return (select(Theme.id, Theme.page_version, Theme.opens_at, Theme.closes_at, Theme.panel_at,
                    func.max(Thread.last_post_at).label("latest"),
-                   func.coalesce(func.sum(Thread.page_version), 0).label("threads_version"))
+                   func.coalesce(func.sum(Thread.page_version), 0).label("threads_version"),
+                   next_due.label("next_due"))
             .outerjoin(Thread, Thread.theme_id == Theme.id)
             .where(Theme.slug == bindparam("slug")).group_by(Theme.id))
 
 
-def forum_pages(publish_due: Callable[[int], int]) -> tuple:
+def forum_pages(publish_due: Callable[[int], int]) -> PageVersions:
     """The front page and the archive: any change anywhere, and the minute
-    (which theme is open and how long ago posts were made change with the clock)."""
+    (which theme is open and how long ago posts were made change with the clock).
+    Kept until the minute ends, so a question falling due shows on the front page
+    within a minute when no worker publishes it."""
     now = utcnow()
     row = db.session.execute(_forum_versions(db.session.get_bind().dialect.name), {"now": now}).one()
     if row.current is not None and publish_due(row.current):
         return forum_pages(lambda _theme_id: 0)
-    return ("forum", row.version, dates_span(now, now))
+    return PageVersions(("forum", row.version, dates_span(now, now)), _until(now, dates_until(now, now)),
+                        heartbeat.worker_alive())
 
 
 @cache
