@@ -14,6 +14,11 @@ dates stay true for, and the build (templates, code, settings). A change
 commits a new version, so the next request computes a new key: a stale
 page is never found again, on any worker, and there is nothing to delete.
 
+A page is kept per address with the change token it was checked with
+(forum.page_cache.change_token) and the moment the clock next changes it:
+until either moves, a repeat view is sent from the cache with no query at
+all (docs/page-cache.md says why that is safe, and where it is not).
+
 Signed-in members get their own page each time, marked private: it shows
 their name, what they have read and forms with their CSRF token.
 """
@@ -29,12 +34,14 @@ from typing import Callable, NamedTuple
 from flask import Flask, current_app, g, make_response, request, session
 from flask_caching import Cache
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
+from werkzeug.datastructures import Headers
 from werkzeug.http import http_date, quote_etag
 
 from ..core.database import utcnow
 from ..core.timefmt import local
 from ..worker import heartbeat
-from . import change_token
+from ..core.security import response_headers
+from . import change_token, front
 
 cache = Cache()
 
@@ -115,10 +122,10 @@ class _Kept(NamedTuple):
     until: float  # a Unix time: compared on each visit without making a datetime
     etag: str
     modified: int  # when this version was first made (Last-Modified), in whole seconds
-    headers: tuple
+    headers: Headers  # unpickled as it was kept: taken by the response without checking each again
     body: bytes
-    content_type: str
     worker: bool
+    wsgi_headers: tuple  # all of the answer's headers, for the front door (forum.page_cache.front)
 
 
 def cached_page(versions: Callable[..., PageVersions | None], args: tuple[str, ...] = ()):
@@ -144,9 +151,8 @@ def cached_page(versions: Callable[..., PageVersions | None], args: tuple[str, .
                 response.vary.add("Cookie")
                 return response
             address = f"page:{current_app.extensions['page_build']}:{request.full_path}"
-            token, kept = _read(address)
-            if kept is not None and token is not None and kept.token == token \
-                    and utcnow().timestamp() < kept.until and (not kept.worker or heartbeat.worker_alive()):
+            token, kept = _read(current_app, address)
+            if _usable(current_app, kept, token):
                 return _answer(kept)
             found = versions(**view_args)
             if found is None:
@@ -155,7 +161,7 @@ def cached_page(versions: Callable[..., PageVersions | None], args: tuple[str, .
             if kept is not None and kept.etag == etag:  # checked again: still the page kept
                 if token is not None:
                     kept = kept._replace(token=token, until=found.until.timestamp(), worker=found.worker)
-                    _safely(cache.set, address, kept)
+                    _safely(_store().set, address, kept)
                 return _answer(kept)
             if etag in request.if_none_match:
                 response = current_app.response_class(status=304)
@@ -163,7 +169,7 @@ def cached_page(versions: Callable[..., PageVersions | None], args: tuple[str, .
                 response = make_response(view(**view_args))
                 if _may_keep(response):
                     kept = _keep(response, etag, token, found)
-                    _safely(cache.set, address, kept)
+                    _safely(_store().set, address, kept)
                     return _answer(kept)
             if response.status_code in (200, 304):
                 response.set_etag(etag)
@@ -174,19 +180,38 @@ def cached_page(versions: Callable[..., PageVersions | None], args: tuple[str, .
     return decorate
 
 
-def _read(address: str) -> tuple[str | None, _Kept | None]:
+def _store():
+    """Flask-Caching's backend itself: the front door reads it outside any app context."""
+    return current_app.extensions["cache"][cache]
+
+
+def _read(app: Flask, address: str) -> tuple[str | None, _Kept | None]:
     """The change token (read first: see forum.page_cache.change_token) and the page kept here."""
-    token = current_app.extensions["page_token"]
+    token, store = app.extensions["page_token"], app.extensions["cache"][cache]
     try:
         if token is None:
-            return None, cache.get(address)
-        if hasattr(token, "read_with"):
+            return None, store.get(address)
+        if isinstance(token, change_token.CacheToken):
             return token.read_with(address)
         found = token.read()
-        return found, cache.get(address)
+        return found, store.get(address)
     except Exception as error:  # as _safely: a cache that is down costs speed, never a page
-        current_app.logger.warning("page cache unavailable: %s", error)
+        app.logger.warning("page cache unavailable: %s", error)
         return None, None
+
+
+def _usable(app: Flask, kept: _Kept | None, token: str | None) -> bool:
+    """Checked with the current token, before its moment, and with a worker alive if it counted on one."""
+    return (kept is not None and token is not None and kept.token == token and utcnow().timestamp() < kept.until
+            and (not kept.worker or heartbeat.alive(app.config["WORKER_HEARTBEAT_FILE"])))
+
+
+def _fresh(app: Flask) -> Callable[[str], _Kept | None]:
+    """For the front door (forum.page_cache.front): the page kept at an address when it may be sent as it is."""
+    def fresh(address: str) -> _Kept | None:
+        token, kept = _read(app, address)
+        return kept if _usable(app, kept, token) else None
+    return fresh
 
 
 def _answer(kept: _Kept):
@@ -199,7 +224,7 @@ def _answer(kept: _Kept):
         unchanged = since is not None and kept.modified <= since.timestamp()
     if unchanged:
         return current_app.response_class(status=304, headers=kept.headers)
-    return current_app.response_class(kept.body, headers=kept.headers, content_type=kept.content_type)
+    return current_app.response_class(kept.body, headers=kept.headers)
 
 
 def _public_headers(etag: str, modified: int | None) -> list[tuple[str, str]]:
@@ -220,10 +245,14 @@ def _may_keep(response) -> bool:
 def _keep(response, etag: str, token: str | None, found: PageVersions) -> _Kept:
     modified = int(time.time())
     # The view's own headers, but those the kept answer sets itself.
-    own = tuple((name, value) for name, value in response.headers.items()
-                if name not in ("Content-Type", "Content-Length", "Cache-Control", "Vary", "ETag"))
-    return _Kept(token, found.until.timestamp(), etag, modified, own + tuple(_public_headers(etag, modified)),
-                 response.get_data(), response.content_type, found.worker)
+    own = [(name, value) for name, value in response.headers.items()
+           if name not in ("Content-Length", "Cache-Control", "Vary", "ETag")]
+    headers = own + _public_headers(etag, modified)
+    body = response.get_data()
+    present = {name.lower() for name, _ in headers}
+    sent = [*headers, *((name, value) for name, value in response_headers(current_app).items()
+                        if name.lower() not in present), ("Content-Length", str(len(body)))]
+    return _Kept(token, found.until.timestamp(), etag, modified, Headers(headers), body, found.worker, tuple(sent))
 
 
 def _etag(versions: tuple) -> str:
@@ -242,5 +271,6 @@ def _safely(operation, *args):
 
 def init_app(app: Flask) -> None:
     cache.init_app(app)
-    app.extensions["page_build"] = _build_fingerprint(app)
-    app.extensions["page_token"] = change_token.token_for(app, cache, app.extensions["page_build"])
+    build = app.extensions["page_build"] = _build_fingerprint(app)
+    app.extensions["page_token"] = change_token.token_for(app, app.extensions["cache"][cache], build)
+    app.wsgi_app = front.KeptPages(app.wsgi_app, f"page:{build}:", _fresh(app))

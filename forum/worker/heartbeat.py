@@ -42,7 +42,12 @@ def stop() -> None:
 
 
 def worker_alive() -> bool:
+    return alive(_path())
+
+
+def alive(path: str | Path) -> bool:
+    """worker_alive() for a file named outside a request (the page cache's WSGI front door)."""
     try:
-        return time.time() - os.stat(_path()).st_mtime < ALIVE_SECONDS
+        return time.time() - os.stat(path).st_mtime < ALIVE_SECONDS
     except FileNotFoundError:
         return False

@@ -275,3 +275,25 @@ def test_where_the_token_lives(app, tmp_path, redis_server):
         assert token.read() == first
         token.replace()
         assert token.read() != first
+
+
+def test_the_front_door_and_flask_send_a_kept_page_alike(app, discussion, clock):
+    """No cookie: the WSGI front door answers (forum.page_cache.front). Any cookie: Flask, from the same entry."""
+    url = f"/threads/{discussion['thread']}"
+    shows(app.test_client(), url)
+    bare = no_sql(app, app.test_client(), url)
+    with_cookie = app.test_client()
+    with_cookie.set_cookie("consent", "yes")
+    through_flask = no_sql(app, with_cookie, url)
+    assert through_flask.get_data() == bare.get_data()
+    assert sorted(through_flask.headers.items()) == sorted(bare.headers.items())
+    assert bare.headers["Content-Length"] == str(len(bare.get_data()))
+
+
+def test_a_head_request_and_other_addresses_go_to_the_app(app, discussion, clock):
+    url = f"/threads/{discussion['thread']}"
+    visitor = app.test_client()
+    shows(visitor, url)
+    head = visitor.head(url)
+    assert head.status_code == 200 and head.get_data() == b""
+    assert visitor.get(f"{url}?utm_source=mail").headers["Cache-Control"] == "private, no-cache"

@@ -331,8 +331,10 @@ def test_a_cache_that_fails_costs_speed_never_a_page(app, discussion, visitor, m
     def broken(*_args):
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(page_cache.cache, "get", broken)
-    monkeypatch.setattr(page_cache.cache, "set", broken)
+    with app.app_context():
+        store = app.extensions["cache"][page_cache.cache]
+    for operation in ("get", "get_many", "set", "add"):
+        monkeypatch.setattr(store, operation, broken)
     assert "We trade duties" in look(visitor, f"/threads/{discussion['thread']}")
 
 
