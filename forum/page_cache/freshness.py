@@ -261,7 +261,9 @@ def _read_after_publishing(read: Callable, key, theme_of: Callable, publish_due:
     publishes them (then the row does not say when the next falls due)."""
     worker = heartbeat.worker_alive()
     row = read(key, not worker)
-    if row is not None and publish_due(theme_of(row)):
+    # Without a worker the row says when the next question falls due: no look for one before.
+    due = row is not None and (worker or (row.next_due is not None and row.next_due <= utcnow()))
+    if due and publish_due(theme_of(row)):
         row = read(key, not worker)
     return row, worker
 

@@ -18,6 +18,7 @@ from forum.core.extensions import db
 from forum.models import PanelQuestion, Post, Theme, Thread, User
 from forum.models.post_events import EDITED, post_changed
 from tests.conftest import reply_as, seed_thread, signed_in_as
+from tests.page_cache.conftest import hit_statements
 
 MARIA, ROSA = "member@example.org", "mod@example.org"
 
@@ -74,7 +75,7 @@ def test_a_visitor_s_repeat_view_sends_no_sql_and_no_cookie(app, discussion, vis
     first = visitor.get(url)
     again, statements = queries(app, visitor, url)
     assert again.status_code == 200 and again.get_data() == first.get_data()
-    assert statements == []
+    assert len(statements) == hit_statements(app), statements
     for response in (first, again):
         assert "Set-Cookie" not in response.headers
         assert response.headers["Cache-Control"] == "public, max-age=60"
@@ -88,7 +89,7 @@ def test_a_conditional_request_is_answered_304_with_no_sql(app, discussion, visi
     etag = visitor.get(url).headers["ETag"]
     response, statements = queries(app, visitor, url, headers={"If-None-Match": etag})
     assert response.status_code == 304 and response.get_data() == b""
-    assert response.headers["ETag"] == etag and statements == []
+    assert response.headers["ETag"] == etag and len(statements) == hit_statements(app)
 
 
 def test_a_thread_page_is_checked_with_one_query_after_any_change(app, discussion, visitor, worker_running):
@@ -99,7 +100,7 @@ def test_a_thread_page_is_checked_with_one_query_after_any_change(app, discussio
         db.session.commit()
     _, statements = queries(app, visitor, url)
     assert len(statements) == 1 and "threads.page_version" in statements[0]
-    assert queries(app, visitor, url)[1] == []
+    assert len(queries(app, visitor, url)[1]) == hit_statements(app)
 
 
 # Never stale after a change commits ------------------------------------------------------
