@@ -691,7 +691,7 @@ def _render_per_post_us(pages: list) -> float:
     return (last[1]["ceiling_p50"] - first[1]["ceiling_p50"]) / shown * 1000 if shown else 0.0
 
 
-PARTS = ("threads", "pages", "search", "writing", "digest")
+PARTS = ("threads", "pages", "cached-page", "search", "writing", "digest")
 
 
 def run(sizes: list[int], repeat: int, keep: bool, data: Path | None, parts: tuple[str, ...] = PARTS) -> str:
@@ -719,6 +719,10 @@ def run(sizes: list[int], repeat: int, keep: bool, data: Path | None, parts: tup
             from .lean_page import pages_part
 
             out.append(pages_part(size, app, workdir, environment(workdir)))
+        if "cached-page" in parts:
+            from . import cached_page
+
+            out.append(cached_page.part(size, app, workdir))
         if "search" in parts:
             out.append(search_tables(size, workdir, repeat))
         if "writing" in parts:
