@@ -50,6 +50,8 @@ _BUILD_PARTS = ("templates", "forum")
 # Settings a page shows or is laid out by.
 _SHOWN_SETTINGS = ("COMMUNITY_NAME", "COMMUNITY_TAGLINE", "DISPLAY_TIMEZONE", "DATE_ORDER", "THREAD_BRANCHES_PER_PAGE",
                    "MEMBERS_PER_PAGE", "SITE_URL")
+# Pages each process holds in memory as well (about 200 KB each at most for a long thread).
+_HELD_IN_MEMORY = 64
 # Past this age, every relative date on a page ("Tuesday, 3:05 pm") has become a plain date.
 _DATES_SETTLE_AFTER = timedelta(days=8)
 
@@ -162,6 +164,7 @@ def cached_page(versions: Callable[..., PageVersions | None], args: tuple[str, .
                 if token is not None:
                     kept = kept._replace(token=token, until=found.until.timestamp(), worker=found.worker)
                     _safely(_store().set, address, kept)
+                    _hold(current_app.extensions["page_recent"], address, kept)
                 return _answer(kept)
             if etag in request.if_none_match:
                 response = current_app.response_class(status=304)
@@ -170,6 +173,8 @@ def cached_page(versions: Callable[..., PageVersions | None], args: tuple[str, .
                 if _may_keep(response):
                     kept = _keep(response, etag, token, found)
                     _safely(_store().set, address, kept)
+                    if token is not None:
+                        _hold(current_app.extensions["page_recent"], address, kept)
                     return _answer(kept)
             if response.status_code in (200, 304):
                 response.set_etag(etag)
@@ -186,18 +191,36 @@ def _store():
 
 
 def _read(app: Flask, address: str) -> tuple[str | None, _Kept | None]:
-    """The change token (read first: see forum.page_cache.change_token) and the page kept here."""
-    token, store = app.extensions["page_token"], app.extensions["cache"][cache]
+    """The change token (read first: see forum.page_cache.change_token) and the page kept here.
+
+    The pages this process sent last are held in its memory too: one checked with the token just
+    read is the very entry the cache holds for it (an entry is right for as long as its token is
+    current, whoever kept it), so only the token is read, not the page's bytes again.
+    """
+    token, store, recent = app.extensions["page_token"], app.extensions["cache"][cache], app.extensions["page_recent"]
     try:
-        if token is None:
+        if token is None:  # nothing to check a copy in memory against
             return None, store.get(address)
-        if isinstance(token, change_token.CacheToken):
-            return token.read_with(address)
         found = token.read()
-        return found, store.get(address)
+        held = recent.get(address)
+        if held is not None and held.token == found:
+            return found, held
+        kept = store.get(address)
     except Exception as error:  # as _safely: a cache that is down costs speed, never a page
         app.logger.warning("page cache unavailable: %s", error)
         return None, None
+    if kept is not None:
+        _hold(recent, address, kept)
+    return found, kept
+
+
+def _hold(recent: dict, address: str, kept: _Kept) -> None:
+    recent[address] = kept
+    if len(recent) > _HELD_IN_MEMORY:
+        try:
+            del recent[next(iter(recent))]  # the oldest held (dicts keep their order)
+        except (KeyError, RuntimeError, StopIteration):  # another thread got there first
+            pass
 
 
 def _usable(app: Flask, kept: _Kept | None, token: str | None) -> bool:
@@ -273,4 +296,5 @@ def init_app(app: Flask) -> None:
     cache.init_app(app)
     build = app.extensions["page_build"] = _build_fingerprint(app)
     app.extensions["page_token"] = change_token.token_for(app, app.extensions["cache"][cache], build)
+    app.extensions["page_recent"] = {}
     app.wsgi_app = front.KeptPages(app.wsgi_app, f"page:{build}:", _fresh(app))

@@ -15,7 +15,8 @@ where the forum's writers are:
   is on the database's machine, whatever cache each app uses, so an app
   with a page cache of its own still sees every other app's commits.
 - PostgreSQL with a shared cache (Redis, memcached): a key in that cache,
-  which every app server reads, read in the same round trip as the page.
+  which every app server reads (a few bytes; the page itself is usually
+  still in the process's memory, see forum.page_cache.cache._read).
 - PostgreSQL with a cache on one machine's disk or memory: none. Another
   server's commit cannot reach this machine's files, so each visit checks
   the versions with its one query, as before.
@@ -79,13 +80,6 @@ class CacheToken:
 
     def __init__(self, cache, key: str) -> None:
         self.cache, self.key = cache, key
-
-    def read_with(self, page_key: str) -> tuple[str, object]:
-        """The token and a kept page, in one round trip."""
-        token, kept = self.cache.get_many(self.key, page_key)
-        if not token:
-            token = self._first()
-        return token, kept
 
     def read(self) -> str:
         return self.cache.get(self.key) or self._first()

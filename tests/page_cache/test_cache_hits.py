@@ -302,3 +302,17 @@ def test_a_head_request_and_other_addresses_go_to_the_app(app, discussion, clock
     head = visitor.head(url)
     assert head.status_code == 200 and head.get_data() == b""
     assert visitor.get(f"{url}?utm_source=mail").headers["Cache-Control"] == "private, no-cache"
+
+
+def test_a_page_held_in_memory_is_sent_after_reading_only_the_token(app, discussion, clock, monkeypatch):
+    """The page's bytes are read from the cache once per process and change, not on each view."""
+    url, visitor = f"/threads/{discussion['thread']}", app.test_client()
+    shows(visitor, url)
+    if app.extensions["page_token"] is None:
+        pytest.skip("PostgreSQL without a shared cache: nothing to check a copy in memory against")
+    store, reads = app.extensions["cache"][page_cache.cache], []
+    monkeypatch.setattr(store, "get", lambda key, get=store.get: reads.append(key) or get(key))
+    no_sql(app, visitor, url)
+    assert [key for key in reads if key.startswith("page:")] == []
+    _edit(app, discussion)
+    assert "two shared blocks" in shows(visitor, url)  # the copy in memory is not current: made again
