@@ -38,9 +38,9 @@ from werkzeug.datastructures import Headers
 from werkzeug.http import http_date, quote_etag
 
 from ..core.database import utcnow
+from ..core.security import response_headers
 from ..core.timefmt import local
 from ..worker import heartbeat
-from ..core.security import response_headers
 from . import change_token, front
 
 cache = Cache()
@@ -124,7 +124,7 @@ class _Kept(NamedTuple):
     until: float  # a Unix time: compared on each visit without making a datetime
     etag: str
     modified: int  # when this version was first made (Last-Modified), in whole seconds
-    headers: Headers  # unpickled as it was kept: taken by the response without checking each again
+    headers: Headers  # what Flask sends (the front door sends wsgi_headers)
     body: bytes
     worker: bool
     wsgi_headers: tuple  # all of the answer's headers, for the front door (forum.page_cache.front)
@@ -245,9 +245,11 @@ def _answer(kept: _Kept):
     else:
         since = request.if_modified_since
         unchanged = since is not None and kept.modified <= since.timestamp()
+    # A copy: the response and the app's hooks add to its headers, and the kept page may be held in
+    # memory for the next request.
     if unchanged:
-        return current_app.response_class(status=304, headers=kept.headers)
-    return current_app.response_class(kept.body, headers=kept.headers)
+        return current_app.response_class(status=304, headers=kept.headers.copy())
+    return current_app.response_class(kept.body, headers=kept.headers.copy())
 
 
 def _public_headers(etag: str, modified: int | None) -> list[tuple[str, str]]:
