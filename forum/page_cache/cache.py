@@ -230,10 +230,21 @@ def _usable(app: Flask, kept: _Kept | None, token: str | None) -> bool:
 
 
 def _fresh(app: Flask) -> Callable[[str], _Kept | None]:
-    """For the front door (forum.page_cache.front): the page kept at an address when it may be sent as it is."""
+    """For the front door (forum.page_cache.front): the page held in this process's memory for an address,
+    when it may be sent as it is. Pages only in the shared cache are left to the app, which reads and
+    holds them: so an address never kept (a static file, a feed) costs the front door one dict lookup."""
+    recent, token = app.extensions["page_recent"], app.extensions["page_token"]
+
     def fresh(address: str) -> _Kept | None:
-        token, kept = _read(app, address)
-        return kept if _usable(app, kept, token) else None
+        held = recent.get(address)
+        if held is None:
+            return None
+        try:
+            current = token.read()
+        except Exception as error:  # as _read: the app then answers, at worst without the cache
+            app.logger.warning("page cache unavailable: %s", error)
+            return None
+        return held if _usable(app, held, current) else None
     return fresh
 
 

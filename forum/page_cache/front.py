@@ -11,7 +11,10 @@ unchanged: cookies, conditional requests, other methods, addresses with
 characters beyond ASCII, anything not kept or not fresh.
 
 The address is the one Flask's request.full_path gives the same request
-(path, "?", query string), which is how cache.cached_page keeps it.
+(path, "?", query string), which is how cache.cached_page keeps it. Only
+pages this process holds in memory are answered here; the first view of a
+page in a process goes through the app, which reads it from the shared
+cache and holds it, so addresses never kept cost a dict lookup.
 """
 from __future__ import annotations
 
