@@ -14,6 +14,8 @@ import pytest
 
 from tests.conftest import _on_postgres
 
+MARIA, ROSA = "member@example.org", "mod@example.org"
+
 
 @pytest.fixture(autouse=True)
 def _shared_cache_on_postgres(request, monkeypatch):
@@ -32,3 +34,15 @@ def _shared_cache_on_postgres(request, monkeypatch):
 def hit_statements(app) -> int:
     """SQL statements a repeat view sends: none with a change token, else the versions query."""
     return 0 if app.extensions["page_token"] is not None else 1
+
+
+@pytest.fixture
+def discussion(app, make_user, make_theme, make_thread, add_reply):
+    """A member's thread with a reply in the open theme, a moderator, and an archived theme beside."""
+    ids = {"member": make_user(), "moderator": make_user(email=ROSA, display_name="Rosa Delgado",
+                                                         role="moderator")}
+    make_theme()
+    make_theme(slug="assessment", title="Assessment that helps students think", state="archived")
+    ids["thread"], ids["opening"] = make_thread("finding-time", ids["member"], title="Protected planning time")
+    ids["reply"] = add_reply(ids["thread"], ids["member"], "We trade duties for a shared block.")
+    return ids

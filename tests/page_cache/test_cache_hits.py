@@ -23,19 +23,8 @@ from forum.models import themes as themes_model
 from forum.page_cache import cache as page_cache, change_token, freshness
 from forum.panel import questions
 from tests.conftest import reply_as, signed_in_as
-from tests.page_cache.conftest import hit_statements
+from tests.page_cache.conftest import MARIA, ROSA, hit_statements
 
-MARIA, ROSA = "member@example.org", "mod@example.org"
-
-
-@pytest.fixture
-def discussion(app, make_user, make_theme, make_thread, add_reply):
-    ids = {"member": make_user(), "moderator": make_user(email=ROSA, display_name="Rosa Delgado",
-                                                         role="moderator")}
-    make_theme()
-    ids["thread"], ids["opening"] = make_thread("finding-time", ids["member"], title="Protected planning time")
-    ids["reply"] = add_reply(ids["thread"], ids["member"], "We trade duties for a shared block.")
-    return ids
 
 
 @pytest.fixture

@@ -18,20 +18,8 @@ from forum.core.extensions import db
 from forum.models import PanelQuestion, Post, Theme, Thread, User
 from forum.models.post_events import EDITED, post_changed
 from tests.conftest import reply_as, seed_thread, signed_in_as
-from tests.page_cache.conftest import hit_statements
+from tests.page_cache.conftest import MARIA, ROSA, hit_statements
 
-MARIA, ROSA = "member@example.org", "mod@example.org"
-
-
-@pytest.fixture
-def discussion(app, make_user, make_theme, make_thread, add_reply):
-    ids = {"member": make_user(), "moderator": make_user(email=ROSA, display_name="Rosa Delgado",
-                                                         role="moderator")}
-    make_theme()
-    make_theme(slug="assessment", title="Assessment that helps students think", state="archived")
-    ids["thread"], ids["opening"] = make_thread("finding-time", ids["member"], title="Protected planning time")
-    ids["reply"] = add_reply(ids["thread"], ids["member"], "We trade duties for a shared block.")
-    return ids
 
 
 @pytest.fixture

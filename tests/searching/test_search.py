@@ -536,6 +536,16 @@ def test_facet_files_go_with_their_segment_when_it_is_merged_away(app, client, m
     assert third and not set(first) & set(third)
 
 
+def _edit_into_a_second_segment(app, post_id: int) -> None:
+    """An edit the index writes in a segment of its own: rankings must read both."""
+    with app.test_request_context():
+        edited = db.session.get(Post, post_id)
+        edited.html += "<p>More on makerspaces and coaching time.</p>"
+        post_changed(edited, EDITED)
+        db.session.commit()
+        search.apply_pending()
+
+
 @pytest.mark.whoosh_only
 def test_ranking_with_kept_lengths_scores_exactly_as_whoosh_bm25f(app, client, archive):
     """Our scorer reads field lengths once per segment; every score must be Whoosh's own float."""
@@ -546,12 +556,7 @@ def test_ranking_with_kept_lengths_scores_exactly_as_whoosh_bm25f(app, client, a
     from search.whoosh_engine import searchers
 
     # Two segments, so the per-segment scorers (not just one) are exercised.
-    with app.test_request_context():
-        edited = db.session.get(Post, archive[0])
-        edited.html += "<p>More on makerspaces and coaching time.</p>"
-        post_changed(edited, EDITED)
-        db.session.commit()
-        search.apply_pending()
+    _edit_into_a_second_segment(app, archive[0])
     ranked_by_length = 0
     with app.app_context(), searchers.using(index_root()) as ours:
         assert isinstance(ours.weighting, scoring.KeptLengthsBM25F)
@@ -593,12 +598,7 @@ def test_ranking_only_the_known_matches_gives_whoosh_ranking_pass_order(app, arc
     the one its own pass over every posting gives, ties and filters included, across two segments."""
     from search.whoosh_engine import candidates, docsets, index_root, querying, searchers
 
-    with app.test_request_context():
-        edited = db.session.get(Post, archive[0])
-        edited.html += "<p>More on makerspaces and coaching time.</p>"
-        post_changed(edited, EDITED)
-        db.session.commit()
-        search.apply_pending()
+    _edit_into_a_second_segment(app, archive[0])
     compared = 0
     with app.app_context(), searchers.using(index_root()) as searcher:
         assert len(searcher.reader().leaf_readers()) > 1
