@@ -25,7 +25,8 @@ def try_it() -> str:
         .order_by(Post.created_at.desc(), Post.id.desc()).limit(1))
     if post_id is None:
         return ""
-    flask = ".venv/bin/flask --app app"
+    # The commands run in another terminal, outside `make run`'s environment: they name the domain.
+    flask = f"FLASK_MAIL_INCOMING_DOMAIN={current_app.config['MAIL_INCOMING_DOMAIN']} .venv/bin/flask --app app"
     return (f"Reply by email: {flask} mail sample-reply --to-post {post_id} > reply.eml, then\n"
             f"  {flask} mail deliver < reply.eml   (the worker posts it under post {post_id}).")
 

@@ -1,15 +1,21 @@
 """Replies by email arrive through the forum's SMTP listener or `flask mail deliver`, and become posts."""
 from __future__ import annotations
 
+import os
 import re
+import shlex
 import smtplib
+import subprocess
+import sys
 
 import pytest
 
 from forum import create_app
 from forum.core.extensions import db
 from forum.models import Upload
-from forum.replies_by_email import listener
+from forum.models.incoming import WAITING
+from forum.replies_by_email import listener, sample
+from tests.conftest import ROOT
 from tests.mailserver import free_port
 from tests.replies_by_email.conftest import (JOSE, deliver, incoming, message, replies_to, reply_address,
                                              run_worker)
@@ -161,3 +167,23 @@ def test_the_listener_speaks_lmtp_for_an_mta_that_hands_mail_on(app, forum):
         server.stop()
     run_worker(app)
     assert [author for author, _ in replies_to(app, forum["post"])] == [forum["jose"]]
+
+
+def test_make_run_s_lines_for_trying_it_work_in_another_terminal(app, forum, tmp_path):
+    """`make run` sets the domain for its own processes only; the commands it prints are run in another
+    terminal, without it, and must still make and keep the reply."""
+    with app.app_context():
+        lines = sample.try_it()
+    made, kept = re.fullmatch(r"Reply by email: (.+) > reply\.eml, then\n  (.+) < reply\.eml .*", lines, re.S).groups()
+    saved = tmp_path / "reply.eml"
+    # This run's own Python and database in place of make run's .venv and instance/: the rest as printed.
+    ours = f"{shlex.quote(sys.executable)} -m flask"
+    env = {name: value for name, value in os.environ.items() if name != "FLASK_MAIL_INCOMING_DOMAIN"}
+    env.update(FLASK_SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+               FLASK_SECRET_KEY=app.config["SECRET_KEY"], FLASK_SEARCH_BACKEND=app.config["SEARCH_BACKEND"],
+               FLASK_SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"], FLASK_SINGLE_SERVER="1")
+    for command in (f"{made} > {shlex.quote(str(saved))}", f"{kept} < {shlex.quote(str(saved))}"):
+        done = subprocess.run(command.replace(".venv/bin/flask", ours), shell=True, cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, (command, done.stdout + done.stderr)
+    assert [status for status, _ in incoming(app)] == [WAITING]  # kept, for the worker to post
