@@ -5,7 +5,6 @@ names, so that a page starts right after the last item of the one before it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cache
 
 from sqlalchemy import bindparam, func, select, tuple_
@@ -15,6 +14,7 @@ from ..core.database import utcnow
 from ..core.extensions import db
 from ..models import ARCHIVED, OPEN, GuestExpert, Notification, Post, Theme, Thread, User
 from ..models.themes import UPCOMING
+from ..discussions import reading
 from ..notifications import notify
 from ..permissions import may
 
@@ -51,15 +51,6 @@ def threads_of(theme: Theme, viewer, after: dict | None, limit: int) -> tuple[li
     return [thread for thread in found[:limit] if may(viewer, "view_thread", thread)], more
 
 
-@dataclass
-class TreePost:
-    """A post in a thread's tree as the API shows it; `gone` ("deleted", "hidden") for a placeholder."""
-
-    row: object
-    replies: list["TreePost"] = field(default_factory=list)
-    gone: str | None = None
-
-
 @cache
 def _tree_posts():
     """The opening post and every post of the `limit` top-level branches after `after`, in one statement.
@@ -84,7 +75,8 @@ def _tree_posts():
             .order_by(Post.path))
 
 
-def tree(thread: Thread, after_path: str | None, limit: int, show_hidden: bool) -> tuple[TreePost | None, str | None]:
+def tree(thread: Thread, after_path: str | None, limit: int,
+         show_hidden: bool) -> tuple[reading.Node | None, str | None]:
     """The opening post with `limit` top-level branches after `after_path` under it (each branch
     whole, as the thread page shows it), and the path to continue from, if there are more.
 
@@ -94,22 +86,8 @@ def tree(thread: Thread, after_path: str | None, limit: int, show_hidden: bool) 
     # A branch's path starts with the opening post's and a dot: "" and a first page's "after" sort before all.
     rows = db.session.execute(_tree_posts(), {"thread_id": thread.id, "theme_id": thread.theme_id,
                                               "after": after_path or "", "limit": limit}).all()
-    nodes = {row.id: TreePost(row) for row in rows}
-    opening, last_branch = None, None
-    for node in nodes.values():  # path order: a parent before its replies
-        if node.row.parent_id is None:
-            opening = node
-        elif node.row.parent_id in nodes:
-            nodes[node.row.parent_id].replies.append(node)
-        if node.row.depth == 1:
-            last_branch = node.row.path
-    for node in reversed(nodes.values()):  # replies before parents: prune what has nothing under it
-        row = node.row
-        if row.deleted_at is not None or (row.hidden_at is not None and not show_hidden):
-            node.gone = "deleted" if row.deleted_at is not None else "hidden"
-            parent = nodes.get(row.parent_id)
-            if not node.replies and parent is not None:
-                parent.replies.remove(node)
+    opening, _ = reading.build_tree(rows, show_hidden)
+    last_branch = next((row.path for row in reversed(rows) if row.depth == 1), None)
     more = rows and rows[0].boundary is not None
     return opening, (last_branch if more else None)
 

@@ -10,7 +10,7 @@ from flask import url_for
 
 from ..models import Theme, Thread, User
 from ..permissions import may
-from .reads import TreePost
+from ..discussions.reading import Node
 
 
 def when(moment: datetime | None) -> str | None:
@@ -69,13 +69,14 @@ def post_fields(*, post_id: int, thread_id: int, parent_id: int | None, author_i
     return fields
 
 
-def tree_post(node: TreePost, thread_id: int, viewer) -> dict:
-    row = node.row
+def tree_post(node: Node, thread_id: int, viewer) -> dict:
+    """A post of reads.tree (its row is the node's post) with its replies, nested."""
+    row = node.post
     fields = post_fields(post_id=row.id, thread_id=thread_id, parent_id=row.parent_id, author_id=row.author_id,
                          author_name=row.display_name, body=row.body, html=row.html, created_at=row.created_at,
-                         edited_at=row.edited_at, gone=node.gone, hidden=row.hidden_at is not None,
-                         viewer=viewer, replies=len(node.replies), panelist=row.panelist)
-    fields["replies"] = [tree_post(reply, thread_id, viewer) for reply in node.replies]
+                         edited_at=row.edited_at, gone=node.placeholder, hidden=row.hidden_at is not None,
+                         viewer=viewer, replies=len(node.children), panelist=row.panelist)
+    fields["replies"] = [tree_post(reply, thread_id, viewer) for reply in node.children]
     return fields
 
 

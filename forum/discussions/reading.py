@@ -196,7 +196,23 @@ def _count_branches(thread: Thread, page: int) -> int:
 
 def _build_tree(posts: list[PagePost], show_hidden: bool,
                 questions: set[int] = frozenset()) -> tuple[Node | None, list[Node]]:
-    nodes = {post.id: Node(post, question=post.id in questions) for post in posts}
+    opening, nodes = build_tree(posts, show_hidden)
+    if questions:
+        for post_id in questions:
+            nodes[post_id].question = True
+        _mark_panel_answers(nodes.values())
+    branches = opening.children if opening else []
+    return opening, branches
+
+
+def build_tree(posts, show_hidden: bool) -> tuple[Node | None, dict[int, Node]]:
+    """Posts in path order as a tree: the opening post's node, and every node by its post's id.
+
+    The posts may be PagePosts or rows with id, parent_id, deleted_at and hidden_at (the JSON
+    API's). A deleted post, or a hidden one this viewer may not see, stays as a placeholder while
+    replies hang under it and goes when none do: the thread page's rule and the API's.
+    """
+    nodes = {post.id: Node(post) for post in posts}
     opening = None
     for node in nodes.values():  # path order: parents come before their replies
         parent_id = node.post.parent_id
@@ -210,14 +226,12 @@ def _build_tree(posts: list[PagePost], show_hidden: bool,
     # Children before parents: prune gone posts that have nothing left under them.
     for node in reversed(nodes.values()):
         post = node.post
-        if post.is_deleted or (post.is_hidden and not show_hidden):
-            node.placeholder = "deleted" if post.is_deleted else "hidden"
+        deleted = post.deleted_at is not None
+        if deleted or (post.hidden_at is not None and not show_hidden):
+            node.placeholder = "deleted" if deleted else "hidden"
             if not node.children and node.parent is not None:
                 node.parent.children.remove(node)
-    if questions:
-        _mark_panel_answers(nodes.values())
-    branches = opening.children if opening else []
-    return opening, branches
+    return opening, nodes
 
 
 def _mark_panel_answers(nodes) -> None:
