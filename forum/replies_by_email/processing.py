@@ -92,11 +92,12 @@ def _handle(message: IncomingMessage) -> None:
         return _close(message, IGNORED, "the member's account cannot log in")
     wrote = extracting.new_text(extracting.body_text(parsed))
     sender = parseaddr(str(parsed.get("From", "")))[1]
-    refusal = _refusal(message, member, sender, expired, wrote, parsed)
+    images = extracting.images(parsed)[:IMAGES_MAX]  # decoded once: the check and the uploads both read them
+    refusal = _refusal(message, member, sender, expired, wrote, bool(images))
     if refusal:
         return _refuse(message, member, post, refusal, wrote)
     message_id = message.id
-    body, refusal = _with_images(member, parsed, wrote)
+    body, refusal = _with_images(member, images, wrote)
     if body != wrote or refusal:
         # Files were kept, each committed on its own (files.store): the message's row was let go.
         message = _claim(message_id)
@@ -119,7 +120,7 @@ def _handle(message: IncomingMessage) -> None:
 
 
 def _refusal(message: IncomingMessage, member: User, sender: str, expired: bool, wrote: str,
-             parsed: EmailMessage) -> str | None:
+             has_images: bool) -> str | None:
     """Why the message can't be posted, before the rules of posting are asked; None when it may be."""
     config = current_app.config
     if expired:
@@ -131,13 +132,13 @@ def _refusal(message: IncomingMessage, member: User, sender: str, expired: bool,
     if message.byte_size > config["REPLY_BY_EMAIL_MAX_BYTES"]:
         return (f"It was larger ({files.size_text(message.byte_size)}) than replies by email can be "
                 f"({files.size_text(config['REPLY_BY_EMAIL_MAX_BYTES'])}). Send smaller images, or fewer.")
-    if not wrote and not extracting.images(parsed):
+    if not wrote and not has_images:
         return ("We found no words of yours above the quoted message. Write your reply at the top "
                 "of the email, above the message you answer.")
     return None
 
 
-def _with_images(member: User, parsed: EmailMessage, wrote: str) -> tuple[str, str | None]:
+def _with_images(member: User, found: list, wrote: str) -> tuple[str, str | None]:
     """The post's text with the message's images attached as the web's composer does; or why not.
 
     Each image is kept by the uploads' own rules (size, pixels, format,
@@ -145,7 +146,6 @@ def _with_images(member: User, parsed: EmailMessage, wrote: str) -> tuple[str, s
     commits), so the caller claims the message again afterwards. A worker
     killed between the two keeps an unused file, never a second post.
     """
-    found = extracting.images(parsed)[:IMAGES_MAX]
     if not found:
         return wrote, None
     refusal = why_not(member, "attach_file")
