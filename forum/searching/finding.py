@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Mapping
+from typing import Callable, Mapping
 
 from flask_login import current_user
 
@@ -102,15 +102,19 @@ def find(args: Mapping[str, str], page: int) -> Found:
     return found
 
 
-def _run(found: Found) -> None:
-    posts, notices = found.posts, found.notices
-
+def bodies_into(posts: dict) -> Callable[[list[int]], dict[int, str]]:
+    """What search.query asks for snippets: the plain text of these posts, read once and kept in
+    `posts` for the page's rows."""
     def bodies(post_ids: list[int]) -> dict[int, str]:
         posts.update(reading.result_posts(post_ids))
         return {pid: plain_text(post.html) for pid, post in posts.items()}
+    return bodies
 
+
+def _run(found: Found) -> None:
+    posts, notices = found.posts, found.notices
     try:
-        found.results = search.query(found.scope.request, bodies)
+        found.results = search.query(found.scope.request, bodies_into(posts))
     except search.SearchTimedOut:
         found.unanswered = True
         notices.append("This search took too long and was stopped. Try fewer words or alternatives "
