@@ -181,19 +181,54 @@ def analyse(text: str) -> list[Token]:
     return [token for chunk in chunks(text) for token in chunk.tokens()]
 
 
+# Each chunk's wanted-or-not terms, as (start, end, term) from the chunk's own start: a chunk's terms
+# depend on the chunk alone, and a forum's posts use a few thousand words again and again.
+_chunk_terms: dict[str, tuple[tuple[int, int, str], ...]] = {}
+
+
+def _terms_of_chunk(word: str) -> tuple[tuple[int, int, str], ...]:
+    if _JOINER.search(word):  # a compound, a contraction, initials: analysed whole
+        chunk, _ = _chunk(word, 0, 0)
+        found = tuple((token.start, token.end, token.term) for token in chunk.tokens()) if chunk else ()
+    else:
+        single = term(word)
+        found = ((0, len(word), single),) if single else ()
+    if len(_chunk_terms) >= _CACHE_LIMIT:
+        _chunk_terms.clear()
+    _chunk_terms[word] = found
+    return found
+
+
 def terms_at(text: str, wanted: frozenset[str]) -> list[tuple[int, int, str]]:
     """(start, end, term) of each of the text's terms that is wanted, in analyse()'s order: the same
-    terms at the same places without a Token for every word. A snippet marks a few words of a post's
-    hundreds, and making each a Token was most of a results page's time (issue 36)."""
-    found = []
-    for match in _CHUNK.finditer(fold(text)):
-        word = match.group()
-        if _JOINER.search(word):  # a compound, a contraction, initials: analysed whole
-            chunk, _ = _chunk(word, match.start(), 0)
-            if chunk is not None:
-                found += [(token.start, token.end, token.term) for token in chunk.tokens() if token.term in wanted]
-        elif (found_term := term(word)) in wanted:
-            found.append((match.start(), match.end(), found_term))
+    terms at the same places without a Token for every word.
+
+    A snippet marks a few words of a post's hundreds, and making each a Token was most of a results
+    page's time (issue 36). So the chunks are listed by the regular expression alone, each different
+    one looked up in what earlier texts taught (_chunk_terms), and the places are found only when a
+    chunk holds a wanted term.
+    """
+    folded = fold(text)
+    words = _CHUNK.findall(folded)
+    marked = {}
+    for word in set(words):
+        terms = _chunk_terms.get(word)
+        if terms is None:
+            terms = _terms_of_chunk(word)
+        hits = [token for token in terms if token[2] in wanted]
+        if hits:
+            marked[word] = hits
+    if not marked:
+        return []
+    found, at = [], 0
+    for word in words:
+        # Only characters that are no word's lie between two chunks, so a chunk is the first
+        # place its letters appear after the chunk before it.
+        at = folded.find(word, at)
+        hits = marked.get(word)
+        if hits:
+            found += [(at + start, at + end, hit) for start, end, hit in hits]
+        at += len(word)
     return found
 
 

@@ -125,7 +125,10 @@ def test_a_snippet_finds_the_words_analyse_finds_without_a_token_for_every_word(
 
     texts = ["K-2 and 3-5 teachers co-teaching; the teacher's U.S.A. trip, e.g. NGSS and IEPs.",
              "Élodie’s makerspaces — “hands-on” HS-LS1-1 work in grades 6–8, don't stop",
-             "release time for substitutes; releasing the master schedule's subs"]
+             "release time for substitutes; releasing the master schedule's subs",
+             # A word met first inside a longer one, then on its own, and words said twice: their places
+             # are found after the chunk before them, never inside it.
+             "Collaboration labs: lab time, a lab-based LAB; collaboration, and collaborations."]
     for text in texts:
         every = {token.term for token in analyse(text)}
         for wanted in (frozenset(every), frozenset(list(every)[:3]), frozenset({"nothing"})):
