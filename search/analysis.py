@@ -54,6 +54,7 @@ _TYPOGRAPHY = str.maketrans({
 # A run of word characters joined by - / . or an apostrophe: one compound.
 _CHUNK = re.compile(r"\w+(?:[-/.']\w+)*")
 _JOINER = re.compile(r"[-/.']")
+_WORD = re.compile(r"\w")
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")
 _LONE_LETTERS_DROPPED = frozenset("ai")  # the article and the pronoun; "Grade K", "Plan B" stay
 _CONTRACTION_ENDS = frozenset({"s", "t", "d", "ll", "re", "ve", "m"})
@@ -181,21 +182,23 @@ def analyse(text: str) -> list[Token]:
     return [token for chunk in chunks(text) for token in chunk.tokens()]
 
 
-# Each chunk's wanted-or-not terms, as (start, end, term) from the chunk's own start: a chunk's terms
-# depend on the chunk alone, and a forum's posts use a few thousand words again and again.
+# Each chunk's terms, as (start, end, term) from the chunk's own start (a chunk's terms depend on the
+# chunk alone, and a forum's posts use a few thousand words again and again), and for each term the
+# chunks that give it: a text's chunks holding a wanted term are then found by set operations.
 _chunk_terms: dict[str, tuple[tuple[int, int, str], ...]] = {}
+_chunks_giving: dict[str, set[str]] = {}
 
 
-def _terms_of_chunk(word: str) -> tuple[tuple[int, int, str], ...]:
+def _learn(word: str) -> tuple[tuple[int, int, str], ...]:
     if _JOINER.search(word):  # a compound, a contraction, initials: analysed whole
         chunk, _ = _chunk(word, 0, 0)
         found = tuple((token.start, token.end, token.term) for token in chunk.tokens()) if chunk else ()
     else:
         single = term(word)
         found = ((0, len(word), single),) if single else ()
-    if len(_chunk_terms) >= _CACHE_LIMIT:
-        _chunk_terms.clear()
     _chunk_terms[word] = found
+    for _, _, given in found:
+        _chunks_giving.setdefault(given, set()).add(word)
     return found
 
 
@@ -204,32 +207,43 @@ def terms_at(text: str, wanted: frozenset[str]) -> list[tuple[int, int, str]]:
     terms at the same places without a Token for every word.
 
     A snippet marks a few words of a post's hundreds, and making each a Token was most of a results
-    page's time (issue 36). So the chunks are listed by the regular expression alone, each different
-    one looked up in what earlier texts taught (_chunk_terms), and the places are found only when a
-    chunk holds a wanted term.
+    page's time (issue 36). So the chunks are listed by the regular expression alone, the ones never
+    seen before are learnt (_learn), those giving a wanted term are picked by set operations, and
+    places are looked for only in a text that has one.
     """
+    if len(_chunk_terms) >= _CACHE_LIMIT:
+        _chunk_terms.clear()
+        _chunks_giving.clear()
     folded = fold(text)
-    words = _CHUNK.findall(folded)
-    marked = {}
-    for word in set(words):
-        terms = _chunk_terms.get(word)
-        if terms is None:
-            terms = _terms_of_chunk(word)
-        hits = [token for token in terms if token[2] in wanted]
-        if hits:
-            marked[word] = hits
-    if not marked:
+    distinct = set(_CHUNK.findall(folded))
+    for word in distinct.difference(_chunk_terms.keys()):
+        _learn(word)
+    giving: set[str] = set()
+    for wanted_term in wanted:
+        giving.update(_chunks_giving.get(wanted_term, ()))
+    giving &= distinct
+    if not giving:
         return []
-    found, at = [], 0
-    for word in words:
-        # Only characters that are no word's lie between two chunks, so a chunk is the first
-        # place its letters appear after the chunk before it.
-        at = folded.find(word, at)
-        hits = marked.get(word)
-        if hits:
-            found += [(at + start, at + end, hit) for start, end, hit in hits]
-        at += len(word)
-    return found
+    places = []  # (where its chunk is, its place among the chunk's terms, start, end, term)
+    for word in giving:
+        hits = [(n, start, end, hit) for n, (start, end, hit) in enumerate(_chunk_terms.get(word) or _learn(word))
+                if hit in wanted]
+        at = folded.find(word)
+        while at != -1:
+            if _is_chunk(folded, at, at + len(word)):
+                places += [(at, n, at + start, at + end, hit) for n, start, end, hit in hits]
+            at = folded.find(word, at + 1)
+    places.sort()
+    return [(start, end, hit) for _, _, start, end, hit in places]
+
+
+def _is_chunk(text: str, start: int, end: int) -> bool:
+    """Whether the letters at text[start:end], written as one chunk, are one there: no word character,
+    and no joiner with a word character beyond it, on either side (what _CHUNK's scan would take in)."""
+    if start and (_WORD.match(text, start - 1) or
+                  (start > 1 and _JOINER.match(text, start - 1) and _WORD.match(text, start - 2))):
+        return False
+    return not (_WORD.match(text, end) or (_JOINER.match(text, end) and _WORD.match(text, end + 1)))
 
 
 def iter_terms(text: str) -> Iterator[str]:
