@@ -92,6 +92,9 @@ def default_config(instance_path: str) -> dict:
         "MEMBER_PAGES_PUBLIC": False,
         "POST_MAX_LENGTH": 20_000,
         "THREAD_BRANCHES_PER_PAGE": 50,
+        # Thread pages whose rows each process keeps for members' views, by the thread's page version
+        # (forum/discussions/held_pages.py); 0 reads every page from the database.
+        "THREAD_PAGES_HELD": 64,
         "AUDIT_ENTRIES_PER_PAGE": 50,
         # Times are stored in UTC and shown in the community's time zone.
         "DISPLAY_TIMEZONE": "America/New_York",

@@ -18,15 +18,24 @@ script places it in each post's footer. A post says which of those it
 takes (`data-can`) only where it differs from the page's `data-can` (one's
 own posts, hidden ones). Every action's POST still asks
 forum/permissions.py; these flags only decide which links show.
+
+Most of a post's markup is the same for every member who reads that
+version of the page (`Parts`: all but the classes, the "New" mark, the
+Reply and the links without a script, which are the viewer's own). It is
+made once and kept with the page's rows (forum.discussions.held_pages);
+a member's view then only joins each post's parts with what is theirs.
+The replies' nested lists are laid out here too (`branches`).
 """
 from __future__ import annotations
 
 from datetime import timezone
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from markupsafe import Markup, escape
 
 from ..core import timefmt
+from ..page_cache.cache import dates_span
+from . import held_pages
 from .reading import Node, PageAuthor, ThreadPage
 from .urls import ID_SLOT, address_parts
 
@@ -43,6 +52,19 @@ def nodes(view: ThreadPage) -> Iterable[Node]:
         node = todo.pop()
         yield node
         todo.extend(node.children)
+
+
+class Parts(NamedTuple):
+    """What a post shows every viewer alike, around what is theirs (PostMarkup.article)."""
+
+    opening: str  # its classes before "post--new" and "post--own"
+    state: str  # and after them
+    gone: bool  # shown as a placeholder: `rest` is all the rest
+    byline: str  # the author's link, position and badges
+    rest: str  # from its time to its <footer>, its text included
+
+
+_NEW = ' <span class="post__new">New</span>'
 
 
 class PostMarkup:
@@ -81,22 +103,17 @@ class PostMarkup:
         return found
 
     def head(self, node: Node) -> str:
-        """The post's <header>: author, badges, time as its permalink, edited, whom it answers."""
+        """The post's <header> after its author and badges: time as its permalink, edited, whom it answers."""
         post = node.post
         moment = post.created_at
         human, exact = self.clock.human_and_exact(moment)
         # To the minute, with a Z: the seconds, microseconds and "+00:00" were 15 bytes a post that nobody read.
         stamp = f"{moment.astimezone(timezone.utc):%Y-%m-%dT%H:%M}Z"
-        html = "<header>" + self.author(post.author_id, post.author)[0]
-        if node.panel_answer:
-            html += ' <span class="badge badge--answer">The panel\'s answer</span>'
-        if node.new:
-            html += ' <span class="post__new">New</span>'
         # The exact time is written once, on hover; the page's script makes the post's accessible name
         # of it ("Post by <author>, <exact time>") and reads it after the relative time, where the
         # page wrote it twice more for every post.
-        html += (f' <a href="{self.permalink[0]}{post.id}{self.permalink[1]}" class="post__time">'
-                 f'<time datetime="{stamp}" title="{exact}">{human}</time></a>')
+        html = (f' <a href="{self.permalink[0]}{post.id}{self.permalink[1]}" class="post__time">'
+                f'<time datetime="{stamp}" title="{exact}">{human}</time></a>')
         if post.edited_at:
             html += (f' <a href="{self.history[0]}{post.id}{self.history[1]}" class="post__edited" '
                      f'title="Edited {self.clock.exact(post.edited_at)}: see its history">'
@@ -111,38 +128,42 @@ class PostMarkup:
                          f'<bdi>{name}</bdi></a></p>')
         return html + "</header>"
 
-    def article(self, node: Node, can: str, differs: bool, own: bool) -> Markup:
-        """The post from <article> to its footer's Reply (the template closes both); a placeholder's
-        <article> and its line. `can`: the template's actions this post takes; `differs`: whether
-        that is not the page's data-can, so the post names its own."""
+    def parts(self, node: Node) -> Parts:
+        """What the post shows every viewer alike (of one page version, whether they moderate, their
+        zone and date order, the dates' span: the key prepare() keeps these under)."""
         post = node.post
-        classes = "post"
-        if post.depth == 0:
-            classes += " post--opening"
-        if node.new:
-            classes += " post--new"
-        if own:
-            classes += " post--own"
+        opening = " post--opening" if post.depth == 0 else ""
         if node.gone:
             kind = "deleted" if node.placeholder == "deleted" else "hidden by a moderator"
-            return Markup(f'<article class="{classes} post--gone" id="post-{post.id}" aria-label="A removed post">'
-                          f'<p class="post__placeholder">[{kind}]</p>')
-        if post.is_hidden:
-            classes += " post--hidden"
-        html = f'<article class="{classes}" id="post-{post.id}"'
-        if differs:
-            html += f' data-can="{can}"'
-        html += ">" + self.head(node)
+            return Parts(opening, " post--gone", True, "",
+                         f'" id="post-{post.id}" aria-label="A removed post"><p class="post__placeholder">[{kind}]</p>')
+        byline = self.author(post.author_id, post.author)[0]
+        if node.panel_answer:
+            byline += ' <span class="badge badge--answer">The panel\'s answer</span>'
+        rest = self.head(node)
         if post.is_hidden:
             reason = f": {escape(post.hidden_reason)}" if post.hidden_reason else ""
-            html += f'<p class="post__moderation">Hidden by a moderator{reason}</p>'
+            rest += f'<p class="post__moderation">Hidden by a moderator{reason}</p>'
         # The text as written, sanitised when it was saved (forum.core.markup).
-        html += f'<div class="post__body">{post.html}</div><footer>'
+        rest += f'<div class="post__body">{post.html}</div><footer>'
+        return Parts(opening, " post--hidden" if post.is_hidden else "", False, byline, rest)
+
+    def article(self, node: Node, parts: Parts, can: str, differs: bool, own: bool) -> Markup:
+        """The post from <article> to its footer's Reply (the template closes both); a placeholder's
+        <article> and its line. `parts`: what every viewer sees of it; `can`: the template's actions
+        this post takes; `differs`: whether that is not the page's data-can, so the post names its own."""
+        classes = f'post{parts.opening}{" post--new" if node.new else ""}{" post--own" if own else ""}{parts.state}'
+        if parts.gone:
+            return Markup(f'<article class="{classes}{parts.rest}')
+        post_id = node.post.id
+        named = f' data-can="{can}"' if differs else ""
+        new = _NEW if node.new else ""
+        html = f'<article class="{classes}" id="post-{post_id}"{named}><header>{parts.byline}{new}{parts.rest}'
         # Without JavaScript a member's Reply opens this page again with the box under the post; a
         # visitor's goes through the login and back to it. A hidden post takes no reply.
-        if self.reply and not post.is_hidden:
-            html += f'<a href="{str(post.id).join(self.reply)}" class="post__reply">Reply</a>'
-        return Markup(html + self.without_script(post.id, can.split()))
+        if self.reply and not node.post.is_hidden:
+            html += f'<a href="{str(post_id).join(self.reply)}" class="post__reply">Reply</a>'
+        return Markup(html + self.without_script(post_id, can.split()) if can else html)
 
     def without_script(self, post_id: int, can: list[str]) -> str:
         """The template's actions that are a page of their own (Report, Edit), for a browser that
@@ -190,10 +211,11 @@ def prepare(view: ThreadPage, theme_title: str, archived: bool, moderator: bool,
             last_read: int | None, reply: list[str] | None) -> tuple[set[int], str]:
     """Fill each node for this viewer (`reply`: the Reply link's address_parts, None for no link);
     (the ids on the page when the viewer is a member, since only a member's page marks what is new;
-    the page's data-can)."""
+    the page's data-can). branches() then lays the page's replies out."""
     markup = PostMarkup(theme_title, reply)
     default = page_actions(viewer_id, moderator, archived)
     on_page = set()
+    shared = _shared_parts(view, markup, theme_title, moderator)
     # Parents before their replies: a reply's header says whether its parent is gone.
     for node in _parents_first(view):
         post = node.post
@@ -201,12 +223,30 @@ def prepare(view: ThreadPage, theme_title: str, archived: bool, moderator: bool,
         node.gone = node.placeholder == "deleted" or (node.placeholder == "hidden" and not moderator)
         node.new = last_read is not None and post.id > last_read and not own and not node.gone
         can = post_actions(node, viewer_id, moderator, archived)
-        node.html = markup.article(node, can, not node.gone and can != default, own)
+        parts = shared.get(post.id)
+        if parts is None:
+            parts = shared[post.id] = markup.parts(node)
+        node.html = markup.article(node, parts, can, not node.gone and can != default, own)
         # What the template adds to the footer: one's own Edit and Delete, a moderator's Unhide and Files.
         node.more = not node.gone and (own or (moderator and (post.is_hidden or "/uploads/" in post.html)))
         if viewer_id is not None:
             on_page.add(post.id)
     return on_page, default
+
+
+def _shared_parts(view: ThreadPage, markup: PostMarkup, theme_title: str, moderator: bool) -> dict[int, Parts]:
+    """Each post's Parts by its id, kept with the page's rows (held_pages) for every viewer who sees them
+    alike: the same page version, whether they moderate (hidden posts), their zone and date order, the
+    span the dates read the same for (the visitors' cache's rule) and the theme's title (a badge).
+    Filled as posts are met; a post's Parts are the same whoever makes them, so two views of one process
+    filling it at once can only write the same value."""
+    if view.held is None:  # a page not loaded by load_page
+        return {}
+    latest = max((node.post.created_at for node in nodes(view)), default=None)
+    clock = markup.clock
+    key = (*view.held, "parts", moderator, clock.zone.key, clock.month_first, dates_span(latest, clock.now),
+           theme_title)
+    return held_pages.recall(key, dict)
 
 
 def _parents_first(view: ThreadPage) -> Iterable[Node]:
@@ -215,3 +255,39 @@ def _parents_first(view: ThreadPage) -> Iterable[Node]:
         node = todo.pop()
         yield node
         todo.extend(reversed(node.children))
+
+
+def branches(view: ThreadPage, open_under: int | None) -> list:
+    """The page's replies as nested lists, from its top <ul>'s first <li> to its last </li>: strings,
+    joined where they follow each other, and between them the nodes the template ends itself
+    (threads/show.html's post_end: one's own Edit and Delete, a moderator's Unhide, the reply box
+    opened under `open_under`). Each node was prepared.
+
+    Made here, not by a recursive Jinja loop: for a 200-post page that loop, its calls and its
+    attribute lookups were a sixth of a member's view. Nothing here is user text but the authors'
+    names, escaped as the template escaped them.
+    """
+    pieces, run = [], []
+    todo: list = list(reversed(view.branches))
+    while todo:
+        node = todo.pop()
+        if type(node) is str:  # a closing tag, once the node's replies are done
+            run.append(node)
+            continue
+        run.append("<li>")
+        run.append(node.html)
+        if node.more or node.post.id == open_under:
+            pieces.append(Markup("".join(run)))
+            pieces.append(node)
+            run = []
+        else:
+            run.append("</article>" if node.gone else "</footer></article>")
+        todo.append("</li>")
+        if node.children:
+            whose = "a removed post" if node.gone else escape(node.post.author.display_name)
+            run.append(f'<ul class="replies" aria-label="Replies to {whose}">')
+            todo.append("</ul>")
+            todo.extend(reversed(node.children))
+    if run:
+        pieces.append(Markup("".join(run)))
+    return pieces

@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, case, func, over, select
 from sqlalchemy.orm import aliased, joinedload
 
 from ..notifications import notify, watching
-from . import tracking
+from . import held_pages, tracking
 from ..core.extensions import db
 from ..models import GuestExpert, PanelQuestion, Post, Theme, Thread, User
 from ..models.discussions import PostState
@@ -78,6 +78,8 @@ class ThreadPage:
     page: int
     pages: int
     branch_count: int
+    # What its rows are kept under in this process (held_pages); None for a page made otherwise.
+    held: tuple | None = None
 
 
 def branches_per_page() -> int:
@@ -159,13 +161,23 @@ def _page_posts(with_branches: bool):
 
 
 def load_page(thread: Thread, page: int, show_hidden: bool) -> ThreadPage:
-    """The opening post and one page of top-level branches, as a tree."""
+    """The opening post and one page of top-level branches, as a tree (of nodes of its own: the
+    rows may be shared with other views of this process, forum.discussions.held_pages)."""
     per_page = branches_per_page()
+    key = (thread.id, thread.page_version, page, per_page)
+    posts, questions, branch_count = held_pages.recall(key, lambda: _page_rows(thread, page, per_page))
+    pages = max(1, -(-branch_count // per_page))
+    opening, branches = _build_tree(posts, show_hidden, questions)
+    return ThreadPage(thread, opening, branches, page, pages, branch_count, key)
+
+
+def _page_rows(thread: Thread, page: int, per_page: int) -> tuple[tuple, frozenset[int], int]:
+    """(The page's posts in path order, the ids of those that are published panel questions, the
+    thread's count of branches), in two queries whatever the number of posts."""
     rows = db.session.execute(
         _page_branches(), {"thread_id": thread.id, "per_page": per_page, "skip": (page - 1) * per_page}
     ).all()
     branch_count = rows[0][1] if rows else _count_branches(thread, page)
-    pages = max(1, -(-branch_count // per_page))
 
     params = {"thread_id": thread.id, "theme_id": thread.theme_id}
     if rows:
@@ -181,8 +193,7 @@ def load_page(thread: Thread, page: int, show_hidden: bool) -> ThreadPage:
         posts.append(PagePost(*row[:-4], author))  # _PAGE_POST_COLUMNS, in PagePost's order
         if row.question_id is not None and posts[-1].is_visible:  # as answered_by_panel: not under a hidden one
             questions.add(row.id)
-    opening, branches = _build_tree(posts, show_hidden, questions)
-    return ThreadPage(thread, opening, branches, page, pages, branch_count)
+    return tuple(posts), frozenset(questions), branch_count
 
 
 def _count_branches(thread: Thread, page: int) -> int:
