@@ -28,8 +28,11 @@ The replies' nested lists are laid out here too (`branches`).
 """
 from __future__ import annotations
 
-from datetime import timezone
+import json
+from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Iterable, NamedTuple
+from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
@@ -106,26 +109,27 @@ class PostMarkup:
         """The post's <header> after its author and badges: time as its permalink, edited, whom it answers."""
         post = node.post
         moment = post.created_at
-        human, exact = self.clock.human_and_exact(moment)
+        human = self.clock.human(moment)
         # To the minute, with a Z: the seconds, microseconds and "+00:00" were 15 bytes a post that nobody read.
         stamp = f"{moment.astimezone(timezone.utc):%Y-%m-%dT%H:%M}Z"
-        # The exact time is written once, on hover; the page's script makes the post's accessible name
-        # of it ("Post by <author>, <exact time>") and reads it after the relative time, where the
-        # page wrote it twice more for every post.
-        html = (f' <a href="{self.permalink[0]}{post.id}{self.permalink[1]}" class="post__time">'
-                f'<time datetime="{stamp}" title="{exact}">{human}</time></a>')
+        # The exact time in the reader's zone ("Thursday, December 3, 2026, 3:28 pm EST") is made by the
+        # page's script from this datetime and the zone the page names once (zone_data): its title on
+        # hover, read after the relative time, and the post's accessible name. Written here it was 50
+        # bytes a post. The link is found as the header's link holding a <time>: no class.
+        html = (f' <a href="{self.permalink[0]}{post.id}{self.permalink[1]}">'
+                f'<time datetime="{stamp}">{human}</time></a>')
         if post.edited_at:
             html += (f' <a href="{self.history[0]}{post.id}{self.history[1]}" class="post__edited" '
                      f'title="Edited {self.clock.exact(post.edited_at)}: see its history">'
                      f'{"(edited by a moderator)" if post.edited_by_moderator else "(edited)"}</a>')
         if post.depth > 1:
             parent = node.parent
+            # The header's only paragraph: no class. The name is isolated by CSS, as <bdi> would.
             if parent is None or parent.gone:
-                html += '<p class="post__context">In reply to a removed post</p>'
+                html += '<p>In reply to a removed post</p>'
             else:
                 name = self.author(parent.post.author_id, parent.post.author)[1]
-                html += (f'<p class="post__context">In reply to <a href="#post-{parent.post.id}">'
-                         f'<bdi>{name}</bdi></a></p>')
+                html += f'<p>In reply to <a href="#post-{parent.post.id}">{name}</a></p>'
         return html + "</header>"
 
     def parts(self, node: Node) -> Parts:
@@ -144,8 +148,8 @@ class PostMarkup:
         if post.is_hidden:
             reason = f": {escape(post.hidden_reason)}" if post.hidden_reason else ""
             rest += f'<p class="post__moderation">Hidden by a moderator{reason}</p>'
-        # The text as written, sanitised when it was saved (forum.core.markup).
-        rest += f'<div class="post__body">{post.html}</div><footer>'
+        # The text as written, sanitised when it was saved (forum.core.markup): the article's only <div>.
+        rest += f'<div>{post.html}</div><footer>'
         return Parts(opening, " post--hidden" if post.is_hidden else "", False, byline, rest)
 
     def article(self, node: Node, parts: Parts, can: str, differs: bool, own: bool) -> Markup:
@@ -160,9 +164,10 @@ class PostMarkup:
         new = _NEW if node.new else ""
         html = f'<article class="{classes}" id="post-{post_id}"{named}><header>{parts.byline}{new}{parts.rest}'
         # Without JavaScript a member's Reply opens this page again with the box under the post; a
-        # visitor's goes through the login and back to it. A hidden post takes no reply.
+        # visitor's goes through the login and back to it. A hidden post takes no reply. It is the
+        # footer's link whose address holds "reply_to": no class.
         if self.reply and not node.post.is_hidden:
-            html += f'<a href="{str(post_id).join(self.reply)}" class="post__reply">Reply</a>'
+            html += f'<a href="{str(post_id).join(self.reply)}">Reply</a>'
         return Markup(html + self.without_script(post_id, can.split()) if can else html)
 
     def without_script(self, post_id: int, can: list[str]) -> str:
@@ -247,6 +252,28 @@ def _shared_parts(view: ThreadPage, markup: PostMarkup, theme_title: str, modera
     key = (*view.held, "parts", moderator, clock.zone.key, clock.month_first, dates_span(latest, clock.now),
            theme_title)
     return held_pages.recall(key, dict)
+
+
+def zone_data() -> dict[str, str]:
+    """What the page's script needs to write each post's exact time as timefmt.Clock.exact does:
+    the reader's zone, their date order, and the zone's abbreviations by UTC offset in minutes
+    (the browser's Intl names zones its own way: "GMT+1" where Python says "CET")."""
+    clock = timefmt.Clock()
+    return {"data-zone": clock.zone.key, "data-month-first": "1" if clock.month_first else "",
+            "data-zone-names": _abbreviations(clock.zone.key)}
+
+
+@lru_cache(maxsize=64)
+def _abbreviations(zone_name: str) -> str:
+    """{"-300": "EST", "-240": "EDT"}: the zone's names in winter and summer of each year forums have
+    posts in; a name the zone gave up since is replaced by its newer one at the same offset."""
+    zone = ZoneInfo(zone_name)
+    names = {}
+    for year in range(2000, 2041):
+        for month in (1, 7):
+            moment = datetime(year, month, 15, 12, tzinfo=zone)
+            names[str(int(moment.utcoffset().total_seconds() // 60))] = moment.tzname()
+    return json.dumps(names, separators=(",", ":"))
 
 
 def _parents_first(view: ThreadPage) -> Iterable[Node]:

@@ -74,7 +74,7 @@ def thread_page_context(thread: Thread, view: reading.ThreadPage, moderator: boo
         log_in_to_reply=reply_refusal == LOG_IN,
         viewer_id=current_user.id if current_user.is_authenticated else None,
         moderator=moderator, page_url=lambda p: thread_url(thread, p), post_actions=post_actions,
-        branches=page_posts.branches(view, reply_to if can_reply else None),
+        branches=page_posts.branches(view, reply_to if can_reply else None), post_zone=page_posts.zone_data(),
         archived=archived,
         # Moderators' tools: one more query, for the themes a thread can move to.
         move_targets=actions.move_targets(thread) if moderator else None,

@@ -215,7 +215,7 @@
   // Inline reply: open a reply form right under the post, without a reload.
   var template = document.getElementById("reply-template");
   document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest("[data-reply-to], .post__reply");
+    var link = event.target.closest && event.target.closest("[data-reply-to], article.post > footer > a[href*='reply_to=']");
     if (!link || !template) return;
     event.preventDefault();
     // A post's own Reply names no id: its article does (id="post-<id>").
@@ -265,7 +265,7 @@
     }
     parents.forEach(function (parentId) {
       if (!/^\d+$/.test(parentId)) return;
-      var replyLink = document.querySelector("#post-" + parentId + " .post__reply");
+      var replyLink = document.querySelector("#post-" + parentId + " > footer > a[href*='reply_to=']");
       if (replyLink && !document.getElementById("reply-" + parentId)) replyLink.click();
     });
   }
@@ -290,16 +290,57 @@
         if (value) element.setAttribute(name, value.split(slot).join(id));
       });
     });
-    var reply = footer.querySelector(".post__reply");
+    var reply = footer.querySelector(":scope > a[href*='reply_to']");
     footer.insertBefore(copy, reply ? reply.nextSibling : footer.firstChild);
   });
-  // A post's accessible name, "Post by <author>, <exact time>", and its exact time read after the
-  // relative one: made here from its author's link and its time's title, which the page writes once
-  // a post where it once wrote the exact time three times.
+  // Each post's exact time in the reader's zone, "Thursday, December 3, 2026, 3:28 pm EST" (day first:
+  // "Thursday 3 December 2026, ..."), as the server's timefmt.Clock.exact writes it: made here from
+  // the <time>'s datetime and the zone the page names once (forum/discussions/page_posts.zone_data),
+  // where the page wrote it in every post. The zone's abbreviations come from the server: the
+  // browser's own names differ ("GMT+1" for "CET").
+  var DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December"];
+  function exactTime(datetime, zone) {
+    var moment = new Date(datetime);
+    if (isNaN(moment.getTime())) return "";
+    var parts = {};
+    zone.format.formatToParts(moment).forEach(function (part) { parts[part.type] = part.value; });
+    var year = +parts.year, month = +parts.month, day = +parts.day, hour = +parts.hour % 24, minute = +parts.minute;
+    var local = Date.UTC(year, month - 1, day, hour, minute);
+    var offset = Math.round((local - moment.getTime()) / 60000);
+    var name = zone.names[String(offset)];
+    if (!name) {
+      var sign = offset < 0 ? "-" : "+", whole = Math.abs(offset);
+      name = "GMT" + sign + String(Math.floor(whole / 60)).padStart(2, "0") + ":" + String(whole % 60).padStart(2, "0");
+    }
+    var weekday = DAYS[new Date(local).getUTCDay()], monthName = MONTHS[month - 1];
+    var date = zone.monthFirst ? weekday + ", " + monthName + " " + day + ", " + year
+      : weekday + " " + day + " " + monthName + " " + year;
+    return date + ", " + (hour % 12 || 12) + ":" + String(minute).padStart(2, "0") + " " + (hour >= 12 ? "pm" : "am")
+      + " " + name;
+  }
+  var zone = null;
+  if (postActions && postActions.getAttribute("data-zone")) {
+    try {
+      zone = {
+        format: new Intl.DateTimeFormat("en-US", { timeZone: postActions.getAttribute("data-zone"), year: "numeric",
+          month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", hourCycle: "h23" }),
+        names: JSON.parse(postActions.getAttribute("data-zone-names") || "{}"),
+        monthFirst: postActions.getAttribute("data-month-first") === "1"
+      };
+    } catch (error) {
+      zone = null;  // a zone this browser does not know: the relative times stay, without hover
+    }
+  }
+  // A post's accessible name, "Post by <author>, <exact time>", and its exact time on hover and read
+  // after the relative one.
   Array.prototype.forEach.call(document.querySelectorAll("article.post:not([aria-label])"), function (article) {
-    var time = article.querySelector(":scope > header > .post__time > time");
+    var time = article.querySelector(":scope > header > a > time");
     var author = article.querySelector(":scope > header > a");
-    if (!time || !author || !time.title) return;
+    if (!time || !author) return;
+    if (!time.title && zone) time.title = exactTime(time.getAttribute("datetime"), zone);
+    if (!time.title) return;
     article.setAttribute("aria-label", "Post by " + author.textContent + ", " + time.title);
     var hidden = document.createElement("span");
     hidden.className = "visually-hidden";
@@ -498,7 +539,7 @@
       words.sort(function (a, b) { return b.length - a.length; });  // "K-2" before "K"
       var escaped = words.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
       var pattern = new RegExp("(?<![\\p{L}\\p{N}])(?:" + escaped.join("|") + ")(?![\\p{L}\\p{N}])", "gu");
-      Array.prototype.forEach.call(document.querySelectorAll(".post__body"), function (body) {
+      Array.prototype.forEach.call(document.querySelectorAll(".post__body, .post > div"), function (body) {
         var walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
         var texts = [];
         while (walker.nextNode()) { texts.push(walker.currentNode); }

@@ -33,7 +33,7 @@ def test_reply_inline_to_a_nested_post(page, discussion, live_app):
         new_id = db.session.scalar(db.select(db.func.max(Post.id)))
     new_post = page.locator(f"#post-{new_id}")
     assert "Replying inline to Maria" in new_post.inner_text()
-    assert "In reply to Maria Lopez" in " ".join(new_post.locator(".post__context").inner_text().split())
+    assert "In reply to Maria Lopez" in " ".join(new_post.locator(":scope > header > p").inner_text().split())
     # It sits in place: inside the list of replies to the nested post.
     parent_of_new = page.locator(f"#post-{discussion['nested']} ~ ul.replies #post-{new_id}")
     assert parent_of_new.count() == 1
@@ -110,11 +110,14 @@ def test_no_xss_payload_runs(page, discussion, live_app):
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(f"/threads/{discussion['thread']}")
-    for link in page.locator(".post__body a").all():
+    # A thread page's post text is its article's only <div> (forum/discussions/page_posts.py).
+    links = page.locator("article.post > div a").all()
+    assert links  # the payloads' links are there, and hovered
+    for link in links:
         link.hover()
     assert dialogs == []
     assert page.evaluate("window.__xss") is None
-    assert page.locator(".post__body script, .post__body iframe, .post__body svg, .post__body img").count() == 0
+    assert page.locator(":is(article.post > div) :is(script, iframe, svg, img)").count() == 0
 
 
 def test_a_visitor_s_cached_page_gives_way_to_their_own_once_they_log_in(page, discussion):
@@ -201,7 +204,7 @@ def test_focus_lands_on_the_result_of_a_form(page, discussion, live_app):
     assert re.fullmatch(r"Post by Brett Criswell, \w+day, \w+ \d+, \d{4}, \d+:\d\d [ap]m E[SD]T",
                         page.locator(f"#post-{new_id}").get_attribute("aria-label"))
     assert re.fullmatch(r"just now \(\w+day, \w+ \d+, \d{4}, \d+:\d\d [ap]m E[SD]T\)",
-                        page.locator(f"#post-{new_id} .post__time").text_content())
+                        page.locator(f"#post-{new_id} > header > a:has(> time)").text_content())
     assert page.js_errors == []
 
 
@@ -236,6 +239,6 @@ def test_a_photo_attached_in_an_inline_reply_lands_in_the_text_and_shows_in_the_
     assert textarea.input_value() == text
     form.get_by_role("button", name="Post reply").click()
     page.wait_for_url("**#post-*")
-    image = page.locator(".post__body img[alt='Class poster']")
+    image = page.locator("article.post > div img[alt='Class poster']")
     assert image.evaluate("img => img.complete && img.naturalWidth") == 640
     assert [error for error in page.js_errors if "status of 400" not in error] == []  # the refusal's own

@@ -30,7 +30,7 @@ def test_a_member_sees_report_on_others_posts_only_and_reports_one(page, discuss
     expect(nested.get_by_role("link", name="Edit")).to_be_visible()
     expect(nested.get_by_role("link", name="Permalink")).to_be_visible()
     # Each post's exact time: on hover and read after its relative time.
-    time_link = first.locator(".post__time")
+    time_link = first.locator("header > a:has(time)")
     assert re.fullmatch(r"just now \(\w+day, \w+ \d+, \d{4}, \d+:\d\d [ap]m E[SD]T\)", time_link.text_content())
     assert time_link.locator("time").get_attribute("title") in time_link.text_content()
     first.get_by_role("link", name="Report").click()

@@ -25,7 +25,7 @@ def test_search_from_header_opens_the_highlighted_post(page, discussion, live_ap
     background = page.locator(target).evaluate("e => getComputedStyle(e).backgroundColor")
     assert background == "rgb(255, 244, 194)"  # --highlight
     # The searched words are marked where they are written, in every post of the page.
-    assert page.locator(f"{target} .post__body mark.search-mark").all_inner_texts() == ["nested", "answer"]
+    assert page.locator(f"{target} > div mark.search-mark").all_inner_texts() == ["nested", "answer"]
     assert page.locator(f"#post-{discussion['first']} mark.search-mark").all_inner_texts() == ["answer"]
     assert page.js_errors == []
 
