@@ -101,6 +101,11 @@ def test_an_edit_a_reply_a_hiding_and_a_deletion_show_at_once_to_a_member_who_re
     assert f'id="post-{under}"' not in page(brett)  # deleted, with nothing under it: gone
     assert f'id="post-{opening}"' in page(brett)
 
+    # A member's new name and position are on their posts at once.
+    _send(author, "/settings", "/settings", display_name="Maria L. Lopez", position="Physics coach")
+    renamed = _article(page(brett), opening)
+    assert ">Maria L. Lopez</a> <small>Physics coach</small>" in renamed
+
 
 def _clock(moment: datetime, zone: str) -> str:
     here = moment.astimezone(ZoneInfo(zone))
