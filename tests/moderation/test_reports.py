@@ -38,7 +38,7 @@ def test_a_member_reports_a_post_once(app, client, auth, forms, reported):
     page = client.get(f"/threads/{reported['thread']}").get_data(as_text=True)
     # Report is written once in the page's actions (the script puts it in each post that takes it):
     # the reply takes the page's actions, the reader's own opening post says it takes none.
-    assert re.search(r'<template id="post-actions" data-can="report" data-slot="(\d+)">\s*'
+    assert re.search(r'<template id="post-actions" data-can="report" data-slot="(\d+)"[^>]*>\s*'
                      r'<a href="/posts/\1" class="post__permalink">Permalink</a>\s*'
                      r'<a href="/posts/\1/report" class="post__report" data-action="report">Report</a>', page)
     assert not re.search(rf'<article [^>]*id="post-{reported["post"]}"[^>]* data-can=', page)
