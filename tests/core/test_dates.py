@@ -51,8 +51,12 @@ def test_a_member_reads_times_in_their_own_zone_and_order(app, client, auth, for
     member = make_user()
     make_theme()
     thread, _ = make_thread("finding-time", member, title="Release time")
+    # The thread page names the reader's zone and order once, for its script to write each post's exact
+    # time (tests/browser/test_member_page_browser.py); the recent activity's times are the server's.
     page = client.get(f"/threads/{thread}").get_data(as_text=True)
-    assert re.search(r'<time datetime="[^"]+" title="\w+, \w+ \d+, \d{4}, \d+:\d\d [ap]m E[SD]T">', page)
+    assert 'data-zone="America/New_York" data-month-first="1"' in page
+    home = client.get("/").get_data(as_text=True)
+    assert re.search(r'<time datetime="[^"]+" title="\w+, \w+ \d+, \d{4}, \d+:\d\d [ap]m E[SD]T">', home)
 
     auth.login()
     saved = forms.post("/settings/dates", {"time_zone": "Europe/Berlin", "date_order": "day-first"},
@@ -62,7 +66,9 @@ def test_a_member_reads_times_in_their_own_zone_and_order(app, client, auth, for
         chosen = db.session.get(User, member)
         assert (chosen.time_zone, chosen.date_order) == ("Europe/Berlin", "day-first")
     page = client.get(f"/threads/{thread}").get_data(as_text=True)
-    assert re.search(r'<time datetime="[^"]+" title="\w+ \d+ \w+ \d{4}, \d+:\d\d [ap]m CES?T">', page)
+    assert 'data-zone="Europe/Berlin" data-month-first=""' in page and "&#34;CET&#34;" in page
+    home = client.get("/").get_data(as_text=True)
+    assert re.search(r'<time datetime="[^"]+" title="\w+ \d+ \w+ \d{4}, \d+:\d\d [ap]m CES?T">', home)
 
     refused = forms.post("/settings/dates", {"time_zone": "Mars/Olympus_Mons", "date_order": "day-first"},
                          page="/settings", follow_redirects=True)
