@@ -137,11 +137,6 @@ class Clock:
         return Markup(f'<time datetime="{moment.isoformat()}" title="{exact}">{self._human(moment, here)}</time>'
                       f'<span class="visually-hidden"> ({exact})</span>'), exact
 
-    def human_and_exact(self, moment: datetime) -> tuple[str, str]:
-        """human() and exact() of one moment, converted to the reader's zone once (a thread page's posts)."""
-        here = moment.astimezone(self.zone)
-        return self._human(moment, here), self._exact(here)
-
     def _exact(self, here: datetime) -> str:
         comma = "," if self.month_first else ""
         return f"{_DAYS[here.weekday()]}{comma} {_date(here, self.month_first)}, {_clock(here)} {here.tzname()}"
