@@ -3,35 +3,181 @@
 Every search first finds its matches as a bitmap (docsets: exact phrases,
 filters and exclusions included). Whoosh's own ranking pass then walks the
 postings of every word in every field, in Python: "release substitutes"
-walks both words' postings in three fields to rank the 1,904 posts that
+walks both words' postings in three fields to rank the 1,878 posts that
 have both, and a theme filter walks every post with "feedback" to rank the
-123 of them in the theme. A phrase's union matchers read and scored every
-posting of its words in windows (62 % of such a search, issue 36).
+123 of them in the theme.
 
-When the matches are few, the same matcher Whoosh would use (built by its
-own collector, so the same tree, scorer and floats) is moved with
-skip_to() from one known match to the next: a posting block is decoded
-only where a match sits, and only matches are scored. The collector
-keeps the best `limit` as Whoosh does, ties included, so the order is the
-one Whoosh's own pass gives (a test compares the two).
+So the known matches are scored directly: for each word of the query in
+each field, the matches that have it (a bitmap AND), their weights from
+the posting blocks that hold them (postings.py) and Whoosh's BM25F score
+from the kept field lengths (scoring.py). Whoosh adds a document's word
+scores up a tree of matchers that it builds per segment, pairing the
+rarest parts first; adding in another order could change a sum in its
+last bit, and so the order of two nearly equal posts. The same tree is
+built here from the same estimates, so each score is Whoosh's own float
+(a test compares them), and the best `limit` are kept as Whoosh's
+collector keeps them: by score, then the lower document number.
+
+Queries of another shape (a boost, a weighting other than ours) are
+ranked by moving Whoosh's own matcher from one known match to the next.
 """
 from __future__ import annotations
 
+import heapq
 import time as clock
+from bisect import bisect_right
 
+from whoosh import query as wq
 from whoosh.collectors import TimeLimit
 
 from ..request import SearchTimedOut
+from . import docsets, postings, scoring
 from .newest import set_bits
 
 # Past this many matches, Whoosh's own pass (with its block-quality skipping) costs no more than
-# stepping from match to match.
+# scoring every match.
 UP_TO = 5000
+# Or joins this many parts or more with a matcher that sums in another order (Whoosh's Or.TOO_MANY_CLAUSES).
+_MANY_PARTS = wq.Or.TOO_MANY_CLAUSES
+
+# A node of a segment's matcher tree: ("term", fieldname, bytes, scorer), ("none",), ("either", a, b),
+# ("both", a, b) or ("unless", a): the shape of Whoosh's UnionMatcher, IntersectionMatcher and
+# AndNotMatcher trees, whose scores are a + b where both sides match, and a's alone for "unless".
+Node = tuple
 
 
 def best(searcher, query, bits: int, limit: int, until: float) -> list[int]:
     """The document numbers of the best `limit` documents of `bits` by `query`'s score, best first;
     every document in `bits` must match `query` (a superset of them may). SearchTimedOut past `until`."""
+    try:
+        trees = _trees(searcher, query, bits) if _scorable(query) else None
+        if trees is None:
+            return _stepped(searcher, query, bits, limit, until)
+        return _scored(trees, limit, until)
+    except TimeLimit:
+        raise SearchTimedOut() from None
+
+
+def _scorable(query) -> bool:
+    """Whether the query's scores can be added up here as Whoosh adds them."""
+    kind = type(query)
+    if kind is wq.Term:
+        return query.boost == 1.0
+    if kind is wq.AndNot:
+        return _scorable(query.a)
+    if kind in (wq.And, wq.Or):
+        if query.boost != 1.0 or len(query.subqueries) >= _MANY_PARTS:
+            return False
+        if kind is wq.Or and query.scale:
+            return False
+        return all(_scorable(part) for part in query.subqueries)
+    return False
+
+
+def _trees(searcher, query, bits: int) -> list | None:
+    """(segment reader, offset, its matches, its matcher tree) for each segment with matches, or None
+    when a word's scorer needs Whoosh's matcher (a field without kept lengths, another weighting)."""
+    found = []
+    for subsearcher, offset in searcher.leaf_searchers():
+        here = (bits >> offset) & ((1 << subsearcher.doc_count_all()) - 1)
+        if not here:
+            continue
+        tree = _tree(subsearcher, query)
+        if tree is None:
+            return None
+        found.append((subsearcher.reader(), offset, here, tree))
+    return found
+
+
+def _tree(subsearcher, query) -> Node | None:
+    """The shape of the matcher Whoosh's query.matcher() builds on this segment (query/compound.py)."""
+    kind = type(query)
+    reader = subsearcher.reader()
+    if kind is wq.Term:
+        if query.fieldname not in subsearcher.schema:
+            return ("none",)
+        try:
+            btext = subsearcher.schema[query.fieldname].to_bytes(query.text)
+        except ValueError:
+            return ("none",)
+        if (query.fieldname, btext) not in reader:
+            return ("none",)
+        scorer = subsearcher.weighting.scorer(subsearcher, query.fieldname, btext)
+        return ("term", query.fieldname, btext, scorer) if scoring.scores_without_matcher(scorer) else None
+    if kind is wq.AndNot:
+        positive = _tree(subsearcher, query.a)
+        return None if positive is None else ("unless", positive)
+    parts = query.subqueries
+    if not parts:
+        return ("none",)
+    if len(parts) == 1:
+        return _tree(subsearcher, parts[0])
+    trees = [_tree(subsearcher, part) for part in parts]
+    if any(tree is None for tree in trees):
+        return None
+    # Or pairs the smallest estimates first, And the largest (its weights are negated).
+    sign, name = (1, "either") if kind is wq.Or else (-1, "both")
+    return _weighted_tree(name, [(sign * part.estimate_size(reader), tree) for part, tree in zip(parts, trees)])
+
+
+def _weighted_tree(name: str, weighted: list[tuple[int, Node]]) -> Node:
+    """whoosh.util.make_weighted_tree as it behaves on matchers.
+
+    It sorts (weight, matcher) pairs and inserts each new pair with
+    bisect.insort; Whoosh's matchers compare neither less nor greater
+    than each other, so both come down to the weights alone: a stable
+    sort, and an insertion after every pair of the same weight.
+    """
+    weighted = sorted(weighted, key=lambda pair: pair[0])
+    while len(weighted) > 1:
+        (first_weight, first), (second_weight, second) = weighted[0], weighted[1]
+        del weighted[:2]
+        weight = first_weight + second_weight
+        at = bisect_right([pair[0] for pair in weighted], weight)
+        weighted.insert(at, (weight, (name, first, second)))
+    return weighted[0][1]
+
+
+def _scored(trees: list, limit: int, until: float) -> list[int]:
+    ranked = []
+    for reader, offset, here, tree in trees:
+        if clock.monotonic() >= until:
+            raise SearchTimedOut()
+        scores = _scores(tree, reader, here, {}, until)
+        ranked += heapq.nlargest(limit, ((score, -(offset + docnum)) for docnum, score in scores.items()))
+    # Whoosh's collector keeps the best scores, the lower document number first between equal ones.
+    return [-negated for _, negated in heapq.nlargest(limit, ranked)]
+
+
+def _scores(tree: Node, reader, here: int, terms: dict, until: float) -> dict[int, float]:
+    """Each matching document of the segment's `here` with its score, as the matcher tree adds it up."""
+    kind = tree[0]
+    if kind == "term":
+        _, fieldname, btext, scorer = tree
+        if (fieldname, btext) not in terms:  # a word asked twice is scored once
+            docnums = list(set_bits(here & docsets.segment_term(reader, fieldname, btext)))
+            weights = postings.weights(reader, fieldname, btext, docnums, until)
+            terms[fieldname, btext] = dict(zip(docnums, scorer.scores(docnums, weights)))
+        return terms[fieldname, btext]
+    if kind == "none":
+        return {}
+    if kind == "unless":  # the left-out documents are not in `here`
+        return _scores(tree[1], reader, here, terms, until)
+    first = _scores(tree[1], reader, here, terms, until)
+    second = _scores(tree[2], reader, here, terms, until)
+    if kind == "both":
+        return {docnum: score + second[docnum] for docnum, score in first.items() if docnum in second}
+    if not first or not second:
+        return second or first
+    either = dict(first)
+    for docnum, score in second.items():
+        either[docnum] = either[docnum] + score if docnum in either else score
+    return either
+
+
+def _stepped(searcher, query, bits: int, limit: int, until: float) -> list[int]:
+    """The same ranking by Whoosh's own matcher, moved with skip_to() from one known match to the next:
+    a posting block is decoded only where a match sits, and only matches are scored."""
     collector = searcher.collector(limit=limit)
     # needs_current: unions as trees of matchers that move with skip_to. Whoosh's array union, its
     # choice for segments under 5,000 documents, reads and scores every posting of a 2,048-document
@@ -57,8 +203,5 @@ def best(searcher, query, bits: int, limit: int, until: float) -> list[int]:
                     break
             if matcher.id() == docnum:
                 collector.collect(docnum)
-    try:
-        collector.finish()
-    except TimeLimit:  # Whoosh's own collectors raise it; ours never set one
-        raise SearchTimedOut() from None
+    collector.finish()
     return [hit.docnum for hit in collector.results()]

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import os
 import struct
+import sys
 import threading
 import time
+from array import array
 from collections import OrderedDict
 from itertools import accumulate, chain
 from pathlib import Path
@@ -39,8 +41,9 @@ from .index import segment_key
 MAX_CACHED_BYTES = 96 * 1024 * 1024  # per process; a term's bitmap at a million posts is 125 KB
 FACET_FIELDS = frozenset({"theme", "year"})  # counted by every search: their bitmaps are kept on disk
 
-# A bitmap, or a (first byte, bitmap from there) window of one.
-Kept = int | tuple[int, int]
+# A bitmap, or a (first byte, bitmap from there) window of one; postings.py keeps its blocks here too
+# (tuples of arrays), so that one budget bounds everything a process keeps of the index.
+Kept = int | tuple
 
 _lock = threading.Lock()
 _cache: OrderedDict[tuple, Kept] = OrderedDict()
@@ -48,7 +51,8 @@ _cached_bytes = 0
 _lexicons: dict[tuple, list[bytes]] = {}
 
 
-def _remember(key: tuple, bits: Kept) -> Kept:
+def remember(key: tuple, bits: Kept) -> Kept:
+    """Keep a value read from the index under this key (the least recently used go past the budget)."""
     global _cached_bytes
     with _lock:
         if key not in _cache:
@@ -60,7 +64,8 @@ def _remember(key: tuple, bits: Kept) -> Kept:
     return bits
 
 
-def _recall(key: tuple) -> Kept | None:
+def recall(key: tuple) -> Kept | None:
+    """What was kept under this key, or None."""
     with _lock:
         bits = _cache.get(key)
         if bits is not None:
@@ -69,7 +74,7 @@ def _recall(key: tuple) -> Kept | None:
 
 
 def forget() -> None:
-    """Drop every kept bitmap (the benchmark measures a first search this way)."""
+    """Drop every kept bitmap and posting block (the benchmark measures a first search this way)."""
     global _cached_bytes
     with _lock:
         _cache.clear()
@@ -77,10 +82,14 @@ def forget() -> None:
         _cached_bytes = 0
 
 
-def _size(kept: Kept) -> int:
+def _size(kept) -> int:
     if isinstance(kept, tuple):
         return sum(_size(part) for part in kept)
-    return kept.bit_length() // 8 + 28
+    if isinstance(kept, int):
+        return kept.bit_length() // 8 + 28
+    if isinstance(kept, array):
+        return kept.itemsize * len(kept) + 64
+    return sys.getsizeof(kept)
 
 
 def bitmap(docnums: Iterable[int], size: int) -> int:
@@ -106,24 +115,24 @@ def _live(reader) -> int:
     """The segment's documents that are not deleted."""
     segment = reader.segment()
     key = ("live", *segment_key(segment))
-    bits = _recall(key)
+    bits = recall(key)
     if bits is None:
         everything = (1 << reader.doc_count_all()) - 1
         deleted = reader.deleted_docs_set if reader.has_deletions() else ()
-        bits = _remember(key, everything & ~bitmap(deleted, reader.doc_count_all()))
+        bits = remember(key, everything & ~bitmap(deleted, reader.doc_count_all()))
     return bits
 
 
-def _segment_term(reader, fieldname: str, text: bytes) -> int:
+def segment_term(reader, fieldname: str, text: bytes) -> int:
     """The segment's documents with the term, deleted ones included (a segment's postings never change)."""
     key = ("term", reader.segment().segment_id(), fieldname, text)
-    bits = _recall(key)
+    bits = recall(key)
     if bits is None:
         if fieldname in FACET_FIELDS:
             return _facet_bitmaps(reader, fieldname).get(text, 0)
         if not reader.doc_frequency(fieldname, text):
             return 0
-        bits = _remember(key, _postings_bitmap(reader, fieldname, text))
+        bits = remember(key, _postings_bitmap(reader, fieldname, text))
     return bits
 
 
@@ -169,7 +178,7 @@ def _facet_bitmaps(reader, fieldname: str) -> dict[bytes, int]:
         if path:
             _write_bitmaps(path, found)
     for text, bits in found.items():
-        _remember(("term", segment.segment_id(), fieldname, text), bits)
+        remember(("term", segment.segment_id(), fieldname, text), bits)
     return found
 
 
@@ -225,15 +234,15 @@ def term_bits(searcher, fieldname: str, text, state: tuple | None = None, until:
     field = searcher.schema[fieldname]
     btext = text if isinstance(text, bytes) else field.to_bytes(text)
     key = ("all", state or _state(searcher), fieldname, btext)
-    bits = _recall(key)
+    bits = recall(key)
     if bits is None:
         # Only reading postings costs (a common word, tens of ms at 100,000 posts); kept ones don't.
         if until is not None and time.monotonic() >= until:
             raise TimeLimit()
         bits = 0
         for reader, offset in _segments(searcher):
-            bits |= (_segment_term(reader, fieldname, btext) & _live(reader)) << offset
-        bits = _remember(key, bits)
+            bits |= (segment_term(reader, fieldname, btext) & _live(reader)) << offset
+        bits = remember(key, bits)
     return bits
 
 
@@ -249,9 +258,9 @@ def _walked_bits(searcher, query) -> int:
         if segment is None:
             continue
         key = ("walked", *segment_key(segment), repr(query))
-        found = _recall(key)
+        found = recall(key)
         if found is None:
-            found = _remember(key, bitmap(query.docs(subsearcher), subsearcher.doc_count_all()))
+            found = remember(key, bitmap(query.docs(subsearcher), subsearcher.doc_count_all()))
         bits |= found << offset
     return bits
 
@@ -333,11 +342,11 @@ def _segment_lexicon(reader, fieldname: str) -> list[bytes]:
 def _segment_window(reader, fieldname: str, text: bytes) -> tuple[int, int]:
     """A term's documents in a segment as (first byte with one, the bits from that byte on)."""
     key = ("window", reader.segment().segment_id(), fieldname, text)
-    found = _recall(key)
+    found = recall(key)
     if found is None:
-        bits = _segment_term(reader, fieldname, text)
+        bits = segment_term(reader, fieldname, text)
         first = ((bits & -bits).bit_length() - 1) >> 3 if bits else 0
-        found = _remember(key, (first, bits >> (first << 3)))
+        found = remember(key, (first, bits >> (first << 3)))
     return found
 
 

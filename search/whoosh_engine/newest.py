@@ -10,6 +10,7 @@ newest first, and between equal times the later document first.
 from __future__ import annotations
 
 import heapq
+import re
 from array import array
 from typing import Iterator
 
@@ -20,6 +21,7 @@ FIELD = "created"
 
 # The positions of the set bits of every byte value.
 _BITS = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
+_NOT_ZERO = re.compile(rb"[^\x00]+")
 
 
 def newest(searcher, bits: int, limit: int) -> list[int]:
@@ -53,6 +55,17 @@ def _walk_newest(segment: _Segment, bits: int, limit: int) -> list[int]:
 def set_bits(bits: int) -> Iterator[int]:
     """The positions of a bitmap's set bits, in order."""
     data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    if bits.bit_count() * 16 < len(data):
+        # Few bits in a long bitmap (a phrase's 28 matches in a segment of 50,000 posts): the regular
+        # expression finds the bytes that are not zero in C; looking at every byte in Python cost
+        # 0.5 ms a segment.
+        for run in _NOT_ZERO.finditer(data):
+            base = run.start() << 3
+            for value in run.group():
+                for bit in _BITS[value]:
+                    yield base + bit
+                base += 8
+        return
     for index, value in enumerate(data):
         if value:
             base = index << 3

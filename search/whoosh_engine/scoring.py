@@ -11,6 +11,7 @@ same float as before (a test holds us to that).
 from __future__ import annotations
 
 from array import array
+from functools import lru_cache
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.scoring import BM25F, BM25FScorer
@@ -33,15 +34,34 @@ class _KeptLengthsScorer(BM25FScorer):
         super().__init__(searcher, fieldname, text, B, K1, qf=qf)
         self._lengths = lengths
         self._k1_plus_1 = K1 + 1
-        # The length part of bm25()'s denominator for each length byte. Whoosh
-        # reads a 0 byte as "no length", which the caller turns into 1.
-        self._length_parts = [K1 * ((1 - B) + B * (byte_to_length(code) if code else 1) / self.avgfl)
-                              for code in range(256)]
+        self._length_parts = _length_parts(K1, B, self.avgfl)
 
     def score(self, matcher):
         weight = matcher.weight()
         return self.idf * ((weight * self._k1_plus_1)
                            / (weight + self._length_parts[self._lengths[matcher.id()]]))
+
+    def scores(self, docnums, weights) -> list[float]:
+        """score() of each document with the term's weight in it, without a matcher (candidates.py)."""
+        idf, k1_plus_1, parts, lengths = self.idf, self._k1_plus_1, self._length_parts, self._lengths
+        return [idf * ((weight * k1_plus_1) / (weight + parts[lengths[docnum]]))
+                for docnum, weight in zip(docnums, weights)]
+
+
+def scores_without_matcher(scorer) -> bool:
+    """Whether this scorer can score documents from their weights alone (scores())."""
+    return isinstance(scorer, _KeptLengthsScorer)
+
+
+@lru_cache(maxsize=64)
+def _length_parts(K1: float, B: float, average: float) -> tuple[float, ...]:
+    """The length part of bm25()'s denominator for each length byte, for one field's average length.
+
+    Made once per field and index state, not for every scorer: a two-word search makes six scorers a
+    segment, and 256 of these cost a few hundred microseconds each time. Whoosh reads a 0 byte as
+    "no length", which the caller turns into 1.
+    """
+    return tuple(K1 * ((1 - B) + B * (byte_to_length(code) if code else 1) / average) for code in range(256))
 
 
 class KeptLengthsBM25F(BM25F):

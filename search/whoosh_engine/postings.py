@@ -1,0 +1,107 @@
+"""A term's weight in given documents of a segment, read a posting block at a time and kept.
+
+Ranking a few known matches needs each word's weight (how often it is in
+the post) in those posts only. Whoosh stores a term's postings in blocks
+of up to 128, each one pickled whole: ids, weights, and every posting's
+word positions. Unpickling a block is most of what reading it costs
+(about 0.15 ms here), and Whoosh's matchers unpickle the first block of
+every word in every field before a single match is scored.
+
+So the blocks' directory (where each block starts and its last document)
+is read once, only the blocks holding wanted documents are decoded, by
+Whoosh's own code, and their ids and weights are kept in docsets' cache
+beside the bitmaps: a segment's postings never change once written.
+"""
+from __future__ import annotations
+
+import time
+from array import array
+from bisect import bisect_left
+from typing import Sequence
+
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.collectors import TimeLimit
+from whoosh.matching.wrappers import FilterMatcher
+
+from . import docsets
+
+# A block, or a whole short posting list: its documents and their weights.
+Block = tuple[array, array]
+
+
+def weights(reader, fieldname: str, btext: bytes, docnums: Sequence[int], until: float | None = None) -> list[float]:
+    """The term's weight in each of these documents (sorted; each must have the term), as Whoosh's
+    matcher gives it; TimeLimit when a block must be read past `until` (monotonic)."""
+    segment = reader.segment().segment_id()
+    kind, first, second = _directory(reader, segment, fieldname, btext)
+    if kind == "blocks":
+        return _from_blocks(reader, segment, fieldname, btext, first, second, docnums, until)
+    ids, found = first, second  # a short list, kept whole
+    return [found[bisect_left(ids, docnum)] for docnum in docnums]
+
+
+def _from_blocks(reader, segment, fieldname, btext, starts: array, last_ids: array, docnums,
+                 until) -> list[float]:
+    """Each block's header starts at starts[n]; its last document is last_ids[n]."""
+    out: list[float] = []
+    append = out.append
+    block, upto, ids, found, matcher = -1, -1, None, None, None
+    for docnum in docnums:
+        if docnum > upto:
+            block = bisect_left(last_ids, docnum, block + 1)
+            upto = last_ids[block]
+            key = ("block", segment, fieldname, btext, block)
+            kept = docsets.recall(key)
+            if kept is None:
+                if until is not None and time.monotonic() >= until:
+                    raise TimeLimit()
+                if matcher is None:
+                    matcher = _leaf_matcher(reader, fieldname, btext)
+                kept = docsets.remember(key, _decode(matcher, starts[block]))
+            ids, found = kept
+        append(found[bisect_left(ids, docnum)])
+    return out
+
+
+def _leaf_matcher(reader, fieldname: str, btext: bytes):
+    matcher = reader.postings(fieldname, btext)
+    # Deleted documents are never asked for: the wanted ones come from bitmaps of live documents.
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
+
+
+def _decode(matcher: W3LeafMatcher, start: int) -> Block:
+    """One block's ids and weights, unpacked by Whoosh's own methods (the same numbers its matcher gives)."""
+    matcher._goto(start)
+    matcher._read_ids()
+    matcher._read_weights()
+    return array("I", matcher._ids), array("d", matcher._weights)
+
+
+def _directory(reader, segment, fieldname: str, btext: bytes) -> tuple[str, array, array]:
+    """("blocks", where each block's header starts, each block's last document), or ("list", ids, weights)."""
+    key = ("blocks", segment, fieldname, btext)
+    kept = docsets.recall(key)
+    if kept is None:
+        matcher = _leaf_matcher(reader, fieldname, btext)
+        if isinstance(matcher, W3LeafMatcher):
+            starts, last_ids = array("Q"), array("I")
+            start = matcher._baseoffset
+            while True:
+                starts.append(start)
+                last_ids.append(matcher._maxid)
+                if matcher._lastblock:
+                    break
+                start = matcher._nextoffset
+                matcher._next_block()
+            kept = ("blocks", starts, last_ids)
+        else:
+            # A posting list short enough to live in the term's entry (one posting, as Whoosh writes
+            # them): walked as Whoosh's matcher walks it.
+            ids, found = array("I"), array("d")
+            while matcher.is_active():
+                ids.append(matcher.id())
+                found.append(matcher.weight())
+                matcher.next()
+            kept = ("list", ids, found)
+        kept = docsets.remember(key, kept)
+    return kept
