@@ -31,7 +31,7 @@ from whoosh import query as wq
 from whoosh.collectors import TimeLimit
 
 from ..request import SearchTimedOut
-from . import docsets, postings, scoring
+from . import docsets, postings
 from .newest import set_bits
 
 # Past this many matches, Whoosh's own pass (with its block-quality skipping) costs no more than
@@ -40,7 +40,7 @@ UP_TO = 5000
 # Or joins this many parts or more with a matcher that sums in another order (Whoosh's Or.TOO_MANY_CLAUSES).
 _MANY_PARTS = wq.Or.TOO_MANY_CLAUSES
 
-# A node of a segment's matcher tree: ("term", fieldname, bytes, scorer), ("none",), ("either", a, b),
+# A node of a segment's matcher tree: ("term", fieldname, bytes, scoring.TermScores), ("none",), ("either", a, b),
 # ("both", a, b) or ("unless", a): the shape of Whoosh's UnionMatcher, IntersectionMatcher and
 # AndNotMatcher trees, whose scores are a + b where both sides match, and a's alone for "unless".
 Node = tuple
@@ -49,11 +49,27 @@ Node = tuple
 def best(searcher, query, bits: int, limit: int, until: float) -> list[int]:
     """The document numbers of the best `limit` documents of `bits` by `query`'s score, best first;
     every document in `bits` must match `query` (a superset of them may). SearchTimedOut past `until`."""
+    found = scores(searcher, query, bits, until)
+    if found is None:
+        return _stepped(searcher, query, bits, limit, until)
+    # Whoosh's collector keeps the best scores, the lower document number first between equal ones.
+    return [-negated for _, negated in heapq.nlargest(limit, ((score, -docnum) for docnum, score in found.items()))]
+
+
+def scores(searcher, query, bits: int, until: float = float("inf")) -> dict[int, float] | None:
+    """Each document of `bits` that matches `query`, with the score Whoosh's matcher would give it;
+    None for a query this can't score (see the module's docstring). SearchTimedOut past `until`."""
     try:
         trees = _trees(searcher, query, bits) if _scorable(query) else None
         if trees is None:
-            return _stepped(searcher, query, bits, limit, until)
-        return _scored(trees, limit, until)
+            return None
+        found: dict[int, float] = {}
+        for reader, offset, here, tree in trees:
+            if clock.monotonic() >= until:
+                raise SearchTimedOut()
+            scored = _scores(tree, reader, here, {}, until)
+            found.update((offset + docnum, score) for docnum, score in scored.items())
+        return found
     except TimeLimit:
         raise SearchTimedOut() from None
 
@@ -76,48 +92,59 @@ def _scorable(query) -> bool:
 
 def _trees(searcher, query, bits: int) -> list | None:
     """(segment reader, offset, its matches, its matcher tree) for each segment with matches, or None
-    when a word's scorer needs Whoosh's matcher (a field without kept lengths, another weighting)."""
+    when a word's scores need Whoosh's matcher (a field without kept lengths, another weighting)."""
+    term_scores = getattr(searcher.weighting, "term_scores", None)
+    if term_scores is None:
+        return None
     found = []
     for subsearcher, offset in searcher.leaf_searchers():
         here = (bits >> offset) & ((1 << subsearcher.doc_count_all()) - 1)
         if not here:
             continue
-        tree = _tree(subsearcher, query)
+        tree, _ = _tree(subsearcher, subsearcher.reader(), term_scores, query)
         if tree is None:
             return None
         found.append((subsearcher.reader(), offset, here, tree))
     return found
 
 
-def _tree(subsearcher, query) -> Node | None:
-    """The shape of the matcher Whoosh's query.matcher() builds on this segment (query/compound.py)."""
+def _tree(subsearcher, reader, term_scores, query) -> tuple[Node | None, int]:
+    """The shape of the matcher Whoosh's query.matcher() builds on this segment (whoosh/query/compound.py),
+    and the query's estimate_size() there, which decides that shape."""
     kind = type(query)
-    reader = subsearcher.reader()
     if kind is wq.Term:
         if query.fieldname not in subsearcher.schema:
-            return ("none",)
+            return ("none",), 0
         try:
             btext = subsearcher.schema[query.fieldname].to_bytes(query.text)
         except ValueError:
-            return ("none",)
-        if (query.fieldname, btext) not in reader:
-            return ("none",)
-        scorer = subsearcher.weighting.scorer(subsearcher, query.fieldname, btext)
-        return ("term", query.fieldname, btext, scorer) if scoring.scores_without_matcher(scorer) else None
+            return ("none",), 0
+        # One look-up in the term table: none of the postings when the segment lacks the word.
+        count = reader.doc_frequency(query.fieldname, btext)
+        if not count:
+            return ("none",), 0
+        scores = term_scores(subsearcher, query.fieldname, btext)
+        return (None if scores is None else ("term", query.fieldname, btext, scores)), count
     if kind is wq.AndNot:
-        positive = _tree(subsearcher, query.a)
-        return None if positive is None else ("unless", positive)
+        positive, estimate = _tree(subsearcher, reader, term_scores, query.a)
+        estimate = min(estimate + query.b.estimate_size(reader), reader.doc_count())
+        return (None if positive is None else ("unless", positive)), estimate
     parts = query.subqueries
     if not parts:
-        return ("none",)
-    if len(parts) == 1:
-        return _tree(subsearcher, parts[0])
-    trees = [_tree(subsearcher, part) for part in parts]
-    if any(tree is None for tree in trees):
-        return None
-    # Or pairs the smallest estimates first, And the largest (its weights are negated).
-    sign, name = (1, "either") if kind is wq.Or else (-1, "both")
-    return _weighted_tree(name, [(sign * part.estimate_size(reader), tree) for part, tree in zip(parts, trees)])
+        return ("none",), 0
+    trees = [_tree(subsearcher, reader, term_scores, part) for part in parts]
+    if kind is wq.Or:
+        estimate = min(sum(size for _, size in trees), reader.doc_count())
+    else:
+        estimate = min(size for _, size in trees)
+    if any(tree is None for tree, _ in trees):
+        return None, estimate
+    if len(trees) == 1:  # one part: its own matcher
+        return trees[0][0], estimate
+    if kind is wq.Or:  # the smallest parts are paired first
+        return _weighted_tree("either", [(size, tree) for tree, size in trees]), estimate
+    # And pairs the largest first: Whoosh weighs its parts by their negated sizes.
+    return _weighted_tree("both", [(-size, tree) for tree, size in trees]), estimate
 
 
 def _weighted_tree(name: str, weighted: list[tuple[int, Node]]) -> Node:
@@ -138,26 +165,15 @@ def _weighted_tree(name: str, weighted: list[tuple[int, Node]]) -> Node:
     return weighted[0][1]
 
 
-def _scored(trees: list, limit: int, until: float) -> list[int]:
-    ranked = []
-    for reader, offset, here, tree in trees:
-        if clock.monotonic() >= until:
-            raise SearchTimedOut()
-        scores = _scores(tree, reader, here, {}, until)
-        ranked += heapq.nlargest(limit, ((score, -(offset + docnum)) for docnum, score in scores.items()))
-    # Whoosh's collector keeps the best scores, the lower document number first between equal ones.
-    return [-negated for _, negated in heapq.nlargest(limit, ranked)]
-
-
 def _scores(tree: Node, reader, here: int, terms: dict, until: float) -> dict[int, float]:
     """Each matching document of the segment's `here` with its score, as the matcher tree adds it up."""
     kind = tree[0]
     if kind == "term":
-        _, fieldname, btext, scorer = tree
+        _, fieldname, btext, scores = tree
         if (fieldname, btext) not in terms:  # a word asked twice is scored once
             docnums = list(set_bits(here & docsets.segment_term(reader, fieldname, btext)))
             weights = postings.weights(reader, fieldname, btext, docnums, until)
-            terms[fieldname, btext] = dict(zip(docnums, scorer.scores(docnums, weights)))
+            terms[fieldname, btext] = dict(zip(docnums, scores.scores(docnums, weights)))
         return terms[fieldname, btext]
     if kind == "none":
         return {}
@@ -203,5 +219,8 @@ def _stepped(searcher, query, bits: int, limit: int, until: float) -> list[int]:
                     break
             if matcher.id() == docnum:
                 collector.collect(docnum)
-    collector.finish()
+    try:
+        collector.finish()
+    except TimeLimit:  # Whoosh's own collectors raise it; ours never set one
+        raise SearchTimedOut() from None
     return [hit.docnum for hit in collector.results()]

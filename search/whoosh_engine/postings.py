@@ -17,11 +17,10 @@ from __future__ import annotations
 import time
 from array import array
 from bisect import bisect_left
-from typing import Sequence
+from collections.abc import Sequence
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.collectors import TimeLimit
-from whoosh.matching.wrappers import FilterMatcher
 
 from . import docsets
 
@@ -64,9 +63,12 @@ def _from_blocks(reader, segment, fieldname, btext, starts: array, last_ids: arr
 
 
 def _leaf_matcher(reader, fieldname: str, btext: bytes):
-    matcher = reader.postings(fieldname, btext)
-    # Deleted documents are never asked for: the wanted ones come from bitmaps of live documents.
-    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
+    """The term's matcher without the filter of deleted documents reader.postings() puts around it.
+
+    The wanted documents come from bitmaps of live ones, and that filter
+    decodes the first block as it is made, to find the first live document.
+    """
+    return reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
 
 
 def _decode(matcher: W3LeafMatcher, start: int) -> Block:

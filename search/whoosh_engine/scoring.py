@@ -41,16 +41,26 @@ class _KeptLengthsScorer(BM25FScorer):
         return self.idf * ((weight * self._k1_plus_1)
                            / (weight + self._length_parts[self._lengths[matcher.id()]]))
 
+
+class TermScores:
+    """One word's BM25F scores in one segment's field from its weights alone, as _KeptLengthsScorer
+    gives them, for ranking documents without a matcher (candidates.py). Made with Whoosh's own
+    idf and average length, without the term look-up a scorer makes for Whoosh's block skipping."""
+
+    __slots__ = ("idf", "k1_plus_1", "length_parts", "lengths")
+
+    def __init__(self, searcher, fieldname, text, B, K1, lengths: array):
+        parent = searcher.get_parent()  # as BM25FScorer: the figures of the whole index
+        self.idf = parent.idf(fieldname, text)
+        self.k1_plus_1 = K1 + 1
+        self.length_parts = _length_parts(K1, B, parent.avg_field_length(fieldname) or 1)
+        self.lengths = lengths
+
     def scores(self, docnums, weights) -> list[float]:
-        """score() of each document with the term's weight in it, without a matcher (candidates.py)."""
-        idf, k1_plus_1, parts, lengths = self.idf, self._k1_plus_1, self._length_parts, self._lengths
+        """The score of each document with the word's weight in it: _KeptLengthsScorer.score's sum."""
+        idf, k1_plus_1, parts, lengths = self.idf, self.k1_plus_1, self.length_parts, self.lengths
         return [idf * ((weight * k1_plus_1) / (weight + parts[lengths[docnum]]))
                 for docnum, weight in zip(docnums, weights)]
-
-
-def scores_without_matcher(scorer) -> bool:
-    """Whether this scorer can score documents from their weights alone (scores())."""
-    return isinstance(scorer, _KeptLengthsScorer)
 
 
 @lru_cache(maxsize=64)
@@ -77,3 +87,13 @@ class KeptLengthsBM25F(BM25F):
             return super().scorer(searcher, fieldname, text, qf=qf)
         return _KeptLengthsScorer(searcher, fieldname, text, self._field_B.get(fieldname, self.B),
                                   self.K1, qf, lengths)
+
+    def term_scores(self, searcher, fieldname: str, text: bytes) -> TermScores | None:
+        """What scores the word in one segment's field without a matcher, or None where its scorer
+        would not be ours (see scorer())."""
+        if not searcher.schema[fieldname].scorable or not searcher.is_atomic():
+            return None
+        lengths = field_lengths(searcher.reader(), fieldname)
+        if lengths is None:
+            return None
+        return TermScores(searcher, fieldname, text, self._field_B.get(fieldname, self.B), self.K1, lengths)
