@@ -48,7 +48,8 @@ Kept = int | tuple
 _lock = threading.Lock()
 _cache: OrderedDict[tuple, Kept] = OrderedDict()
 _cached_bytes = 0
-_lexicons: dict[tuple, list[bytes]] = {}
+# Each facet field's terms in a segment, as counts_by_term reads them (few: themes and years).
+_facet_windows: dict[tuple, list[tuple[str, int, int, int]]] = {}
 
 
 def remember(key: tuple, bits: Kept) -> Kept:
@@ -78,7 +79,7 @@ def forget() -> None:
     global _cached_bytes
     with _lock:
         _cache.clear()
-        _lexicons.clear()
+        _facet_windows.clear()
         _cached_bytes = 0
 
 
@@ -308,12 +309,9 @@ def counts_by_term(searcher, bits: int, fieldname: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     for reader, _, here in by_segment(searcher, bits):
         data = memoryview(here.to_bytes((reader.doc_count_all() + 7) // 8, "little"))
-        for btext in _segment_lexicon(reader, fieldname):
-            first, window = _segment_window(reader, fieldname, btext)
-            width = (window.bit_length() + 7) // 8
+        for name, first, width, window in _windows(reader, fieldname):
             count = (int.from_bytes(data[first:first + width], "little") & window).bit_count()
             if count:
-                name = btext.decode("utf-8")
                 counts[name] = counts.get(name, 0) + count
     return counts
 
@@ -326,28 +324,25 @@ def by_segment(searcher, bits: int) -> Iterator[tuple[object, int, int]]:
             yield reader, offset, here
 
 
-def _segment_lexicon(reader, fieldname: str) -> list[bytes]:
+def _windows(reader, fieldname: str) -> list[tuple[str, int, int, int]]:
+    """Each term of a segment's field as (its name, first byte with one of its documents, bytes from
+    there to its last, its bits from that byte on), made once a segment: looking up 120 themes' windows
+    in the cache one by one was most of counting a search's facets."""
     key = (reader.segment().segment_id(), fieldname)
     with _lock:
-        terms = _lexicons.get(key)
-    if terms is None:
-        terms = list(reader.lexicon(fieldname))
+        windows = _facet_windows.get(key)
+    if windows is None:
+        windows = []
+        for btext in reader.lexicon(fieldname):
+            bits = segment_term(reader, fieldname, btext)
+            first = ((bits & -bits).bit_length() - 1) >> 3 if bits else 0
+            window = bits >> (first << 3)
+            windows.append((btext.decode("utf-8"), first, (window.bit_length() + 7) // 8, window))
         with _lock:
-            if len(_lexicons) > 256:
-                _lexicons.clear()
-            _lexicons[key] = terms
-    return terms
-
-
-def _segment_window(reader, fieldname: str, text: bytes) -> tuple[int, int]:
-    """A term's documents in a segment as (first byte with one, the bits from that byte on)."""
-    key = ("window", reader.segment().segment_id(), fieldname, text)
-    found = recall(key)
-    if found is None:
-        bits = segment_term(reader, fieldname, text)
-        first = ((bits & -bits).bit_length() - 1) >> 3 if bits else 0
-        found = remember(key, (first, bits >> (first << 3)))
-    return found
+            if len(_facet_windows) > 256:
+                _facet_windows.clear()
+            _facet_windows[key] = windows
+    return windows
 
 
 class BitmapSet(DocIdSet):
