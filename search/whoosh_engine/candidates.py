@@ -171,8 +171,12 @@ def _scores(tree: Node, reader, here: int, terms: dict, until: float) -> dict[in
     if kind == "term":
         _, fieldname, btext, scores = tree
         if (fieldname, btext) not in terms:  # a word asked twice is scored once
-            docnums = list(set_bits(here & docsets.segment_term(reader, fieldname, btext)))
-            weights = postings.weights(reader, fieldname, btext, docnums, until)
+            # The word's bitmap, when kept, says which blocks hold none of `here`; a phrase's words
+            # have none (the phrase was walked), and reading all their postings for one cost more
+            # than looking in the blocks where `here` would be.
+            kept = docsets.kept_segment_term(reader, fieldname, btext)
+            wanted = list(set_bits(here if kept is None else here & kept))
+            docnums, weights = postings.weights(reader, fieldname, btext, wanted, until)
             terms[fieldname, btext] = dict(zip(docnums, scores.scores(docnums, weights)))
         return terms[fieldname, btext]
     if kind == "none":

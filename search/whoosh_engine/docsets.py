@@ -137,6 +137,11 @@ def segment_term(reader, fieldname: str, text: bytes) -> int:
     return bits
 
 
+def kept_segment_term(reader, fieldname: str, text: bytes) -> int | None:
+    """The segment's bitmap of the term if it is kept already (see segment_term), else None."""
+    return recall(("term", reader.segment().segment_id(), fieldname, text))
+
+
 def _postings_bitmap(reader, fieldname: str, text: bytes) -> int:
     matcher = reader.postings(fieldname, text)
     if isinstance(matcher, FilterMatcher):  # deletions are masked off per query instead

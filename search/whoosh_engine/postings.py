@@ -1,4 +1,5 @@
-"""A term's weight in given documents of a segment, read a posting block at a time and kept.
+"""Which of given documents of a segment have a term, and its weight in each: read a posting block
+at a time, and kept.
 
 Ranking a few known matches needs each word's weight (how often it is in
 the post) in those posts only. Whoosh stores a term's postings in blocks
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import time
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -28,38 +29,52 @@ from . import docsets
 Block = tuple[array, array]
 
 
-def weights(reader, fieldname: str, btext: bytes, docnums: Sequence[int], until: float | None = None) -> list[float]:
-    """The term's weight in each of these documents (sorted; each must have the term), as Whoosh's
+def weights(reader, fieldname: str, btext: bytes, docnums: Sequence[int],
+            until: float | None = None) -> tuple[list[int], list[float]]:
+    """Those of these documents (sorted) that have the term, and its weight in each as Whoosh's
     matcher gives it; TimeLimit when a block must be read past `until` (monotonic)."""
     segment = reader.segment().segment_id()
     kind, first, second = _directory(reader, segment, fieldname, btext)
     if kind == "blocks":
         return _from_blocks(reader, segment, fieldname, btext, first, second, docnums, until)
-    ids, found = first, second  # a short list, kept whole
-    return [found[bisect_left(ids, docnum)] for docnum in docnums]
+    return _found(first, second, docnums, [], [])  # a short list, kept whole
 
 
 def _from_blocks(reader, segment, fieldname, btext, starts: array, last_ids: array, docnums,
-                 until) -> list[float]:
+                 until) -> tuple[list[int], list[float]]:
     """Each block's header starts at starts[n]; its last document is last_ids[n]."""
-    out: list[float] = []
-    append = out.append
-    block, upto, ids, found, matcher = -1, -1, None, None, None
+    have: list[int] = []
+    found: list[float] = []
+    block, matcher, blocks = -1, None, len(last_ids)
+    at = 0
+    while at < len(docnums):
+        # The next block holding a wanted document, and the wanted documents up to its last.
+        block = bisect_left(last_ids, docnums[at], block + 1)
+        if block == blocks:
+            break
+        upto = bisect_right(docnums, last_ids[block], at)
+        key = ("block", segment, fieldname, btext, block)
+        kept = docsets.recall(key)
+        if kept is None:
+            if until is not None and time.monotonic() >= until:
+                raise TimeLimit()
+            if matcher is None:
+                matcher = _leaf_matcher(reader, fieldname, btext)
+            kept = docsets.remember(key, _decode(matcher, starts[block]))
+        _found(*kept, docnums[at:upto], have, found)
+        at = upto
+    return have, found
+
+
+def _found(ids: array, weights: array, docnums: Sequence[int], have: list[int],
+           found: list[float]) -> tuple[list[int], list[float]]:
+    """Adds to `have` and `found` those of `docnums` in `ids`, and their weights."""
     for docnum in docnums:
-        if docnum > upto:
-            block = bisect_left(last_ids, docnum, block + 1)
-            upto = last_ids[block]
-            key = ("block", segment, fieldname, btext, block)
-            kept = docsets.recall(key)
-            if kept is None:
-                if until is not None and time.monotonic() >= until:
-                    raise TimeLimit()
-                if matcher is None:
-                    matcher = _leaf_matcher(reader, fieldname, btext)
-                kept = docsets.remember(key, _decode(matcher, starts[block]))
-            ids, found = kept
-        append(found[bisect_left(ids, docnum)])
-    return out
+        at = bisect_left(ids, docnum)
+        if at < len(ids) and ids[at] == docnum:
+            have.append(docnum)
+            found.append(weights[at])
+    return have, found
 
 
 def _leaf_matcher(reader, fieldname: str, btext: bytes):
