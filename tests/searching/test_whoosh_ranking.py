@@ -164,3 +164,19 @@ def test_set_bits_lists_sparse_and_dense_bitmaps_in_order():
         positions = sorted(pick.sample(range(size), count))
         assert list(newest.set_bits(sum(1 << n for n in positions))) == positions
     assert list(newest.set_bits(0)) == []
+
+
+def test_a_phrase_is_ranked_without_reading_its_words_postings_whole(index, monkeypatch):
+    """The phrase's matches are known from walking it; its words' bitmaps would read every block."""
+    reads = []
+    original = W3LeafMatcher._read_data
+    monkeypatch.setattr(W3LeafMatcher, "_read_data", lambda self: reads.append(self._term) or original(self))
+    docsets.forget()
+    query, bits = _ranking(index, '"master schedule"', (), ())
+    two = list(newest.set_bits(bits))[:2]
+    reads.clear()
+    ranked = candidates.best(index, query, (1 << two[0]) | (1 << two[1]), 20, float("inf"))
+    assert sorted(ranked) == two
+    assert len(reads) <= 2 * 6  # at most a block for each match in each word's posting list of each field
+    for reader, _ in index.reader().leaf_readers():
+        assert docsets.kept_segment_term(reader, "body", b"master") is None
