@@ -180,3 +180,20 @@ def test_a_phrase_is_ranked_without_reading_its_words_postings_whole(index, monk
     assert len(reads) <= 2 * 6  # at most a block for each match in each word's posting list of each field
     for reader, _ in index.reader().leaf_readers():
         assert docsets.kept_segment_term(reader, "body", b"master") is None
+
+
+def test_scoring_directly_makes_a_fraction_of_the_python_calls_of_stepping_whooshs_matchers(index):
+    """The deterministic measure behind the benchmark's times (bench/RESULTS.md): Python calls a ranking."""
+    import cProfile
+    import pstats
+
+    query, bits = _ranking(index, "release substitutes", (), ())
+    candidates.best(index, query, bits, 20, float("inf"))  # blocks read and kept, as in a warm worker
+
+    def calls(rank) -> int:
+        profile = cProfile.Profile()
+        profile.runcall(rank, index, query, bits, 20, float("inf"))
+        return pstats.Stats(profile).total_calls
+
+    assert bits.bit_count() > 50
+    assert calls(candidates.best) * 5 < calls(candidates._stepped)
