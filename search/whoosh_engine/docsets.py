@@ -39,6 +39,9 @@ from whoosh.matching.wrappers import FilterMatcher
 from .index import segment_key
 
 MAX_CACHED_BYTES = 96 * 1024 * 1024  # per process; a term's bitmap at a million posts is 125 KB
+# What an entry costs besides its value: its key and the cache's own links. Counted since a posting
+# block (postings.py) is often smaller than that.
+_ENTRY_BYTES = 200
 FACET_FIELDS = frozenset({"theme", "year"})  # counted by every search: their bitmaps are kept on disk
 
 # A bitmap, or a (first byte, bitmap from there) window of one; postings.py keeps its blocks here too
@@ -58,10 +61,10 @@ def remember(key: tuple, bits: Kept) -> Kept:
     with _lock:
         if key not in _cache:
             _cache[key] = bits
-            _cached_bytes += _size(bits)
+            _cached_bytes += _size(bits) + _ENTRY_BYTES
             while _cached_bytes > MAX_CACHED_BYTES and len(_cache) > 1:
                 _, dropped = _cache.popitem(last=False)
-                _cached_bytes -= _size(dropped)
+                _cached_bytes -= _size(dropped) + _ENTRY_BYTES
     return bits
 
 

@@ -17,7 +17,8 @@ from search.request import SearchRequest
 from search.whoosh_engine import candidates, docsets, newest, patches, querying
 from search.whoosh_engine.index import RANKING, open_or_create, writer
 
-pytestmark = pytest.mark.whoosh_only
+# An index of its own and no database: once is enough, in the SQLite run.
+pytestmark = [pytest.mark.whoosh_only, pytest.mark.sqlite_only]
 
 patches.apply()  # what create_app does before any index is opened
 
