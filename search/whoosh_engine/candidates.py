@@ -8,9 +8,9 @@ have both, and a theme filter walks every post with "feedback" to rank the
 123 of them in the theme.
 
 So the known matches are scored directly: for each word of the query in
-each field, the matches that have it (a bitmap AND), their weights from
-the posting blocks that hold them (postings.py) and Whoosh's BM25F score
-from the kept field lengths (scoring.py). Whoosh adds a document's word
+each field, the matches that have it and their weights, from the posting
+blocks where they would be (postings.py), and Whoosh's BM25F score from
+the kept field lengths (scoring.py). Whoosh adds a document's word
 scores up a tree of matchers that it builds per segment, pairing the
 rarest parts first; adding in another order could change a sum in its
 last bit, and so the order of two nearly equal posts. The same tree is
