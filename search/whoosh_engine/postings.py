@@ -12,6 +12,9 @@ So the blocks' directory (where each block starts and its last document)
 is read once, only the blocks holding wanted documents are decoded, by
 Whoosh's own code, and their ids and weights are kept in docsets' cache
 beside the bitmaps: a segment's postings never change once written.
+The blocks are read through Whoosh 2.7.5's matcher internals (_goto,
+_read_ids, _read_weights), as docsets reads them; patches.check_version()
+stops start-up under any other version.
 """
 from __future__ import annotations
 
