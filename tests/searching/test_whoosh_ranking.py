@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.whoosh_only, pytest.mark.sqlite_only]
 patches.apply()  # what create_app does before any index is opened
 
 WORDS = ["release", "substitutes", "master", "schedule", "feedback"]
-FILLER = "plan team lesson grade unit lab data week room".split()
+FILLER = ["plan", "team", "lesson", "grade", "unit", "lab", "data", "week", "room"]
 SEGMENTS, PER_SEGMENT = 3, 300
 
 
