@@ -62,6 +62,32 @@ class SQLiteDatabases:
         """Nothing to do: pytest removes its temporary folders."""
 
 
+# Run by the server in one round trip: end what the test left connected (its locks would hold up
+# the deletes), check the revision, then delete every table's rows and reset the sequences.
+# DELETE, not TRUNCATE: a test leaves a few rows, and TRUNCATE's new files for every table and
+# index cost 140 ms. Every foreign key is DEFERRABLE, so the order of the deletes doesn't matter.
+EMPTY = """
+DO $$
+DECLARE
+    name text;
+BEGIN
+    PERFORM pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid();
+    IF (SELECT array_agg(version_num) FROM alembic_version)
+            IS DISTINCT FROM ARRAY['{revision}']::varchar[] THEN
+        RAISE EXCEPTION 'the test left this database at another revision';
+    END IF;
+    SET CONSTRAINTS ALL DEFERRED;
+    FOR name IN SELECT quote_ident(tablename) FROM pg_tables
+                WHERE schemaname = 'public' AND tablename <> 'alembic_version' LOOP
+        EXECUTE 'DELETE FROM ' || name;
+    END LOOP;
+    PERFORM setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'S' AND n.nspname = 'public';
+END
+$$"""
+
+
 class PostgresDatabases:
     """Fresh PostgreSQL databases, made with CREATE DATABASE ... TEMPLATE and then reused.
 
@@ -82,6 +108,7 @@ class PostgresDatabases:
         self.numbers = itertools.count(1)
         self.made: set[str] = set()
         self.idle: list[str] = []  # emptied, at the newest revision, ready for a test
+        self.keepers: dict[str, psycopg.Connection] = {}  # a connection to each, for emptying it
         self.admin = self._connect()
         self.template = self._create(self.prefix + "template")
         migrate(self.uri(self.template))
@@ -127,8 +154,6 @@ class PostgresDatabases:
     def discard(self, uri: str) -> None:
         """Empty a test's database for the next test, or drop it if the test changed its schema."""
         name = make_url(uri).database
-        self.admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                           "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
         if self._emptied(name):
             self.idle.append(name)
         else:
@@ -136,35 +161,41 @@ class PostgresDatabases:
 
     def _drop(self, name: str) -> None:
         """Drop a database, closing whatever the test left connected."""
+        keeper = self.keepers.pop(name, None)
+        if keeper is not None:
+            keeper.close()
         self.admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         self.made.discard(name)
 
     def _emptied(self, name: str) -> bool:
-        """Truncate every table of a database at the template's revision; False if it is at another."""
-        try:
-            with self._connect(name) as connection:
-                if not connection.execute("SELECT to_regclass('alembic_version') IS NOT NULL").fetchone()[0]:
+        """Empty a database at the template's revision for the next test; False if it is at another.
+
+        A connection to each database is kept from one test to the next (a new one costs the
+        server a process, 8 ms), and the emptying is one statement the server runs, not a round
+        trip per table: 20 ms a test less, about 20 s of the run.
+        """
+        for attempt in (1, 2):
+            keeper = self.keepers.get(name)
+            try:
+                if keeper is None or keeper.closed:
+                    keeper = self.keepers[name] = self._connect(name)
+                keeper.execute(EMPTY.replace("{revision}", self.revision))
+                return True
+            except psycopg.OperationalError:
+                # The server was stopped and started by a test: the kept connection is gone. Once more.
+                self.keepers.pop(name, None)
+                if keeper is not None:
+                    keeper.close()
+                if attempt == 2:
                     return False
-                if connection.execute("SELECT version_num FROM alembic_version").fetchall() != [(self.revision,)]:
-                    return False
-                tables = [row[0] for row in connection.execute(
-                    "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public' "
-                    "AND tablename <> 'alembic_version'")]
-                # DELETE, not TRUNCATE: a test leaves a few rows, and TRUNCATE's new
-                # files for every table and index cost 140 ms. Every foreign key is
-                # DEFERRABLE, so the order of the deletes doesn't matter.
-                with connection.transaction():
-                    connection.execute("SET CONSTRAINTS ALL DEFERRED")
-                    for table in tables:
-                        connection.execute(f"DELETE FROM {table}")
-                    connection.execute("SELECT setval(c.oid, 1, false) FROM pg_class c "
-                                       "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                                       "WHERE c.relkind = 'S' AND n.nspname = 'public'")
-        except psycopg.Error:
-            return False
-        return True
+            except psycopg.Error:  # no alembic_version, or another revision: not reusable
+                return False
+        return False
 
     def close(self) -> None:
+        for keeper in self.keepers.values():
+            keeper.close()
+        self.keepers.clear()
         for name in list(self.made):
             self._drop(name)
         self.admin.close()
