@@ -1,13 +1,12 @@
 """Several worker processes writing to one SQLite database at once."""
 from __future__ import annotations
 
-import multiprocessing
 
 import pytest
 
 from forum.core.extensions import db
 from forum.models import Post, Thread
-from tests.conftest import FAST_HASH, seed_reply
+from tests.conftest import FAST_HASH, other_processes, seed_reply
 
 
 def _write_replies(database_uri: str, thread_id: int, author_id: int, count: int, start) -> str:
@@ -34,7 +33,7 @@ def test_concurrent_writers_never_hit_database_is_locked(app, make_user, make_th
     make_theme()
     thread_id, _ = make_thread("finding-time", author)
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
-    context = multiprocessing.get_context("spawn")
+    context = other_processes()
     with context.Manager() as manager:
         start = manager.Event()
         with context.Pool(3) as pool:
@@ -76,7 +75,7 @@ def test_concurrent_writers_keep_the_index_complete(app, client, make_user, make
     thread_id, _ = make_thread("finding-time", authors[0])
     args = (app.config["SQLALCHEMY_DATABASE_URI"], app.config["SEARCH_INDEX_DIR"], app.config["SEARCH_BACKEND"],
             thread_id)
-    context = multiprocessing.get_context("spawn")
+    context = other_processes()
     with context.Manager() as manager:
         start = manager.Event()
         with context.Pool(3) as pool:
@@ -122,7 +121,7 @@ def test_a_worker_killed_after_commit_loses_nothing(app, client, runner, make_us
 
     with app.test_request_context():
         search.rebuild()  # a built index, as init-db leaves it: search sync checks it is there
-    context = multiprocessing.get_context("spawn")
+    context = other_processes()
     worker = context.Process(target=_post_then_die, args=(app.config["SQLALCHEMY_DATABASE_URI"],
                                                          app.config["SEARCH_INDEX_DIR"], thread_id))
     worker.start()

@@ -1,7 +1,6 @@
 """Panel questions: the queue, pasting many, scheduling and publishing, through HTTP."""
 from __future__ import annotations
 
-import multiprocessing
 import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -14,7 +13,7 @@ from forum.core.database import recorded_statements, utcnow
 from forum.core.extensions import db
 from forum.models import PanelQuestion, Post, Theme, Thread, User
 from forum.panel.paste import flag_duplicates, parse
-from tests.conftest import FAST_HASH, PASSWORD, audit_actions, csrf_from
+from tests.conftest import FAST_HASH, other_processes, PASSWORD, audit_actions, csrf_from
 
 QUEUE = "/moderate/themes/finding-time/questions"
 PASTE = QUEUE + "/paste"
@@ -518,7 +517,7 @@ def test_two_moderators_publishing_at_once_make_one_post(app, forms, moderator, 
     make_user(email="mod2@example.org", display_name="Beth Heidemann", role="moderator")
     add(forms)
     [q] = questions(app)
-    context = multiprocessing.get_context("spawn")
+    context = other_processes()
     with context.Manager() as manager:
         start = manager.Event()
         with context.Pool(2) as pool:
