@@ -19,6 +19,7 @@ from forum.models import Post, Theme, Thread, User
 from forum.models.post_events import EDITED, post_changed
 from forum.accounts.passwords import hash_password
 from tests.databases import PostgresDatabases, SQLiteDatabases
+from tests.shared_work import share_compiled_sql, share_url_parsing
 from tests.mailserver import MailServer
 from tests.postgres import PostgresUnavailable
 from tests.redisserver import RedisServer, RedisUnavailable
@@ -64,42 +65,9 @@ def _share_url_builders() -> None:
 
 
 _share_url_builders()
+share_url_parsing()  # these two: tests/shared_work.py
+share_compiled_sql()
 
-
-def _share_url_parsing() -> None:
-    """Werkzeug parses each route's text into the parts its matcher walks whenever an app is made:
-    9 of the 22 ms create_app still took. The parts depend only on the text and the map's
-    converter classes, so the suite parses each once; each app's rule still gets converter
-    objects of its own (bound to its map), as werkzeug would make them."""
-    import copy
-
-    from werkzeug.routing.rules import Rule
-
-    parse = Rule._parse_rule
-    parsed: dict = {}
-
-    def shared(rule, text):
-        key = (text, tuple(rule.map.converters.items()))
-        if key not in parsed:
-            trace_from, converters_from = len(rule._trace), set(rule._converters)
-            parts = list(parse(rule, text))
-            parsed[key] = (parts, rule._trace[trace_from:],
-                           [(name, converter) for name, converter in rule._converters.items()
-                            if name not in converters_from])
-            return parts
-        parts, trace, converters = parsed[key]
-        rule._trace.extend(trace)
-        for name, converter in converters:
-            own = copy.copy(converter)
-            own.map = rule.map
-            rule._converters[name] = own
-            rule.arguments.add(name)
-        return parts
-
-    Rule._parse_rule = shared
-
-
-_share_url_parsing()
 
 def other_processes():
     """Processes that run the forum beside the test's, each with its own app and connections.
