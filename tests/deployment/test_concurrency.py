@@ -1,6 +1,7 @@
 """Several worker processes writing to one SQLite database at once."""
 from __future__ import annotations
 
+import multiprocessing
 
 import pytest
 
@@ -75,7 +76,10 @@ def test_concurrent_writers_keep_the_index_complete(app, client, make_user, make
     thread_id, _ = make_thread("finding-time", authors[0])
     args = (app.config["SQLALCHEMY_DATABASE_URI"], app.config["SEARCH_INDEX_DIR"], app.config["SEARCH_BACKEND"],
             thread_id)
-    context = other_processes()
+    # Started afresh, not from the fork server: in one run of the whole suite (a busy machine) the
+    # search found fewer than the 45 replies with the outbox empty, which 10 runs of this test and
+    # its module alone did not repeat; until that is understood, these writers start as they did.
+    context = multiprocessing.get_context("spawn")
     with context.Manager() as manager:
         start = manager.Event()
         with context.Pool(3) as pool:
