@@ -47,13 +47,19 @@ def share_url_parsing() -> None:
 
 def _dialect_settings(dialect) -> tuple:
     """What makes two dialects compile a statement alike: their class and their settings,
-    read once the dialect has met its server (its version decides some of the SQL)."""
+    read once the dialect has met its server (its version decides some of the SQL).
+
+    Left out: the objects each dialect has of its own, and values SQLAlchemy works out from
+    the settings on first use and keeps on the instance (a memoized property of the class),
+    which one dialect may have worked out already and the other not yet."""
     simple = (str, int, float, bool, tuple, type(None))
-    return (type(dialect), tuple(sorted(
+    cls = type(dialect)
+    return (cls, tuple(sorted(
         (name, value if isinstance(value, simple) or callable(value) else type(value))
         for name, value in vars(dialect).items()
         if name not in ("dbapi", "loaded_dbapi", "identifier_preparer", "type_compiler",
-                        "type_compiler_instance", "_type_memos"))))
+                        "type_compiler_instance", "_type_memos")
+        and not hasattr(getattr(cls, name, None), "__get__"))))
 
 
 class SharedCompiledSQL(LRUCache):
