@@ -8,7 +8,6 @@ from pathlib import Path
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from jinja2 import BytecodeCache
 
 from forum import create_app
 from forum.discussions import posting
@@ -19,53 +18,13 @@ from forum.models import Post, Theme, Thread, User
 from forum.models.post_events import EDITED, post_changed
 from forum.accounts.passwords import hash_password
 from tests.databases import PostgresDatabases, SQLiteDatabases
-from tests.shared_work import share_compiled_sql, share_url_parsing
+from tests.shared_work import TEMPLATE_CODE, share_compiled_sql, share_url_builders, share_url_parsing
 from tests.mailserver import MailServer
 from tests.postgres import PostgresUnavailable
 from tests.redisserver import RedisServer, RedisUnavailable
 
-class SharedTemplateCode(BytecodeCache):
-    """Compiled templates kept for the whole run: every test makes its own app, and compiling
-    the templates again took about 0.1 s of each test's first pages. Keyed by each template's
-    source, so an edited template is compiled afresh."""
-
-    def __init__(self) -> None:
-        self.compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket) -> None:
-        if bucket.key in self.compiled:
-            bucket.bytecode_from_string(self.compiled[bucket.key])
-
-    def dump_bytecode(self, bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-TEMPLATE_CODE = SharedTemplateCode()
-
-
-def _share_url_builders() -> None:
-    """Werkzeug compiles two Python functions for each of the forum's ~180 routes whenever an
-    app is made: about 50 ms of the 75 ms that create_app took, once per test. A builder's code
-    depends only on the rule's text, defaults and converters, never on the app, so the suite
-    compiles each once and every app of the run reuses it."""
-    from werkzeug.routing.rules import Rule
-
-    compile_builder = Rule._compile_builder
-    compiled: dict = {}
-
-    def shared(rule, append_unknown=True):
-        key = (rule.rule, rule.host, rule.subdomain, rule.merge_slashes, append_unknown,
-               repr(sorted((rule.defaults or {}).items(), key=repr)),
-               tuple((name, type(converter)) for name, converter in rule._converters.items()))
-        if key not in compiled:
-            compiled[key] = compile_builder(rule, append_unknown)
-        return compiled[key]
-
-    Rule._compile_builder = shared
-
-
-_share_url_builders()
-share_url_parsing()  # these two: tests/shared_work.py
+share_url_builders()  # tests/shared_work.py
+share_url_parsing()
 share_compiled_sql()
 
 

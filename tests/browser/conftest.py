@@ -18,7 +18,8 @@ from forum.core.extensions import db
 from forum.models import Theme, User
 from forum.accounts.passwords import hash_password
 import search
-from tests.conftest import FAST_HASH, PASSWORD, TEMPLATE_CODE, seed_reply, seed_thread
+from tests.conftest import FAST_HASH, PASSWORD, seed_reply, seed_thread
+from tests.shared_work import TEMPLATE_CODE
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"

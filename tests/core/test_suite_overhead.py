@@ -6,7 +6,7 @@ from sqlalchemy.engine.interfaces import CacheStats
 
 from forum import create_app
 from forum.core.extensions import db
-from tests.conftest import TEMPLATE_CODE
+from tests.shared_work import TEMPLATE_CODE
 
 
 def _compiled_afresh(app, path: str) -> tuple[list[str], int]:
