@@ -49,12 +49,12 @@ def _roots(view: ThreadPage) -> list[Node]:
 
 
 def nodes(view: ThreadPage) -> Iterable[Node]:
-    """Every post of the page, once each."""
-    todo = _roots(view)
+    """Every post of the page, once each, in the page's order: a post before its replies."""
+    todo = list(reversed(_roots(view)))
     while todo:
         node = todo.pop()
         yield node
-        todo.extend(node.children)
+        todo.extend(reversed(node.children))
 
 
 class Parts(NamedTuple):
@@ -222,7 +222,7 @@ def prepare(view: ThreadPage, theme_title: str, archived: bool, moderator: bool,
     on_page = set()
     shared = _shared_parts(view, markup, theme_title, moderator)
     # Parents before their replies: a reply's header says whether its parent is gone.
-    for node in _parents_first(view):
+    for node in nodes(view):
         post = node.post
         own = post.author_id == viewer_id
         node.gone = node.placeholder == "deleted" or (node.placeholder == "hidden" and not moderator)
@@ -274,14 +274,6 @@ def _abbreviations(zone_name: str) -> str:
             moment = datetime(year, month, 15, 12, tzinfo=zone)
             names[str(int(moment.utcoffset().total_seconds() // 60))] = moment.tzname()
     return json.dumps(names, separators=(",", ":"))
-
-
-def _parents_first(view: ThreadPage) -> Iterable[Node]:
-    todo = list(reversed(_roots(view)))
-    while todo:
-        node = todo.pop()
-        yield node
-        todo.extend(reversed(node.children))
 
 
 def branches(view: ThreadPage, open_under: int | None) -> list:

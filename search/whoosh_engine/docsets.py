@@ -127,9 +127,13 @@ def _live(reader) -> int:
     return bits
 
 
+def _term_key(reader, fieldname: str, text: bytes) -> tuple:
+    return "term", reader.segment().segment_id(), fieldname, text
+
+
 def segment_term(reader, fieldname: str, text: bytes) -> int:
     """The segment's documents with the term, deleted ones included (a segment's postings never change)."""
-    key = ("term", reader.segment().segment_id(), fieldname, text)
+    key = _term_key(reader, fieldname, text)
     bits = recall(key)
     if bits is None:
         if fieldname in FACET_FIELDS:
@@ -142,7 +146,7 @@ def segment_term(reader, fieldname: str, text: bytes) -> int:
 
 def kept_segment_term(reader, fieldname: str, text: bytes) -> int | None:
     """The segment's bitmap of the term if it is kept already (see segment_term), else None."""
-    return recall(("term", reader.segment().segment_id(), fieldname, text))
+    return recall(_term_key(reader, fieldname, text))
 
 
 def _postings_bitmap(reader, fieldname: str, text: bytes) -> int:
@@ -187,7 +191,7 @@ def _facet_bitmaps(reader, fieldname: str) -> dict[bytes, int]:
         if path:
             _write_bitmaps(path, found)
     for text, bits in found.items():
-        remember(("term", segment.segment_id(), fieldname, text), bits)
+        remember(_term_key(reader, fieldname, text), bits)
     return found
 
 
