@@ -214,8 +214,10 @@
 
   // Inline reply: open a reply form right under the post, without a reload.
   var template = document.getElementById("reply-template");
+  // A post's own Reply: its footer's link to this page with the post's reply box open (no class).
+  var POST_REPLY = "footer > a[href*='reply_to=']";
   document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest("[data-reply-to], article.post > footer > a[href*='reply_to=']");
+    var link = event.target.closest && event.target.closest("[data-reply-to], article.post > " + POST_REPLY);
     if (!link || !template) return;
     event.preventDefault();
     // A post's own Reply names no id: its article does (id="post-<id>").
@@ -265,7 +267,7 @@
     }
     parents.forEach(function (parentId) {
       if (!/^\d+$/.test(parentId)) return;
-      var replyLink = document.querySelector("#post-" + parentId + " > footer > a[href*='reply_to=']");
+      var replyLink = document.querySelector("#post-" + parentId + " > " + POST_REPLY);
       if (replyLink && !document.getElementById("reply-" + parentId)) replyLink.click();
     });
   }
@@ -290,7 +292,7 @@
         if (value) element.setAttribute(name, value.split(slot).join(id));
       });
     });
-    var reply = footer.querySelector(":scope > a[href*='reply_to']");
+    var reply = article.querySelector(":scope > " + POST_REPLY);
     footer.insertBefore(copy, reply ? reply.nextSibling : footer.firstChild);
   });
   // Each post's exact time in the reader's zone, "Thursday, December 3, 2026, 3:28 pm EST" (day first:
