@@ -40,7 +40,7 @@ def test_a_guest_expert_s_reply_shows_the_badge_and_the_panel_s_answer(page, com
     guests.get_by_label("Panelist").select_option("Dr. Ana Martínez")
     guests.get_by_label("Their email address").fill("ana@example.edu")
     guests.get_by_role("button", name="Send the invitation").click()
-    assert "Dr. Ana Martínez is invited as a guest expert" in page.locator(".flashes").inner_text()
+    expect(page.locator(".flashes")).to_contain_text("Dr. Ana Martínez is invited as a guest expert")
     assert "ana@example.edu" in page.locator("#guests").inner_text()
 
     page.goto("/moderate/themes/finding-time/questions")

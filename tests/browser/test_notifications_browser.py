@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from forum.notifications import notify
 from forum.worker import loop as worker
@@ -41,7 +42,7 @@ def test_a_reply_rings_the_bell_and_leads_to_the_post(browser, live_server, live
     assert bell.locator(".bell__count").inner_text() == "1"
     bell.click()
     notification = brett.get_by_role("link", name="Unread: Maria Lopez replied to your post")
-    assert brett.locator(".notification--unread").count() == 1
+    expect(brett.locator(".notification--unread")).to_have_count(1)
     with context.expect_page() as opened:  # a link: Ctrl-click opens it in a new tab
         notification.click(modifiers=["Control"])
     tab = opened.value

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from forum.core.database import utcnow
 from forum.core.extensions import db
@@ -58,12 +59,12 @@ def test_moderator_pastes_and_publishes_and_a_member_replies(page, community, li
     page.get_by_role("button", name="Save questions").click()
 
     queue = page.locator("#queue .question")
-    assert queue.count() == 3
+    expect(queue).to_have_count(3)  # waits for the saved queue's page; count() would not
     first = queue.first
     assert "Posed by Jackie Wheeler, middle school science coach (webinar Q&A)" in first.inner_text()
     first.get_by_role("button", name="Publish now").click()
-    assert "Published: Jackie Wheeler" in page.locator(".flashes").inner_text()
-    assert page.locator("#queue .question").count() == 2
+    expect(page.locator(".flashes")).to_contain_text("Published: Jackie Wheeler")
+    expect(page.locator("#queue .question")).to_have_count(2)
 
     page.locator("#published").get_by_role("link", name="View post").click()
     with live_app.app_context():

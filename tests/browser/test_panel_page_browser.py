@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from forum.accounts.passwords import hash_password
 from forum.core.database import utcnow
@@ -43,7 +44,7 @@ def test_a_visitor_reads_the_panels_questions_by_fate(page, browser, live_server
     for line in range(1, 6):  # a likely duplicate or chat line starts unticked: keep them all
         page.get_by_label(f"Add line {line}").check()
     page.get_by_role("button", name="Save questions").click()
-    assert page.locator("#queue .question").count() == 5
+    expect(page.locator("#queue .question")).to_have_count(5)
 
     def in_queue(text):
         return page.locator("#queue .question", has_text=text)
@@ -60,7 +61,8 @@ def test_a_visitor_reads_the_panels_questions_by_fate(page, browser, live_server
     in_queue("slides").get_by_role("button", name="Dismiss").click()
     page.get_by_role("button", name="Schedule them").click()
     # The first goes out now: the page that shows it due publishes it; the second waits for its day.
-    assert page.locator("#scheduled .question").count() == 1 and page.locator("#published .question").count() == 1
+    expect(page.locator("#scheduled .question")).to_have_count(1)
+    expect(page.locator("#published .question")).to_have_count(1)
 
     visitor = browser.new_context(base_url=live_server).new_page()
     visitor.goto("/themes/finding-time")

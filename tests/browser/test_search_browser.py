@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 import search
 from tests.conftest import seed_thread
@@ -17,7 +18,7 @@ def test_search_from_header_opens_the_highlighted_post(page, discussion, live_ap
     box.fill("nested answer")
     box.press("Enter")
     results = page.locator("#results .result")
-    assert results.count() == 1
+    expect(results).to_have_count(1)
     assert results.first.locator("mark").first.inner_text().lower() == "nested"
     results.first.get_by_role("link", name="Where does the time come from?").click()
     target = f"#post-{discussion['nested']}"
@@ -31,7 +32,6 @@ def test_search_from_header_opens_the_highlighted_post(page, discussion, live_ap
 
 
 def test_find_in_this_discussion_searches_only_the_thread(page, discussion, live_app):
-    from playwright.sync_api import expect  # here: without Playwright, the page fixture skips first
     from forum.core.extensions import db
     from forum.models import Thread, User
 
@@ -50,13 +50,11 @@ def test_find_in_this_discussion_searches_only_the_thread(page, discussion, live
     titles = page.locator("#results .result__thread > a")  # two hits of one thread share its title
     assert titles.all_inner_texts() == ["Where does the time come from?"]
     page.locator("#in-discussion").get_by_role("link", name="Search every discussion").click()
-    assert page.locator("#results .result").count() == 3
+    expect(page.locator("#results .result")).to_have_count(3)
     assert page.js_errors == []
 
 
 def test_the_author_field_offers_names_as_one_types(page, discussion):
-    from playwright.sync_api import expect  # here: without Playwright, the page fixture skips first
-
     page.goto("/search?q=answer")
     page.locator("summary", has_text="More options").click()
     page.get_by_label("Author").press_sequentially("mar")
