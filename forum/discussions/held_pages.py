@@ -20,7 +20,10 @@ rows never committed) reads the database.
 
 What is kept is immutable once kept: each view builds its own tree of
 nodes from it (reading.load_page), so threads of one process never share
-a node they fill in for their viewer.
+a node they fill in for their viewer. The posts' markup is kept the other
+way: across versions, each post's beside what it was made of
+(forum.discussions.page_posts), so that the first view of a new version
+remakes only the posts that changed.
 """
 from __future__ import annotations
 
@@ -68,7 +71,9 @@ def _held() -> _Held | None:
 def recall(key: Hashable, load: Callable[[], Any]) -> Any:
     """What `load()` answers for `key`, kept from an earlier GET of this process if it can be.
 
-    `key` must hold the thread's page_version, read before `load` reads anything."""
+    When `load` reads the database, `key` must hold the thread's page_version, read before `load`
+    reads anything; what is kept otherwise must say itself whether it still holds
+    (page_posts._held_parts)."""
     held = _held() if has_request_context() and request.method == "GET" else None
     if held is None:
         return load()

@@ -19,25 +19,28 @@ takes (`data-can`) only where it differs from the page's `data-can` (one's
 own posts, hidden ones). Every action's POST still asks
 forum/permissions.py; these flags only decide which links show.
 
-Most of a post's markup is the same for every member who reads that
-version of the page (`Parts`: all but the classes, the "New" mark, the
-Reply and the links without a script, which are the viewer's own). It is
-made once and kept with the page's rows (forum.discussions.held_pages);
+Most of a post's markup is the same for every member who reads it
+(`Parts`: all but the classes, the "New" mark, the Reply and the links
+without a script, which are the viewer's own). It is made once and kept
+in the process (forum.discussions.held_pages) beside what it was made of:
 a member's view then only joins each post's parts with what is theirs.
-The replies' nested lists are laid out here too (`branches`).
+What it was made of is compared, not the page's version, so the first
+view after a reply or an edit makes the markup of the posts that changed
+and keeps the rest. The replies' nested lists are laid out here too
+(`branches`).
 """
 from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
 from ..core import timefmt
-from ..page_cache.cache import dates_span
+from ..page_cache.cache import span_of_dates
 from . import held_pages
 from .reading import Node, PageAuthor, ThreadPage
 from .urls import ID_SLOT, address_parts
@@ -133,8 +136,8 @@ class PostMarkup:
         return html + "</header>"
 
     def parts(self, node: Node) -> Parts:
-        """What the post shows every viewer alike (of one page version, whether they moderate, their
-        zone and date order, the dates' span: the key prepare() keeps these under)."""
+        """What the post shows every viewer alike: made of what _made_of() names, and of what
+        _held_parts() keeps them under."""
         post = node.post
         opening = " post--opening" if post.depth == 0 else ""
         if node.gone:
@@ -220,7 +223,8 @@ def prepare(view: ThreadPage, theme_title: str, archived: bool, moderator: bool,
     markup = PostMarkup(theme_title, reply)
     default = page_actions(viewer_id, moderator, archived)
     on_page = set()
-    shared = _shared_parts(view, markup, theme_title, moderator)
+    held = _held_parts(view, markup, theme_title, moderator)
+    span = span_of_dates(markup.clock.now)
     # Parents before their replies: a reply's header says whether its parent is gone.
     for node in nodes(view):
         post = node.post
@@ -228,9 +232,13 @@ def prepare(view: ThreadPage, theme_title: str, archived: bool, moderator: bool,
         node.gone = node.placeholder == "deleted" or (node.placeholder == "hidden" and not moderator)
         node.new = last_read is not None and post.id > last_read and not own and not node.gone
         can = post_actions(node, viewer_id, moderator, archived)
-        parts = shared.get(post.id)
-        if parts is None:
-            parts = shared[post.id] = markup.parts(node)
+        made_of = _made_of(node, span)
+        found = held.get(post.id)
+        if found is not None and found[0] == made_of:
+            parts = found[1]
+        else:
+            parts = markup.parts(node)
+            held[post.id] = (made_of, parts)
         node.html = markup.article(node, parts, can, not node.gone and can != default, own)
         # What the template adds to the footer: one's own Edit and Delete, a moderator's Unhide and Files.
         node.more = not node.gone and (own or (moderator and (post.is_hidden or "/uploads/" in post.html)))
@@ -239,19 +247,29 @@ def prepare(view: ThreadPage, theme_title: str, archived: bool, moderator: bool,
     return on_page, default
 
 
-def _shared_parts(view: ThreadPage, markup: PostMarkup, theme_title: str, moderator: bool) -> dict[int, Parts]:
-    """Each post's Parts by its id, kept with the page's rows (held_pages) for every viewer who sees them
-    alike: the same page version, whether they moderate (hidden posts), their zone and date order, the
-    span the dates read the same for (the visitors' cache's rule) and the theme's title (a badge).
-    Filled as posts are met; a post's Parts are the same whoever makes them, so two views of one process
-    filling it at once can only write the same value."""
+def _made_of(node: Node, span: Callable[[datetime], str]) -> tuple:
+    """All a post's Parts are made of but what _held_parts() keeps them under: its row (its author
+    with it), whether it shows as gone, the panel's answer badge, for a reply to a reply the post it
+    answers (its id, author and whether it is gone), and how long its relative date reads the same.
+    Compared for each post of a view: the same row object (a held page's) compares at once."""
+    post = node.post
+    parent = node.parent if post.depth > 1 else None
+    answers = (parent.post.id, parent.post.author, parent.gone) if parent is not None else None
+    return post, node.gone, node.panel_answer, answers, span(post.created_at)
+
+
+def _held_parts(view: ThreadPage, markup: PostMarkup, theme_title: str, moderator: bool) -> dict[int, tuple]:
+    """(What they were made of, Parts) by post id, kept in the process (held_pages) for every viewer of this
+    page of the thread who sees its posts alike: whether they moderate (hidden posts), their zone and date
+    order, and the theme's title (a badge). Not by the page's version: an entry is used only while what it
+    was made of is still what the post is (prepare), so one version's entries serve the next for the posts
+    that did not change. Two views of one process may fill it at once: each checks what it reads."""
     if view.held is None:  # a page not loaded by load_page
         return {}
-    latest = max((node.post.created_at for node in nodes(view)), default=None)
+    thread_id, _version, *page = view.held
     clock = markup.clock
-    key = (*view.held, "parts", moderator, clock.zone.key, clock.month_first, dates_span(latest, clock.now),
-           theme_title)
-    return held_pages.recall(key, dict)
+    return held_pages.recall((thread_id, *page, "parts", moderator, clock.zone.key, clock.month_first,
+                              theme_title), dict)
 
 
 def zone_data() -> dict[str, str]:

@@ -90,6 +90,13 @@ def dates_span(latest: datetime | None, now: datetime | None = None) -> str:
     return now.strftime("minute %Y-%m-%d %H:%M")
 
 
+def span_of_dates(now: datetime) -> Callable[[datetime], str]:
+    """dates_span(moment, now) for many moments at one `now`: each post of a page, how long its own date
+    reads the same."""
+    settled, recent, since = dates_span(None, now), dates_span(now, now), now - _DATES_SETTLE_AFTER
+    return lambda moment: recent if moment > since else settled
+
+
 def dates_until(latest: datetime | None, now: datetime) -> datetime:
     """When dates_span(latest, now) next reads differently: the next minute, the week's end, the new year."""
     if latest is None or now - latest >= _DATES_SETTLE_AFTER:

@@ -6,8 +6,10 @@ import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from forum.core import timefmt
 from forum.core.database import recorded_statements
 from forum.core.extensions import db
+from forum.discussions import page_posts
 from forum.models import Post
 from tests.conftest import Auth, Forms, csrf_from
 
@@ -136,3 +138,82 @@ def test_what_is_one_viewer_s_own_stays_theirs(app, make_user, make_theme, make_
     # His own zone and date order, though Maria's view made the post's markup first.
     assert f"{_clock(posted, 'Europe/Paris')}</time>" in his
     assert 'data-zone="Europe/Paris" data-month-first=""' in page
+
+
+def test_the_first_view_after_a_change_remakes_only_the_posts_that_changed(
+        app, monkeypatch, make_user, make_theme, make_thread, add_reply):
+    made = []
+    make_parts = page_posts.PostMarkup.parts
+
+    def counted(markup, node):
+        made.append(node.post.id)
+        return make_parts(markup, node)
+
+    monkeypatch.setattr(page_posts.PostMarkup, "parts", counted)
+    maria = make_user()
+    make_user(email="brett@example.org", display_name="Brett Criswell")
+    make_user(email="mod@example.org", display_name="Mo Derator", role="moderator")
+    make_theme()
+    thread, opening = make_thread("finding-time", maria)
+    first = add_reply(thread, maria, "First words.")
+    under = add_reply(thread, maria, "A reply under it.", parent_id=first)
+    other = add_reply(thread, maria, "Another branch.")
+    url = f"/threads/{thread}"
+    brett, author, moderator = (_signed_in(app, email) for email in
+                                ("brett@example.org", "member@example.org", "mod@example.org"))
+
+    def remade(client) -> set[int]:
+        made.clear()
+        page = client.get(url).get_data(as_text=True)
+        return set(made), page
+
+    assert remade(brett)[0] == {opening, first, under, other}
+    assert remade(brett)[0] == set()  # the same version: nothing to make
+
+    _send(author, f"/threads/{thread}/posts", url, body="A fourth reply.", parent_id=other)
+    with app.app_context():
+        newest = db.session.scalar(db.select(Post.id).order_by(Post.id.desc()).limit(1))
+    assert remade(brett)[0] == {newest}
+
+    _send(author, f"/posts/{first}/edit", f"/posts/{first}/edit", body="Second words.")
+    changed, page = remade(brett)
+    assert changed == {first} and "Second words." in _article(page, first)
+
+    # Hidden: the member's placeholder, and the reply under it no longer names whom it answers.
+    _send(moderator, f"/moderate/posts/{first}/hide", url, reason="Off topic")
+    changed, page = remade(brett)
+    assert changed == {first, under}
+    assert "In reply to a removed post" in _article(page, under)
+
+    # A new name is on the author's posts, and on each line that says a reply answers her.
+    _send(author, "/settings", "/settings", display_name="Maria L. Lopez", position="Physics coach")
+    changed, page = remade(brett)
+    assert changed == {opening, first, under, other, newest}
+    assert 'In reply to <a href="#post-' in _article(page, newest) and "Maria L. Lopez</a></p>" in _article(page, newest)
+
+
+def test_a_relative_date_is_made_again_when_it_reads_differently(
+        app, monkeypatch, make_user, make_theme, make_thread, add_reply):
+    made = []
+    make_parts = page_posts.PostMarkup.parts
+    monkeypatch.setattr(page_posts.PostMarkup, "parts",
+                        lambda markup, node: made.append(node.post.id) or make_parts(markup, node))
+    maria = make_user()
+    make_user(email="brett@example.org", display_name="Brett Criswell")
+    make_theme()
+    thread, opening = make_thread("finding-time", maria)
+    old = add_reply(thread, maria, "Written weeks ago.")
+    recent = add_reply(thread, maria, "Written just now.")
+    moment = [datetime.now(timezone.utc)]  # held still from here on, after the posts were written
+    monkeypatch.setattr(timefmt, "utcnow", lambda: moment[0])
+    with app.app_context():
+        db.session.get(Post, old).created_at = moment[0] - timedelta(days=20)
+        db.session.commit()
+    reader = _signed_in(app, "brett@example.org")
+    url = f"/threads/{thread}"
+    assert "just now</time>" in _article(reader.get(url).get_data(as_text=True), recent)
+    made.clear()
+    moment[0] += timedelta(minutes=5)
+    page = reader.get(url).get_data(as_text=True)
+    assert "5 minutes ago</time>" in _article(page, recent)
+    assert set(made) == {opening, recent}  # a date weeks old reads the same all year
