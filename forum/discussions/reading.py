@@ -174,7 +174,10 @@ def load_page(thread: Thread, page: int, show_hidden: bool) -> ThreadPage:
 def _page_rows(thread: Thread, page: int, per_page: int) -> tuple[tuple, frozenset[int], int]:
     """(The page's posts in path order, the ids of those that are published panel questions, the
     thread's count of branches), in two queries whatever the number of posts."""
-    rows = db.session.execute(
+    # Through the session's connection, not the ORM's execute: plain rows need none of its loading, which
+    # was half the cost of reading a 130-post page.
+    connection = db.session.connection()
+    rows = connection.execute(
         _page_branches(), {"thread_id": thread.id, "per_page": per_page, "skip": (page - 1) * per_page}
     ).all()
     branch_count = rows[0][1] if rows else _count_branches(thread, page)
@@ -186,7 +189,7 @@ def _page_rows(thread: Thread, page: int, per_page: int) -> tuple[tuple, frozens
                       last=rows[-1][0] + _PATH_END)
     authors: dict[int, PageAuthor] = {}
     posts, questions = [], set()
-    for row in db.session.execute(_page_posts(bool(rows)), params):
+    for row in connection.execute(_page_posts(bool(rows)), params):
         author = authors.get(row.author_id)
         if author is None:
             author = authors[row.author_id] = PageAuthor(row.display_name, row.position, row.panelist)
