@@ -272,6 +272,61 @@ def python_calls(app, thread_id: int, cookie: str, requests: int = 10) -> dict[s
     return {key: value // requests for key, value in counted.items()}
 
 
+FIRST_VIEW_ROUNDS = 150
+
+
+def first_views(app, thread_id: int, cookie: str) -> list[list]:
+    """CPU ms of a view in this process, the cases interleaved so the machine's other load falls on
+    each alike: the lean page, a member's repeat view, a member's first view of a new version of the
+    thread (its page_version raised, as a reply's commit raises it: the rows are read again and each
+    post's markup kept where it did not change), and the same view with nothing held in the process."""
+    import statistics
+    import time
+
+    from sqlalchemy import text
+
+    from forum.core.extensions import db
+
+    member = app.test_client()
+    member.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+    lean = create_app().test_client()
+    url = f"/threads/{thread_id}"
+
+    def new_version():
+        with app.app_context():
+            db.session.execute(text("UPDATE threads SET page_version = page_version + 1 WHERE id = :thread"),
+                               {"thread": thread_id})
+            db.session.commit()
+
+    def nothing_held():
+        held = app.extensions.pop("thread_pages_held", None)
+        size, app.config["THREAD_PAGES_HELD"] = app.config["THREAD_PAGES_HELD"], 0
+        try:
+            member.get(url)
+        finally:
+            app.config["THREAD_PAGES_HELD"] = size
+            if held is not None:
+                app.extensions["thread_pages_held"] = held
+
+    cases = {"the lean page": (None, lambda: lean.get("/")),
+             "member, a repeat view": (None, lambda: member.get(url)),
+             "member, the first view after a change": (new_version, lambda: member.get(url)),
+             "member, nothing held in the process": (None, nothing_held)}
+    member.get(url)
+    lean.get("/")
+    spent = {name: [] for name in cases}
+    for _ in range(FIRST_VIEW_ROUNDS):
+        for name, (before, view) in cases.items():
+            if before:
+                before()
+            started = time.process_time()
+            view()
+            spent[name].append((time.process_time() - started) * 1000)
+    lean_ms = statistics.median(spent["the lean page"])
+    return [[name, f"{statistics.median(times):.2f}", f"{lean_ms / statistics.median(times):.2f}×"]
+            for name, times in spent.items()]
+
+
 def pages_part(size: int, app, workdir: Path, environment: dict) -> str:
     """The member's page of the thread nearest 200 posts beside the lean page, in turns; their weights."""
     from .run import reader, table
@@ -281,6 +336,7 @@ def pages_part(size: int, app, workdir: Path, environment: dict) -> str:
     _, cookie = reader(app)
     headers = {"Cookie": f"{app.config['SESSION_COOKIE_NAME']}={cookie}"}
     calls = python_calls(app, thread_id, cookie)
+    first = first_views(app, thread_id, cookie)
     weights = {role or "visitor": bytes_per_post(app, thread_id, role) for role in (None, "member", "moderator")}
     lean_post, lean_text = lean_bytes_per_comment()
     log = workdir / "gunicorn.log"
@@ -313,6 +369,9 @@ def pages_part(size: int, app, workdir: Path, environment: dict) -> str:
                            "posts; target ≤ 600 for a member)",
                            ["viewer", "bytes per post", "of which the post's text", "markup per post"],
                            weight_rows)
+            + "\n" + table(f"A member's first view of a new version of the page, in process (Flask's test client, "
+                           f"median CPU of {FIRST_VIEW_ROUNDS} rounds, the cases interleaved)",
+                           ["view", "CPU ms", "lean/ours (target ≥ 0.8×)"], first)
             + "\n" + table("Python calls per member page view (cProfile, 10 views)",
                            ["calls in all", "markupsafe escape", "Jinja getattr"],
                            [[f"{calls['calls']:,}", f"{calls['escape']:,}", f"{calls['getattr']:,}"]]))
