@@ -216,8 +216,9 @@ def terms_at(text: str, wanted: frozenset[str]) -> list[tuple[int, int, str]]:
         _chunks_giving.clear()
     folded = fold(text)
     distinct = set(_CHUNK.findall(folded))
-    for word in distinct.difference(_chunk_terms.keys()):
-        _learn(word)
+    for word in distinct:  # looked up, never walked: difference() with the keys walked all learnt words
+        if word not in _chunk_terms:
+            _learn(word)
     giving: set[str] = set()
     for wanted_term in wanted:
         giving.update(_chunks_giving.get(wanted_term, ()))
