@@ -234,11 +234,13 @@ def prepare(view: ThreadPage, theme_title: str, archived: bool, moderator: bool,
         can = post_actions(node, viewer_id, moderator, archived)
         made_of = _made_of(node, span)
         found = held.get(post.id)
-        if found is not None and found[0] == made_of:
-            parts = found[1]
-        else:
+        if found is None or found[0] != made_of:
             parts = markup.parts(node)
             held[post.id] = (made_of, parts)
+        else:
+            parts = found[1]
+            if found[0][0] is not post:  # equal rows of a newer version: kept, so the next views compare at once
+                held[post.id] = (made_of, parts)
         node.html = markup.article(node, parts, can, not node.gone and can != default, own)
         # What the template adds to the footer: one's own Edit and Delete, a moderator's Unhide and Files.
         node.more = not node.gone and (own or (moderator and (post.is_hidden or "/uploads/" in post.html)))
