@@ -1,10 +1,13 @@
-"""A member's thread page reuses its rows and its posts' markup while the thread's page version stands
-(forum/discussions/held_pages.py, issue 36), and shows every change at once, to each viewer as theirs."""
+"""A member's thread page reuses its rows while the thread's page version stands, and each post's
+markup while the post is unchanged (forum/discussions/held_pages.py, issue 36), and shows every change
+at once, to each viewer as theirs."""
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from forum.core import timefmt
 from forum.core.database import recorded_statements
@@ -69,8 +72,9 @@ def test_held_rows_can_be_turned_off(app, make_user, make_theme, make_thread):
     assert len(_page_reads(app, client, f"/threads/{thread}")) == 2
 
 
-def test_an_edit_a_reply_a_hiding_and_a_deletion_show_at_once_to_a_member_who_read_before(
-        app, make_user, make_theme, make_thread, add_reply):
+def _discussion(app, make_user, make_theme, make_thread, add_reply):
+    """Maria's thread with a reply and a reply under it: (their ids, and Brett, Maria and a moderator
+    signed in)."""
     maria = make_user()
     make_user(email="brett@example.org", display_name="Brett Criswell")
     make_user(email="mod@example.org", display_name="Mo Derator", role="moderator")
@@ -78,9 +82,15 @@ def test_an_edit_a_reply_a_hiding_and_a_deletion_show_at_once_to_a_member_who_re
     thread, opening = make_thread("finding-time", maria)
     first = add_reply(thread, maria, "First words.")
     under = add_reply(thread, maria, "A reply under it.", parent_id=first)
+    clients = [_signed_in(app, email) for email in ("brett@example.org", "member@example.org", "mod@example.org")]
+    return (maria, thread, opening, first, under), clients
+
+
+def test_an_edit_a_reply_a_hiding_and_a_deletion_show_at_once_to_a_member_who_read_before(
+        app, make_user, make_theme, make_thread, add_reply):
+    (_, thread, opening, first, under), (brett, author, moderator) = _discussion(
+        app, make_user, make_theme, make_thread, add_reply)
     url = f"/threads/{thread}"
-    brett, author, moderator = (_signed_in(app, email) for email in
-                                ("brett@example.org", "member@example.org", "mod@example.org"))
     page = lambda client: client.get(url).get_data(as_text=True)  # noqa: E731
     assert "First words." in page(brett) and "First words." in page(moderator)
 
@@ -140,27 +150,22 @@ def test_what_is_one_viewer_s_own_stays_theirs(app, make_user, make_theme, make_
     assert 'data-zone="Europe/Paris" data-month-first=""' in page
 
 
-def test_the_first_view_after_a_change_remakes_only_the_posts_that_changed(
-        app, monkeypatch, make_user, make_theme, make_thread, add_reply):
+@pytest.fixture
+def made(monkeypatch) -> list[int]:
+    """The ids of the posts whose shared markup (page_posts.Parts) views make, as they make them."""
     made = []
     make_parts = page_posts.PostMarkup.parts
+    monkeypatch.setattr(page_posts.PostMarkup, "parts",
+                        lambda markup, node: made.append(node.post.id) or make_parts(markup, node))
+    return made
 
-    def counted(markup, node):
-        made.append(node.post.id)
-        return make_parts(markup, node)
 
-    monkeypatch.setattr(page_posts.PostMarkup, "parts", counted)
-    maria = make_user()
-    make_user(email="brett@example.org", display_name="Brett Criswell")
-    make_user(email="mod@example.org", display_name="Mo Derator", role="moderator")
-    make_theme()
-    thread, opening = make_thread("finding-time", maria)
-    first = add_reply(thread, maria, "First words.")
-    under = add_reply(thread, maria, "A reply under it.", parent_id=first)
+def test_the_first_view_after_a_change_remakes_only_the_posts_that_changed(
+        app, made, make_user, make_theme, make_thread, add_reply):
+    (maria, thread, opening, first, under), (brett, author, moderator) = _discussion(
+        app, make_user, make_theme, make_thread, add_reply)
     other = add_reply(thread, maria, "Another branch.")
     url = f"/threads/{thread}"
-    brett, author, moderator = (_signed_in(app, email) for email in
-                                ("brett@example.org", "member@example.org", "mod@example.org"))
 
     def remade(client) -> set[int]:
         made.clear()
@@ -193,11 +198,7 @@ def test_the_first_view_after_a_change_remakes_only_the_posts_that_changed(
 
 
 def test_a_relative_date_is_made_again_when_it_reads_differently(
-        app, monkeypatch, make_user, make_theme, make_thread, add_reply):
-    made = []
-    make_parts = page_posts.PostMarkup.parts
-    monkeypatch.setattr(page_posts.PostMarkup, "parts",
-                        lambda markup, node: made.append(node.post.id) or make_parts(markup, node))
+        app, monkeypatch, made, make_user, make_theme, make_thread, add_reply):
     maria = make_user()
     make_user(email="brett@example.org", display_name="Brett Criswell")
     make_theme()
