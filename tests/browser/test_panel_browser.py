@@ -44,8 +44,8 @@ def test_moderator_pastes_and_publishes_and_a_member_replies(page, community, li
     page.get_by_label("Where they came from").select_option("webinar_qa")
     page.get_by_role("button", name="Preview").click()
     preview = page.locator("#paste-preview")
-    assert "3 questions will be added to the queue" in preview.inner_text()
-    assert preview.locator("input[name=keep]:checked").count() == 3
+    expect(preview).to_contain_text("3 questions will be added to the queue")
+    expect(preview.locator("input[name=keep]:checked")).to_have_count(3)
     # The count follows the boxes as they are ticked and unticked.
     preview.get_by_label("Add line 2").uncheck()
     assert "2 questions will be added to the queue" in preview.inner_text()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 
@@ -15,8 +16,9 @@ def test_an_edited_post_links_to_its_history_with_both_versions(page, discussion
     page.get_by_role("button", name="Save changes").click()
 
     post = page.locator(f"#post-{discussion['nested']}")
-    assert "with more thought" in post.inner_text()
+    expect(post).to_contain_text("with more thought")  # waits for the page the save led to
     post.get_by_role("link", name="(edited)").click()
+    expect(page.locator("section.revision")).to_have_count(2)  # all() alone reads whatever has loaded
     assert page.url.endswith(f"/posts/{discussion['nested']}/history")
     current, first = page.locator("section.revision").all()
     assert "Version 2 (current)" in current.inner_text() and "with more thought" in current.inner_text()
