@@ -174,8 +174,8 @@ def load_page(thread: Thread, page: int, show_hidden: bool) -> ThreadPage:
 def _page_rows(thread: Thread, page: int, per_page: int) -> tuple[tuple, frozenset[int], int]:
     """(The page's posts in path order, the ids of those that are published panel questions, the
     thread's count of branches), in two queries whatever the number of posts."""
-    # Through the session's connection, not the ORM's execute: plain rows need none of its loading, which
-    # was half the cost of reading a 130-post page.
+    # Through the session's connection, not the ORM's execute: plain rows need none of its loading, a
+    # fifth of the posts statement's time for a 114-post page.
     connection = db.session.connection()
     rows = connection.execute(
         _page_branches(), {"thread_id": thread.id, "per_page": per_page, "skip": (page - 1) * per_page}
