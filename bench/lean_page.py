@@ -275,11 +275,12 @@ def python_calls(app, thread_id: int, cookie: str, requests: int = 10) -> dict[s
 FIRST_VIEW_ROUNDS = 150
 
 
-def first_views(app, thread_id: int, cookie: str) -> list[list]:
+def first_views(app, workdir: Path, thread_id: int, cookie: str) -> list[list]:
     """CPU ms of a view in this process, the cases interleaved so the machine's other load falls on
     each alike: the lean page, a member's repeat view, a member's first view of a new version of the
     thread (its page_version raised, as a reply's commit raises it: the rows are read again and each
-    post's markup kept where it did not change), and the same view with nothing held in the process."""
+    post's markup kept where it did not change), and the same view from an app of the same folder that
+    holds nothing (THREAD_PAGES_HELD = 0)."""
     import statistics
     import time
 
@@ -287,8 +288,16 @@ def first_views(app, thread_id: int, cookie: str) -> list[list]:
 
     from forum.core.extensions import db
 
-    member = app.test_client()
-    member.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+    from .run import make_app
+
+    def signed_in(forum):
+        client = forum.test_client()
+        client.set_cookie(forum.config["SESSION_COOKIE_NAME"], cookie)
+        return client
+
+    unheld = make_app(workdir)
+    unheld.config["THREAD_PAGES_HELD"] = 0
+    member, member_unheld = signed_in(app), signed_in(unheld)
     lean = create_app().test_client()
     url = f"/threads/{thread_id}"
 
@@ -298,22 +307,12 @@ def first_views(app, thread_id: int, cookie: str) -> list[list]:
                                {"thread": thread_id})
             db.session.commit()
 
-    def nothing_held():
-        held = app.extensions.pop("thread_pages_held", None)
-        size, app.config["THREAD_PAGES_HELD"] = app.config["THREAD_PAGES_HELD"], 0
-        try:
-            member.get(url)
-        finally:
-            app.config["THREAD_PAGES_HELD"] = size
-            if held is not None:
-                app.extensions["thread_pages_held"] = held
-
     cases = {"the lean page": (None, lambda: lean.get("/")),
              "member, a repeat view": (None, lambda: member.get(url)),
              "member, the first view after a change": (new_version, lambda: member.get(url)),
-             "member, nothing held in the process": (None, nothing_held)}
-    member.get(url)
-    lean.get("/")
+             "member, nothing held in the process": (None, lambda: member_unheld.get(url))}
+    for client, address in ((member, url), (member_unheld, url), (lean, "/")):
+        client.get(address)
     spent = {name: [] for name in cases}
     for _ in range(FIRST_VIEW_ROUNDS):
         for name, (before, view) in cases.items():
@@ -336,7 +335,7 @@ def pages_part(size: int, app, workdir: Path, environment: dict) -> str:
     _, cookie = reader(app)
     headers = {"Cookie": f"{app.config['SESSION_COOKIE_NAME']}={cookie}"}
     calls = python_calls(app, thread_id, cookie)
-    first = first_views(app, thread_id, cookie)
+    first = first_views(app, workdir, thread_id, cookie)
     weights = {role or "visitor": bytes_per_post(app, thread_id, role) for role in (None, "member", "moderator")}
     lean_post, lean_text = lean_bytes_per_comment()
     log = workdir / "gunicorn.log"
